@@ -1,0 +1,45 @@
+# One file for the project's tasks. Each target creates the venv it needs.
+# Quick start:  make app   (opens the app on the demo corpus)    make test   (sets up and runs every test)
+
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NARRATIVE_DB ?= data/narrative.duckdb
+export HF_HUB_OFFLINE = 1
+export TRANSFORMERS_OFFLINE = 1
+
+.PHONY: app demo test test-fast lint bench browser clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first and pinned: the CPU wheel; an open range would pull a multi-GB CUDA build
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)  ## build the demo corpus's store (ingest + analyse); a no-op when done
+	$(BIN)/narrative demo
+
+app: demo  ## open the app on the demo corpus at http://127.0.0.1:8501
+	$(BIN)/narrative app
+
+browser:  ## Debian's chromium for the end-to-end tests (needs root / apt)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core)
+
+test: $(STAMP) browser  ## every test: unit, real models, real server in headless chromium
+	$(BIN)/ruff check analytics app.py app_pages tests benchmarks
+	$(BIN)/pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow and not e2e"
+
+lint: $(STAMP)
+	$(BIN)/ruff check analytics app.py app_pages tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench --sizes 1000
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

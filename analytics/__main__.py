@@ -1,0 +1,5 @@
+"""`python -m analytics` is the `narrative` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,209 @@
+"""The `narrative` command: a thin layer over the library. Library errors become one clean line with the fix."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from . import config, store
+from .errors import NarrativeError
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: str(config.default_db_path()),
+    show_default="data/narrative.duckdb or $NARRATIVE_DB",
+    help=config.SETTINGS["db"].help,
+)
+
+
+def friendly_errors(func):
+    """Turn a NarrativeError into `Error: <cause> — <fix>` and exit 1, without a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except NarrativeError as exc:
+            raise click.ClickException(exc.user_message()) from exc
+
+    return wrapper
+
+
+class TqdmProgress:
+    """One tqdm bar per pipeline stage, created when the stage reports for the first time."""
+
+    def __init__(self) -> None:
+        self.bars: dict = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=f"{stage:>9}", unit="doc", file=sys.stderr)
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+@click.group()
+@click.version_option(package_name="narrative-timeline")
+def main() -> None:
+    """Narrative Timeline: how propaganda themes and media coverage shift over time."""
+
+
+def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r}: use FIELD=COLUMN, e.g. text=Body", param_hint="--map")
+        field, column = pair.split("=", 1)
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json", "jsonl", "parquet", "feed", "folder",
+                                                    "txt", "html", "md"]), help="Override detection by suffix.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Column mapping, e.g. --map text=Body --map date=Published.")
+@click.option("--source", help="Source (outlet or account) for records that name none.")
+@click.option("--source-type", type=click.Choice(["news", "statement", "propaganda", "social", "research", "other"]),
+              help="Source type for records that name none.")
+@DB_OPTION
+@friendly_errors
+def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], source: str | None,
+           source_type: str | None, db: Path) -> None:
+    """Read, clean, deduplicate and store documents from files or folders."""
+    from .pipeline import ingest_paths
+
+    defaults = {k: v for k, v in {"source": source, "source_type": source_type}.items() if v}
+    bar = TqdmProgress()
+    try:
+        report = ingest_paths(db, list(paths), progress=bar, fmt=fmt, column_map=_parse_map(maps) or None,
+                              defaults=defaults or None)
+    finally:
+        bar.close()
+    click.echo(
+        f"read {report.read}, stored {report.stored} (of which near-duplicates {report.near_duplicates}), "
+        f"duplicates {report.duplicates}, rejected {report.rejected}  → {db}"
+    )
+    for reason, n in sorted(report.rejects_by_reason.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  rejected {n:>6}  {reason}")
+    if report.rejected:
+        click.echo(f"  every reject with its file and row: narrative rejects --db {db}")
+
+
+@main.command()
+@DB_OPTION
+@friendly_errors
+def status(db: Path) -> None:
+    """Counts by source, source type, language and year."""
+    with store.opened(db, read_only=True) as con:
+        counts = store.counts(con)
+        click.echo(f"store {db}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        for name, frame in store.status_tables(con).items():
+            click.echo(f"\nby {name}:")
+            click.echo(frame.to_string(index=False))
+        for kind in ("ingest", "entities", "topics"):
+            run = store.last_run(con, kind)
+            if run:
+                click.echo(f"\nlast {kind} run #{run['run_id']} at {run['finished_at']}: {json.dumps(run['counts'])}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--limit", default=50, show_default=True)
+@friendly_errors
+def rejects(db: Path, limit: int) -> None:
+    """List rejected input records: file, row and reason."""
+    with store.opened(db, read_only=True) as con:
+        frame = store.rejects(con)
+    if frame.empty:
+        click.echo("no rejects")
+        return
+    click.echo(frame[["input_file", "input_row", "reason"]].head(limit).to_string(index=False))
+    if len(frame) > limit:
+        click.echo(f"… {len(frame) - limit} more; export them with: narrative export rejects rejects.csv")
+
+
+@main.command()
+@click.argument("table", type=click.Choice(store.EXPORTABLE_TABLES))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@DB_OPTION
+@friendly_errors
+def export(table: str, out: Path, db: Path) -> None:
+    """Export a table to Parquet or CSV (by the file suffix)."""
+    with store.opened(db, read_only=True) as con:
+        store.export_table(con, table, out)
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--profile", type=click.Choice(["quality", "fast"]), default="quality", show_default=True,
+              help=config.SETTINGS["profile"].help)
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Alias list (default: the corpus's own, else corpora/aliases.csv).")
+@click.option("--n-process", default=1, show_default=True, help=config.SETTINGS["n_process"].help)
+@click.option("--no-topics", is_flag=True, help="Only extract entities.")
+@friendly_errors
+def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_topics: bool) -> None:
+    """Extract entities and fit (or update) the topic model for stored documents."""
+    from .pipeline import analyze as run_analysis
+
+    bar = TqdmProgress()
+    try:
+        results = run_analysis(db, profile=profile, aliases_path=aliases, n_process=n_process, progress=bar,
+                               topics=not no_topics)
+    finally:
+        bar.close()
+    for stage, summary in results.items():
+        click.echo(f"{stage}: {json.dumps(summary, default=str)}")
+
+
+@main.command()
+@DB_OPTION
+@friendly_errors
+def demo(db: Path) -> None:
+    """Build the store of the shipped demo corpus (ingest + analyse); a no-op when it is done."""
+    from .pipeline import build_demo
+
+    bar = TqdmProgress()
+    try:
+        results = build_demo(db, progress=bar)
+    finally:
+        bar.close()
+    report = results.pop("ingest")
+    click.echo(f"demo corpus: read {report.read}, stored {report.stored}, duplicates {report.duplicates}, "
+               f"rejected {report.rejected}")
+    for stage, summary in results.items():
+        click.echo(f"{stage}: {json.dumps(summary, default=str)}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@DB_OPTION
+@click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
+def app(db: Path, streamlit_args: tuple[str, ...]) -> None:
+    """Open the Streamlit app on the store (built from the demo corpus on first run)."""
+    env = dict(os.environ, NARRATIVE_DB=str(db))
+    app_file = config.PROJECT_ROOT / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), *streamlit_args]
+    raise SystemExit(subprocess.call(cmd, env=env, cwd=config.PROJECT_ROOT))
+
+
+if __name__ == "__main__":
+    main()

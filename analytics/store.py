@@ -1,0 +1,484 @@
+"""The DuckDB store: every SQL statement of the project lives here.
+
+One file per corpus. Writers open it read-write for as short a time as they can and do each stage's writes in
+one transaction, so a kill leaves the last committed state; readers (the app) open it read-only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from . import schema as s
+from .errors import NarrativeError, StoreBusyError
+
+SCHEMA_VERSION = 1
+
+# Each migration takes the store from version i to i + 1. Append, never edit a released one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE SEQUENCE IF NOT EXISTS run_seq START 1;
+    CREATE TABLE IF NOT EXISTS runs (
+        run_id BIGINT PRIMARY KEY, kind VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP, status VARCHAR NOT NULL, params JSON, versions JSON, counts JSON
+    );
+    CREATE TABLE IF NOT EXISTS documents (
+        id VARCHAR PRIMARY KEY, external_id VARCHAR, date TIMESTAMP, date_precision VARCHAR NOT NULL,
+        date_origin VARCHAR NOT NULL, source VARCHAR, source_type VARCHAR NOT NULL, title VARCHAR,
+        text VARCHAR NOT NULL, url VARCHAR, language VARCHAR, author VARCHAR, metadata JSON,
+        input_file VARCHAR, input_row BIGINT, words INTEGER, duplicate_of VARCHAR, similarity DOUBLE,
+        run_id BIGINT
+    );
+    CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+    CREATE TABLE IF NOT EXISTS duplicates (
+        run_id BIGINT, input_file VARCHAR, input_row BIGINT, original_id VARCHAR, kind VARCHAR, similarity DOUBLE
+    );
+    CREATE TABLE IF NOT EXISTS rejects (
+        run_id BIGINT, input_file VARCHAR, input_row BIGINT, reason VARCHAR, preview VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS processed (
+        doc_id VARCHAR, stage VARCHAR, version VARCHAR, PRIMARY KEY (doc_id, stage, version)
+    );
+    CREATE TABLE IF NOT EXISTS entities (
+        doc_id VARCHAR NOT NULL, start_char INTEGER, end_char INTEGER, sent_start INTEGER, sent_end INTEGER,
+        text VARCHAR, label VARCHAR, canonical_id VARCHAR, canonical_name VARCHAR, origin VARCHAR,
+        pipeline_version VARCHAR
+    );
+    CREATE INDEX IF NOT EXISTS entities_doc ON entities(doc_id);
+    CREATE TABLE IF NOT EXISTS embeddings (
+        doc_id VARCHAR, model VARCHAR, passage INTEGER, start_char INTEGER, end_char INTEGER, vector FLOAT[],
+        PRIMARY KEY (doc_id, model, passage)
+    );
+    CREATE TABLE IF NOT EXISTS topics (
+        run_id BIGINT, topic_id INTEGER, label VARCHAR, words JSON, size INTEGER, centroid FLOAT[],
+        PRIMARY KEY (run_id, topic_id)
+    );
+    CREATE TABLE IF NOT EXISTS doc_topics (
+        run_id BIGINT, doc_id VARCHAR, topic_id INTEGER, probability DOUBLE, PRIMARY KEY (run_id, doc_id)
+    );
+    CREATE TABLE IF NOT EXISTS doc_topic_weights (
+        run_id BIGINT, doc_id VARCHAR, topic_id INTEGER, weight DOUBLE
+    );
+    CREATE TABLE IF NOT EXISTS topic_changes (
+        run_id BIGINT, topic_id INTEGER, previous_topic_id INTEGER, change VARCHAR, similarity DOUBLE
+    );
+    CREATE TABLE IF NOT EXISTS topic_labels (topic_id INTEGER PRIMARY KEY, custom_label VARCHAR, edited_at TIMESTAMP);
+    CREATE TABLE IF NOT EXISTS topic_merges (
+        from_topic_id INTEGER PRIMARY KEY, into_topic_id INTEGER, edited_at TIMESTAMP
+    );
+    CREATE TABLE IF NOT EXISTS events (
+        date TIMESTAMP, date_precision VARCHAR, label VARCHAR, description VARCHAR, kind VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """,
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckdb.DuckDBPyConnection:
+    """Open the store, creating and migrating it when opened for writing.
+
+    DuckDB lets one process write or several read; while another process writes we retry for a few seconds,
+    then raise StoreBusyError with a clear message.
+    """
+    path = Path(db)
+    if read_only and not path.exists():
+        raise NarrativeError(f"{path}: no store here", "run `narrative ingest PATH` (or `make demo`) first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    delay = 0.1
+    for attempt in range(retries):
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:  # the lock is held by another process
+            if "lock" not in str(exc).lower() or attempt == retries - 1:
+                if "lock" in str(exc).lower():
+                    raise StoreBusyError(f"{path}: the store is locked by another process") from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 1.5, 1.0)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+@contextlib.contextmanager
+def opened(db: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store for the length of a with-block and close it after."""
+    con = connect(db, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a crash inside leaves the store as it was before."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The store's schema version (0 for a new file)."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring the store up to SCHEMA_VERSION, one migration per transaction."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise NarrativeError(
+            f"store schema version {current} is newer than this program's {SCHEMA_VERSION}",
+            "upgrade narrative-timeline",
+        )
+    for version in range(current, SCHEMA_VERSION):
+        with transaction(con):
+            con.execute(MIGRATIONS[version])
+            con.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
+
+
+# runs --------------------------------------------------------------------------------------------
+
+
+def start_run(con: duckdb.DuckDBPyConnection, kind: str, params: dict, versions: dict) -> int:
+    """Record the start of a stage and return its run id."""
+    run_id = con.execute("SELECT nextval('run_seq')").fetchone()[0]
+    con.execute(
+        "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', ?, ?, NULL)",
+        [run_id, kind, _now(), json.dumps(params, default=str), json.dumps(versions)],
+    )
+    return int(run_id)
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict, status: str = "done") -> None:
+    """Mark a run finished with its counts."""
+    con.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE run_id = ?",
+        [_now(), status, json.dumps(counts, default=str), run_id],
+    )
+
+
+def runs(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pd.DataFrame:
+    """All runs, newest first."""
+    where = "WHERE kind = ?" if kind else ""
+    return con.execute(f"SELECT * FROM runs {where} ORDER BY run_id DESC", [kind] if kind else []).df()
+
+
+def last_run(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, Any] | None:
+    """The newest finished run of a kind, as a dict with parsed JSON fields."""
+    df = con.execute(
+        "SELECT * FROM runs WHERE kind = ? AND status = 'done' ORDER BY run_id DESC LIMIT 1", [kind]
+    ).df()
+    if df.empty:
+        return None
+    row = df.iloc[0].to_dict()
+    for key in ("params", "versions", "counts"):
+        row[key] = json.loads(row[key]) if row[key] else {}
+    return row
+
+
+# meta --------------------------------------------------------------------------------------------
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Store one key/value setting of this store (e.g. the corpus name)."""
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    """Read one key/value setting of this store."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+# documents ---------------------------------------------------------------------------------------
+
+
+def existing_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
+    """Which of these document ids are already stored."""
+    frame = pd.DataFrame({"id": list(ids)})
+    if frame.empty:
+        return set()
+    con.register("_probe_ids", frame)
+    try:
+        found = con.execute("SELECT d.id FROM documents d JOIN _probe_ids p USING (id)").fetchall()
+    finally:
+        con.unregister("_probe_ids")
+    return {r[0] for r in found}
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Append a DataFrame to a table by column name; returns the number of rows written."""
+    if frame.empty:
+        return 0
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("_insert_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _insert_frame")
+    finally:
+        con.unregister("_insert_frame")
+    return len(frame)
+
+
+def documents(
+    con: duckdb.DuckDBPyConnection,
+    columns: list[str] | None = None,
+    ids: Iterable[str] | None = None,
+    with_text: bool = True,
+) -> pd.DataFrame:
+    """Documents as a DataFrame, optionally only some ids or columns."""
+    cols = columns or [c for c in s.DOCUMENT_COLUMNS if with_text or c != s.TEXT]
+    select = ", ".join(f'"{c}"' for c in cols)
+    if ids is None:
+        return con.execute(f"SELECT {select} FROM documents ORDER BY date NULLS LAST, id").df()
+    frame = pd.DataFrame({"id": list(ids)})
+    con.register("_want_ids", frame)
+    try:
+        return con.execute(
+            f"SELECT {select} FROM documents JOIN _want_ids USING (id) ORDER BY date NULLS LAST, id"
+        ).df()
+    finally:
+        con.unregister("_want_ids")
+
+
+def document_minhash_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Id and text of stored originals, for the near-duplicate index."""
+    return con.execute("SELECT id, text FROM documents WHERE duplicate_of IS NULL").df()
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the main tables."""
+    out = {}
+    for table in ("documents", "duplicates", "rejects", "entities", "doc_topics", "runs"):
+        out[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return out
+
+
+def status_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """The breakdowns `narrative status` prints: by source, source type, language and year."""
+    q = {
+        "source_type": "SELECT source_type, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC",
+        "source": "SELECT source, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC, 1",
+        "language": "SELECT language, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC",
+        "year": "SELECT coalesce(CAST(year(date) AS VARCHAR), 'no date') AS year, count(*) AS documents "
+        "FROM documents GROUP BY 1 ORDER BY 1",
+        "date_precision": "SELECT date_precision, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC",
+    }
+    return {name: con.execute(sql).df() for name, sql in q.items()}
+
+
+def rejects(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> pd.DataFrame:
+    """Rejected input records with file, row and reason."""
+    where = "WHERE run_id = ?" if run_id is not None else ""
+    return con.execute(
+        f"SELECT * FROM rejects {where} ORDER BY run_id, input_file, input_row", [run_id] if run_id else []
+    ).df()
+
+
+def duplicates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Exact duplicates (not stored again) and near-duplicates (stored, linked to their original)."""
+    return con.execute(
+        """
+        SELECT run_id, input_file, input_row, original_id, kind, similarity FROM duplicates
+        UNION ALL
+        SELECT run_id, input_file, input_row, duplicate_of AS original_id, 'near' AS kind, similarity
+        FROM documents WHERE duplicate_of IS NOT NULL
+        ORDER BY 1, 2, 3
+        """
+    ).df()
+
+
+EXPORTABLE_TABLES = (
+    "documents", "rejects", "duplicates", "runs", "entities", "topics", "doc_topics", "events", "topic_changes",
+)
+
+
+def export_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> Path:
+    """Write one table to Parquet or CSV, chosen by the file suffix."""
+    if table not in EXPORTABLE_TABLES:
+        raise NarrativeError(f"unknown table {table!r}", f"choose one of {', '.join(EXPORTABLE_TABLES)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fmt = "PARQUET" if out.suffix.lower() == ".parquet" else "CSV, HEADER"
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise NarrativeError(f"{out}: unknown export format", "use a .parquet or .csv file name")
+    source = "(SELECT * FROM duplicates)" if table != "duplicates" else None
+    if table == "duplicates":
+        con.register("_dups", duplicates(con))
+        source = "_dups"
+    else:
+        source = table
+    con.execute(f"COPY {source} TO '{str(out).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
+    return out
+
+
+# events ------------------------------------------------------------------------------------------
+
+
+def replace_events(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> int:
+    """Replace the store's event annotations with these."""
+    with transaction(con):
+        con.execute("DELETE FROM events")
+        return insert_frame(con, "events", events)
+
+
+def events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Event annotations, by date."""
+    return con.execute("SELECT * FROM events ORDER BY date").df()
+
+
+# embeddings --------------------------------------------------------------------------------------
+
+
+def cached_embeddings(con: duckdb.DuckDBPyConnection, model: str, doc_ids: list[str]) -> pd.DataFrame:
+    """Stored passage vectors of these documents for this model."""
+    frame = pd.DataFrame({"doc_id": doc_ids})
+    con.register("_emb_ids", frame)
+    try:
+        return con.execute(
+            "SELECT e.doc_id, e.passage, e.start_char, e.end_char, e.vector FROM embeddings e "
+            "JOIN _emb_ids USING (doc_id) WHERE e.model = ? ORDER BY e.doc_id, e.passage", [model]
+        ).df()
+    finally:
+        con.unregister("_emb_ids")
+
+
+def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    """Cache passage vectors (doc_id, model, passage, start_char, end_char, vector); existing keys are kept."""
+    if frame.empty:
+        return 0
+    con.register("_new_emb", frame)
+    try:
+        with transaction(con):
+            con.execute(
+                "INSERT INTO embeddings SELECT doc_id, model, passage, start_char, end_char, "
+                "CAST(vector AS FLOAT[]) FROM _new_emb ON CONFLICT DO NOTHING"
+            )
+    finally:
+        con.unregister("_new_emb")
+    return len(frame)
+
+
+# topics ------------------------------------------------------------------------------------------
+
+
+def topic_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The run id of the newest finished topic fit."""
+    run = last_run(con, "topics")
+    return int(run["run_id"]) if run else None
+
+
+def save_topic_fit(
+    con: duckdb.DuckDBPyConnection, run_id: int, topics: pd.DataFrame, doc_topics: pd.DataFrame,
+    weights: pd.DataFrame, changes: pd.DataFrame,
+) -> None:
+    """Write one fit's topics, assignments, passage weights and change log in one transaction."""
+    with transaction(con):
+        for table in ("topics", "doc_topics", "doc_topic_weights", "topic_changes"):
+            con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+        insert_frame(con, "topics", topics)
+        insert_frame(con, "doc_topics", doc_topics)
+        insert_frame(con, "doc_topic_weights", weights)
+        insert_frame(con, "topic_changes", changes)
+
+
+def add_doc_topics(con: duckdb.DuckDBPyConnection, doc_topics: pd.DataFrame, weights: pd.DataFrame) -> None:
+    """Add assignments of new documents to an existing fit (transform without refitting)."""
+    with transaction(con):
+        insert_frame(con, "doc_topics", doc_topics)
+        insert_frame(con, "doc_topic_weights", weights)
+
+
+def topic_table(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """Topics of a run with the user's labels and merges applied: topic_id, label, words, size, centroid."""
+    return con.execute(
+        """
+        SELECT t.topic_id, t.label AS auto_label, l.custom_label,
+               coalesce(l.custom_label, t.label) AS label, t.words, t.centroid,
+               m.into_topic_id AS merged_into,
+               (SELECT count(*) FROM doc_topics d WHERE d.run_id = t.run_id AND d.topic_id = t.topic_id) AS size
+        FROM topics t
+        LEFT JOIN topic_labels l ON l.topic_id = t.topic_id
+        LEFT JOIN topic_merges m ON m.from_topic_id = t.topic_id
+        WHERE t.run_id = ?
+        ORDER BY size DESC, t.topic_id
+        """,
+        [run_id],
+    ).df()
+
+
+def doc_topic_table(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """Each document's topic (merges applied) with its probability."""
+    return con.execute(
+        """
+        SELECT d.doc_id, coalesce(m.into_topic_id, d.topic_id) AS topic_id, d.topic_id AS fitted_topic_id,
+               d.probability
+        FROM doc_topics d LEFT JOIN topic_merges m ON m.from_topic_id = d.topic_id
+        WHERE d.run_id = ?
+        """,
+        [run_id],
+    ).df()
+
+
+def unassigned_doc_ids(con: duckdb.DuckDBPyConnection, run_id: int) -> list[str]:
+    """Documents stored after the fit that have no topic in it yet."""
+    rows = con.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM doc_topics WHERE run_id = ?) ORDER BY id",
+        [run_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def set_topic_label(con: duckdb.DuckDBPyConnection, topic_id: int, label: str | None) -> None:
+    """Rename a topic (None or empty restores the automatic label); survives refits by stable topic id."""
+    with transaction(con):
+        con.execute("DELETE FROM topic_labels WHERE topic_id = ?", [topic_id])
+        if label and label.strip():
+            con.execute("INSERT INTO topic_labels VALUES (?, ?, ?)", [topic_id, label.strip(), _now()])
+
+
+def merge_topic(con: duckdb.DuckDBPyConnection, from_topic_id: int, into_topic_id: int) -> None:
+    """Merge one topic into another (persisted; applied when reading)."""
+    if from_topic_id == into_topic_id:
+        raise NarrativeError("cannot merge a topic into itself", "choose two different topics")
+    with transaction(con):
+        # Topics already merged into `from` follow it into the new target.
+        con.execute("UPDATE topic_merges SET into_topic_id = ? WHERE into_topic_id = ?", [into_topic_id, from_topic_id])
+        con.execute("DELETE FROM topic_merges WHERE from_topic_id = ?", [from_topic_id])
+        con.execute("INSERT INTO topic_merges VALUES (?, ?, ?)", [from_topic_id, into_topic_id, _now()])
+
+
+def unmerge_topic(con: duckdb.DuckDBPyConnection, from_topic_id: int) -> None:
+    """Undo a merge."""
+    con.execute("DELETE FROM topic_merges WHERE from_topic_id = ?", [from_topic_id])
+
+
+def topic_changes(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """The change log of a fit against the previous one."""
+    return con.execute("SELECT * FROM topic_changes WHERE run_id = ? ORDER BY topic_id", [run_id]).df()
+
+
+def corpus_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Id and text of every stored document, with whether it is a near-duplicate."""
+    return con.execute(
+        "SELECT id, text, duplicate_of IS NOT NULL AS is_duplicate FROM documents ORDER BY id"
+    ).df()

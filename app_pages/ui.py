@@ -69,8 +69,11 @@ class Corpus:
 
     @property
     def labels(self) -> dict[int, str]:
-        """Topic id → the label shown (the user's own where they renamed it)."""
-        return {int(t): str(lbl) for t, lbl in zip(self.topics[s.TOPIC_ID], self.topics["label"], strict=True)}
+        """Topic id → the label shown (the user's own where they renamed it); a label two themes share gets the
+        theme's id appended, because the charts tell themes apart by label."""
+        labels = {int(t): str(lbl) for t, lbl in zip(self.topics[s.TOPIC_ID], self.topics["label"], strict=True)}
+        seen = pd.Series(list(labels.values())).value_counts()
+        return {t: (f"{lbl} (#{t})" if seen[lbl] > 1 else lbl) for t, lbl in labels.items()}
 
 
 @st.cache_data(show_spinner="Loading the corpus…", max_entries=8)

@@ -212,7 +212,9 @@ def fit_topics(
             continue
         words = [(w, float(v)) for w, v in (model.get_topic(t) or []) if w]
         mmr = [w for w, _ in (model.topic_aspects_.get("MMR", {}).get(t) or []) if w]
-        rows.append({"topic": int(t), "label": auto_label(mmr or [w for w, _ in words]), "words": words,
+        # The label comes from the c-TF-IDF words: MMR's picks depend on how well the backend embeds single words,
+        # which TF-IDF vectors do poorly.
+        rows.append({"topic": int(t), "label": auto_label([w for w, _ in words] or mmr), "words": words,
                      "mmr": mmr, "centroid": centroids[t]})
     topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid"])
     return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model)

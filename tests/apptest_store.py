@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from conftest import planted_corpus, store_documents
+from planted import planted_corpus, store_documents
 
 from analytics import store
 from analytics.topics import TopicParams, run_topics

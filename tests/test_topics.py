@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import planted_corpus, store_documents
+from planted import planted_corpus, store_documents
 
 from analytics import store
 from analytics.embeddings import split_passages

@@ -1,0 +1,111 @@
+"""The app as a person uses it: a real server, a real browser, clicks, reloads, uploads, downloads."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from apptest_store import XSS_ID, build_app_store
+from browser_tools import Server, shot, wait_for_app
+from planted import PLANTED_THEMES
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e")
+    srv = Server(build_app_store(folder / "app.duckdb"), folder / "data")
+    yield srv
+    srv.stop()
+
+
+def test_open_the_app_and_change_the_granularity(server, page):
+    page.goto(f"{server.url}/themes")
+    wait_for_app(page, "Themes over time")
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    shot(page, "01-themes-month")
+    page.get_by_label("Granularity").click()
+    page.get_by_role("option", name="quarter").click()
+    page.wait_for_url("**gran=quarter**", timeout=30_000)
+    wait_for_app(page, "Themes over time")
+    shot(page, "02-themes-quarter")
+    assert "gran=quarter" in page.url
+
+
+def test_select_a_point_and_see_its_documents(server, page):
+    page.goto(f"{server.url}/themes")
+    wait_for_app(page, "Themes over time")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for()
+    page.wait_for_timeout(1500)  # vega-embed draws after the element appears
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.75)
+    heading = page.get_by_text("documents in the period starting").first
+    heading.wait_for(timeout=30_000)
+    shot(page, "03-point-selected")
+    assert "period=" in page.url and "theme=" in page.url
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+
+
+def test_rename_a_theme_and_see_the_label_after_a_reload(server, page):
+    page.goto(f"{server.url}/explorer")
+    wait_for_app(page, "Theme explorer")
+    field = page.get_by_label("Label", exact=True)
+    field.fill("Takedowns (renamed in the browser)")
+    field.press("Enter")
+    page.get_by_role("button", name="Save label").click()
+    wait_for_app(page, "Label saved")
+    page.reload()
+    wait_for_app(page, "Theme explorer")
+    assert page.get_by_label("Label", exact=True).input_value() == "Takedowns (renamed in the browser)"
+    shot(page, "04-renamed")
+
+
+def test_export_a_png(server, page):
+    page.goto(f"{server.url}/themes")
+    wait_for_app(page, "Themes over time")
+    page.get_by_text("Export this chart, its data and its documents").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="PNG").click()
+    path = info.value.path()
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+    shot(page, "05-export")
+
+
+def test_hostile_document_payloads_do_not_run(server, page):
+    page.add_init_script("window.__xss = 0")
+    page.goto(f"{server.url}/documents?doc={XSS_ID}")
+    wait_for_app(page, "Documents")
+    page.get_by_text("Content warning").first.click()
+    page.get_by_text("Telegram channels were removed").first.wait_for(timeout=30_000)
+    shot(page, "06-hostile-document")
+    assert page.evaluate("window.__xss") == 0
+    assert page.locator("script", has_text="window.__xss").count() == 0
+    assert page.get_by_text("<script>window.__xss = 1</script>", exact=False).count() >= 1
+
+
+def test_upload_a_small_csv_and_see_it_analysed(server, page, tmp_path):
+    rng = random.Random(42)
+    rows = ["date,source,text"]
+    for i in range(48):
+        theme = list(PLANTED_THEMES)[i % 4]
+        words = " ".join(rng.choice(PLANTED_THEMES[theme]) for _ in range(40))
+        rows.append(f"2019-{i % 12 + 1:02d}-{i % 27 + 1:02d},Outlet {i % 3},\"{words.capitalize()}.\"")
+    csv = tmp_path / "posts.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    page.goto(f"{server.url}/corpus")
+    wait_for_app(page, "Add a corpus")
+    page.get_by_label("Name of the new corpus").fill("browser upload")
+    page.locator("input[type='file']").set_input_files(str(csv))
+    page.get_by_text("posts.csv").first.wait_for()
+    page.get_by_text("fast").first.click()
+    page.get_by_role("button", name="Ingest and analyse").click()
+    wait_for_app(page, "Read 48, stored 48", timeout=240_000)
+    page.get_by_text("Analysed:").first.wait_for(timeout=240_000)
+    shot(page, "07-uploaded")
+    page.goto(f"{server.url}/?corpus=browser-upload")
+    wait_for_app(page, "Documents")
+    assert page.get_by_text("48").first.is_visible()

@@ -194,6 +194,20 @@ def demo(db: Path) -> None:
         click.echo(f"{stage}: {json.dumps(summary, default=str)}")
 
 
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path), default="report.html")
+@click.option("--granularity", type=click.Choice(["month", "quarter", "year"]), default="quarter", show_default=True)
+@DB_OPTION
+@friendly_errors
+def report(out: Path, granularity: str, db: Path) -> None:
+    """Write the findings of the store as one self-contained HTML page."""
+    from .report import write_report
+
+    with store.opened(db, read_only=True) as con:
+        write_report(con, out, granularity)
+    click.echo(f"wrote {out}")
+
+
 @main.command("topic-quality")
 @DB_OPTION
 @click.option("--lda-k", default=50, show_default=True, help="Topics of the LDA baseline.")

@@ -1,0 +1,183 @@
+"""The benchmark: every stage of the pipeline beside the bare library doing the same work, on a corpus of a given
+size. Prints a table and writes JSON. Targets live here, printed beside each figure — never in tests.
+
+    python -m benchmarks.bench --sizes 1000 10000 --profile fast
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+TARGETS = {
+    "ingest": ("docs/s ≥ 2000 (ingest+clean+dedup)", lambda r: r["docs_per_s"] >= 2000),
+    "entities": ("≥ 0.85 of bare nlp.pipe", lambda r: (r.get("ratio") or 0) >= 0.85),
+    "embeddings": ("≥ 0.85 of bare encode", lambda r: (r.get("ratio") or 0) >= 0.85),
+}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _sentences() -> list[str]:
+    """Sentences to build real-text-like documents from: the demo corpus (shipped)."""
+    out = []
+    for path in sorted((REPO / "corpora" / "is-online" / "documents").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                text = json.loads(line)["text"]
+                out += [s.strip() for s in text.replace("? ", ". ").split(". ") if len(s.split()) > 4]
+    if not out:
+        raise SystemExit("the demo corpus is missing: corpora/is-online/documents/*.jsonl")
+    return out
+
+
+def make_corpus(n: int, path: Path, seed: int = 42) -> Path:
+    """A CSV of n documents from 30 to 800 words (a mix of posts and articles), dated 2014–2020, 40 sources."""
+    rng = random.Random(seed)
+    sentences = _sentences()
+    sources = [f"Outlet {i:02d}" for i in range(40)]
+    types = ["news", "statement", "propaganda", "research", "social", "other"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "date", "source", "source_type", "title", "text"])
+        for i in range(n):
+            target = rng.choice([30, 60, 120, 250, 400, 600, 800])
+            words, parts = 0, []
+            while words < target:
+                sentence = rng.choice(sentences)
+                # vary numbers and order so near-duplicates stay rare, as in real collections
+                parts.append(sentence.replace("2019", str(rng.randint(2014, 2020))) + f" ({rng.randint(1, 999)}).")
+                words += len(sentence.split()) + 1
+            day = pd.Timestamp("2014-01-01") + pd.Timedelta(days=rng.randrange(0, 7 * 365))
+            writer.writerow([f"b{i}", day.date().isoformat(), rng.choice(sources), rng.choice(types),
+                             parts[0][:80], " ".join(parts)])
+    return path
+
+
+def timed(fn):
+    t = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - t
+
+
+def run(size: int, profile: str, workdir: Path) -> dict:
+    """Every stage on a corpus of `size` documents; returns the figures."""
+    from analytics import config, store, timeline
+    from analytics.ingest import ingest
+
+    csv_path = make_corpus(size, workdir / f"corpus-{size}.csv")
+    db = workdir / f"bench-{size}-{profile}.duckdb"
+    if db.exists():
+        db.unlink()
+    figures: dict = {"size": size, "profile": profile, "stages": {}}
+    t_all = time.perf_counter()
+    _, bare = timed(lambda: pd.read_csv(csv_path))
+    con = store.connect(db)
+    report, secs = timed(lambda: ingest([csv_path], con))
+    docs = store.documents(con, columns=["id", "text"])
+    words = int(docs["text"].str.split().str.len().sum())
+    figures["stages"]["ingest"] = {"seconds": secs, "docs_per_s": size / secs, "words_per_s": words / secs,
+                                   "bare_seconds": bare, "bare": "pandas.read_csv", "stored": report.stored}
+
+    # entities: ours end to end (store writes included) vs bare nlp.pipe with the same components
+    from analytics import entities
+
+    aliases = config.DEFAULT_ALIASES
+    nlp = entities.build_pipeline(entities.load_aliases(aliases), profile=profile)
+    texts = docs["text"].tolist()
+    _, bare = timed(lambda: [None for _ in nlp.pipe(texts, batch_size=64)])
+    _, secs = timed(lambda: entities.run_entities(con, aliases, profile=profile))
+    figures["stages"]["entities"] = {"seconds": secs, "docs_per_s": size / secs, "words_per_s": words / secs,
+                                     "bare_seconds": bare, "bare": "nlp.pipe (same components)",
+                                     "ratio": bare / secs}
+
+    # embeddings and topics
+    from analytics import topics
+    from analytics.embeddings import get_backend, split_passages
+
+    backend_name = "minilm" if profile == "quality" else "tfidf"
+    backend = get_backend(backend_name)
+    passages = [t[a:b] for t in texts for a, b in split_passages(t)]
+    if backend_name == "minilm":
+        _, bare = timed(lambda: backend.encode(passages))
+        fresh = get_backend(backend_name)
+        fresh._model = backend._model  # same loaded model: time the stage, not the load
+        corpus = store.corpus_texts(con).rename(columns={"id": "id"})
+        _, secs = timed(lambda: topics.passage_vectors(con, corpus, fresh))
+        figures["stages"]["embeddings"] = {"seconds": secs, "docs_per_s": size / secs, "words_per_s": words / secs,
+                                           "bare_seconds": bare, "bare": "SentenceTransformer.encode (passages)",
+                                           "ratio": bare / secs, "passages": len(passages)}
+    result, secs = timed(lambda: topics.run_topics(con, profile=profile, refit=True))
+    figures["stages"]["topic fit"] = {"seconds": secs, "docs_per_s": size / secs, "topics": result.get("topics"),
+                                      "outliers": result.get("outliers"),
+                                      "note": "embeddings from the cache" if backend_name == "minilm" else
+                                      "TF-IDF vectors fitted inside"}
+
+    tl_docs = store.timeline_documents(con)
+    assign = store.doc_topic_table(con, store.topic_run_id(con))
+    _, secs = timed(lambda: timeline.shares(tl_docs, assign, "month"))
+    figures["stages"]["aggregation"] = {"seconds": secs, "docs_per_s": size / secs}
+
+    page_queries = {}
+    for name, fn in {
+        "timeline_documents": lambda: store.timeline_documents(con),
+        "mentions": lambda: store.mentions(con),
+        "topic_table": lambda: store.topic_table(con, store.topic_run_id(con)),
+        "search 'telegram'": lambda: store.search_documents(con, "telegram"),
+    }.items():
+        fn()
+        _, secs = timed(fn)
+        page_queries[name] = round(secs * 1000, 1)
+    figures["page_queries_ms_warm"] = page_queries
+    figures["wall_seconds"] = time.perf_counter() - t_all
+    figures["peak_rss_mb"] = peak_rss_mb()
+    con.close()
+    return figures
+
+
+def print_table(figures: dict) -> None:
+    print(f"\n== {figures['size']:,} documents, profile {figures['profile']} ==")
+    print(f"{'stage':<12} {'seconds':>9} {'docs/s':>9} {'words/s':>10} {'bare s':>8} {'ratio':>6}  target")
+    for stage, r in figures["stages"].items():
+        target = TARGETS.get(stage)
+        verdict = "" if target is None else f"{target[0]}: {'met' if target[1](r) else 'NOT met'}"
+        print(f"{stage:<12} {r['seconds']:>9.2f} {r.get('docs_per_s', 0):>9.1f} {r.get('words_per_s', 0):>10.0f} "
+              f"{r.get('bare_seconds', float('nan')):>8.2f} {r.get('ratio', float('nan')):>6.2f}  {verdict}")
+    print(f"wall {figures['wall_seconds']:.1f} s · peak RSS {figures['peak_rss_mb']:.0f} MB (target ≤ 6144 MB at 100k)")
+    print("page queries (ms, warm; target ≤ 300):", figures["page_queries_ms_warm"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--profile", choices=["quality", "fast"], default="fast")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            figures = run(size, args.profile, Path(tmp)) | {"machine": machine}
+            print_table(figures)
+            out = args.out / f"bench-{size}-{args.profile}.json"
+            out.write_text(json.dumps(figures, indent=2, default=float))
+            print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -98,9 +98,13 @@ def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], sour
     finally:
         bar.close()
     click.echo(
-        f"read {report.read}, stored {report.stored} (of which near-duplicates {report.near_duplicates}), "
-        f"duplicates {report.duplicates}, rejected {report.rejected}  → {db}"
+        f"read {report.read}, stored {report.stored} (of which near-duplicates {report.near_duplicates}, "
+        f"undated {report.undated}), duplicates {report.duplicates}, already stored {report.already_stored}, "
+        f"rejected {report.rejected}  → {db}"
     )
+    if report.undated:
+        click.echo(f"  {report.undated} documents have no date (none in a field, the file name or the text's "
+                   "dateline); the timeline leaves them out and `narrative status` counts them")
     for reason, n in sorted(report.rejects_by_reason.items(), key=lambda kv: -kv[1]):
         click.echo(f"  rejected {n:>6}  {reason}")
     if report.rejected:

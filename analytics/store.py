@@ -20,7 +20,7 @@ import pandas as pd
 from . import schema as s
 from .errors import NarrativeError, StoreBusyError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each migration takes the store from version i to i + 1. Append, never edit a released one.
 MIGRATIONS: list[str] = [
@@ -78,6 +78,10 @@ MIGRATIONS: list[str] = [
         date TIMESTAMP, date_precision VARCHAR, label VARCHAR, description VARCHAR, kind VARCHAR
     );
     CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """,
+    # v2: MinHash signatures of stored originals, so the near-duplicate index is not rebuilt from all texts.
+    """
+    CREATE TABLE IF NOT EXISTS minhashes (doc_id VARCHAR PRIMARY KEY, signature BLOB);
     """,
 ]
 
@@ -261,9 +265,9 @@ def documents(
         con.unregister("_want_ids")
 
 
-def document_minhash_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Id and text of stored originals, for the near-duplicate index."""
-    return con.execute("SELECT id, text FROM documents WHERE duplicate_of IS NULL").df()
+def minhash_signatures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, bytes]]:
+    """(doc id, MinHash signature) of every stored original, for the near-duplicate index."""
+    return con.execute("SELECT doc_id, signature FROM minhashes ORDER BY doc_id").fetchall()
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

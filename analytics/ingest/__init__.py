@@ -1,0 +1,360 @@
+"""Ingest: files and folders in, clean, dated, deduplicated documents out, with every record accounted for.
+
+Entry point: `ingest(paths, con)`. Steps: expand paths (folders, corpus manifests) → load records per format
+→ map each to the document record (clean, date, id) → exact and near-duplicate checks → write documents,
+duplicates and rejects, all in one transaction, so a killed ingest leaves the store as it was and a re-run
+completes. Every record read is stored, listed as a duplicate, already stored, or rejected with its reason.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .. import schema as s
+from .. import store
+from ..errors import InputError, NarrativeError, RecordRejected
+from . import clean, dedup, loaders
+from .loaders import Problem, RawRecord
+from .records import resolve_columns, to_document
+
+CHUNK = 2000
+MANIFEST = "corpus.toml"
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    file: str
+    format: str
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    already_stored: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class IngestReport:
+    """The accounting of one ingest: read = stored + duplicates + already_stored + rejected."""
+
+    run_id: int | None = None
+    read: int = 0
+    stored: int = 0
+    near_duplicates: int = 0
+    duplicates: int = 0
+    already_stored: int = 0
+    rejected: int = 0
+    undated: int = 0
+    rejects_by_reason: Counter = field(default_factory=Counter)
+    files: list[FileReport] = field(default_factory=list)
+    events: int = 0
+
+    def balanced(self) -> bool:
+        return self.read == self.stored + self.duplicates + self.already_stored + self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "stored": self.stored, "near_duplicates": self.near_duplicates,
+                "duplicates": self.duplicates, "already_stored": self.already_stored, "rejected": self.rejected,
+                "undated": self.undated, "rejects_by_reason": dict(self.rejects_by_reason), "events": self.events}
+
+
+@dataclass
+class InputFile:
+    path: Path
+    format: str
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Manifest:
+    """A packaged corpus folder's corpus.toml: its document files, events file, alias list and defaults."""
+
+    folder: Path
+    name: str
+    documents: list[Path]
+    events: Path | None
+    aliases: Path | None
+    defaults: dict[str, str]
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """Parse a corpus.toml; names the file and the problem when it is wrong."""
+    path = folder / MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"not valid TOML ({exc})") from exc
+    docs: list[Path] = []
+    for pattern in data.get("documents", ["*"]):
+        docs += sorted(p for p in folder.glob(pattern) if p.is_file())
+    if not docs:
+        raise InputError(str(path), f"its documents patterns {data.get('documents')} match no file")
+    events = folder / data["events"] if data.get("events") else None
+    aliases = (folder / data["aliases"]).resolve() if data.get("aliases") else None
+    return Manifest(folder, data.get("name", folder.name), docs, events, aliases, dict(data.get("defaults", {})))
+
+
+def expand(paths: Iterable[Path], fmt: str | None = None) -> tuple[list[InputFile], list[Problem], list[Manifest]]:
+    """Input files to read, problems with paths (missing, unsupported), and manifests found."""
+    files: list[InputFile] = []
+    problems: list[Problem] = []
+    manifests: list[Manifest] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(str(path), "no such file or folder")
+        if path.is_dir() and (path / MANIFEST).is_file():
+            manifest = read_manifest(path)
+            manifests.append(manifest)
+            files += [InputFile(p, loaders.format_of(p, fmt) or "txt", manifest.defaults) for p in manifest.documents]
+            continue
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in candidates:
+            if path.is_dir() and (any(part.startswith(".") for part in p.relative_to(path).parts)
+                                  or loaders.NOT_DOCUMENTS.match(p.name) or p.name in loaders.SIDECAR_NAMES):
+                continue
+            if p.is_symlink():
+                problems.append(Problem(str(p), None, "symbolic link: not followed"))
+                continue
+            kind = loaders.format_of(p, fmt)
+            if kind is None:
+                problems.append(Problem(str(p), None, f"unsupported file type {p.suffix or '(none)'}; "
+                                        "use CSV, TSV, JSON, JSONL, Parquet, RSS/Atom, TXT, MD or HTML"))
+                continue
+            files.append(InputFile(p, kind))
+    # A .json beside a text file of the same stem is that file's metadata, not a data file.
+    text_stems = {(f.path.parent, f.path.stem) for f in files if f.format in loaders.TEXT_FORMATS}
+    files = [f for f in files if not (f.format == "json" and (f.path.parent, f.path.stem) in text_stems)]
+    return files, problems, manifests
+
+
+def _text_records(group: list[InputFile]) -> Iterator[RawRecord | Problem]:
+    """Text files of one folder, with sidecar metadata and the folder's repeated lines for boilerplate."""
+    folder = group[0].path.parent
+    sidecar = loaders.load_sidecar(folder)
+    records = []
+    for item in group:
+        meta = dict(sidecar.get(item.path.name, {}))
+        per_file = item.path.with_suffix(".json")
+        if per_file.is_file():
+            for rec in loaders.load_json(per_file):
+                if isinstance(rec, RawRecord):
+                    meta.update(rec.fields)
+                break
+        records.append(loaders.load_text_file(item.path, meta or None, item.format))
+    texts = [r.fields["text"] for r in records if isinstance(r, RawRecord) and r.kind == "scraped"]
+    repeats = clean.repeated_lines(texts)
+    for record in records:
+        if isinstance(record, RawRecord):
+            record.extra["_repeats"] = repeats
+        yield record
+
+
+class _Writer:
+    """Holds the near-duplicate index and the ids seen in this run; writes each chunk."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, report: IngestReport, threshold: float) -> None:
+        self.con, self.run_id, self.report = con, run_id, report
+        self.index = dedup.NearDuplicateIndex(threshold)
+        for doc_id, blob in store.minhash_signatures(con):
+            self.index.add(doc_id, dedup.from_signature_bytes(blob))
+        self.seen: dict[str, str] = {}
+
+    def write(self, docs: list[dict[str, Any]], problems: list[tuple[Problem, FileReport]],
+              file_reports: list[FileReport]) -> None:
+        rejects = [{"run_id": self.run_id, "input_file": p.file, "input_row": p.row, "reason": p.reason,
+                    "preview": p.preview} for p, _ in problems]
+        for p, fr in problems:
+            fr.rejected += 1
+            self.report.rejected += 1
+            self.report.rejects_by_reason[p.reason.split(":")[0] if p.row is None else _reason_kind(p.reason)] += 1
+        stored_ids = store.existing_ids(self.con, [d[s.ID] for d in docs])
+        new_docs, dup_rows, hashes = [], [], []
+        for doc, fr in zip(docs, file_reports, strict=True):
+            doc_id = doc[s.ID]
+            if doc_id in stored_ids and doc_id not in self.seen:
+                fr.already_stored += 1
+                self.report.already_stored += 1
+                continue
+            if doc_id in self.seen:
+                dup_rows.append({"run_id": self.run_id, "input_file": doc[s.INPUT_FILE], "input_row": doc[s.INPUT_ROW],
+                                 "original_id": doc_id, "kind": "exact", "similarity": 1.0})
+                fr.duplicates += 1
+                self.report.duplicates += 1
+                continue
+            signature = dedup.minhash(doc[s.TEXT])
+            near = self.index.find(signature)
+            if near:
+                doc[s.DUPLICATE_OF], doc[s.SIMILARITY] = near
+                self.report.near_duplicates += 1
+            else:
+                self.index.add(doc_id, signature)
+                hashes.append({"doc_id": doc_id, "signature": dedup.signature_bytes(signature)})
+            self.seen[doc_id] = doc_id
+            if doc[s.DATE] is None:
+                self.report.undated += 1
+            new_docs.append(doc)
+            fr.stored += 1
+            self.report.stored += 1
+        if new_docs:
+            frame = pd.DataFrame(new_docs, columns=s.DOCUMENT_COLUMNS)
+            frame[s.DATE] = pd.to_datetime(frame[s.DATE])
+            frame["run_id"] = self.run_id
+            store.insert_frame(self.con, "documents", frame)
+        store.insert_frame(self.con, "minhashes", pd.DataFrame(hashes, columns=["doc_id", "signature"]))
+        store.insert_frame(self.con, "duplicates", pd.DataFrame(
+            dup_rows, columns=["run_id", "input_file", "input_row", "original_id", "kind", "similarity"]))
+        store.insert_frame(self.con, "rejects", pd.DataFrame(
+            rejects, columns=["run_id", "input_file", "input_row", "reason", "preview"]))
+
+
+def _reason_kind(reason: str) -> str:
+    """The kind of a reject for the summary: the reason without its row and values."""
+    text = reason
+    if text.startswith(("row ", "line ")) and ": " in text:
+        text = text.split(": ", 1)[1]
+    return text.split(":")[0].split(" (")[0]
+
+
+def read_events(path: Path) -> pd.DataFrame:
+    """An events file (date, date_precision, label, description, kind); a bad row names its line."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"date", "label"} - set(frame.columns)
+    if missing:
+        raise InputError(str(path), f"events file lacks the column(s) {', '.join(sorted(missing))}")
+    from .dates import parse_date
+
+    rows = []
+    for n, row in enumerate(frame.to_dict("records"), 2):
+        try:
+            parsed = parse_date(row["date"])
+        except RecordRejected as exc:
+            raise InputError(str(path), f"line {n}: {exc.reason}") from exc
+        if parsed is None:
+            raise InputError(str(path), f"line {n}: no date")
+        rows.append({"date": parsed[0], "date_precision": row.get("date_precision") or parsed[1],
+                     "label": row["label"], "description": row.get("description", ""),
+                     "kind": row.get("kind", "")})
+    out = pd.DataFrame(rows, columns=["date", "date_precision", "label", "description", "kind"])
+    out["date"] = pd.to_datetime(out["date"])
+    return out
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    progress: Callable[[int, int | None], None] | None = None,
+    fmt: str | None = None,
+    column_map: dict[str, str] | None = None,
+    defaults: dict[str, str] | None = None,
+    near_duplicate_threshold: float = 0.85,
+) -> IngestReport:
+    """Read, clean, deduplicate and store documents from files and folders; return the accounting."""
+    paths = [Path(p) for p in paths]
+    if fmt and fmt not in loaders.TABLE_FORMATS | loaders.TEXT_FORMATS:
+        raise NarrativeError(f"unknown format {fmt!r}", "use csv, tsv, json, jsonl, parquet, feed, txt, md or html")
+    files, path_problems, manifests = expand(paths, fmt)
+    events = [read_events(m.events) for m in manifests if m.events and m.events.is_file()]
+    report = IngestReport()
+    total = len(files) + len(path_problems)
+    done = 0
+    with store.transaction(con):
+        run_id = store.start_run(con, "ingest", {"paths": [str(p) for p in paths], "format": fmt,
+                                                  "column_map": column_map, "defaults": defaults,
+                                                  "near_duplicate_threshold": near_duplicate_threshold},
+                                 _versions())
+        report.run_id = run_id
+        writer = _Writer(con, run_id, report, near_duplicate_threshold)
+        for problem in path_problems:
+            fr = FileReport(problem.file, "?", read=1)
+            report.files.append(fr)
+            report.read += 1
+            writer.write([], [(problem, fr)], [])
+        groups = _grouped(files)
+        for group in groups:
+            for item in group:
+                report.files.append(FileReport(str(item.path), item.format))
+            by_file = {fr.file: fr for fr in report.files[-len(group):]}
+            base_defaults = {**group[0].defaults, **(defaults or {})}
+            if group[0].format in loaders.TEXT_FORMATS:
+                records: Iterable[RawRecord | Problem] = _text_records(group)
+            else:
+                records = loaders.load_table(group[0].path, group[0].format)
+            _consume(records, by_file, writer, report, column_map, base_defaults, lambda: None)
+            done += len(group)
+            if progress:
+                progress(done, total)
+        store.finish_run(con, run_id, report.as_dict())
+    if events:
+        report.events = store.replace_events(con, pd.concat(events, ignore_index=True))
+    for manifest in manifests:
+        if manifest.aliases:
+            store.set_meta(con, "aliases_path", str(manifest.aliases))
+        store.set_meta(con, "corpus_name", manifest.name)
+    if not report.balanced():  # a bug, not bad input: say so loudly rather than lose a record silently
+        raise NarrativeError(f"ingest accounting does not close: {report.as_dict()}")
+    return report
+
+
+def _grouped(files: list[InputFile]) -> list[list[InputFile]]:
+    """Data files one by one; text files together per folder (they share sidecars and boilerplate)."""
+    groups: list[list[InputFile]] = []
+    text_groups: dict[Path, list[InputFile]] = {}
+    for item in files:
+        if item.format in loaders.TEXT_FORMATS:
+            if item.path.parent not in text_groups:
+                text_groups[item.path.parent] = []
+                groups.append(text_groups[item.path.parent])
+            text_groups[item.path.parent].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def _consume(records: Iterable[RawRecord | Problem], by_file: dict[str, FileReport], writer: _Writer,
+             report: IngestReport, column_map: dict[str, str] | None, defaults: dict[str, str],
+             tick: Callable[[], None]) -> None:
+    docs: list[dict[str, Any]] = []
+    doc_files: list[FileReport] = []
+    problems: list[tuple[Problem, FileReport]] = []
+    mappings: dict[tuple[str, ...], dict[str, str]] = {}
+    for record in records:
+        fr = by_file.get(record.file) or by_file.setdefault(record.file, FileReport(record.file, "?"))
+        fr.read += 1
+        report.read += 1
+        if isinstance(record, Problem):
+            problems.append((record, fr))
+        else:
+            columns = tuple(record.fields)
+            mapping = mappings.get(columns) or mappings.setdefault(columns, resolve_columns(list(columns), column_map))
+            repeats = record.extra.pop("_repeats", frozenset())
+            try:
+                docs.append(to_document(record, mapping, defaults, repeats))
+                doc_files.append(fr)
+            except RecordRejected as exc:
+                where = f"row {record.row}: " if record.row is not None else ""
+                problems.append((Problem(record.file, record.row, f"{where}{exc.reason}",
+                                         str(record.fields.get(mapping.get(s.TEXT, ""), ""))[:200]), fr))
+        if len(docs) + len(problems) >= CHUNK:
+            writer.write(docs, problems, doc_files)
+            docs, doc_files, problems = [], [], []
+            tick()
+    writer.write(docs, problems, doc_files)
+
+
+def _versions() -> dict[str, str]:
+    import datasketch
+    import trafilatura
+
+    return {"duckdb": duckdb.__version__, "trafilatura": trafilatura.__version__,
+            "datasketch": datasketch.__version__, "pandas": pd.__version__}

@@ -1,0 +1,78 @@
+"""Deduplication: exact duplicates by content hash, near-duplicates (wire copies, light edits) by MinHash/LSH.
+
+Exact duplicates are not stored twice; they are listed in `duplicates` with the id they repeat. Near-duplicates
+are stored (an outlet carrying a wire story is itself a fact about coverage) and linked to their original.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+# Named explicitly: stored signatures must be read back with the scheme that made them.
+SCHEME = "affine32"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalised_for_hash(text: str) -> str:
+    """Case- and whitespace-insensitive form of a text, so trivial re-saves hash alike."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def document_id(text: str, source: str | None, date_iso: str | None) -> str:
+    """Stable id: a hash of the normalised text, the source and the date (re-ingesting gives the same id)."""
+    key = "\x1f".join([normalised_for_hash(text), (source or "").strip().casefold(), date_iso or ""])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def minhash(text: str) -> LeanMinHash:
+    """MinHash of a text's word 5-shingles (whole text when it is shorter)."""
+    words = _WORD.findall(text.casefold())
+    if len(words) <= SHINGLE_WORDS:
+        shingles = {" ".join(words)}
+    else:
+        shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    m.update_batch([s.encode("utf-8") for s in shingles])
+    return LeanMinHash(m)
+
+
+def signature_bytes(m: LeanMinHash) -> bytes:
+    """The signature as bytes for the store."""
+    return np.asarray(m.hashvalues, dtype=np.uint64).tobytes()
+
+
+def from_signature_bytes(blob: bytes) -> LeanMinHash:
+    """A stored signature back as a LeanMinHash."""
+    return LeanMinHash(seed=1, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=SCHEME)
+
+
+class NearDuplicateIndex:
+    """An LSH index over stored originals; `find` answers the most similar original above the threshold."""
+
+    def __init__(self, threshold: float = 0.85) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._hashes: dict[str, LeanMinHash] = {}
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def add(self, doc_id: str, m: LeanMinHash) -> None:
+        if doc_id not in self._hashes:
+            self._lsh.insert(doc_id, m)
+            self._hashes[doc_id] = m
+
+    def find(self, m: LeanMinHash) -> tuple[str, float] | None:
+        best: tuple[str, float] | None = None
+        for candidate in self._lsh.query(m):
+            similarity = float(m.jaccard(self._hashes[candidate]))
+            if similarity >= self.threshold and (best is None or similarity > best[1] or
+                                                 (similarity == best[1] and candidate < best[0])):
+                best = (candidate, similarity)
+        return best

@@ -1,0 +1,347 @@
+"""Loaders: turn each input file into raw records (a dict of fields with its file and row), or into rejects.
+
+One function per format, chosen by suffix or by `--format`. Nothing here decides what a field means; mapping
+fields to the document record is `records.py`. A record that cannot be read at all (a ragged CSV row, a bad
+JSON line) becomes a `Problem` with its file, row and reason, so the accounting read = stored + duplicates +
+rejected always closes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+TABLE_FORMATS = {"csv", "tsv", "json", "jsonl", "parquet", "feed"}
+TEXT_FORMATS = {"txt", "md", "html"}
+SUFFIX_FORMATS = {
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".parquet": "parquet", ".pq": "parquet", ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+}
+# Files in a corpus folder that describe it rather than belong to it.
+NOT_DOCUMENTS = re.compile(r"^(readme|provenance|license|licence|changelog|corpus\.toml|\.)", re.IGNORECASE)
+SIDECAR_NAMES = ("metadata.csv", "metadata.json", "metadata.jsonl", "_metadata.csv", "_metadata.json")
+SIDECAR_KEYS = ("file", "filename", "file_name", "path", "name")
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+
+@dataclass
+class RawRecord:
+    """One input record before mapping: its fields and where it came from."""
+
+    file: str
+    row: int | None
+    fields: dict[str, Any]
+    # For text files: where metadata came from, and whether the text is a scraped page or HTML to clean.
+    date_origin: str = "field"
+    kind: str = "table"  # table | scraped | html
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Problem:
+    """A record (or a whole file) that could not be read, with the reason."""
+
+    file: str
+    row: int | None
+    reason: str
+    preview: str = ""
+
+
+# decoding ----------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Text and the encoding used: BOMs first, then UTF-8, then cp1252, then latin-1 (which never fails).
+
+    A file with NUL bytes and no UTF-16 BOM is binary, not text, and raises InputError.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file, not text", "give text, CSV, JSON, Parquet, HTML or feed files")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(str(path), f"file is {size / 1e9:.1f} GB; the limit is 1 GB", "split it into parts")
+    return path.read_bytes()
+
+
+def _preview(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:200]
+
+
+# tables ------------------------------------------------------------------------------------------
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    """Blank headers become column_N and repeated ones name_2, name_3, so no value is dropped."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, 1):
+        name = (name or "").strip() or f"column_{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def load_csv(path: Path, delimiter: str | None = None) -> Iterator[RawRecord | Problem]:
+    """CSV or TSV with a header row. Quoted newlines are kept; ragged rows are rejected with their row."""
+    text, _ = decode(read_bytes(path), str(path))
+    if not text.strip():
+        yield Problem(str(path), None, "empty file")
+        return
+    if delimiter is None:
+        sample = text[:65536]
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    csv.field_size_limit(2**31 - 1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        header = _unique_headers(next(reader))
+    except (StopIteration, csv.Error) as exc:
+        yield Problem(str(path), None, f"no header row ({exc})" if str(exc) else "no header row")
+        return
+    row_no = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row_no += 1
+            yield Problem(str(path), row_no, f"row {row_no} (line {line}): unreadable CSV ({exc})")
+            continue
+        if not values or all(not v.strip() for v in values):
+            continue  # blank lines are not records
+        row_no += 1
+        if len(values) > len(header):
+            yield Problem(str(path), row_no,
+                          f"row {row_no} (line {line}): {len(values)} fields but the header has {len(header)}",
+                          _preview(values))
+            continue
+        yield RawRecord(str(path), row_no, dict(zip(header, values, strict=False)))
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted keys ("user.name"); lists stay values (stored as JSON in metadata)."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def load_json(path: Path) -> Iterator[RawRecord | Problem]:
+    """A JSON array of objects, an object holding such an array (e.g. {"articles": [...]}), or one object."""
+    text, _ = decode(read_bytes(path), str(path))
+    if not text.strip():
+        yield Problem(str(path), None, "empty file")
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Problem(str(path), None,
+                      f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}; no record could be read "
+                      "(is the file truncated? JSON Lines files should end in .jsonl)", text[:200])
+        return
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        data = lists[0] if len(lists) == 1 else [data]
+    if not isinstance(data, list):
+        yield Problem(str(path), None, f"JSON holds a {type(data).__name__}, not records")
+        return
+    for n, item in enumerate(data, 1):
+        if isinstance(item, dict):
+            yield RawRecord(str(path), n, _flatten(item))
+        else:
+            yield Problem(str(path), n, f"item {n} is a {type(item).__name__}, not an object", _preview(item))
+
+
+def load_jsonl(path: Path) -> Iterator[RawRecord | Problem]:
+    """One JSON object per line; a bad line is rejected with its line number and the rest are read."""
+    text, _ = decode(read_bytes(path), str(path))
+    row = 0
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(str(path), row, f"line {line_no}: invalid JSON ({exc.msg} at column {exc.colno})",
+                          line[:200])
+            continue
+        if not isinstance(item, dict):
+            yield Problem(str(path), row, f"line {line_no}: a {type(item).__name__}, not an object", line[:200])
+            continue
+        yield RawRecord(str(path), row, _flatten(item))
+
+
+def load_parquet(path: Path) -> Iterator[RawRecord | Problem]:
+    """Parquet, read in batches so a large file does not sit in memory at once."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        yield Problem(str(path), None, f"not a readable Parquet file ({exc})")
+        return
+    row = 0
+    for batch in parquet.iter_batches(batch_size=5000):
+        for item in batch.to_pylist():
+            row += 1
+            yield RawRecord(str(path), row, _flatten(item))
+
+
+def load_feed(path: Path) -> Iterator[RawRecord | Problem]:
+    """RSS or Atom: one record per entry; the feed's title is the source unless an entry names its own."""
+    import feedparser
+
+    parsed = feedparser.parse(read_bytes(path))
+    if not parsed.entries:
+        reason = "no entries"
+        if parsed.get("bozo"):
+            reason += f" (not a well-formed feed: {parsed.get('bozo_exception')})"
+        yield Problem(str(path), None, reason)
+        return
+    feed_title = parsed.feed.get("title", "")
+    for n, entry in enumerate(parsed.entries, 1):
+        content = ""
+        if entry.get("content"):
+            content = " ".join(c.get("value", "") for c in entry["content"])
+        fields = {
+            "title": entry.get("title", ""),
+            "text": content or entry.get("summary", ""),
+            "date": entry.get("published") or entry.get("updated") or entry.get("created") or "",
+            "url": entry.get("link", ""),
+            "author": entry.get("author", ""),
+            "source": (entry.get("source") or {}).get("title") or feed_title,
+            "external_id": entry.get("id", ""),
+        }
+        yield RawRecord(str(path), n, fields)
+
+
+# text files --------------------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """YAML front matter (--- … ---) as a dict, and the text after it; ({}, text) when there is none."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    import yaml
+
+    try:
+        meta = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(meta, dict):
+        return {}, text
+    return {str(k): v for k, v in meta.items()}, text[m.end():]
+
+
+def load_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
+    """Metadata for the text files of a folder, keyed by file name, from metadata.csv/.json/.jsonl."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in SIDECAR_NAMES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        loader = load_csv if path.suffix == ".csv" else load_jsonl if path.suffix == ".jsonl" else load_json
+        for record in loader(path):
+            if isinstance(record, Problem):
+                continue
+            fields = {k.strip(): v for k, v in record.fields.items()}
+            key = next((fields[k] for k in SIDECAR_KEYS if fields.get(k)), None)
+            if key:
+                out[Path(str(key)).name] = {k: v for k, v in fields.items() if k not in SIDECAR_KEYS}
+    return out
+
+
+def load_text_file(path: Path, sidecar: dict[str, Any] | None, fmt: str) -> RawRecord | Problem:
+    """One .txt/.md/.html file as one record; metadata from the sidecar, front matter, then the file name."""
+    try:
+        text, encoding = decode(read_bytes(path), str(path))
+    except InputError as exc:
+        return Problem(str(path), None, exc.reason)
+    if not text.strip():
+        return Problem(str(path), None, "empty file")
+    fields: dict[str, Any] = {}
+    origin = "none"
+    if fmt in ("txt", "md"):
+        front, text = split_front_matter(text)
+        if front:
+            fields.update(front)
+            origin = "front_matter"
+    if sidecar:
+        fields.update(sidecar)
+        origin = "sidecar"
+    fields["text"] = text
+    fields.setdefault("_file_name", path.name)
+    return RawRecord(str(path), None, fields, date_origin=origin,
+                     kind="html" if fmt == "html" else "scraped", extra={"encoding": encoding})
+
+
+def format_of(path: Path, fmt: str | None = None) -> str | None:
+    """The loader a file needs: the --format given, else its suffix; None for a file type we do not read."""
+    if fmt:
+        return fmt
+    return SUFFIX_FORMATS.get(path.suffix.lower())
+
+
+def load_table(path: Path, fmt: str) -> Iterator[RawRecord | Problem]:
+    """Records of a data file in one of TABLE_FORMATS."""
+    try:
+        if fmt == "csv":
+            yield from load_csv(path)
+        elif fmt == "tsv":
+            yield from load_csv(path, delimiter="\t")
+        elif fmt == "json":
+            yield from load_json(path)
+        elif fmt == "jsonl":
+            yield from load_jsonl(path)
+        elif fmt == "parquet":
+            yield from load_parquet(path)
+        elif fmt == "feed":
+            yield from load_feed(path)
+        else:
+            yield Problem(str(path), None, f"unknown format {fmt!r}")
+    except InputError as exc:
+        yield Problem(str(path), None, exc.reason)

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from analytics import store
+from analytics.errors import RecordRejected
 from analytics.ingest import ingest
 from analytics.ingest.clean import clean_scraped
 from analytics.ingest.dates import find_date_in_text, parse_date
-from analytics.errors import RecordRejected
 
 SCRAPED_PAGE = """Home
 NewsSportBusinessCultureTravelOpinion

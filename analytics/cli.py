@@ -47,7 +47,8 @@ class TqdmProgress:
 
         bar = self.bars.get(stage)
         if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=f"{stage:>9}", unit="doc", file=sys.stderr)
+            unit = "file" if stage == "ingest" else "doc"  # ingest counts input files; later stages documents
+            bar = self.bars[stage] = tqdm(total=total, desc=f"{stage:>9}", unit=unit, file=sys.stderr)
         if total is not None and bar.total != total:
             bar.total = total
         bar.n = done
@@ -177,6 +178,30 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
         bar.close()
     for stage, summary in results.items():
         click.echo(f"{stage}: {json.dumps(summary, default=str)}")
+
+
+@main.command("entities-eval")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=lambda: str(config.PROJECT_ROOT / "tests" / "data" / "entities_gold.jsonl"),
+              show_default="tests/data/entities_gold.jsonl", help="Hand-annotated documents (JSON Lines).")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=lambda: str(config.DEFAULT_ALIASES), show_default="corpora/aliases.csv")
+@click.option("--errors", "show_errors", is_flag=True, help="Also list every missed and spurious mention.")
+@friendly_errors
+def entities_eval(gold: Path, aliases: Path, show_errors: bool) -> None:
+    """Precision, recall and F1 of the entity stage per type against a hand-annotated gold set."""
+    from . import entities
+
+    items = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pipes = entities.build_pipeline(entities.load_aliases(aliases))
+    result = entities.evaluate(pipes, items)
+    click.echo(f"gold set {gold}: {len(items)} documents; pipeline {pipes.version}")
+    click.echo(f"{'type':<14}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}")
+    for label, m in [*result["by_label"].items(), ("ALL", result["overall"]), ("CANONICAL", result["canonical"])]:
+        click.echo(f"{label:<14}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9}")
+    if show_errors:
+        for err in result["errors"]:
+            click.echo(json.dumps(err, ensure_ascii=False))
 
 
 @main.command()

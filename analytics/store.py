@@ -165,7 +165,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, params: dict, versions: dict) -> int:
-    """Record the start of a stage and return its run id."""
+    """Record the start of a stage and return its run id.
+
+    One writer at a time holds the store, so a run of this kind still marked running was killed: say so.
+    """
+    con.execute("UPDATE runs SET status = 'interrupted' WHERE kind = ? AND status = 'running'", [kind])
     run_id = con.execute("SELECT nextval('run_seq')").fetchone()[0]
     con.execute(
         "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', ?, ?, NULL)",
@@ -393,10 +397,13 @@ def topic_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
 
 def save_topic_fit(
     con: duckdb.DuckDBPyConnection, run_id: int, topics: pd.DataFrame, doc_topics: pd.DataFrame,
-    weights: pd.DataFrame, changes: pd.DataFrame,
+    weights: pd.DataFrame, changes: pd.DataFrame, counts: dict | None = None,
 ) -> None:
-    """Write one fit's topics, assignments, passage weights and change log in one transaction."""
+    """Write one fit's topics, assignments, passage weights and change log in one transaction; with `counts`
+    the run is marked finished in the same transaction, so a fit is either complete and current or absent."""
     with transaction(con):
+        if counts is not None:
+            finish_run(con, run_id, counts)
         for table in ("topics", "doc_topics", "doc_topic_weights", "topic_changes"):
             con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
         insert_frame(con, "topics", topics)

@@ -390,9 +390,6 @@ def refit_topics(
     weights = weights.assign(run_id=run_id)[["run_id", "doc_id", "topic_id", "weight"]]
     changes = changes.assign(run_id=run_id)
     changes = changes[["run_id", "topic_id", "previous_topic_id", "change", "similarity"]]
-    store.save_topic_fit(con, run_id, topics_rows, doc_topics, weights, changes)
-    if model_dir is not None:
-        _save_model(fit.model, model_dir / f"topics-run-{run_id}", backend)
     counts = {
         "documents": len(corpus), "fitted_on": len(doc_ids), "topics": len(topics_rows),
         "outliers_before_reduction": round(fit.outliers_before, 4),
@@ -402,7 +399,9 @@ def refit_topics(
         "corpus_hash": corpus_hash(corpus["id"].tolist()),
         "changes": changes["change"].value_counts().to_dict(),
     }
-    store.finish_run(con, run_id, counts)
+    store.save_topic_fit(con, run_id, topics_rows, doc_topics, weights, changes, counts)
+    if model_dir is not None:
+        _save_model(fit.model, model_dir / f"topics-run-{run_id}", backend)
     return {"action": "fit", "run_id": run_id, **counts}
 
 

@@ -38,8 +38,11 @@ with left:
         with ui.with_store(write=True) as con:
             store.set_topic_label(con, topic_id, new_label)
         ui.clear_caches()
-        st.success("Label saved.")
+        # Said after the rerun that shows the new label; a message drawn before st.rerun() would vanish.
+        st.session_state["label_saved"] = new_label
         st.rerun()
+    if saved := st.session_state.pop("label_saved", None):
+        st.success(f"Label saved: {saved}")
     st.markdown("**Distinctive words (c-TF-IDF):** " + ui.escape_markdown(", ".join(w for w, _ in words.get("ctfidf",
                                                                                                             []))))
     if words.get("mmr"):

@@ -9,6 +9,7 @@ import pytest
 from apptest_store import XSS_ID, build_app_store
 from browser_tools import Server, shot, wait_for_app
 from planted import PLANTED_THEMES
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -59,7 +60,7 @@ def test_rename_a_theme_and_see_the_label_after_a_reload(server, page):
     wait_for_app(page, "Label saved")
     page.reload()
     wait_for_app(page, "Theme explorer")
-    assert page.get_by_label("Label", exact=True).input_value() == "Takedowns (renamed in the browser)"
+    expect(page.get_by_label("Label", exact=True)).to_have_value("Takedowns (renamed in the browser)", timeout=60_000)
     shot(page, "04-renamed")
 
 
@@ -68,7 +69,7 @@ def test_export_a_png(server, page):
     wait_for_app(page, "Themes over time")
     page.get_by_text("Export this chart, its data and its documents").click()
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="PNG").click()
+        page.get_by_role("button", name="PNG", exact=True).click()
     path = info.value.path()
     data = Path(path).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
@@ -108,4 +109,5 @@ def test_upload_a_small_csv_and_see_it_analysed(server, page, tmp_path):
     shot(page, "07-uploaded")
     page.goto(f"{server.url}/?corpus=browser-upload")
     wait_for_app(page, "Documents")
-    assert page.get_by_text("48").first.is_visible()
+    # The overview's first metric is the corpus size: the uploaded corpus, not the demo.
+    page.locator('[data-testid="stMetricValue"]', has_text="48").first.wait_for(timeout=60_000)

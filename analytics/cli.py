@@ -255,7 +255,7 @@ def topic_quality(db: Path, lda_k: int, no_baselines: bool) -> None:
 @click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
 def app(db: Path, streamlit_args: tuple[str, ...]) -> None:
     """Open the Streamlit app on the store (built from the demo corpus on first run)."""
-    env = dict(os.environ, NARRATIVE_DB=str(db))
+    env = dict(os.environ, NARRATIVE_DB=str(db.resolve()))  # the app runs from the project folder
     app_file = config.PROJECT_ROOT / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), *streamlit_args]
     raise SystemExit(subprocess.call(cmd, env=env, cwd=config.PROJECT_ROOT))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,18 +128,58 @@ class _BackendEmbedder:
         return Embedder()
 
 
-def auto_label(words: list[str], n: int = 3) -> str:
-    """A short readable label from the top words: 'Telegram, channels & bots'."""
+def _stem(word: str) -> str:
+    """A crude stem, enough to keep 'claim' and 'claimed' or 'account' and 'accounts' out of one label."""
+    word = word.lower()
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _surface_form(word: str, texts: list[str]) -> str:
+    """The word as the documents write it most often ('gifct' → 'GIFCT', 'ardern' → 'Ardern')."""
+    forms: Counter[str] = Counter()
+    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    for text in texts[:200]:
+        forms.update(pattern.findall(text))
+    if not forms:
+        return word
+    best = forms.most_common(1)[0][0]
+    # Sentence-initial capitals are not proper names: keep lower case unless the capital form dominates.
+    lower = forms.get(best.lower(), 0)
+    return best if best != best.lower() and forms[best] > lower else word
+
+
+def auto_label(words: list[str], texts: list[str] | None = None, n: int = 3, min_coverage: float = 0.2) -> str:
+    """A short readable label from a topic's top words: 'Telegram, channels & bots'.
+
+    With the topic's documents given, a word must occur in at least `min_coverage` of them, so a surname that
+    tops c-TF-IDF because a few reports cite one researcher does not name the whole theme; words are shown as
+    the documents spell them.
+    """
+    candidates = list(words)
+    if texts:
+        lowered = [t.lower() for t in texts]
+
+        def coverage(word: str) -> float:
+            pattern = re.compile(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])")
+            return sum(bool(pattern.search(t)) for t in lowered) / len(lowered)
+
+        covered = [w for w in candidates if coverage(w) >= min_coverage]
+        candidates = covered + [w for w in candidates if w not in covered]
     picked: list[str] = []
-    for word in words:
-        stem = word.lower().rstrip("s")
-        if any(stem == p.lower().rstrip("s") or stem in p.lower() for p in picked):
+    for word in candidates:
+        stem = _stem(word)
+        if any(stem == _stem(p) or stem in p.lower() or _stem(p) in word.lower() for p in picked):
             continue
         picked.append(word)
         if len(picked) == n:
             break
     if not picked:
         return "(no words)"
+    if texts:
+        picked = [_surface_form(w, texts) for w in picked]
     picked[0] = picked[0][:1].upper() + picked[0][1:]
     return picked[0] if len(picked) == 1 else ", ".join(picked[:-1]) + " & " + picked[-1]
 
@@ -214,7 +255,8 @@ def fit_topics(
         mmr = [w for w, _ in (model.topic_aspects_.get("MMR", {}).get(t) or []) if w]
         # The label comes from the c-TF-IDF words: MMR's picks depend on how well the backend embeds single words,
         # which TF-IDF vectors do poorly.
-        rows.append({"topic": int(t), "label": auto_label([w for w, _ in words] or mmr), "words": words,
+        members = [texts[i] for i in np.flatnonzero(topics == t)]
+        rows.append({"topic": int(t), "label": auto_label([w for w, _ in words] or mmr, members), "words": words,
                      "mmr": mmr, "centroid": centroids[t]})
     topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid"])
     return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model)

@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	# torch first and pinned: the CPU wheel; an open range would pull a multi-GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e ".[dev]"
+	# verify the pinned models and distil the fast profile's static model once (offline, ~30 s)
+	$(BIN)/narrative models
 	touch $(STAMP)
 
 demo: $(STAMP)  ## build the demo corpus's store (ingest + analyse); a no-op when done

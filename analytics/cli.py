@@ -180,6 +180,19 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
         click.echo(f"{stage}: {json.dumps(summary, default=str)}")
 
 
+@main.command()
+@friendly_errors
+def models() -> None:
+    """Check the pinned models (sha256) and distil the fast profile's static model if it is not cached."""
+    from . import embeddings, entities
+
+    click.echo(f"spaCy model: {entities.model_dir()} (every pinned file's sha256 matches)")
+    click.echo(f"MiniLM: {embeddings.minilm_path()} (model.safetensors sha256 {embeddings.MINILM_SHA256[:12]}…)")
+    backend = embeddings.StaticBackend()
+    backend.model()
+    click.echo(f"static model: {embeddings.static_model_dir()} (distilled from the MiniLM above; checksum checked)")
+
+
 @main.command("entities-eval")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=lambda: str(config.PROJECT_ROOT / "tests" / "data" / "entities_gold.jsonl"),

@@ -27,7 +27,8 @@ SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
         Setting("db", str(DEFAULT_DB), "DuckDB store file (env NARRATIVE_DB)."),
-        Setting("profile", "quality", "quality: MiniLM passages + full NER; fast: TF-IDF vectors + alias-first NER."),
+        Setting("profile", "quality", "quality: MiniLM passage embeddings + statistical NER with the alias list; "
+                "fast: static embeddings distilled from MiniLM + alias-list entities only."),
         Setting("min_topic_size", 0, "Smallest topic; 0 scales it to the corpus size."),
         Setting("nr_topics", 0, "Reduce to this many topics after fitting; 0 keeps what the model finds."),
         Setting("seed", 42, "Random seed for UMAP and the clusterer: the same input gives the same topics."),

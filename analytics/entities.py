@@ -12,6 +12,7 @@ mentions (`renormalise`) without running the model again.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import json
@@ -38,6 +39,7 @@ ALIAS_TYPES = ("GROUP", "HACKTIVIST", "MEDIA_OUTLET", "PLATFORM", "AGENCY", "ORG
 MODEL_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"}
 ALIASES_ONLY = "aliases-only"
 CHUNK_DOCS = 400
+RULER_CONFIG = {"validate": False, "phrase_matcher_attr": "LOWER"}
 
 # Words around a bare "IS" that say it is the group ("IS fighters", "the IS group", "IS claimed").
 IS_AFTER = {
@@ -173,10 +175,12 @@ def ruler_patterns(aliases: AliasTable, make_doc: Callable[[str], Any]) -> list[
     for row in aliases.frame.itertuples(index=False):
         if row.match == "ctx":
             continue
-        tokens = [t.text for t in make_doc(row.alias)]
-        attr = "LOWER" if row.match == "ci" else "ORTH"
-        pattern = [{attr: t.lower() if attr == "LOWER" else t} for t in tokens]
-        patterns.append({"label": row.type, "pattern": pattern, "id": row.canonical_id})
+        if row.match == "ci":
+            # a phrase pattern: matched by the ruler's PhraseMatcher on LOWER, far faster than token patterns
+            patterns.append({"label": row.type, "pattern": row.alias, "id": row.canonical_id})
+        else:
+            pattern = [{"ORTH": t.text} for t in make_doc(row.alias)]
+            patterns.append({"label": row.type, "pattern": pattern, "id": row.canonical_id})
     return patterns
 
 
@@ -262,7 +266,7 @@ class Pipelines:
             except Exception:  # spaCy has no tokenizer for this code: the multilingual one
                 nlp = spacy.blank("xx")
             nlp.add_pipe("sentencizer")
-            ruler = nlp.add_pipe("entity_ruler", config={"validate": False})
+            ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
             ruler.add_patterns(ruler_patterns(self.aliases, nlp.make_doc))
             nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(self.aliases)})
             nlp.add_pipe("is_context")
@@ -280,12 +284,12 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
         nlp = spacy.load(root, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
                                         "senter"])
         nlp.add_pipe("sentencizer")
-        ruler = nlp.add_pipe("entity_ruler", config={"validate": False})
+        ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
     else:
         nlp = spacy.load(root, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
         nlp.enable_pipe("senter")
         # Before "ner": the model then labels only what the curated aliases left untouched.
-        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": False})
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config=RULER_CONFIG)
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     # Last but one: it judges the ruler's and the model's readings alike.
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
@@ -298,6 +302,14 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
 def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]], version: str,
                   alias_only: bool) -> list[dict[str, Any]]:
     rows = []
+    if not doc.ents:
+        return rows
+    # Sentence bounds once per document (Span.sent walks the tokens each time it is asked).
+    if doc.has_annotation("SENT_START"):
+        sent_starts = [sent.start_char for sent in doc.sents]
+        sent_ends = [sent.end_char for sent in doc.sents]
+    else:
+        sent_starts, sent_ends = [], []
     for ent in doc.ents:
         start, end, text, label = ent.start_char, ent.end_char, ent.text, ent.label_
         if ent.ent_id_:
@@ -319,11 +331,11 @@ def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]]
                 origin = "model+alias"
             else:
                 cid, name, origin = f"{label.lower()}:{alias_key(text)}", text.strip(), "model"
-        sent = ent.sent if doc.has_annotation("SENT_START") else None
+        k = bisect.bisect_right(sent_starts, ent.start_char) - 1
         rows.append({
             s.DOC_ID: doc_id, s.START_CHAR: start, s.END_CHAR: end,
-            s.SENT_START: sent.start_char if sent is not None else None,
-            s.SENT_END: sent.end_char if sent is not None else None,
+            s.SENT_START: sent_starts[k] if k >= 0 else None,
+            s.SENT_END: sent_ends[k] if k >= 0 else None,
             s.TEXT: text, s.LABEL: label, s.CANONICAL_ID: cid, s.CANONICAL_NAME: name,
             s.ORIGIN: origin if not alias_only else "alias", s.PIPELINE_VERSION: version,
         })
@@ -440,7 +452,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     stored = con.execute(f"SELECT rowid AS rid, {', '.join(ENTITY_COLUMNS)} FROM entities").df()
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": False})
+    ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")

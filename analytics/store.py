@@ -374,12 +374,22 @@ def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
     """Cache passage vectors (doc_id, model, passage, start_char, end_char, vector); existing keys are kept."""
     if frame.empty:
         return 0
-    con.register("_new_emb", frame)
+    import numpy as np
+    import pyarrow as pa
+
+    # Through Arrow: one flat float32 buffer instead of a column of Python objects (several times faster).
+    matrix = np.vstack(frame["vector"].to_list()).astype(np.float32)
+    vectors = pa.ListArray.from_arrays(pa.array(np.arange(0, matrix.size + 1, matrix.shape[1], dtype=np.int32)),
+                                       pa.array(matrix.ravel()))
+    table = pa.table({"doc_id": frame["doc_id"].to_numpy(), "model": frame["model"].to_numpy(),
+                      "passage": frame["passage"].to_numpy(), "start_char": frame["start_char"].to_numpy(),
+                      "end_char": frame["end_char"].to_numpy(), "vector": vectors})
+    con.register("_new_emb", table)
     try:
         with transaction(con):
             con.execute(
-                "INSERT INTO embeddings SELECT doc_id, model, passage, start_char, end_char, "
-                "CAST(vector AS FLOAT[]) FROM _new_emb ON CONFLICT DO NOTHING"
+                "INSERT INTO embeddings SELECT doc_id, model, passage, start_char, end_char, vector "
+                "FROM _new_emb ON CONFLICT DO NOTHING"
             )
     finally:
         con.unregister("_new_emb")

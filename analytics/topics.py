@@ -54,6 +54,9 @@ class TopicParams:
     outlier_target: float = OUTLIER_TARGET
     umap_neighbors: int = 15
     umap_components: int = 5
+    # Above this many documents the model is fitted on a seeded sample and the rest are assigned to the nearest
+    # topic centroid (BERTopic's advice for large corpora: fit on a subset, transform the rest).
+    fit_sample: int = 20_000
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
         """Smallest topic: about 0.4 % of the corpus, at least 5 documents."""
@@ -94,6 +97,7 @@ def passage_vectors(
     if isinstance(backend, TfidfBackend):
         backend.fit(fresh["text"].tolist())
     vectors: list[np.ndarray] = []
+    batch = getattr(backend, "batch", batch)
     for start in range(0, len(fresh), batch):
         vectors.append(backend.encode(fresh["text"].iloc[start : start + batch].tolist()))
         if progress:
@@ -110,8 +114,11 @@ def passage_vectors(
 
 def document_matrix(passages: pd.DataFrame, doc_ids: list[str]) -> np.ndarray:
     """One unit vector per document: the normalised mean of its passages, in the order of doc_ids."""
-    grouped = passages.groupby("doc_id")["vector"].apply(lambda vs: np.mean(np.vstack(vs.to_list()), axis=0))
-    matrix = np.vstack([grouped[d] for d in doc_ids]).astype(np.float64)
+    vectors = np.vstack(passages["vector"].to_list()).astype(np.float64)
+    codes, uniques = pd.factorize(passages["doc_id"])
+    sums = np.zeros((len(uniques), vectors.shape[1]))
+    np.add.at(sums, codes, vectors)  # the mean's direction is the sum's: normalised below
+    matrix = sums[pd.Index(uniques).get_indexer(doc_ids)]
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1, norms)
 
@@ -405,6 +412,11 @@ def refit_topics(
     passages = passage_vectors(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress)
     # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, assign the copies.
     originals = corpus[~corpus["is_duplicate"]].sort_values("id", ignore_index=True)
+    rest = originals.iloc[0:0]
+    if len(originals) > params.fit_sample:
+        chosen = np.sort(np.random.default_rng(params.seed).choice(len(originals), params.fit_sample, replace=False))
+        rest = originals.drop(index=chosen)
+        originals = originals.iloc[chosen].reset_index(drop=True)
     doc_ids = originals["id"].tolist()
     matrix = document_matrix(passages, doc_ids)
     fit = fit_topics(originals["text"].tolist(), doc_ids, matrix, backend, params)
@@ -417,6 +429,9 @@ def refit_topics(
     centroids = {mapping[t]: c for t, c in zip(fit.topics["topic"], fit.topics["centroid"], strict=True)}
 
     assignments = fit.assignments.assign(topic_id=fit.assignments["topic"].map(mapping))
+    if not rest.empty:  # documents outside the fitting sample: nearest topic, as for new documents
+        rest_assign = _nearest_topic(document_matrix(passages, rest["id"].tolist()), rest["id"].tolist(), centroids)
+        assignments = pd.concat([assignments, rest_assign], ignore_index=True)
     dups = corpus[corpus["is_duplicate"]]
     if not dups.empty:
         dup_assign = _nearest_topic(document_matrix(passages, dups["id"].tolist()), dups["id"].tolist(), centroids)
@@ -429,7 +444,7 @@ def refit_topics(
         "label": fit.topics["label"],
         "words": [json.dumps({"ctfidf": w, "mmr": m}) for w, m in zip(fit.topics["words"], fit.topics["mmr"],
                                                                          strict=True)],
-        "size": fit.topics["topic"].map(fit.assignments["topic"].value_counts()).fillna(0).astype(int),
+        "size": fit.topics["topic"].map(mapping).map(assignments["topic_id"].value_counts()).fillna(0).astype(int),
         "centroid": [np.asarray(c, dtype=np.float32).tolist() for c in fit.topics["centroid"]],
     })
     doc_topics = assignments.assign(run_id=run_id)[["run_id", "doc_id", "topic_id", "probability"]]
@@ -437,7 +452,8 @@ def refit_topics(
     changes = changes.assign(run_id=run_id)
     changes = changes[["run_id", "topic_id", "previous_topic_id", "change", "similarity"]]
     counts = {
-        "documents": len(corpus), "fitted_on": len(doc_ids), "topics": len(topics_rows),
+        "documents": len(corpus), "fitted_on": len(doc_ids), "assigned_outside_sample": len(rest),
+        "topics": len(topics_rows),
         "outliers_before_reduction": round(fit.outliers_before, 4),
         "outliers": round(float((doc_topics["topic_id"] == -1).mean()), 4),
         "outlier_strategy": "embeddings" if fit.reassign_threshold is not None else "none",

@@ -98,7 +98,7 @@ def test_dates_are_parsed_with_their_precision(raw, expected):
 
 @pytest.mark.parametrize(("raw", "reason"), [
     ("2099-01-01", "future"), ("yesterday-ish", "not understood"), ("1066-10-14", "before 1700"),
-    ("2015-13-45", "not understood"), ("March 3", "no year"),
+    ("2015-13-45", "not understood"), ("March 3", "no year"), ("253402300800000000", "out of range"),
 ])
 def test_bad_dates_are_rejected_with_the_value(raw, reason):
     with pytest.raises(RecordRejected) as err:

@@ -103,3 +103,15 @@ def test_passages_cover_long_texts_within_the_model_window():
 
 def test_auto_label_is_short_and_skips_near_repeats():
     assert auto_label(["telegram", "channels", "channel", "bots"]) == "Telegram, channels & bots"
+
+
+def test_large_corpus_fits_on_a_sample_and_assigns_the_rest(fresh_db, planted):
+    store_documents(fresh_db, planted)
+    params = TopicParams(backend="tfidf", min_topic_size=8, fit_sample=100)
+    summary = run_topics(fresh_db, params=params)
+    assert summary["fitted_on"] == 100 and summary["assigned_outside_sample"] == len(planted) - 100
+    assign = _assignments(fresh_db)
+    assert len(assign) == len(planted)
+    topics = store.topic_table(fresh_db, summary["run_id"])
+    assert topics["size"].sum() == (assign["topic_id"] != -1).sum()
+    assert _purity(assign[assign.topic_id != -1], planted.set_index("id")["theme"]) >= 0.9

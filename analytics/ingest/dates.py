@@ -54,7 +54,11 @@ def _from_number(number: float, raw: object) -> tuple[datetime, str]:
         return _checked(datetime(int(number), 1, 1), raw), "year"
     if abs(number) >= 1e11:  # milliseconds since 1970 (seconds would be beyond the year 5000)
         number = number / 1000.0
-    return _checked(datetime.fromtimestamp(number, UTC).replace(tzinfo=None), raw), "day"
+    try:
+        value = datetime.fromtimestamp(number, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError) as exc:  # beyond what a calendar date can be
+        raise RecordRejected(f"date not understood: {raw!r} (out of range as epoch seconds or milliseconds)") from exc
+    return _checked(value, raw), "day"
 
 
 def parse_date(raw: object) -> tuple[datetime, str] | None:

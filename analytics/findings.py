@@ -58,6 +58,23 @@ def platform_leaders(platform_table: pd.DataFrame) -> pd.DataFrame:
                            "platform_share"]].reset_index(drop=True)
 
 
+def platform_newcomers(platform_table: pd.DataFrame, min_mentions: int = 3) -> pd.DataFrame:
+    """Platforms first named after the corpus's first period: where supporters (and coverage) moved next.
+
+    One row per platform: the period of its first mention, its share of platform mentions then, and its total.
+    """
+    if platform_table.empty:
+        return platform_table
+    table = platform_table[platform_table["mentions"] > 0]
+    first_period = table[s.PERIOD].min()
+    first = table.sort_values(s.PERIOD).groupby(s.CANONICAL_ID).head(1)
+    totals = table.groupby(s.CANONICAL_ID)["mentions"].sum()
+    first = first.assign(total_mentions=first[s.CANONICAL_ID].map(totals))
+    first = first[(first[s.PERIOD] > first_period) & (first["total_mentions"] >= min_mentions)]
+    return first[[s.PERIOD, s.CANONICAL_ID, s.CANONICAL_NAME, "mentions", "platform_share", "total_mentions"]] \
+        .sort_values([s.PERIOD, "total_mentions"], ascending=[True, False]).reset_index(drop=True)
+
+
 def migration_sentence(leaders: pd.DataFrame, granularity: str = "year") -> str:
     """'Twitter (2014–2015) → Telegram (2016–2019) → TamTam (2020)': runs of the most-named platform."""
     if leaders.empty:

@@ -34,24 +34,30 @@ def analyze(
     n_process: int = 1,
     progress: Progress = _quiet,
     topics: bool = True,
+    dask: str | None = None,
 ) -> dict[str, Any]:
-    """Steps 2–3: entities for documents not yet processed, then the topic model (fit or assign)."""
+    """Steps 2–3: entities for documents not yet processed, then the topic model (fit or assign).
+
+    With `dask` (a scheduler address, or "local"), entity extraction and passage embedding run on the cluster's
+    workers; the store is written here only, so the results are those of a local run.
+    """
     from . import entities as entity_stage
+    from .scale import executor
 
     results: dict[str, Any] = {}
-    with store.opened(db) as con:
+    with store.opened(db) as con, executor(dask) as mapper:
         aliases = aliases_path or Path(store.get_meta(con, "aliases_path") or config.DEFAULT_ALIASES)
         # 2. entities: incremental, only documents not yet processed by this pipeline version.
         results["entities"] = entity_stage.run_entities(
             con, aliases, profile=profile, n_process=n_process,
-            progress=lambda d, t: progress("entities", d, t),
+            progress=lambda d, t: progress("entities", d, t), mapper=mapper,
         )
         # 3. topics: fit when there is no model yet or the user asks; otherwise assign new documents.
         if topics:
             from . import topics as topic_stage
 
             results["topics"] = topic_stage.run_topics(
-                con, profile=profile, progress=lambda d, t: progress("topics", d, t)
+                con, profile=profile, progress=lambda d, t: progress("topics", d, t), mapper=mapper
             )
     return results
 

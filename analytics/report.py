@@ -103,6 +103,17 @@ def build_report(con, granularity: str = "quarter") -> str:
                 evidence.append({"year": r.period.year, "platform": r.canonical_name, "mentions": r.mentions,
                                  "of all platform mentions": r.platform_share, "documents": year_ids})
             parts.append(_table(pd.DataFrame(evidence), {"of all platform mentions": ".0%"}))
+            newcomers = findings.platform_newcomers(plat)
+            if not newcomers.empty:
+                rows = []
+                for r in newcomers.itertuples():
+                    ids = set(mentions[mentions[s.CANONICAL_ID] == r.canonical_id][s.DOC_ID])
+                    rows.append({"first named": r.period.year, "platform": r.canonical_name,
+                                 "share of platform mentions that year": r.platform_share,
+                                 "mentions in all": r.total_mentions,
+                                 "documents": docs[docs[s.ID].isin(ids)].sort_values(s.DATE)[s.ID].tolist()})
+                parts.append("<h3>Platforms first named after the first year</h3>" + _table(
+                    pd.DataFrame(rows), {"share of platform mentions that year": ".0%"}))
         pairs = timeline.cooccurrence(docs, mentions, "year", min_count=3)
         if not pairs.empty:
             top_pairs = pairs.groupby(s.PERIOD).head(3)

@@ -80,8 +80,20 @@ class TopicFit:
 # -- embeddings ------------------------------------------------------------------------------------
 
 
+BACKEND_NAMES = {"MiniLMBackend": "minilm", "StaticBackend": "static"}
+_WORKER_BACKENDS: dict[str, EmbeddingBackend] = {}
+
+
+def encode_batch(texts: list[str], backend_name: str) -> np.ndarray:
+    """Vectors of one batch of passages, with the backend loaded once per process (here or on a Dask worker)."""
+    if backend_name not in _WORKER_BACKENDS:
+        _WORKER_BACKENDS[backend_name] = get_backend(backend_name)
+    return _WORKER_BACKENDS[backend_name].encode(texts)
+
+
 def passage_vectors(
     con, docs: pd.DataFrame, backend: EmbeddingBackend, progress: Progress | None = None, batch: int = 256,
+    mapper: Any = None,
 ) -> pd.DataFrame:
     """Passage vectors of the documents (doc_id, passage, start_char, end_char, vector), from the cache where
     the same model already embedded them. TF-IDF vectors depend on the corpus and are never cached."""
@@ -98,10 +110,16 @@ def passage_vectors(
         backend.fit(fresh["text"].tolist())
     vectors: list[np.ndarray] = []
     batch = getattr(backend, "batch", batch)
-    for start in range(0, len(fresh), batch):
-        vectors.append(backend.encode(fresh["text"].iloc[start : start + batch].tolist()))
+    texts = fresh["text"].tolist()
+    chunks = (texts[start:start + batch] for start in range(0, len(texts), batch))
+    if mapper is not None and not isinstance(backend, TfidfBackend):  # corpus-fitted vectors stay on the driver
+        encoded = mapper.map(encode_batch, chunks, BACKEND_NAMES.get(type(backend).__name__, "minilm"))
+    else:
+        encoded = (backend.encode(chunk) for chunk in chunks)
+    for vecs in encoded:
+        vectors.append(vecs)
         if progress:
-            progress(min(start + batch, len(fresh)), len(fresh))
+            progress(min(len(vectors) * batch, len(fresh)), len(fresh))
     fresh = fresh.drop(columns="text")
     fresh["vector"] = list(np.vstack(vectors)) if vectors else []
     if cacheable and not fresh.empty:
@@ -384,9 +402,10 @@ def run_topics(
     params: TopicParams | None = None,
     model_dir: Path | None = None,
     progress: Progress | None = None,
+    mapper: Any = None,
 ) -> dict[str, Any]:
     """Fit the topic model (first time, on request, or when much is new) or assign new documents to the
-    current fit. Returns a summary for the CLI."""
+    current fit. `mapper` (scale.DaskMap) embeds passages on a cluster. Returns a summary for the CLI."""
     params = params or TopicParams(backend=PROFILE_BACKENDS.get(profile, profile))
     current_run = store.topic_run_id(con)
     if current_run is not None and not refit:
@@ -396,12 +415,13 @@ def run_topics(
         if not new_ids:
             return {"action": "nothing new", "run_id": current_run}
         if len(new_ids) <= 0.25 * max(fitted, 1):
-            return assign_new_documents(con, current_run, new_ids, progress=progress)
-    return refit_topics(con, params=params, model_dir=model_dir, progress=progress)
+            return assign_new_documents(con, current_run, new_ids, progress=progress, mapper=mapper)
+    return refit_topics(con, params=params, model_dir=model_dir, progress=progress, mapper=mapper)
 
 
 def refit_topics(
-    con, *, params: TopicParams, model_dir: Path | None = None, progress: Progress | None = None
+    con, *, params: TopicParams, model_dir: Path | None = None, progress: Progress | None = None,
+    mapper: Any = None,
 ) -> dict[str, Any]:
     """A full fit over all stored documents, with identity matching against the previous fit."""
     corpus = store.corpus_texts(con)
@@ -409,7 +429,7 @@ def refit_topics(
         raise NarrativeError("the store holds no documents", "run `narrative ingest PATH` first")
     backend = get_backend(params.backend)
     run_id = store.start_run(con, "topics", _params_record(params), library_versions())
-    passages = passage_vectors(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress)
+    passages = passage_vectors(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress, mapper=mapper)
     # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, assign the copies.
     originals = corpus[~corpus["is_duplicate"]].sort_values("id", ignore_index=True)
     rest = originals.iloc[0:0]
@@ -476,14 +496,16 @@ def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, 
     return pd.DataFrame({"doc_id": doc_ids, "topic_id": topic.astype(int), "probability": best.round(4)})
 
 
-def assign_new_documents(con, run_id: int, doc_ids: list[str], progress: Progress | None = None) -> dict:
+def assign_new_documents(con, run_id: int, doc_ids: list[str], progress: Progress | None = None,
+                         mapper: Any = None) -> dict:
     """Transform without refitting: new documents go to the nearest existing topic; report the drift."""
     last = store.last_run(con, "topics")
     backend = get_backend(last["params"].get("backend", "minilm"))
     if isinstance(backend, TfidfBackend):  # corpus-fitted vectors: refit the projection on the whole store
-        return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress)
+        return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress,
+                            mapper=mapper)
     docs = store.documents(con, columns=[s.ID, s.TEXT], ids=doc_ids)
-    passages = passage_vectors(con, docs, backend, progress=progress)
+    passages = passage_vectors(con, docs, backend, progress=progress, mapper=mapper)
     topics = store.topic_table(con, run_id)
     centroids = {int(t): np.asarray(c, dtype=np.float64) for t, c in zip(topics["topic_id"], topics["centroid"],
                                                                         strict=True)}

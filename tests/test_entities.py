@@ -178,3 +178,26 @@ def test_gold_set_precision_and_recall(pipes):
     for label in ("GROUP", "PLATFORM", "MEDIA_OUTLET", "AGENCY", "HACKTIVIST"):
         assert result["by_label"][label]["recall"] >= 0.9, (label, result["by_label"][label])
     assert result["overall"]["f1"] >= 0.85, result["overall"]
+
+
+SEED_ACTORS = {
+    "islamic_state", "anonymous", "ghostsec", "ctrlsec", "twitter", "telegram", "facebook", "instagram", "vkontakte",
+    "livejournal", "tamtam", "rocket_chat", "hoop_messenger", "threema", "riot", "europol", "pavel_durov",
+    "vladimir_putin", "abu_bakr_al_baghdadi", "nashir", "al_naba", "syria", "iraq", "paris",
+}
+
+
+def test_seed_articles_name_the_actors_the_issue_lists(seeds_dir, tmp_path):
+    con = store.connect(tmp_path / "seeds.duckdb")
+    ingest([seeds_dir], con)
+    entities.run_entities(con, ALIASES)
+    mentions = store.mentions(con)
+    assert SEED_ACTORS <= set(mentions["canonical_id"]), SEED_ACTORS - set(mentions["canonical_id"])
+    group = mentions[mentions["canonical_id"] == "islamic_state"]
+    assert {"ISIS", "IS", "Islamic State"} <= set(group["text"])
+    assert not set(group["text"]) & {"is", "Is"}
+    # "the IS’ online network": the group before a possessive apostrophe
+    docs = store.documents(con).set_index("id")
+    possessive = [r for r in group.itertuples() if docs.loc[r.doc_id, "text"][r.end_char:r.end_char + 1] == "’"]
+    assert len(possessive) >= 5
+    con.close()

@@ -169,3 +169,19 @@ def test_compare_groups_puts_two_outlets_on_the_same_axes():
     table = tl.compare_groups(docs, assign, "source", "A", "B", "quarter")
     q1 = table[(table.period == "2019-01-01") & (table.topic_id == 0)].iloc[0]
     assert (q1["share_A"], q1["share_B"], q1["difference"]) == (1.0, 0.0, 1.0)
+
+
+def test_platform_newcomers_are_the_platforms_first_named_later():
+    from analytics import findings
+
+    rows = []
+    for year, counts in {2014: {"twitter": 10}, 2015: {"twitter": 8, "telegram": 2},
+                         2019: {"telegram": 6, "tamtam": 3, "hoop": 1}}.items():
+        total = sum(counts.values())
+        for cid, n in counts.items():
+            rows.append({"period": pd.Timestamp(f"{year}-01-01"), "canonical_id": cid, "canonical_name": cid.title(),
+                         "mentions": n, "platform_total": total, "platform_share": n / total})
+    new = findings.platform_newcomers(pd.DataFrame(rows), min_mentions=2)
+    assert list(new["canonical_id"]) == ["telegram", "tamtam"]
+    assert list(new["period"].dt.year) == [2015, 2019]
+    assert new.loc[new["canonical_id"] == "tamtam", "platform_share"].iloc[0] == 0.3

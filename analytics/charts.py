@@ -106,12 +106,28 @@ def themes_chart(
 
 def event_layers(events: pd.DataFrame) -> list[alt.Chart]:
     """Dashed rules at each event's date with a short label, for any time chart."""
-    ev = events.assign(date=pd.to_datetime(events[s.DATE]))
-    rule = alt.Chart(ev).mark_rule(strokeDash=[4, 3], color="#555555").encode(
+    ev = events.assign(date=pd.to_datetime(events[s.DATE])).sort_values(s.DATE)
+    rule = alt.Chart(ev).mark_rule(strokeDash=[4, 3], color="#555555", opacity=0.6).encode(
         x=f"{s.DATE}:T", tooltip=[alt.Tooltip(f"{s.DATE}:T"), "label:N", "description:N"])
-    text = alt.Chart(ev).mark_text(angle=270, align="left", dx=4, dy=-2, fontSize=9, color="#333333").encode(
+    text = alt.Chart(labelled_events(ev)).mark_text(angle=270, align="left", dx=4, dy=-2, fontSize=9,
+                                                    color="#333333").encode(
         x=f"{s.DATE}:T", y=alt.value(4), text="label:N")
     return [rule, text]
+
+
+def labelled_events(events: pd.DataFrame, max_labels: int = 14) -> pd.DataFrame:
+    """The events whose labels are written on the chart: kept apart by at least 1/max_labels of the time span
+    so they stay legible; every event keeps its rule and its tooltip."""
+    if len(events) <= max_labels:
+        return events
+    dates = pd.to_datetime(events[s.DATE])
+    gap = (dates.max() - dates.min()) / max_labels
+    keep, last = [], None
+    for i, date in zip(events.index, dates, strict=True):
+        if last is None or date - last >= gap:
+            keep.append(i)
+            last = date
+    return events.loc[keep]
 
 
 def share_with_band(table: pd.DataFrame, colour_field: str = "theme", title: str = "") -> alt.Chart:

@@ -26,6 +26,20 @@ MIN_DOCS_PER_PERIOD = 5  # fewer documents than this and a period's shares are f
 # -- periods ---------------------------------------------------------------------------------------
 
 
+def default_granularity(dates: pd.Series, min_median: int = 8) -> str:
+    """The finest period (week, month, quarter, year) whose median period holds at least `min_median` dated
+    documents: a 300-document chronology over seven years reads by quarter, a news feed by week."""
+    dated = pd.to_datetime(dates.dropna())
+    if dated.empty:
+        return "month"
+    for granularity in ("week", "month", "quarter"):
+        counts = period_start(dated, granularity).value_counts()
+        span = pd.date_range(counts.index.min(), counts.index.max(), freq=s.PERIOD_FREQS[granularity])
+        if counts.reindex(span, fill_value=0).median() >= min_median:
+            return granularity
+    return "year"
+
+
 def period_start(dates: pd.Series, granularity: str) -> pd.Series:
     """The start of the period each date falls in (day, week from Monday, month, quarter, year)."""
     if granularity not in s.PERIOD_FREQS:

@@ -159,9 +159,11 @@ def sidebar_filters(corpus: Corpus) -> Filters:
     hi = dated[s.DATE].max().date() if not dated.empty else dt.date.today()
     with st.sidebar:
         st.subheader("Filters")
-        gran = st.query_params.get("gran", "month")
+        default_gran = timeline.default_granularity(dated[s.DATE])
+        gran = st.query_params.get("gran", default_gran)
         gran = st.selectbox("Granularity", GRANULARITIES, index=GRANULARITIES.index(gran) if gran in GRANULARITIES
-                            else 1, key="f_gran")
+                            else 1, key="f_gran", help=f"Default for this corpus: {default_gran} (the finest period "
+                            "whose median period holds at least 8 documents).")
         start = _date_param("from", lo, lo, hi)
         end = _date_param("to", hi, lo, hi)
         picked = st.slider("Period", min_value=lo, max_value=hi, value=(start, end), key="f_dates",
@@ -183,7 +185,7 @@ def sidebar_filters(corpus: Corpus) -> Filters:
         undated = timeline.undated_count(docs)
         if undated:
             st.caption(f"{undated} document(s) have no date: they are searchable but not on the timeline.")
-    _set_param("gran", gran if gran != "month" else None)
+    _set_param("gran", gran if gran != default_gran else None)
     _set_param("from", picked[0].isoformat() if picked[0] != lo else None)
     _set_param("to", picked[1].isoformat() if picked[1] != hi else None)
     _set_param("source", sources)

@@ -185,3 +185,24 @@ def test_platform_newcomers_are_the_platforms_first_named_later():
     assert list(new["canonical_id"]) == ["telegram", "tamtam"]
     assert list(new["period"].dt.year) == [2015, 2019]
     assert new.loc[new["canonical_id"] == "tamtam", "platform_share"].iloc[0] == 0.3
+
+
+def test_default_granularity_is_the_finest_with_enough_documents():
+    rng = np.random.default_rng(0)
+    week_feed = pd.Series(pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 365, 2000), unit="D"))
+    chronology = pd.Series(pd.Timestamp("2014-01-01") + pd.to_timedelta(rng.integers(0, 7 * 365, 316), unit="D"))
+    sparse = pd.Series(pd.Timestamp("1790-01-01") + pd.to_timedelta(rng.integers(0, 234 * 365, 245), unit="D"))
+    assert tl.default_granularity(week_feed) == "week"  # about 38 a week
+    assert tl.default_granularity(chronology) == "quarter"  # about 11 a quarter, 4 a month
+    assert tl.default_granularity(sparse) == "year"
+
+
+def test_event_labels_are_spaced_but_every_event_stays():
+    from analytics import charts
+
+    events = pd.DataFrame({"date": pd.date_range("2014-01-01", periods=70, freq="30D"), "label": list(range(70)),
+                           "description": "", "kind": "attack"})
+    shown = charts.labelled_events(events, max_labels=10)
+    assert 8 <= len(shown) <= 11
+    assert (pd.to_datetime(shown["date"]).diff().dropna() >= (events["date"].max() - events["date"].min()) / 10).all()
+    assert len(charts.labelled_events(events.head(5), max_labels=10)) == 5

@@ -221,7 +221,8 @@ class StaticBackend:
     """model2vec static embeddings distilled from the pinned MiniLM: the fast profile's vectors."""
 
     name: str = f"static-minilm-{STATIC_DIMS}@gt-0.1.0"
-    batch: int = 4096  # a table lookup: large batches cost nothing and keep the progress calls few
+    # Large batches: model2vec tokenizes batches of 10,000 texts or more in several processes.
+    batch: int = 20_000
     _model: object = field(default=None, repr=False)
 
     def model(self):

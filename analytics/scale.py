@@ -54,7 +54,8 @@ def executor(address: str | None):
     except ImportError as exc:
         raise NarrativeError("Dask is not installed", "pip install 'narrative-timeline[dask]'") from exc
     if address == "local":
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                               timeout=120)  # worker processes import spaCy and torch: give them time
         client = Client(cluster)
     else:
         cluster = None

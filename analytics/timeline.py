@@ -48,7 +48,7 @@ def period_start(dates: pd.Series, granularity: str) -> pd.Series:
     if granularity == "day":
         return d.dt.floor("D")
     if granularity == "week":
-        return (d - pd.to_timedelta(d.dt.weekday, unit="D")).dt.floor("D")
+        return (d - pd.to_timedelta(d.dt.day_of_week, unit="D")).dt.floor("D")
     if granularity == "month":
         return d.dt.to_period("M").dt.start_time
     if granularity == "quarter":

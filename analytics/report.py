@@ -126,6 +126,11 @@ def build_report(con, granularity: str = "quarter") -> str:
                              "PMI": r.pmi, "documents": sorted(a_docs & b_docs & in_year)})
             parts.append("<h2>Who is named together, by year</h2>" + _table(pd.DataFrame(rows), {"PMI": ".2f"}))
 
+    lexicon_path = store.get_meta(con, "framing_path")
+    if lexicon_path and Path(lexicon_path).is_file():
+        texts = store.documents(con, columns=[s.ID, s.DATE, s.TEXT])
+        parts += _framing_section(texts, timeline.read_lexicon(lexicon_path), lexicon_path)
+
     if not events.empty and not assign.empty:
         items = docs[[s.ID, s.DATE]].merge(assign, left_on=s.ID, right_on=s.DOC_ID)
         impact = timeline.event_impact(items, events, s.TOPIC_ID, window_days=90, top=2)
@@ -151,6 +156,29 @@ def build_report(con, granularity: str = "quarter") -> str:
              "vertical-align:top}img{max-width:100%}code{font-size:.85em}")
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(name)} — report</title>"
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _framing_section(docs: pd.DataFrame, lexicon: dict[str, list[str]], path: str) -> list[str]:
+    """Framing words per year: a dictionary measure with the documents behind every share."""
+    table = timeline.lexicon_shares(docs, lexicon, "year")
+    if table.empty:
+        return []
+    parts = [f"<h2>Framing words by year</h2><p>Share of each year's documents using at least one word of each "
+             f"frame (lexicon <code>{html.escape(Path(path).name)}</code>; whole words, case-insensitive).</p>"]
+    for frame, rows in table.groupby("frame"):
+        rows = rows.sort_values(s.PERIOD)
+        points = timeline.change_points(rows[s.SHARE].reset_index(drop=True), min_size=2)
+        if points:
+            k = points[0]
+            before, after = rows[s.SHARE].iloc[:k].mean(), rows[s.SHARE].iloc[k:].mean()
+            sentence = (f"“{frame}”: {before:.0%} of documents a year before {rows[s.PERIOD].iloc[k].year}, "
+                        f"{after:.0%} from then on (change point by PELT).")
+        else:
+            sentence = f"“{frame}”: no change point in its yearly share."
+        parts.append(f"<p>{html.escape(sentence)}</p>")
+    view = table.assign(year=table[s.PERIOD].dt.year, documents=table["doc_ids"])
+    parts.append(_table(view[["year", "frame", s.COUNT, s.TOTAL, s.SHARE, "documents"]], {s.SHARE: ".0%"}))
+    return parts
 
 
 def write_report(con, out: Path, granularity: str = "quarter") -> Path:

@@ -92,3 +92,20 @@ def test_alias_list_parses_and_is_consistent():
     assert {"ISIS", "ISIL", "Daesh", "Islamic State", "داعش"} <= group
     platforms = {r["canonical_name"] for r in rows if r["type"] == "PLATFORM"}
     assert {"Twitter", "Telegram", "TamTam", "Rocket.Chat", "Threema"} <= platforms
+
+
+def test_endurance_framing_rises_from_2017(documents):
+    """The chronology carries the shift from victory to endurance framing after the 2017 territorial losses;
+    the shipped framing lexicon finds it, with the change point in 2017."""
+    import pandas as pd
+
+    from analytics import timeline
+
+    docs = pd.DataFrame({"id": [r["doc_id"] for r in documents], "date": pd.to_datetime([r["date"] for r in documents]),
+                         "text": [r["text"] for r in documents]})
+    table = timeline.lexicon_shares(docs, timeline.read_lexicon(CORPORA / "framing.csv"), "year")
+    endurance = table[table["frame"] == "endurance and attrition"].sort_values("period")
+    points = timeline.change_points(endurance["share"].reset_index(drop=True), min_size=2)
+    assert points and endurance["period"].iloc[points[0]].year == 2017
+    assert endurance[endurance["period"].dt.year < 2017]["share"].max() < 0.1
+    assert endurance[endurance["period"].dt.year >= 2017]["share"].min() > 0.1

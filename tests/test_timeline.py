@@ -206,3 +206,22 @@ def test_event_labels_are_spaced_but_every_event_stays():
     assert 8 <= len(shown) <= 11
     assert (pd.to_datetime(shown["date"]).diff().dropna() >= (events["date"].max() - events["date"].min()) / 10).all()
     assert len(charts.labelled_events(events.head(5), max_labels=10)) == 5
+
+
+def test_lexicon_shares_count_documents_using_a_frames_words():
+    rng = np.random.default_rng(3)
+    rows = []
+    for year in range(2014, 2021):
+        for i in range(40):
+            use = rng.random() < (0.05 if year < 2017 else 0.5)
+            text = "The group lost ground; analysts noted its attrition." if use else "The group published a video."
+            rows.append({"id": f"{year}-{i}", "date": pd.Timestamp(f"{year}-06-01"), "text": text})
+    docs = pd.DataFrame(rows)
+    table = tl.lexicon_shares(docs, {"endurance": ["attrition", "patience"]}, "year")
+    assert set(table["total"]) == {40}
+    for r in table.itertuples():
+        expected = docs[(docs["date"].dt.year == r.period.year) & docs["text"].str.contains("attrition")]["id"]
+        assert sorted(r.doc_ids) == sorted(expected) and r.count == len(expected)
+    shares = table.sort_values("period")["share"].reset_index(drop=True)
+    assert tl.change_points(shares, min_size=2) == [3]  # 2017, the fourth year
+    assert (table["ci_low"] <= table["share"]).all() and (table["share"] <= table["ci_high"]).all()

@@ -84,6 +84,7 @@ class Manifest:
     events: Path | None
     aliases: Path | None
     defaults: dict[str, str]
+    framing: Path | None = None
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -100,7 +101,9 @@ def read_manifest(folder: Path) -> Manifest:
         raise InputError(str(path), f"its documents patterns {data.get('documents')} match no file")
     events = folder / data["events"] if data.get("events") else None
     aliases = (folder / data["aliases"]).resolve() if data.get("aliases") else None
-    return Manifest(folder, data.get("name", folder.name), docs, events, aliases, dict(data.get("defaults", {})))
+    framing = (folder / data["framing"]).resolve() if data.get("framing") else None
+    return Manifest(folder, data.get("name", folder.name), docs, events, aliases, dict(data.get("defaults", {})),
+                    framing)
 
 
 def expand(paths: Iterable[Path], fmt: str | None = None) -> tuple[list[InputFile], list[Problem], list[Manifest]]:
@@ -300,6 +303,8 @@ def ingest(
     for manifest in manifests:
         if manifest.aliases:
             store.set_meta(con, "aliases_path", str(manifest.aliases))
+        if manifest.framing:
+            store.set_meta(con, "framing_path", str(manifest.framing))
         store.set_meta(con, "corpus_name", manifest.name)
     if not report.balanced():  # a bug, not bad input: say so loudly rather than lose a record silently
         raise NarrativeError(f"ingest accounting does not close: {report.as_dict()}")

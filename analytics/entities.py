@@ -260,7 +260,10 @@ def _register_components() -> None:
         for token in (span[0] for span in candidates if span is not None and len(span) == 1):
             if token.i in taken:
                 continue
-            sent = token.sent if doc.has_annotation("SENT_START") else doc[max(0, token.i - 10): token.i + 10]
+            try:
+                sent = token.sent
+            except ValueError:  # no sentence boundaries in this pipeline: a window around the token
+                sent = doc[max(0, token.i - 10): token.i + 10]
             letters = [t for t in sent if t.is_alpha]
             if letters and sum(t.is_upper for t in letters) / len(letters) > 0.6:
                 continue  # a shouted headline: "THIS IS WHY" is the verb
@@ -342,17 +345,18 @@ def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]]
     if not doc.ents:
         return rows
     # Sentence bounds once per document (Span.sent walks the tokens each time it is asked).
-    if doc.has_annotation("SENT_START"):
-        sent_starts = [sent.start_char for sent in doc.sents]
-        sent_ends = [sent.end_char for sent in doc.sents]
-    else:
-        sent_starts, sent_ends = [], []
+    # (doc.has_annotation walks every token; asking for the sentences and catching "no sentences" does not)
+    try:
+        sents = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    except ValueError:
+        sents = []
+    sent_starts = [a for a, _ in sents]
+    sent_ends = [b for _, b in sents]
     for ent in doc.ents:
         start, end, text, label = ent.start_char, ent.end_char, ent.text, ent.label_
         if ent.ent_id_:
             cid = ent.ent_id_
-            hit = lookup.get(alias_key(text)) or lookup.get(cid)
-            name = hit[1] if hit and hit[0] == cid else _name_of(lookup, cid, text)
+            name = _name_of(lookup, cid, text)
             origin = "alias"
         else:
             if label not in MODEL_LABELS:

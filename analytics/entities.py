@@ -383,17 +383,16 @@ def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]]
     return rows
 
 
-_NAMES: dict[int, dict[str, str]] = {}
+_NAMES: dict[str, Any] = {"lookup": None, "names": {}}
 
 
 def _name_of(lookup: dict[str, tuple[str, str, str]], cid: str, fallback: str) -> str:
-    names = _NAMES.get(id(lookup))
-    if names is None:
+    """The canonical name of an id, from the alias lookup in use (kept by reference, so a new list is noticed)."""
+    if _NAMES["lookup"] is not lookup:
         names = {v[0]: v[1] for v in lookup.values()}
-        names["islamic_state"] = names.get("islamic_state", "Islamic State")
-        _NAMES.clear()
-        _NAMES[id(lookup)] = names
-    return names.get(cid, fallback)
+        names.setdefault("islamic_state", "Islamic State")
+        _NAMES.update(lookup=lookup, names=names)
+    return _NAMES["names"].get(cid, fallback)
 
 
 def extract_entities(pipes: Pipelines, docs: pd.DataFrame, *, batch_size: int = 64,

@@ -293,7 +293,7 @@ def ingest(
                 records: Iterable[RawRecord | Problem] = _text_records(group)
             else:
                 records = loaders.load_table(group[0].path, group[0].format)
-            _consume(records, by_file, writer, report, column_map, base_defaults, lambda: None)
+            _consume(records, by_file, writer, report, column_map, base_defaults)
             done += len(group)
             if progress:
                 progress(done, total)
@@ -327,8 +327,7 @@ def _grouped(files: list[InputFile]) -> list[list[InputFile]]:
 
 
 def _consume(records: Iterable[RawRecord | Problem], by_file: dict[str, FileReport], writer: _Writer,
-             report: IngestReport, column_map: dict[str, str] | None, defaults: dict[str, str],
-             tick: Callable[[], None]) -> None:
+             report: IngestReport, column_map: dict[str, str] | None, defaults: dict[str, str]) -> None:
     docs: list[dict[str, Any]] = []
     doc_files: list[FileReport] = []
     problems: list[tuple[Problem, FileReport]] = []
@@ -353,7 +352,6 @@ def _consume(records: Iterable[RawRecord | Problem], by_file: dict[str, FileRepo
         if len(docs) + len(problems) >= CHUNK:
             writer.write(docs, problems, doc_files)
             docs, doc_files, problems = [], [], []
-            tick()
     writer.write(docs, problems, doc_files)
 
 

@@ -165,17 +165,42 @@ def export(table: str, out: Path, db: Path) -> None:
               help="Alias list (default: the corpus's own, else corpora/aliases.csv).")
 @click.option("--n-process", default=1, show_default=True, help=config.SETTINGS["n_process"].help)
 @click.option("--no-topics", is_flag=True, help="Only extract entities.")
+@click.option("--refit", is_flag=True, help="Fit the topic model again on all documents (labels and merges you "
+              "made are kept where a theme matches the previous fit).")
+@click.option("--seed-words", "seed_words", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Guided topics: CSV with columns theme, seed_words (';'-separated), e.g. "
+              "corpora/known_themes.csv. Implies --refit.")
+@click.option("--zero-shot", "zero_shot", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Zero-shot topics: the same CSV; each named theme collects the documents close to its name, "
+              "the rest are clustered. Implies --refit.")
+@click.option("--zero-shot-similarity", type=float, default=0.0,
+              help="Cosine a document needs to join a named theme (default: per embedding model).")
+@click.option("--min-topic-size", type=int, default=0, help="Smallest theme in documents (default: 0.4 %% of the "
+              "corpus, at least 5). Implies --refit.")
 @click.option("--dask", metavar="ADDRESS", help="Run entity extraction and embedding on a Dask cluster "
               "(scheduler address, e.g. tcp://10.0.0.5:8786, or 'local' for local worker processes).")
 @friendly_errors
-def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_topics: bool, dask: str | None) -> None:
+def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_topics: bool, refit: bool,
+            seed_words: Path | None, zero_shot: Path | None, zero_shot_similarity: float, min_topic_size: int,
+            dask: str | None) -> None:
     """Extract entities and fit (or update) the topic model for stored documents."""
     from .pipeline import analyze as run_analysis
+    from .topics import read_theme_list
 
+    options: dict = {}
+    if seed_words:
+        options["seed_topics"] = [words for _, words in read_theme_list(seed_words) if words]
+    if zero_shot:
+        themes = read_theme_list(zero_shot)
+        options["zeroshot_topics"] = [name for name, _ in themes]
+        options["zeroshot_words"] = [words for _, words in themes]
+        options["zeroshot_min_similarity"] = zero_shot_similarity
+    if min_topic_size:
+        options["min_topic_size"] = min_topic_size
     bar = TqdmProgress()
     try:
         results = run_analysis(db, profile=profile, aliases_path=aliases, n_process=n_process, progress=bar,
-                               topics=not no_topics, dask=dask)
+                               topics=not no_topics, dask=dask, refit=refit, topic_options=options)
     finally:
         bar.close()
     for stage, summary in results.items():
@@ -252,17 +277,30 @@ def report(out: Path, granularity: str, db: Path) -> None:
     click.echo(f"wrote {out}")
 
 
+def pd_options():
+    """Print wide tables whole."""
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_columns", 20)
+
+
 @main.command("topic-quality")
 @DB_OPTION
 @click.option("--lda-k", default=50, show_default=True, help="Topics of the LDA baseline.")
 @click.option("--no-baselines", is_flag=True, help="Only score our own fit.")
+@click.option("--bare-runs", default=3, show_default=True, help="Seeds bare BERTopic is run with (it is unseeded).")
 @friendly_errors
-def topic_quality(db: Path, lda_k: int, no_baselines: bool) -> None:
-    """Coherence (NPMI) and diversity of our topics beside bare BERTopic and LDA on the same corpus."""
+def topic_quality(db: Path, lda_k: int, no_baselines: bool, bare_runs: int) -> None:
+    """Coherence (NPMI) and diversity of our topics beside bare BERTopic and LDA on the same corpus.
+
+    npmi: each method's top-10 words as returned, stop words dropped when scoring; npmi_content: the first ten
+    scoreable words (stop words and rare words dropped first); words_scored: words per topic that npmi used."""
     from .topic_quality import compare
 
     with store.opened(db) as con:
-        click.echo(compare(con, lda_k=lda_k, with_baselines=not no_baselines).to_string(index=False))
+        table = compare(con, lda_k=lda_k, with_baselines=not no_baselines, bare_runs=bare_runs)
+    with pd_options():
+        click.echo(table.to_string(index=False))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

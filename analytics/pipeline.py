@@ -35,11 +35,15 @@ def analyze(
     progress: Progress = _quiet,
     topics: bool = True,
     dask: str | None = None,
+    refit: bool = False,
+    topic_options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Steps 2–3: entities for documents not yet processed, then the topic model (fit or assign).
 
     With `dask` (a scheduler address, or "local"), entity extraction and passage embedding run on the cluster's
-    workers; the store is written here only, so the results are those of a local run.
+    workers; the store is written here only, so the results are those of a local run. `refit` fits the topic model
+    again on purpose; `topic_options` are TopicParams fields (seed_topics, zeroshot_topics, min_topic_size, ...),
+    which also force a refit.
     """
     from . import entities as entity_stage
     from .scale import executor
@@ -56,8 +60,13 @@ def analyze(
         if topics:
             from . import topics as topic_stage
 
+            params = None
+            if topic_options:
+                params = topic_stage.TopicParams(
+                    backend=topic_stage.PROFILE_BACKENDS.get(profile, profile), **topic_options)
             results["topics"] = topic_stage.run_topics(
-                con, profile=profile, progress=lambda d, t: progress("topics", d, t), mapper=mapper
+                con, profile=profile, progress=lambda d, t: progress("topics", d, t), mapper=mapper,
+                refit=refit or bool(topic_options), params=params,
             )
     return results
 

@@ -37,6 +37,10 @@ EXTRA_STOP_WORDS = ["said", "says", "say", "also", "would", "could", "one", "two
 
 Progress = Callable[[int, int | None], None]
 
+# Cosine between a theme's name and a document's vector above which the document belongs to a named theme. Names
+# are short and documents long, so the scale differs per backend; measured on the demo corpus (see the issue note).
+ZEROSHOT_MIN_SIMILARITY = {"minilm": 0.5, "static": 0.65, "tfidf": 0.2}
+
 
 # The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.
 PROFILE_BACKENDS = {"quality": "minilm", "fast": "static"}
@@ -57,6 +61,14 @@ class TopicParams:
     # Above this many documents the model is fitted on a seeded sample and the rest are assigned to the nearest
     # topic centroid (BERTopic's advice for large corpora: fit on a subset, transform the rest).
     fit_sample: int = 20_000
+    # Guided topics: lists of seed words for themes the user knows (BERTopic's seed_topic_list).
+    seed_topics: list[list[str]] = field(default_factory=list)
+    # Zero-shot topics: themes the user names; documents close enough to a name form that theme
+    # (BERTopic's zeroshot_topic_list), the rest are clustered as usual.
+    zeroshot_topics: list[str] = field(default_factory=list)
+    zeroshot_words: list[list[str]] = field(default_factory=list)  # a named theme's seed words, embedded with it
+    zeroshot_min_similarity: float = 0.0  # 0: the backend's default (ZEROSHOT_MIN_SIMILARITY)
+    merge_suggestions: int = 10  # pairs of topics from the hierarchy offered for merging
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
         """Smallest topic: about 0.4 % of the corpus, at least 5 documents."""
@@ -75,6 +87,7 @@ class TopicFit:
     reassign_threshold: float | None
     min_topic_size: int
     model: Any = field(default=None, repr=False)
+    merge_suggestions: list[dict] = field(default_factory=list)  # this fit's ids: topics [a, b], distance
 
 
 # -- embeddings ------------------------------------------------------------------------------------
@@ -243,11 +256,16 @@ def fit_topics(
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         representation_model={"MMR": MaximalMarginalRelevance(diversity=0.3, top_n_words=10)},
         nr_topics=params.nr_topics or None,
-        top_n_words=10,
+        top_n_words=20,  # stored; labels and the quality measure take what they need
         calculate_probabilities=False,
+        seed_topic_list=[list(words) for words in params.seed_topics] or None,
+        zeroshot_topic_list=zeroshot_texts(params) or None,
+        zeroshot_min_similarity=zeroshot_threshold(params),
     )
-    topics, _ = model.fit_transform(texts, embeddings=doc_matrix)
+    # Guided modelling nudges the vectors it is given towards the seeds: give it a copy, ours stay the documents'.
+    topics, _ = model.fit_transform(texts, embeddings=doc_matrix.copy())
     topics = np.asarray(topics)
+    named = named_topics(doc_matrix, topics, backend, params)
     before = float(np.mean(topics == -1))
 
     # Reassign outliers close to a topic (BERTopic's "embeddings" strategy, done on our centroids so the
@@ -285,10 +303,58 @@ def fit_topics(
         # The label comes from the c-TF-IDF words: MMR's picks depend on how well the backend embeds single words,
         # which TF-IDF vectors do poorly.
         members = [texts[i] for i in np.flatnonzero(topics == t)]
-        rows.append({"topic": int(t), "label": auto_label([w for w, _ in words] or mmr, members), "words": words,
-                     "mmr": mmr, "centroid": centroids[t]})
-    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid"])
-    return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model)
+        label = named.get(int(t)) or auto_label([w for w, _ in words] or mmr, members)
+        rows.append({"topic": int(t), "label": label, "words": words, "mmr": mmr, "centroid": centroids[t],
+                     "named": named.get(int(t))})
+    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named"])
+    suggestions = merge_suggestions(model, texts, params.merge_suggestions)
+    return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model, suggestions)
+
+
+def zeroshot_threshold(params: TopicParams) -> float:
+    """The similarity a document needs to join a named theme: the user's, else the backend's default."""
+    return params.zeroshot_min_similarity or ZEROSHOT_MIN_SIMILARITY.get(params.backend, 0.5)
+
+
+def zeroshot_texts(params: TopicParams) -> list[str]:
+    """What is embedded for each named theme: its name, followed by its seed words when the list gives them
+    ("Claims of responsibility through Amaq: amaq, claim, ..."); a bare name is a weak query for a long document."""
+    words = list(params.zeroshot_words) + [[]] * (len(params.zeroshot_topics) - len(params.zeroshot_words))
+    return [f"{name}: {', '.join(w)}" if w else name for name, w in zip(params.zeroshot_topics, words, strict=False)]
+
+
+def named_topics(doc_matrix: np.ndarray, topics: np.ndarray, backend: EmbeddingBackend,
+                 params: TopicParams) -> dict[int, str]:
+    """Which fitted topic is each named (zero-shot) theme: the topic holding the documents BERTopic's zero-shot
+    step gave that name (cosine to the name ≥ threshold, nearest name). Names that no document reached are
+    absent: the model found no such theme in this corpus."""
+    names = list(params.zeroshot_topics)
+    if not names:
+        return {}
+    vectors = np.asarray(backend.encode(zeroshot_texts(params)), dtype=np.float64)
+    vectors /= np.where((n := np.linalg.norm(vectors, axis=1, keepdims=True)) == 0, 1, n)
+    sims = doc_matrix @ vectors.T
+    nearest, best = sims.argmax(axis=1), sims.max(axis=1)
+    out: dict[int, str] = {}
+    for z, name in enumerate(names):
+        members = topics[(best >= zeroshot_threshold(params)) & (nearest == z) & (topics != -1)]
+        if len(members):
+            out.setdefault(int(np.bincount(members).argmax()), name)
+    return out
+
+
+def merge_suggestions(model: Any, texts: list[str], limit: int) -> list[dict]:
+    """Pairs of topics that BERTopic's topic hierarchy joins first (the closest c-TF-IDF representations): the
+    merges a reader should look at. Only pairs of two leaf topics are offered, closest first."""
+    n_topics = len([t for t in model.get_topics() if t != -1])
+    if limit <= 0 or n_topics < 3:
+        return []
+    tree = model.hierarchical_topics(texts)
+    tree[["Child_Left_ID", "Child_Right_ID"]] = tree[["Child_Left_ID", "Child_Right_ID"]].astype(int)  # str here
+    leaves = tree[(tree["Child_Left_ID"] < n_topics) & (tree["Child_Right_ID"] < n_topics)]
+    leaves = leaves.sort_values("Distance").head(limit)
+    return [{"topics": [int(a), int(b)], "distance": round(float(d), 4)}
+            for a, b, d in zip(leaves["Child_Left_ID"], leaves["Child_Right_ID"], leaves["Distance"], strict=True)]
 
 
 def _centroids(matrix: np.ndarray, topics: np.ndarray) -> dict[int, np.ndarray]:
@@ -443,6 +509,11 @@ def refit_topics(
 
     previous_run = store.topic_run_id(con)
     previous = store.topic_table(con, previous_run) if previous_run else pd.DataFrame()
+    if not previous.empty and len(previous["centroid"].iloc[0]) != matrix.shape[1]:
+        # The previous fit used another embedding model (profile changed): place its topics in this model's space
+        # as the mean of their documents' vectors here, so identity matching still compares like with like.
+        previous = previous.assign(centroid=_centroids_in_space(
+            store.doc_topic_table(con, previous_run), passages, previous["topic_id"].tolist()))
     mapping, changes = match_topics(previous[["topic_id", "centroid"]] if not previous.empty else previous,
                                     fit.topics)
     mapping[-1] = -1
@@ -462,8 +533,8 @@ def refit_topics(
         "run_id": run_id,
         "topic_id": fit.topics["topic"].map(mapping).astype(int),
         "label": fit.topics["label"],
-        "words": [json.dumps({"ctfidf": w, "mmr": m}) for w, m in zip(fit.topics["words"], fit.topics["mmr"],
-                                                                         strict=True)],
+        "words": [json.dumps({"ctfidf": w, "mmr": m, **({"named": n} if n else {})})
+                  for w, m, n in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"], strict=True)],
         "size": fit.topics["topic"].map(mapping).map(assignments["topic_id"].value_counts()).fillna(0).astype(int),
         "centroid": [np.asarray(c, dtype=np.float32).tolist() for c in fit.topics["centroid"]],
     })
@@ -480,11 +551,28 @@ def refit_topics(
         "outlier_threshold": fit.reassign_threshold, "min_topic_size": fit.min_topic_size,
         "corpus_hash": corpus_hash(corpus["id"].tolist()),
         "changes": changes["change"].value_counts().to_dict(),
+        "guided_themes": len(params.seed_topics), "named_themes": len(params.zeroshot_topics),
+        "named_themes_found": int(fit.topics["named"].notna().sum()),
+        # closest pairs of the topic hierarchy, in stable ids: what the Theme explorer offers to merge
+        "merge_suggestions": [{"topics": [mapping[a] for a in m["topics"]], "distance": m["distance"]}
+                              for m in fit.merge_suggestions],
     }
     store.save_topic_fit(con, run_id, topics_rows, doc_topics, weights, changes, counts)
     if model_dir is not None:
         _save_model(fit.model, model_dir / f"topics-run-{run_id}", backend)
     return {"action": "fit", "run_id": run_id, **counts}
+
+
+def _centroids_in_space(doc_topics: pd.DataFrame, passages: pd.DataFrame, topic_ids: list[int]) -> list[np.ndarray]:
+    """Unit mean vector, in the passages' embedding space, of the documents each topic held."""
+    doc_topics = doc_topics[doc_topics["doc_id"].isin(set(passages["doc_id"]))]
+    dim = len(passages["vector"].iloc[0])
+    out = []
+    for topic_id in topic_ids:
+        ids = doc_topics.loc[doc_topics["topic_id"] == topic_id, "doc_id"].tolist()
+        c = document_matrix(passages[passages["doc_id"].isin(ids)], ids).mean(axis=0) if ids else np.zeros(dim)
+        out.append(c / (np.linalg.norm(c) or 1))
+    return out
 
 
 def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, np.ndarray]) -> pd.DataFrame:
@@ -549,3 +637,28 @@ def top_words(words_json: str, n: int = 10, kind: str = "ctfidf") -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens as the vectorizer sees them (for coherence)."""
     return re.findall(r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b", text.lower())
+
+
+def read_theme_list(path: Path) -> list[tuple[str, list[str]]]:
+    """A user's list of known themes: CSV with a `theme` column (the name, for zero-shot topics) and a
+    `seed_words` column (words separated by ';', for guided topics). Errors name the file and row."""
+    import csv
+
+    rows: list[tuple[str, list[str]]] = []
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "theme" not in reader.fieldnames:
+                raise NarrativeError(f"{path}: no `theme` column (found {reader.fieldnames})",
+                                     "give a CSV with columns theme, seed_words")
+            for number, row in enumerate(reader, start=2):
+                name = (row.get("theme") or "").strip()
+                words = [w.strip().lower() for w in (row.get("seed_words") or "").split(";") if w.strip()]
+                if not name:
+                    raise NarrativeError(f"{path}, row {number}: the theme has no name", "fill the `theme` cell")
+                rows.append((name, words))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise NarrativeError(f"{path}: cannot read the theme list ({exc})", "give a UTF-8 CSV file") from exc
+    if not rows:
+        raise NarrativeError(f"{path}: the theme list is empty", "add one theme per row")
+    return rows

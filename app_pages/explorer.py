@@ -56,6 +56,22 @@ with left:
             ui.clear_caches()
             st.query_params["topic"] = str(target)
             st.rerun()
+    suggestions = [m for m in (corpus.run or {}).get("counts", {}).get("merge_suggestions", [])
+                   if set(m["topics"]) <= set(ids)]
+    with st.expander(f"Suggested merges ({len(suggestions)}): closest pairs in the topic hierarchy"):
+        st.caption("BERTopic's hierarchy of this fit joins these pairs first (cosine distance of their c-TF-IDF "
+                   "words, Ward linkage). Read both themes' documents before merging; a merge can be undone.")
+        for n, m in enumerate(suggestions):
+            a, b = m["topics"]
+            big, small = (a, b) if sizes.get(a, 0) >= sizes.get(b, 0) else (b, a)
+            st.markdown(f"{ui.escape_markdown(corpus.labels.get(small, str(small)))} → "
+                        f"{ui.escape_markdown(corpus.labels.get(big, str(big)))} · distance {m['distance']:.2f}")
+            if st.button("Merge", key=f"suggested_merge_{n}"):
+                with ui.with_store(write=True) as con:
+                    store.merge_topic(con, int(small), int(big))
+                ui.clear_caches()
+                st.query_params["topic"] = str(big)
+                st.rerun()
     merged = topics[topics["merged_into"] == topic_id]
     for m in merged.itertuples():
         if st.button(f"Undo merge of “{m.auto_label}”", key=f"unmerge_{m.topic_id}"):
@@ -91,3 +107,52 @@ with c2:
         hide_index=True, width="stretch")
 if picked:
     ui.reading_view(picked, corpus)
+
+st.subheader("Refit the themes")
+st.caption("Fit the topic model again on every document. Labels you gave and merges you made are kept for themes "
+           "that match the previous fit. Known themes (CSV with columns theme, seed_words — words separated by ';') "
+           "can guide the fit (seed words) or name themes that collect the documents close to them (zero-shot).")
+with st.form("refit"):
+    profile = st.radio("Embeddings", ["quality", "fast"], horizontal=True, key="refit_profile",
+                       index=0 if (corpus.run or {}).get("params", {}).get("backend") != "static" else 1)
+    mode = st.radio("Known themes", ["none", "guided (seed words)", "zero-shot (named themes)"], horizontal=True,
+                    key="refit_mode")
+    upload = st.file_uploader("Known themes CSV (default: the shipped corpora/known_themes.csv)", type=["csv"])
+    min_size = st.number_input("Smallest theme in documents (0: 0.4 % of the corpus)", min_value=0, value=0)
+    go = st.form_submit_button("Refit", key="refit_go")
+if go:
+    from analytics import config, pipeline
+    from analytics.errors import NarrativeError
+    from analytics.topics import read_theme_list
+    from analytics.uploads import save_upload
+
+    try:
+        options: dict = {"min_topic_size": int(min_size)} if min_size else {}
+        if mode != "none":
+            path = config.DEMO_CORPUS_DIR.parent / "known_themes.csv"
+            if upload is not None:
+                path = save_upload(upload.name, upload.getvalue(), config.DATA_DIR / "uploads" / "known-themes",
+                                   1024 * 1024)[0]
+            themes = read_theme_list(path)
+            if mode.startswith("guided"):
+                options["seed_topics"] = [w for _, w in themes if w]
+            else:
+                options["zeroshot_topics"] = [name for name, _ in themes]
+                options["zeroshot_words"] = [w for _, w in themes]
+        bar = st.progress(0.0, text="refitting")
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{stage}: {done}/{total or '?'}")
+
+        results = pipeline.analyze(ui.current_db(), profile=profile, progress=progress, refit=True,
+                                   topic_options=options)
+        summary = results.get("topics", {})
+        ui.clear_caches()
+        st.session_state["refit_done"] = (f"Refitted: {summary.get('topics')} themes, "
+                                          f"{summary.get('outliers', 0):.0%} outliers, changes "
+                                          f"{summary.get('changes')}.")
+        st.rerun()
+    except NarrativeError as exc:
+        st.error(exc.user_message())
+if done := st.session_state.pop("refit_done", None):
+    st.success(done)

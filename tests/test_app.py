@@ -105,3 +105,36 @@ def test_search_finds_documents_by_word(app):
     at.text_input(key="q").input("ghostsec").run()
     caption = " ".join(c.value for c in at.caption)
     assert "document(s)" in caption and not caption.startswith("0 ")
+
+
+def test_a_suggested_merge_is_applied_and_can_be_undone(app, app_db):
+    with store.opened(app_db, read_only=True) as con:
+        suggestions = store.last_run(con, "topics")["counts"]["merge_suggestions"]
+    assert suggestions, "the planted store's fit offers merges"
+    at = app("explorer")
+    at.button(key="suggested_merge_0").click().run()
+    assert not at.exception
+    with store.opened(app_db) as con:
+        merges = con.execute("SELECT from_topic_id, into_topic_id FROM topic_merges").fetchall()
+        assert len(merges) == 1 and set(merges[0]) == set(suggestions[0]["topics"])
+        store.unmerge_topic(con, merges[0][0])
+
+
+def test_refit_with_known_themes_from_the_explorer(tmp_path, monkeypatch):
+    db = build_app_store(tmp_path / "refit.duckdb")
+    monkeypatch.setenv("NARRATIVE_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    at.switch_page("app_pages/explorer.py")
+    at.run()
+    at.radio(key="refit_profile").set_value("fast")
+    at.radio(key="refit_mode").set_value("guided (seed words)")
+    at.button(key="refit_go").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    with store.opened(db, read_only=True) as con:
+        runs = store.runs(con, "topics")
+        last = store.last_run(con, "topics")
+    assert len(runs) == 2 and last["params"]["backend"] == "static"
+    assert len(last["params"]["seed_topics"]) == 8  # the shipped known_themes.csv
+    assert any("Refitted" in s.value for s in at.success)

@@ -115,3 +115,20 @@ def test_large_corpus_fits_on_a_sample_and_assigns_the_rest(fresh_db, planted):
     topics = store.topic_table(fresh_db, summary["run_id"])
     assert topics["size"].sum() == (assign["topic_id"] != -1).sum()
     assert _purity(assign[assign.topic_id != -1], planted.set_index("id")["theme"]) >= 0.9
+
+
+def test_theme_list_errors_name_the_file_and_row(tmp_path):
+    from analytics.errors import NarrativeError
+    from analytics.topics import read_theme_list
+
+    good = tmp_path / "themes.csv"
+    good.write_text("theme,seed_words\nTakedowns,suspended; Removed ;\nNamed only,\n", encoding="utf-8")
+    assert read_theme_list(good) == [("Takedowns", ["suspended", "removed"]), ("Named only", [])]
+    blank = tmp_path / "blank.csv"
+    blank.write_text("theme,seed_words\nA,a;b\n,c;d\n", encoding="utf-8")
+    with pytest.raises(NarrativeError, match=r"blank.csv, row 3: the theme has no name"):
+        read_theme_list(blank)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("name,words\nA,a\n", encoding="utf-8")
+    with pytest.raises(NarrativeError, match=r"wrong.csv: no `theme` column"):
+        read_theme_list(wrong)

@@ -132,3 +132,20 @@ def test_theme_list_errors_name_the_file_and_row(tmp_path):
     wrong.write_text("name,words\nA,a\n", encoding="utf-8")
     with pytest.raises(NarrativeError, match=r"wrong.csv: no `theme` column"):
         read_theme_list(wrong)
+
+
+def test_refit_with_another_embedding_model_keeps_labels(fresh_db, planted):
+    """Changing profile (here TF-IDF → static vectors) refits in another vector space: the previous topics are
+    placed in the new space by their documents, so a user's label follows its theme."""
+    store_documents(fresh_db, planted)
+    run_topics(fresh_db, params=PARAMS)
+    first = store.doc_topic_table(fresh_db, store.topic_run_id(fresh_db))
+    labelled = int(first.loc[first["topic_id"] != -1, "topic_id"].value_counts().index[0])
+    members = set(first.loc[first["topic_id"] == labelled, "doc_id"])
+    store.set_topic_label(fresh_db, labelled, "My theme")
+    summary = run_topics(fresh_db, refit=True, params=TopicParams(backend="static", min_topic_size=8))
+    after = store.doc_topic_table(fresh_db, summary["run_id"])
+    topics = store.topic_table(fresh_db, summary["run_id"]).set_index("topic_id")
+    assert "My theme" in set(topics["label"])
+    now = set(after.loc[after["topic_id"] == topics.index[topics["label"] == "My theme"][0], "doc_id"])
+    assert len(now & members) >= 0.8 * len(members)

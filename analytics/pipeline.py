@@ -66,9 +66,15 @@ def analyze(
                     backend=topic_stage.PROFILE_BACKENDS.get(profile, profile), **topic_options)
             results["topics"] = topic_stage.run_topics(
                 con, profile=profile, progress=lambda d, t: progress("topics", d, t), mapper=mapper,
-                refit=refit or bool(topic_options), params=params,
+                refit=refit or bool(topic_options), params=params, model_dir=model_dir(db),
             )
     return results
+
+
+def model_dir(db: str | Path) -> Path:
+    """Where the fitted topic model is saved (safetensors): a folder beside the store, named after it."""
+    path = Path(db)
+    return path.with_name(path.stem + ".models")
 
 
 def build_demo(db: str | Path, progress: Progress = _quiet) -> dict[str, Any]:

@@ -622,9 +622,19 @@ def _params_from_record(record: dict) -> dict:
 
 
 def _save_model(model, path: Path, backend: EmbeddingBackend) -> None:
-    """Save with safetensors (never pickle), naming the embedding model instead of embedding its weights."""
-    path.mkdir(parents=True, exist_ok=True)
-    model.save(str(path), serialization="safetensors", save_ctfidf=True, save_embedding_model=backend.name)
+    """Save with safetensors (never pickle), naming the embedding model instead of embedding its weights. Only the
+    current fit's model is kept: earlier runs' folders beside it are removed once the new one is written."""
+    import shutil
+
+    partial = path.with_name(path.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    model.save(str(partial), serialization="safetensors", save_ctfidf=True, save_embedding_model=backend.name)
+    shutil.rmtree(path, ignore_errors=True)
+    partial.rename(path)  # a kill mid-save leaves a .partial folder, never a half-written model under the run's name
+    for old in path.parent.glob("topics-run-*"):
+        if old != path:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def top_words(words_json: str, n: int = 10, kind: str = "ctfidf") -> list[str]:

@@ -149,3 +149,20 @@ def test_refit_with_another_embedding_model_keeps_labels(fresh_db, planted):
     assert "My theme" in set(topics["label"])
     now = set(after.loc[after["topic_id"] == topics.index[topics["label"] == "My theme"][0], "doc_id"])
     assert len(now & members) >= 0.8 * len(members)
+
+
+def test_fitted_model_is_saved_beside_the_store_with_safetensors(tmp_path, planted):
+    from analytics import pipeline
+
+    db = tmp_path / "saved.duckdb"
+    con = store.connect(db)
+    store_documents(con, planted)
+    con.close()
+    first = pipeline.analyze(db, profile="fast")["topics"]
+    folder = tmp_path / "saved.models" / f"topics-run-{first['run_id']}"
+    files = {p.name for p in folder.iterdir()}
+    assert {"topics.json", "topic_embeddings.safetensors", "ctfidf.safetensors", "config.json"} <= files
+    assert not [p for p in folder.rglob("*") if p.suffix in {".pkl", ".pickle", ".bin"}]
+    second = pipeline.analyze(db, profile="fast", refit=True)["topics"]
+    kept = sorted(p.name for p in (tmp_path / "saved.models").iterdir())
+    assert kept == [f"topics-run-{second['run_id']}"]  # only the current fit's model

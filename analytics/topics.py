@@ -294,6 +294,7 @@ def fit_topics(
         mask = topics == t
         sims[mask] = doc_matrix[mask] @ c
     assignments = pd.DataFrame({"doc_id": doc_ids, "topic": topics.astype(int), "probability": sims.round(4)})
+    phrases = key_phrases(texts, topics)
     rows = []
     for t in sorted(set(topics.tolist())):
         if t == -1:
@@ -305,10 +306,72 @@ def fit_topics(
         members = [texts[i] for i in np.flatnonzero(topics == t)]
         label = named.get(int(t)) or auto_label([w for w, _ in words] or mmr, members)
         rows.append({"topic": int(t), "label": label, "words": words, "mmr": mmr, "centroid": centroids[t],
-                     "named": named.get(int(t))})
-    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named"])
+                     "named": named.get(int(t)), "phrases": phrases.get(int(t), [])})
+    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named", "phrases"])
     suggestions = merge_suggestions(model, texts, params.merge_suggestions)
     return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model, suggestions)
+
+
+_PHRASE_TOKEN = re.compile(r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
+_CLAUSE = re.compile(r"[.!?;:,()\"“”]+")
+
+
+def _phrases(text: str, stop_words: frozenset[str]) -> list[str]:
+    """Two- and three-word phrases inside one clause that neither start nor end with a stop word."""
+    out = []
+    for clause in _CLAUSE.split(text):
+        words = [w.lower() for w in _PHRASE_TOKEN.findall(clause)]
+        for n in (2, 3):
+            for i in range(len(words) - n + 1):
+                gram = words[i:i + n]
+                if gram[0] not in stop_words and gram[-1] not in stop_words:
+                    out.append(" ".join(gram))
+    return out
+
+
+def key_phrases(texts: list[str], topics: np.ndarray, n: int = 5, min_coverage: float = 0.15,
+                per_topic: int = 150) -> dict[int, list[str]]:
+    """A third representation for readers: each topic's most distinctive phrases ("amaq news agency", "syrian
+    democratic forces") by c-TF-IDF over phrases, kept when at least `min_coverage` of its documents use them;
+    a phrase inside a longer chosen one is skipped."""
+    from functools import partial
+
+    import scipy.sparse as sp
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    ids = sorted(set(topics.tolist()) - {-1})
+    # Phrases of a theme show in any fair share of its documents: up to `per_topic` of each (in corpus order,
+    # so the result is reproducible), the first 3,000 characters of each, bound the cost on large corpora.
+    mask = np.zeros(len(topics), dtype=bool)
+    for t in ids:
+        mask[np.flatnonzero(topics == t)[:per_topic]] = True
+    if not ids or mask.sum() < 3:
+        return {}
+    stop_words = frozenset(ENGLISH_STOP_WORDS | set(EXTRA_STOP_WORDS))
+    vectorizer = CountVectorizer(analyzer=partial(_phrases, stop_words=stop_words), min_df=min(3, int(mask.sum())))
+    try:
+        counts = vectorizer.fit_transform([t[:3000] for t, m in zip(texts, mask, strict=True) if m])
+    except ValueError:  # no phrase occurs often enough
+        return {}
+    member_topics = topics[mask]
+    per_topic = sp.csr_matrix(np.vstack([np.asarray(counts[member_topics == t].sum(axis=0)) for t in ids]))
+    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_topic).toarray()
+    present = (counts > 0).tocsr()
+    vocab = vectorizer.get_feature_names_out()
+    out: dict[int, list[str]] = {}
+    for row, t in enumerate(ids):
+        coverage = np.asarray(present[member_topics == t].mean(axis=0)).ravel()
+        chosen: list[str] = []
+        for col in np.argsort(-weights[row], kind="stable")[:40]:
+            phrase = vocab[col]
+            if coverage[col] < min_coverage or any(phrase in c or c in phrase for c in chosen):
+                continue
+            chosen.append(phrase)
+            if len(chosen) == n:
+                break
+        out[int(t)] = chosen
+    return out
 
 
 def zeroshot_threshold(params: TopicParams) -> float:
@@ -533,8 +596,9 @@ def refit_topics(
         "run_id": run_id,
         "topic_id": fit.topics["topic"].map(mapping).astype(int),
         "label": fit.topics["label"],
-        "words": [json.dumps({"ctfidf": w, "mmr": m, **({"named": n} if n else {})})
-                  for w, m, n in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"], strict=True)],
+        "words": [json.dumps({"ctfidf": w, "mmr": m, "phrases": p, **({"named": n} if n else {})})
+                  for w, m, n, p in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"],
+                                        fit.topics["phrases"], strict=True)],
         "size": fit.topics["topic"].map(mapping).map(assignments["topic_id"].value_counts()).fillna(0).astype(int),
         "centroid": [np.asarray(c, dtype=np.float32).tolist() for c in fit.topics["centroid"]],
     })

@@ -45,6 +45,8 @@ with left:
         st.success(f"Label saved: {saved}")
     st.markdown("**Distinctive words (c-TF-IDF):** " + ui.escape_markdown(", ".join(w for w, _ in words.get("ctfidf",
                                                                                                             []))))
+    if words.get("phrases"):
+        st.markdown("**Key phrases:** " + ui.escape_markdown(", ".join(words["phrases"])))
     if words.get("mmr"):
         st.markdown("**Diverse keywords (MMR):** " + ui.escape_markdown(", ".join(words["mmr"])))
     others = [t for t in ids if t != topic_id]

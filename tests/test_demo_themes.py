@@ -165,3 +165,8 @@ def test_hierarchy_suggests_merging_topics_of_one_theme(static_store):
     same = [s for s in suggestions if majority[s["topics"][0]] == majority[s["topics"][1]]]
     # the corpus has 12 written themes and the fit more topics: some suggested pairs are splits of one theme
     assert len(same) >= 2, suggestions
+    # key phrases: the Amaq claims theme is read as the agency's name, not only as separate words
+    topics = store.topic_table(con, summary["run_id"]).set_index("topic_id")
+    claims = [t for t, theme in majority.items() if theme == "attack_claims"]
+    phrases = [p for t in claims for p in json.loads(topics.loc[t, "words"])["phrases"]]
+    assert any("amaq news" in p or "news agency" in p for p in phrases), phrases

@@ -166,3 +166,12 @@ def test_fitted_model_is_saved_beside_the_store_with_safetensors(tmp_path, plant
     second = pipeline.analyze(db, profile="fast", refit=True)["topics"]
     kept = sorted(p.name for p in (tmp_path / "saved.models").iterdir())
     assert kept == [f"topics-run-{second['run_id']}"]  # only the current fit's model
+
+
+def test_phrases_stay_inside_a_clause_and_do_not_end_on_stop_words():
+    from analytics.topics import _phrases
+
+    got = _phrases("Amaq News Agency claimed the attack, Europol said.", frozenset({"the", "said"}))
+    assert "amaq news" in got and "amaq news agency" in got and "news agency claimed" in got
+    assert not [p for p in got if p.startswith("the ") or p.endswith(" the")]
+    assert "attack europol" not in got  # the comma ends the clause

@@ -292,3 +292,41 @@ def test_missing_text_column_says_how_to_map_it(tmp_path, fresh_db):
     ingest([path], fresh_db)
     reason = store.rejects(fresh_db)["reason"].iloc[0]
     assert "no text column" in reason and "--map text=COLUMN" in reason and "row 1" in reason
+
+
+NEWSWIRE = """{"newspaper":"example","id":"1"}
+____
+
+news
+councils report longer waits for housing
+by jane example
+412 words
+3 march 2014
+the example daily
+exd
+english
+© 2014 example media ltd all rights reserved
+councils in three regions said on monday that waiting lists for social housing had grown for a second year
+the figures were published alongside a survey of tenants
+© example daily
+document exd0000020140303ea3300001"""
+
+PROSE_WITH_COPYRIGHT = ("a report of 500 words\nthe committee heard that copyright law was not the issue and that "
+                        "all rights reserved notices were ignored\nthe hearing ended at noon")
+
+
+def test_news_database_header_and_trailer_are_removed(fresh_db, tmp_path):
+    path = tmp_path / "export.csv"
+    pd.DataFrame({"date": ["2014-03-03", "2014-03-04"], "source": ["example", "other"],
+                  "text": [NEWSWIRE, PROSE_WITH_COPYRIGHT]}).to_csv(path, index=False)
+    ingest([path], fresh_db)
+    docs = store.documents(fresh_db, columns=["source", "text", "metadata"]).set_index("source")
+    text = docs.loc["example", "text"]
+    assert text.startswith("councils in three regions said on monday")
+    assert text.endswith("published alongside a survey of tenants")
+    assert "rights reserved" not in text and "document exd" not in text and "412 words" not in text
+    found = json.loads(docs.loc["example", "metadata"])["newswire_furniture"]
+    assert found["header_lines"] >= 10 and found["trailer_lines"] == 2
+    assert found["words_stated"] == 412 and found["byline"] == "jane example"
+    # ordinary text that mentions words and copyright is not a header: left as it was
+    assert docs.loc["other", "text"] == PROSE_WITH_COPYRIGHT

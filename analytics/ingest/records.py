@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 from .. import schema as s
 from ..errors import RecordRejected
-from . import clean, dates, dedup
+from . import clean, dates, dedup, newswire
 from .loaders import RawRecord
 
 # Column names recognised without flags, in order of preference (case-insensitive). Media Cloud's story
@@ -128,6 +128,9 @@ def to_document(record: RawRecord, mapping: dict[str, str], defaults: dict[str, 
     else:
         text = clean.html_to_text(raw_text, whole_page=False) if clean.looks_like_html(raw_text) else \
             clean.normalise(raw_text)
+        text, furniture = newswire.strip_furniture(text)  # Factiva/Nexis header and trailer
+        if furniture:
+            metadata["newswire_furniture"] = furniture
         if not text and title and not mapping.get(s.TEXT):  # headline-only exports (Media Cloud stories)
             text = clean.normalise(title)
             metadata["text_from"] = "title"

@@ -201,11 +201,11 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or 'und' when the text is too short to tell."""
     if len(text.split()) < 5:
         return "und"
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
     global _IDENTIFIER
     if _IDENTIFIER is None:  # the package's own model file (numpy arrays), loaded once per process
-        _IDENTIFIER = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+        from .fastlangid import load
+
+        _IDENTIFIER = load()
     lang, prob = _IDENTIFIER.classify(text[:1000])  # a paragraph is plenty; longer costs time, not accuracy
     return lang if prob >= 0.5 else "und"
 

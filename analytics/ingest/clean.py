@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import Any
 
 # Lines that are page furniture, not article text. Each pattern is matched against one whole line.
 _FURNITURE = [
@@ -201,13 +202,18 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or 'und' when the text is too short to tell."""
     if len(text.split()) < 5:
         return "und"
+    lang, prob = language_identifier().classify(text[:1000])  # a paragraph is plenty; longer costs time
+    return lang if prob >= 0.5 else "und"
+
+
+def language_identifier() -> Any:
+    """py3langid's classifier on the package's own model file (numpy arrays), loaded once per process."""
     global _IDENTIFIER
-    if _IDENTIFIER is None:  # the package's own model file (numpy arrays), loaded once per process
+    if _IDENTIFIER is None:
         from .fastlangid import load
 
         _IDENTIFIER = load()
-    lang, prob = _IDENTIFIER.classify(text[:1000])  # a paragraph is plenty; longer costs time, not accuracy
-    return lang if prob >= 0.5 else "und"
+    return _IDENTIFIER
 
 
 _IDENTIFIER = None

@@ -68,6 +68,11 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
 
+def from_hashvalues(values: np.ndarray) -> LeanMinHash:
+    """A signature computed elsewhere (a worker process) as a LeanMinHash."""
+    return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
+
+
 def signature_bytes(m: LeanMinHash) -> bytes:
     """The signature as bytes for the store."""
     return np.asarray(m.hashvalues, dtype=np.uint64).tobytes()

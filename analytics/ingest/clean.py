@@ -61,9 +61,12 @@ _SENTENCE_END = re.compile(r"[.!?…\"”’')\]]$")
 def normalise(text: str) -> str:
     """NFC, no zero-width characters or template tokens, single spaces, Unix line ends, trimmed lines."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _ZERO_WIDTH.sub("", text)
-    text = _TEMPLATE_TOKEN.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if not text.isascii():  # isascii is a flag lookup; zero-width characters are never ASCII
+        text = _ZERO_WIDTH.sub("", text)
+    if "{" in text:
+        text = _TEMPLATE_TOKEN.sub("", text)
+    # One pass over the whole text rather than one per line: the spaces class never matches a line end.
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
     out: list[str] = []
     for line in lines:  # collapse runs of blank lines to one
         if line or (out and out[-1]):

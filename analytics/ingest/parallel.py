@@ -29,7 +29,8 @@ from .records import to_document
 MIN_RECORDS = 2000
 BATCH = 250  # records per task: large enough to amortise pickling, small enough to keep both cores busy
 MAX_WORKERS = 8
-IN_FLIGHT_PER_WORKER = 3  # tasks queued per worker: keeps workers fed without holding a whole file in memory
+IN_FLIGHT_PER_WORKER = 8  # tasks queued per worker: more records than a write chunk (CHUNK), so the workers
+# keep busy while the main process writes, without holding a whole file in memory
 
 # One record to prepare: the raw record, its column mapping and its folder's repeated lines; None for an item
 # that is already a problem (it only keeps its place in the order).

@@ -8,6 +8,7 @@ completes. Every record read is stored, listed as a duplicate, already stored, o
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -16,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .. import schema as s
 from .. import store
 from ..errors import InputError, NarrativeError, RecordRejected
-from . import clean, dedup, loaders
+from . import clean, dedup, loaders, parallel
 from .loaders import Problem, RawRecord
-from .records import resolve_columns, to_document
+from .records import resolve_columns
 
 CHUNK = 2000
 MANIFEST = "corpus.toml"
@@ -173,7 +175,8 @@ class _Writer:
         self.seen: dict[str, str] = {}
 
     def write(self, docs: list[dict[str, Any]], problems: list[tuple[Problem, FileReport]],
-              file_reports: list[FileReport]) -> None:
+              file_reports: list[FileReport], signatures: list[np.ndarray | None] | None = None) -> None:
+        """Store a chunk; `signatures` are the documents' MinHash values when a worker computed them already."""
         rejects = [{"run_id": self.run_id, "input_file": p.file, "input_row": p.row, "reason": p.reason,
                     "preview": p.preview} for p, _ in problems]
         for p, fr in problems:
@@ -182,7 +185,7 @@ class _Writer:
             self.report.rejects_by_reason[p.reason.split(":")[0] if p.row is None else _reason_kind(p.reason)] += 1
         stored_ids = store.existing_ids(self.con, [d[s.ID] for d in docs])
         new_docs, dup_rows, hashes = [], [], []
-        for doc, fr in zip(docs, file_reports, strict=True):
+        for doc, fr, values in zip(docs, file_reports, signatures or [None] * len(docs), strict=True):
             doc_id = doc[s.ID]
             if doc_id in stored_ids and doc_id not in self.seen:
                 fr.already_stored += 1
@@ -194,7 +197,7 @@ class _Writer:
                 fr.duplicates += 1
                 self.report.duplicates += 1
                 continue
-            signature = dedup.minhash(doc[s.TEXT])
+            signature = dedup.minhash(doc[s.TEXT]) if values is None else dedup.from_hashvalues(values)
             near = self.index.find(signature)
             if near:
                 doc[s.DUPLICATE_OF], doc[s.SIMILARITY] = near
@@ -261,8 +264,13 @@ def ingest(
     column_map: dict[str, str] | None = None,
     defaults: dict[str, str] | None = None,
     near_duplicate_threshold: float = 0.85,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Read, clean, deduplicate and store documents from files and folders; return the accounting."""
+    """Read, clean, deduplicate and store documents from files and folders; return the accounting.
+
+    `workers` processes share the per-record work of large inputs (default: one per core; 1 keeps it all in
+    this process); the result is the same whatever the number.
+    """
     paths = [Path(p) for p in paths]
     if fmt and fmt not in loaders.TABLE_FORMATS | loaders.TEXT_FORMATS:
         raise NarrativeError(f"unknown format {fmt!r}", "use csv, tsv, json, jsonl, parquet, feed, txt, md or html")
@@ -271,7 +279,8 @@ def ingest(
     report = IngestReport()
     total = len(files) + len(path_problems)
     done = 0
-    with store.transaction(con):
+    preparer = parallel.Preparer(parallel.default_workers() if workers is None else workers)
+    with store.transaction(con), contextlib.closing(preparer):
         run_id = store.start_run(con, "ingest", {"paths": [str(p) for p in paths], "format": fmt,
                                                   "column_map": column_map, "defaults": defaults,
                                                   "near_duplicate_threshold": near_duplicate_threshold},
@@ -293,7 +302,7 @@ def ingest(
                 records: Iterable[RawRecord | Problem] = _text_records(group)
             else:
                 records = loaders.load_table(group[0].path, group[0].format)
-            _consume(records, by_file, writer, report, column_map, base_defaults)
+            _consume(records, by_file, writer, report, column_map, base_defaults, preparer)
             done += len(group)
             if progress:
                 progress(done, total)
@@ -327,32 +336,55 @@ def _grouped(files: list[InputFile]) -> list[list[InputFile]]:
 
 
 def _consume(records: Iterable[RawRecord | Problem], by_file: dict[str, FileReport], writer: _Writer,
-             report: IngestReport, column_map: dict[str, str] | None, defaults: dict[str, str]) -> None:
+             report: IngestReport, column_map: dict[str, str] | None, defaults: dict[str, str],
+             preparer: parallel.Preparer) -> None:
     docs: list[dict[str, Any]] = []
     doc_files: list[FileReport] = []
+    signatures: list[np.ndarray | None] = []
     problems: list[tuple[Problem, FileReport]] = []
+    batches = _batches(records, by_file, report, column_map)
+    for batch, outcomes in preparer.run(batches, defaults):
+        for (record, fr, mapping), outcome in zip(batch, outcomes, strict=True):
+            if outcome is None:
+                problems.append((record, fr))
+            elif outcome[0] is None:
+                where = f"row {record.row}: " if record.row is not None else ""
+                problems.append((Problem(record.file, record.row, f"{where}{outcome[1]}",
+                                         str(record.fields.get(mapping.get(s.TEXT, ""), ""))[:200]), fr))
+            else:
+                docs.append(outcome[0])
+                doc_files.append(fr)
+                signatures.append(outcome[2])
+            if len(docs) + len(problems) >= CHUNK:
+                writer.write(docs, problems, doc_files, signatures)
+                docs, doc_files, signatures, problems = [], [], [], []
+    writer.write(docs, problems, doc_files, signatures)
+
+
+def _batches(records: Iterable[RawRecord | Problem], by_file: dict[str, FileReport], report: IngestReport,
+             column_map: dict[str, str] | None) -> Iterator[tuple[list[Any], list[parallel.Job]]]:
+    """Records in batches: (record, file report, mapping) for the accounting, and the jobs to prepare."""
     mappings: dict[tuple[str, ...], dict[str, str]] = {}
+    batch: list[tuple[RawRecord | Problem, FileReport, dict[str, str] | None]] = []
+    jobs: list[parallel.Job] = []
     for record in records:
         fr = by_file.get(record.file) or by_file.setdefault(record.file, FileReport(record.file, "?"))
         fr.read += 1
         report.read += 1
         if isinstance(record, Problem):
-            problems.append((record, fr))
+            batch.append((record, fr, None))
+            jobs.append(None)
         else:
             columns = tuple(record.fields)
             mapping = mappings.get(columns) or mappings.setdefault(columns, resolve_columns(list(columns), column_map))
             repeats = record.extra.pop("_repeats", frozenset())
-            try:
-                docs.append(to_document(record, mapping, defaults, repeats))
-                doc_files.append(fr)
-            except RecordRejected as exc:
-                where = f"row {record.row}: " if record.row is not None else ""
-                problems.append((Problem(record.file, record.row, f"{where}{exc.reason}",
-                                         str(record.fields.get(mapping.get(s.TEXT, ""), ""))[:200]), fr))
-        if len(docs) + len(problems) >= CHUNK:
-            writer.write(docs, problems, doc_files)
-            docs, doc_files, problems = [], [], []
-    writer.write(docs, problems, doc_files)
+            batch.append((record, fr, mapping))
+            jobs.append((record, mapping, repeats))
+        if len(batch) >= parallel.BATCH:
+            yield batch, jobs
+            batch, jobs = [], []
+    if batch:
+        yield batch, jobs
 
 
 def _versions() -> dict[str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import Any
 
 # Lines that are page furniture, not article text. Each pattern is matched against one whole line.
 _FURNITURE = [
@@ -60,9 +61,12 @@ _SENTENCE_END = re.compile(r"[.!?…\"”’')\]]$")
 def normalise(text: str) -> str:
     """NFC, no zero-width characters or template tokens, single spaces, Unix line ends, trimmed lines."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _ZERO_WIDTH.sub("", text)
-    text = _TEMPLATE_TOKEN.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if not text.isascii():  # isascii is a flag lookup; zero-width characters are never ASCII
+        text = _ZERO_WIDTH.sub("", text)
+    if "{" in text:
+        text = _TEMPLATE_TOKEN.sub("", text)
+    # One pass over the whole text rather than one per line: the spaces class never matches a line end.
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
     out: list[str] = []
     for line in lines:  # collapse runs of blank lines to one
         if line or (out and out[-1]):
@@ -201,13 +205,18 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or 'und' when the text is too short to tell."""
     if len(text.split()) < 5:
         return "und"
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
-    global _IDENTIFIER
-    if _IDENTIFIER is None:  # the package's own model file (numpy arrays), loaded once per process
-        _IDENTIFIER = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-    lang, prob = _IDENTIFIER.classify(text[:1000])  # a paragraph is plenty; longer costs time, not accuracy
+    lang, prob = language_identifier().classify(text[:1000])  # a paragraph is plenty; longer costs time
     return lang if prob >= 0.5 else "und"
+
+
+def language_identifier() -> Any:
+    """py3langid's classifier on the package's own model file (numpy arrays), loaded once per process."""
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        from .fastlangid import load
+
+        _IDENTIFIER = load()
+    return _IDENTIFIER
 
 
 _IDENTIFIER = None

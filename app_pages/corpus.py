@@ -66,7 +66,8 @@ if submitted:
             bar = bars.get(stage) or bars.setdefault(stage, st.progress(0.0, text=stage))
             bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{stage}: {done}/{total or '?'}")
 
-        report = pipeline.ingest_paths(target_db, [folder], progress=progress,
+        # one process: forking the Streamlit server (its threads, its sockets) for worker processes is not safe
+        report = pipeline.ingest_paths(target_db, [folder], progress=progress, workers=1,
                                        defaults={"source_type": source_type, "source": slug})
         st.success(f"Read {report.read}, stored {report.stored}, duplicates {report.duplicates}, "
                    f"rejected {report.rejected}.")

@@ -1,0 +1,196 @@
+"""The per-document actor counts (doc_actors) and the page queries over them, on small stores whose right
+answer is known: the counts equal a GROUP BY of the stored mentions after a first run, an alias-list edit, an
+incremental run and a migration of an older store, and the page tables built from them equal the tables built
+from every mention."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import entities, store, timeline
+from analytics.ingest import ingest
+
+ALIASES = Path(__file__).resolve().parents[1] / "corpora" / "aliases.csv"
+
+DOCS = [
+    # Telegram three times, Europol twice, TamTam once: the planted counts of the first document.
+    {"id": "d1", "date": "2019-11-25", "source": "Europol", "text": "Europol and Telegram removed channels. "
+     "Telegram said so. Supporters moved from Telegram to TamTam, Europol said."},
+    {"id": "d2", "date": "2015-11-16", "source": "Wire", "text": "Anonymous declared war on ISIS after the attacks. "
+     "GhostSec said it had reported thousands of Twitter accounts to Twitter."},
+    {"id": "d3", "date": "2019-12-02", "source": "Wire", "text": "Telegram and Europol again. TamTam too."},
+    {"id": "d4", "date": "2016-03-01", "source": "Blog", "text": "Twitter suspended accounts. Anonymous and "
+     "GhostSec published lists of Twitter accounts."},
+]
+MORE = [
+    {"id": "d5", "date": "2020-01-05", "source": "Wire", "text": "Hoop Messenger and Threema were named, and "
+     "Telegram too."},
+]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def raw_counts(con) -> pd.DataFrame:
+    """doc_actors recomputed from the raw mentions: the right answer."""
+    return con.execute("SELECT doc_id, canonical_id, canonical_name, label, count(*) AS mentions FROM entities "
+                       "GROUP BY ALL ORDER BY doc_id, canonical_id").df()
+
+
+def stored_counts(con) -> pd.DataFrame:
+    return store.doc_actors(con)
+
+
+def assert_counts_match(con) -> None:
+    expected = raw_counts(con)
+    got = stored_counts(con)
+    assert not expected.empty
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+
+
+@pytest.fixture
+def analysed(tmp_path):
+    con = store.connect(tmp_path / "s.duckdb")
+    (tmp_path / "in").mkdir()
+    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
+    entities.run_entities(con, ALIASES, profile="fast")
+    yield con, tmp_path
+    con.close()
+
+
+def doc_of(con, external_id: str) -> str:
+    return con.execute("SELECT id FROM documents WHERE external_id = ?", [external_id]).fetchone()[0]
+
+
+def test_doc_actors_hold_the_planted_counts_and_equal_the_raw_mentions(analysed):
+    con, _ = analysed
+    assert_counts_match(con)
+    counts = stored_counts(con)
+    d1 = counts[counts["doc_id"] == doc_of(con, "d1")].set_index("canonical_id")["mentions"].to_dict()
+    assert d1 == {"telegram": 3, "europol": 2, "tamtam": 1}
+
+
+def test_doc_actors_follow_an_alias_list_edit(analysed, tmp_path):
+    con, _ = analysed
+    rows = list(csv.DictReader(open(ALIASES, encoding="utf-8")))
+    edited = []
+    for row in rows:
+        if row["canonical_id"] == "ghostsec":
+            continue  # removed from the list
+        if row["canonical_id"] == "telegram":
+            row = {**row, "canonical_id": "telegram_app", "canonical_name": "Telegram app"}  # a new canonical id
+        edited.append(row)
+    new_path = tmp_path / "aliases-edited.csv"
+    with open(new_path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(edited)
+    summary = entities.run_entities(con, new_path, profile="fast")
+    assert summary["renormalised"] > 0
+    assert_counts_match(con)
+    counts = stored_counts(con)
+    assert "ghostsec" not in set(counts["canonical_id"]) and "telegram" not in set(counts["canonical_id"])
+    d1 = counts[counts["doc_id"] == doc_of(con, "d1")].set_index("canonical_id")
+    assert d1.loc["telegram_app", "mentions"] == 3 and d1.loc["telegram_app", "canonical_name"] == "Telegram app"
+
+
+def test_doc_actors_grow_with_an_incremental_run(analysed):
+    con, tmp_path = analysed
+    before = stored_counts(con)
+    ingest([write_jsonl(tmp_path / "in" / "b.jsonl", MORE)], con)
+    assert entities.run_entities(con, ALIASES, profile="fast")["documents"] == 1
+    assert_counts_match(con)
+    after = stored_counts(con)
+    new = after[after["doc_id"] == doc_of(con, "d5")]
+    assert {"hoop_messenger", "threema", "telegram"} <= set(new["canonical_id"])
+    # The documents analysed before keep exactly their rows.
+    pd.testing.assert_frame_equal(after[after["doc_id"] != doc_of(con, "d5")].reset_index(drop=True),
+                                  before.reset_index(drop=True))
+
+
+def test_an_older_store_is_migrated_with_its_counts(tmp_path):
+    db = tmp_path / "old.duckdb"
+    con = store.connect(db)
+    (tmp_path / "in").mkdir()
+    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
+    entities.run_entities(con, ALIASES, profile="fast")
+    # Make it a version-2 store: no doc_actors table yet.
+    con.execute("DROP TABLE doc_actors")
+    con.execute("DELETE FROM schema_version WHERE version >= 3")
+    con.close()
+    con = store.connect(db)
+    assert store.schema_version(con) == store.SCHEMA_VERSION
+    assert_counts_match(con)
+    con.close()
+
+
+def test_a_failed_batch_leaves_neither_mentions_nor_counts(analysed):
+    con, _ = analysed
+    before_mentions = store.counts(con)["entities"]
+    before = stored_counts(con)
+    row = con.execute("SELECT * FROM entities LIMIT 1").df().assign(doc_id="ghost")
+    with pytest.raises(RuntimeError), store.transaction(con):
+        store.insert_mentions(con, row, ["ghost"])
+        raise RuntimeError("killed mid-write")
+    assert store.counts(con)["entities"] == before_mentions
+    pd.testing.assert_frame_equal(stored_counts(con), before)
+
+
+@pytest.mark.parametrize("granularity", ["week", "month", "quarter", "year"])
+def test_actor_period_table_from_the_store_equals_the_one_from_every_mention(analysed, granularity):
+    con, _ = analysed
+    docs = store.timeline_documents(con)
+    subset = docs[docs["source"] != "Blog"]  # a filter, as the sidebar applies
+    expected = timeline.mention_counts(subset, store.mentions(con), granularity)
+    got = timeline.actor_period_table(subset, store.actor_period_counts(con, granularity, subset["id"]), granularity)
+    key = ["period", "canonical_id"]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), expected.sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+    platforms = store.actor_period_counts(con, granularity, subset["id"], labels=("PLATFORM",))
+    pd.testing.assert_frame_equal(
+        timeline.platform_share_table(timeline.actor_period_table(subset, platforms, granularity))
+        .sort_values(key, ignore_index=True),
+        timeline.platform_shares(subset, store.mentions(con), granularity).sort_values(key, ignore_index=True),
+        check_dtype=False)
+
+
+def test_the_documents_behind_a_point_come_from_the_counts(analysed):
+    con, _ = analysed
+    docs = store.timeline_documents(con)
+    mentions = store.mentions(con)
+    for actor in ("telegram", "twitter", "europol"):
+        expected = sorted(set(mentions.loc[mentions["canonical_id"] == actor, "doc_id"]))
+        assert store.actor_documents(con, [actor]) == expected
+    wire = docs[docs["source"] == "Wire"]["id"]
+    assert store.actor_documents(con, ["telegram"], wire) == sorted([doc_of(con, "d3")])
+    assert store.actor_documents(con, ["Twitter"], by="canonical_name") == sorted([doc_of(con, "d2"), doc_of(con, "d4")])
+    totals = store.actor_totals(con).set_index("canonical_id")
+    assert totals.loc["telegram", "documents"] == 2 and totals.loc["telegram", "mentions"] == 4
+    assert totals.loc["twitter", "documents"] == 2 and totals.loc["twitter", "mentions"] == 4
+
+
+@pytest.mark.parametrize(("unit", "granularity"), [("document", None), ("sentence", None), ("document", "year")])
+def test_cooccurrence_from_the_store_equals_the_one_from_every_mention(analysed, unit, granularity):
+    con, _ = analysed
+    docs = store.timeline_documents(con)
+    mentions = store.mentions(con)
+    expected = timeline.cooccurrence(docs, mentions, granularity, unit=unit, min_count=1)
+    names = store.actor_totals(con).set_index("canonical_id")["canonical_name"]
+    got = timeline.pmi_table(store.cooccurrence_counts(con, docs["id"], unit, granularity, min_count=1), names)
+    assert not expected.empty
+    key = ["period", "a", "b"]
+    if granularity is None:  # the single period's stamp differs (pandas epoch vs SQL epoch); compare the rest
+        expected, got = expected.drop(columns="period"), got.drop(columns="period")
+        key = ["a", "b"]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), expected.sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+    if unit == "document" and granularity is None:
+        pair = got.set_index(["a", "b"]).loc[("europol", "telegram")]
+        assert pair["count"] == 2 and pair["units"] == 4

@@ -432,17 +432,20 @@ def cooccurrence(
     return pmi_table(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), names)
 
 
-def pmi_table(counts: pd.DataFrame, names: pd.Series | dict) -> pd.DataFrame:
+def pmi_table(counts: pd.DataFrame, names: pd.Series | dict | None = None) -> pd.DataFrame:
     """Pair counts (period, a, b, count, a_units, b_units, units — from cooccurrence or the store's
-    cooccurrence_counts) with names and PMI = log( P(a,b) / (P(a) P(b)) ) over the period's units."""
+    cooccurrence_counts, which brings a_name and b_name) with names and PMI = log( P(a,b) / (P(a) P(b)) ) over
+    the period's units."""
     columns = [s.PERIOD, "a", "b", "a_name", "b_name", s.COUNT, "pmi", "units"]
     if counts.empty:
         return pd.DataFrame(columns=columns)
     n = counts["units"].astype(float)
     pmi = np.log((counts[s.COUNT] / n) / ((counts["a_units"] / n) * (counts["b_units"] / n)))
-    names = pd.Series(names) if isinstance(names, dict) else names
-    out = counts.assign(a_name=counts["a"].map(names).fillna(counts["a"]),
-                        b_name=counts["b"].map(names).fillna(counts["b"]), pmi=pmi.astype(float))
+    out = counts.assign(pmi=pmi.astype(float))
+    if names is not None:
+        names = pd.Series(names) if isinstance(names, dict) else names
+        out = out.assign(a_name=out["a"].map(names), b_name=out["b"].map(names))
+    out = out.assign(a_name=out["a_name"].fillna(out["a"]), b_name=out["b_name"].fillna(out["b"]))
     out[[s.COUNT, "units"]] = out[[s.COUNT, "units"]].astype(int)
     return out[columns].sort_values([s.PERIOD, s.COUNT, "pmi"], ascending=[True, False, False], ignore_index=True)
 

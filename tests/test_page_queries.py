@@ -66,7 +66,7 @@ def analysed(tmp_path):
 
 
 def doc_of(con, external_id: str) -> str:
-    return con.execute("SELECT id FROM documents WHERE external_id = ?", [external_id]).fetchone()[0]
+    return con.execute("SELECT id FROM documents WHERE external_id = ?", [external_id]).fetchall()[0][0]
 
 
 def test_doc_actors_hold_the_planted_counts_and_equal_the_raw_mentions(analysed):
@@ -182,8 +182,7 @@ def test_cooccurrence_from_the_store_equals_the_one_from_every_mention(analysed,
     docs = store.timeline_documents(con)
     mentions = store.mentions(con)
     expected = timeline.cooccurrence(docs, mentions, granularity, unit=unit, min_count=1)
-    names = store.actor_totals(con).set_index("canonical_id")["canonical_name"]
-    got = timeline.pmi_table(store.cooccurrence_counts(con, docs["id"], unit, granularity, min_count=1), names)
+    got = timeline.pmi_table(store.cooccurrence_counts(con, docs["id"], unit, granularity, min_count=1))
     assert not expected.empty
     key = ["period", "a", "b"]
     if granularity is None:  # the single period's stamp differs (pandas epoch vs SQL epoch); compare the rest
@@ -194,3 +193,26 @@ def test_cooccurrence_from_the_store_equals_the_one_from_every_mention(analysed,
     if unit == "document" and granularity is None:
         pair = got.set_index(["a", "b"]).loc[("europol", "telegram")]
         assert pair["count"] == 2 and pair["units"] == 4
+
+
+def ilike_search(con, query: str) -> list[str]:
+    """The reference: every word as an ILIKE substring of text or title."""
+    clauses, params = [], []
+    for word in query.split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append("(text ILIKE ? ESCAPE '\\' OR title ILIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    where = " AND ".join(clauses) or "TRUE"
+    return sorted(r[0] for r in con.execute(f"SELECT id FROM documents WHERE {where}", params).fetchall())
+
+
+@pytest.mark.parametrize("query", ["telegram", "TELEGRAM europol", "tam", "rocket.chat", "Rocket.Chat", "channels.",
+                                   "a.b", "100%", "c++", "(x", "\\", "ghostsec twitter's", "", "hostile"])
+def test_search_matches_case_insensitive_substrings_like_ilike(analysed, query):
+    con, _ = analysed
+    con.execute("UPDATE documents SET title = 'Hostile title: Rocket.Chat (x' WHERE external_id = 'd4'")
+    con.execute("UPDATE documents SET text = text || ' 100% c++ a.b \\ twitter''s' WHERE external_id = 'd2'")
+    got = sorted(store.search_documents(con, query)["id"])
+    assert got == ilike_search(con, query)
+    some = [doc_of(con, "d1"), doc_of(con, "d2")]
+    assert sorted(store.search_documents(con, query, ids=some)["id"]) == sorted(set(got) & set(some))

@@ -127,7 +127,21 @@ def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckd
             delay = min(delay * 1.5, 1.0)
     if not read_only:
         migrate(con)
+    elif _stored_version(con) < SCHEMA_VERSION:
+        # A reader of an older store (the app after an upgrade) needs its new tables: migrate once, read-write.
+        con.close()
+        connect(path, read_only=False, retries=retries).close()
+        return connect(path, read_only=True, retries=retries)
     return con
+
+
+def _stored_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of a store opened read-only (no table is created)."""
+    try:
+        row = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    except duckdb.CatalogException:
+        return 0
+    return int(row[0][0] or 0)
 
 
 @contextlib.contextmanager

@@ -216,3 +216,17 @@ def test_search_matches_case_insensitive_substrings_like_ilike(analysed, query):
     assert got == ilike_search(con, query)
     some = [doc_of(con, "d1"), doc_of(con, "d2")]
     assert sorted(store.search_documents(con, query, ids=some)["id"]) == sorted(set(got) & set(some))
+
+
+def test_a_reader_of_an_older_store_gets_it_migrated(tmp_path):
+    db = tmp_path / "old.duckdb"
+    con = store.connect(db)
+    (tmp_path / "in").mkdir()
+    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
+    entities.run_entities(con, ALIASES, profile="fast")
+    expected = raw_counts(con)
+    con.execute("DROP TABLE doc_actors")
+    con.execute("DELETE FROM schema_version WHERE version >= 3")
+    con.close()
+    with store.opened(db, read_only=True) as con:  # as the app opens it
+        pd.testing.assert_frame_equal(stored_counts(con), expected, check_dtype=False)

@@ -114,7 +114,8 @@ def build_report(con, granularity: str = "quarter") -> str:
                                  "documents": docs[docs[s.ID].isin(ids)].sort_values(s.DATE)[s.ID].tolist()})
                 parts.append("<h3>Platforms first named after the first year</h3>" + _table(
                     pd.DataFrame(rows), {"share of platform mentions that year": ".0%"}))
-        pairs = timeline.pmi_table(store.cooccurrence_counts(con, None, "document", "year", min_count=3))
+        pairs = timeline.pmi_table(timeline.pair_counts(*store.actor_incidence(con, None, "document", "year"),
+                                                        min_count=3))
         if not pairs.empty:
             top_pairs = pairs.groupby(s.PERIOD).head(3)
             rows = []

@@ -84,8 +84,9 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE IF NOT EXISTS minhashes (doc_id VARCHAR PRIMARY KEY, signature BLOB);
     """,
-    # v3: mentions counted per document and actor, so pages read ~3x fewer rows than the mentions themselves;
-    # written with the mentions (store.refresh_doc_actors) and filled here from the mentions already stored.
+    # v3: one row per document and actor with its mention count, so the pages count documents with count(*)
+    # (no DISTINCT) over fewer rows than the mentions; written with the mentions (store.refresh_doc_actors) and
+    # filled here from the mentions already stored. Name and label: the smallest of the actor's mentions there.
     """
     CREATE TABLE IF NOT EXISTS doc_actors (
         doc_id VARCHAR NOT NULL, canonical_id VARCHAR, canonical_name VARCHAR, label VARCHAR,
@@ -93,7 +94,7 @@ MIGRATIONS: list[str] = [
     );
     DELETE FROM doc_actors;
     INSERT INTO doc_actors
-    SELECT doc_id, canonical_id, canonical_name, label, count(*) FROM entities GROUP BY ALL;
+    SELECT doc_id, canonical_id, min(canonical_name), min(label), count(*) FROM entities GROUP BY doc_id, canonical_id;
     """,
 ]
 
@@ -367,16 +368,40 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> Path:
 
 # entities ----------------------------------------------------------------------------------------
 
-_DOC_ACTORS_SELECT = "SELECT doc_id, canonical_id, canonical_name, label, count(*) AS mentions FROM entities"
+# One row per (doc_id, canonical_id): a canonical id has one label, and its name is the same in a document
+# but for model mentions whose surface forms differ in case ("ISIS", "Isis"), where the smallest is kept.
+_DOC_ACTORS_SELECT = ("SELECT doc_id, canonical_id, min(canonical_name) AS canonical_name, min(label) AS label, "
+                      "count(*) AS mentions FROM entities")
+_DOC_ACTORS_GROUP = "GROUP BY doc_id, canonical_id"
 
 
 def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: pd.DataFrame, doc_ids: Iterable[str]) -> int:
-    """Append entity mention rows and recount the per-document actor table for these documents.
+    """Append entity mention rows of these documents and count them into doc_actors.
 
     Call inside the transaction that writes them, so the counts never disagree with the mentions after a crash.
+    Documents new to doc_actors are counted from these rows alone (no scan of the 1.6M stored mentions per
+    batch); a document counted before — mentions of an older pipeline version remain — is recounted from entities.
     """
     written = insert_frame(con, "entities", mentions)
-    refresh_doc_actors(con, doc_ids)
+    ids = pd.DataFrame({"doc_id": list(dict.fromkeys(doc_ids))})
+    if ids.empty:
+        return written
+    con.register("_actor_docs", ids)
+    try:
+        seen = [r[0] for r in con.execute(
+            "SELECT DISTINCT doc_id FROM doc_actors WHERE doc_id IN (SELECT doc_id FROM _actor_docs)").fetchall()]
+    finally:
+        con.unregister("_actor_docs")
+    if seen:
+        refresh_doc_actors(con, seen)
+    fresh = mentions[~mentions["doc_id"].isin(seen)] if seen else mentions
+    if not fresh.empty:
+        con.register("_new_mentions", fresh[["doc_id", "canonical_id", "canonical_name", "label"]])
+        try:
+            con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT.replace('FROM entities', 'FROM _new_mentions')} "
+                        f"{_DOC_ACTORS_GROUP}")
+        finally:
+            con.unregister("_new_mentions")
     return written
 
 
@@ -388,7 +413,7 @@ def refresh_doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | 
     """
     if doc_ids is None:
         con.execute("DELETE FROM doc_actors")
-        con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT} GROUP BY ALL")
+        con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT} {_DOC_ACTORS_GROUP}")
         return
     frame = pd.DataFrame({"doc_id": list(dict.fromkeys(doc_ids))})
     if frame.empty:
@@ -397,7 +422,7 @@ def refresh_doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | 
     try:
         con.execute("DELETE FROM doc_actors WHERE doc_id IN (SELECT doc_id FROM _actor_docs)")
         con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT} "
-                    "WHERE doc_id IN (SELECT doc_id FROM _actor_docs) GROUP BY ALL")
+                    f"WHERE doc_id IN (SELECT doc_id FROM _actor_docs) {_DOC_ACTORS_GROUP}")
     finally:
         con.unregister("_actor_docs")
 
@@ -647,7 +672,7 @@ def actor_totals(
         return con.execute(
             f"""
             SELECT canonical_id, min(canonical_name) AS canonical_name, min(label) AS label,
-                   count(DISTINCT doc_id) AS documents, CAST(sum(mentions) AS BIGINT) AS mentions
+                   count(*) AS documents, CAST(sum(mentions) AS BIGINT) AS mentions
             FROM doc_actors WHERE canonical_id IS NOT NULL AND {where} AND {label_where}
             GROUP BY canonical_id ORDER BY documents DESC, mentions DESC, canonical_id {limit}
             """,
@@ -664,14 +689,16 @@ def actor_period_counts(
     if granularity not in _PERIOD_UNITS:
         raise ValueError(f"unknown granularity {granularity!r}")
     label_where, params = _labels_clause(labels)
-    with _within(con, doc_ids, "a.doc_id") as where:
+    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
+    with _within(con, doc_ids, "id") as where:
         return con.execute(
             f"""
             SELECT CAST(date_trunc('{_PERIOD_UNITS[granularity]}', d.date) AS TIMESTAMP) AS period, a.canonical_id,
                    min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
-                   count(DISTINCT a.doc_id) AS documents
-            FROM doc_actors a JOIN documents d ON d.id = a.doc_id
-            WHERE d.date IS NOT NULL AND a.canonical_id IS NOT NULL AND {where} AND {label_where}
+                   count(*) AS documents
+            FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {where}) d
+                 ON d.id = a.doc_id
+            WHERE a.canonical_id IS NOT NULL AND {label_where}
             GROUP BY 1, 2 ORDER BY 1, 2
             """,
             params,
@@ -697,51 +724,43 @@ def actor_documents(
     return [r[0] for r in rows]
 
 
-def cooccurrence_counts(
+def actor_incidence(
     con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None, unit: str = "document",
-    granularity: str | None = None, min_count: int = 2,
-) -> pd.DataFrame:
-    """Pairs of canonical actors named in the same document (or sentence) per period, with the counts PMI needs:
-    period, a, b, a_name, b_name, count (units naming both), a_units, b_units, units (units naming any actor in
-    the period).
+    granularity: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which actor each unit (document or sentence) of the dated documents names, as integers for a sparse
+    matrix: (period, unit, actor) rows, and the actors (actor code → canonical_id, canonical_name).
 
-    Documents pair from doc_actors; sentences need the mentions' sentence bounds, so they read entities."""
+    Codes follow canonical_id order, so actor a < actor b as codes and as ids. Documents are read from
+    doc_actors; sentences need the mentions' sentence bounds, so they read entities."""
     if unit not in ("document", "sentence"):
         raise ValueError(f"unknown unit {unit!r}")
     if granularity is not None and granularity not in _PERIOD_UNITS:
         raise ValueError(f"unknown granularity {granularity!r}")
     period = (f"CAST(date_trunc('{_PERIOD_UNITS[granularity]}', d.date) AS TIMESTAMP)" if granularity
               else "TIMESTAMP '1970-01-01'")
-    table, unit_key = ("doc_actors", "m.doc_id") if unit == "document" else (
-        "entities", "m.doc_id || ':' || CAST(m.sent_start AS VARCHAR)")
-    with _within(con, doc_ids, "m.doc_id") as where:
-        return con.execute(
-            f"""
-            WITH u AS (
-                SELECT DISTINCT {period} AS period, {unit_key} AS unit, m.canonical_id AS actor
-                FROM {table} m JOIN documents d ON d.id = m.doc_id
-                WHERE d.date IS NOT NULL AND m.canonical_id IS NOT NULL AND {where}
-            ),
-            names AS (SELECT canonical_id AS actor, min(canonical_name) AS name FROM doc_actors GROUP BY 1),
-            n AS (SELECT period, count(DISTINCT unit) AS units FROM u GROUP BY period),
-            single AS (SELECT period, actor, count(*) AS c FROM u GROUP BY period, actor),
-            pairs AS (
-                SELECT x.period, x.actor AS a, y.actor AS b, count(*) AS count
-                FROM u x JOIN u y ON x.unit = y.unit AND x.period = y.period AND x.actor < y.actor
-                GROUP BY 1, 2, 3 HAVING count(*) >= ?
-            )
-            SELECT p.period, p.a, p.b, na.name AS a_name, nb.name AS b_name, p.count, sa.c AS a_units,
-                   sb.c AS b_units, n.units
-            FROM pairs p
-            LEFT JOIN names na ON na.actor = p.a
-            LEFT JOIN names nb ON nb.actor = p.b
-            JOIN single sa ON sa.period = p.period AND sa.actor = p.a
-            JOIN single sb ON sb.period = p.period AND sb.actor = p.b
-            JOIN n ON n.period = p.period
-            ORDER BY p.period, p.count DESC, p.a, p.b
-            """,
-            [int(min_count)],
-        ).df()
+    # A document's row id names it; a sentence is its document's row id and its start offset in one integer.
+    table, unit_key = ("doc_actors", "d.rowid") if unit == "document" else (
+        "entities", "d.rowid * 4294967296 + m.sent_start")
+    actors = con.execute(
+        "SELECT row_number() OVER (ORDER BY canonical_id) - 1 AS actor, canonical_id, canonical_name FROM ("
+        "SELECT canonical_id, min(canonical_name) AS canonical_name FROM doc_actors WHERE canonical_id IS NOT NULL "
+        "GROUP BY canonical_id)"
+    ).df()
+    con.register("_actor_codes", actors[["actor", "canonical_id"]])
+    try:
+        with _within(con, doc_ids, "id") as where:
+            rows = con.execute(
+                f"""
+                SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, CAST(c.actor AS INTEGER) AS actor
+                FROM {table} m
+                JOIN (SELECT rowid, id, date FROM documents WHERE date IS NOT NULL AND {where}) d ON d.id = m.doc_id
+                JOIN _actor_codes c ON c.canonical_id = m.canonical_id
+                """
+            ).df()
+    finally:
+        con.unregister("_actor_codes")
+    return rows, actors
 
 
 def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any] | None:

@@ -432,10 +432,43 @@ def cooccurrence(
     return pmi_table(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), names)
 
 
+def pair_counts(incidence: pd.DataFrame, actors: pd.DataFrame, min_count: int = 2) -> pd.DataFrame:
+    """Pairs of actors named in the same unit, per period, from (period, unit, actor) integer rows and the actors
+    (actor code → canonical_id, canonical_name) — the store's actor_incidence.
+
+    Per period the unit × actor incidence matrix X gives every pair's count at once in XᵀX (its diagonal: the
+    units naming each actor), instead of joining every unit's actors with each other. Returns period, a, b,
+    a_name, b_name, count, a_units, b_units, units for pmi_table."""
+    from scipy import sparse
+
+    columns = [s.PERIOD, "a", "b", "a_name", "b_name", s.COUNT, "a_units", "b_units", "units"]
+    ids = actors.set_index("actor")
+    periods = incidence[s.PERIOD].to_numpy()
+    one_period = len(periods) == 0 or (periods[0] == periods).all()  # the Actors page: no granularity
+    groups = [(periods[0] if len(periods) else None, incidence)] if one_period else incidence.groupby(s.PERIOD)
+    parts = []
+    for period, group in groups:
+        if group.empty:
+            continue
+        rows = pd.factorize(group["unit"].to_numpy())[0]  # hashing, not sorting: units in any order
+        x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, group["actor"].to_numpy())),
+                              shape=(rows.max() + 1, len(actors)))
+        x.data[:] = 1  # an actor named twice in a unit counts once
+        together = sparse.triu(x.T @ x, k=1).tocoo()
+        keep = together.data >= min_count
+        a, b, count = together.row[keep], together.col[keep], together.data[keep]
+        single = np.asarray(x.sum(axis=0)).ravel()
+        parts.append(pd.DataFrame({
+            s.PERIOD: period, "a": ids["canonical_id"].to_numpy()[a], "b": ids["canonical_id"].to_numpy()[b],
+            "a_name": ids["canonical_name"].to_numpy()[a], "b_name": ids["canonical_name"].to_numpy()[b],
+            s.COUNT: count.astype(int), "a_units": single[a], "b_units": single[b], "units": x.shape[0]}))
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
 def pmi_table(counts: pd.DataFrame, names: pd.Series | dict | None = None) -> pd.DataFrame:
-    """Pair counts (period, a, b, count, a_units, b_units, units — from cooccurrence or the store's
-    cooccurrence_counts, which brings a_name and b_name) with names and PMI = log( P(a,b) / (P(a) P(b)) ) over
-    the period's units."""
+    """Pair counts (period, a, b, count, a_units, b_units, units — from cooccurrence, or pair_counts over the
+    store's actor_incidence, which brings a_name and b_name) with names and PMI = log( P(a,b) / (P(a) P(b)) )
+    over the period's units."""
     columns = [s.PERIOD, "a", "b", "a_name", "b_name", s.COUNT, "pmi", "units"]
     if counts.empty:
         return pd.DataFrame(columns=columns)

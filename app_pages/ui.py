@@ -249,7 +249,7 @@ def _actor_query(db: str, version: str, query: str, key: str, args: tuple, _ids:
         if query == "documents":
             return store.actor_documents(con, list(args[0]), _ids, by=args[1])
         if query == "pairs":
-            return store.cooccurrence_counts(con, _ids, unit=args[0], min_count=args[1])
+            return timeline.pair_counts(*store.actor_incidence(con, _ids, unit=args[0]), min_count=args[1])
     raise ValueError(query)
 
 

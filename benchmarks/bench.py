@@ -169,7 +169,7 @@ def page_queries(con) -> dict:
     Loading the corpus (every page), the Actors and Overview pages' counts over the filtered documents (here:
     all dated documents, the default filters, and one source type), the documents behind a clicked point, the
     Documents page's search (unfiltered and within a filter) and the reading view."""
-    from analytics import store
+    from analytics import store, timeline
 
     docs = store.timeline_documents(con)
     dated = docs[docs["date"].notna()]["id"]
@@ -188,8 +188,10 @@ def page_queries(con) -> dict:
         "actors: period counts (month, one type)": lambda: store.actor_period_counts(con, "month", one_type),
         "actors: platform counts (quarter)": lambda: store.actor_period_counts(con, "quarter", dated, ("PLATFORM",)),
         "actors: documents of 2 chosen actors": lambda: store.actor_documents(con, top, dated),
-        "actors: co-occurrence (documents)": lambda: store.cooccurrence_counts(con, dated, "document"),
-        "actors: co-occurrence (sentences)": lambda: store.cooccurrence_counts(con, dated, "sentence"),
+        "actors: co-occurrence (documents)": lambda: timeline.pair_counts(
+            *store.actor_incidence(con, dated, "document")),
+        "actors: co-occurrence (sentences)": lambda: timeline.pair_counts(
+            *store.actor_incidence(con, dated, "sentence")),
         # Overview page
         "overview: top actors": lambda: store.actor_totals(con, dated, top=10),
         "overview: platform counts (year)": lambda: store.actor_period_counts(con, "year", dated, ("PLATFORM",)),

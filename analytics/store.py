@@ -652,6 +652,11 @@ def _labels_clause(labels: Iterable[str] | None) -> tuple[str, list[str]]:
     return (f"label IN ({', '.join('?' * len(labels))})", labels) if labels else ("TRUE", [])
 
 
+def dated_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many stored documents have a date (the ones the timeline and the actor counts use)."""
+    return int(con.execute("SELECT count(*) FROM documents WHERE date IS NOT NULL").fetchall()[0][0])
+
+
 def doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
     """Mentions counted per document and actor: doc_id, canonical_id, canonical_name, label, mentions."""
     with _within(con, doc_ids) as where:

@@ -453,11 +453,13 @@ def pair_counts(incidence: pd.DataFrame, actors: pd.DataFrame, min_count: int = 
         rows = pd.factorize(group["unit"].to_numpy())[0]  # hashing, not sorting: units in any order
         x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, group["actor"].to_numpy())),
                               shape=(rows.max() + 1, len(actors)))
-        x.data[:] = 1  # an actor named twice in a unit counts once
-        together = sparse.triu(x.T @ x, k=1).tocoo()
+        x.sum_duplicates()
+        single = np.bincount(x.indices, minlength=len(actors))  # units naming each actor (once per unit)
+        x.data[:] = 1
+        shared = x[np.diff(x.indptr) >= 2]  # only units naming two or more actors hold pairs (few sentences do)
+        together = sparse.triu(shared.T @ shared, k=1).tocoo()
         keep = together.data >= min_count
         a, b, count = together.row[keep], together.col[keep], together.data[keep]
-        single = np.asarray(x.sum(axis=0)).ravel()
         parts.append(pd.DataFrame({
             s.PERIOD: period, "a": ids["canonical_id"].to_numpy()[a], "b": ids["canonical_id"].to_numpy()[b],
             "a_name": ids["canonical_name"].to_numpy()[a], "b_name": ids["canonical_name"].to_numpy()[b],

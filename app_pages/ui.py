@@ -253,31 +253,43 @@ def _actor_query(db: str, version: str, query: str, key: str, args: tuple, _ids:
     raise ValueError(query)
 
 
-def _actor_call(query: str, args: tuple, ids: pd.Series | None):
+@st.cache_data(show_spinner=False, max_entries=8)
+def _dated_documents(db: str, version: str) -> int:  # noqa: ARG001 - version is the cache key
+    with store.opened(db, read_only=True) as con:
+        return store.dated_count(con)
+
+
+def _actor_call(query: str, args: tuple, docs: pd.DataFrame | None):
     db = current_db()
+    version = store_version(db)
+    # The actor queries count dated documents only: when `docs` holds every dated document (the default
+    # filters), the store needs no id list, and counts without probing 100k ids.
+    if docs is not None and int(docs[s.DATE].notna().sum()) == _dated_documents(str(db), version):
+        docs = None
+    ids = None if docs is None else docs[s.ID]
     key = "all" if ids is None else _ids_key(ids)
-    return _actor_query(str(db), store_version(db), query, key, args, ids)
+    return _actor_query(str(db), version, query, key, args, ids)
 
 
 def actor_counts(docs: pd.DataFrame, granularity: str, labels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Per period and actor over these documents: mentions, documents naming it, documents in the period, share."""
-    counts = _actor_call("periods", (granularity, labels), docs[s.ID])
+    counts = _actor_call("periods", (granularity, labels), docs)
     return timeline.actor_period_table(docs, counts, granularity)
 
 
 def actor_totals(docs: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
     """Actors named in these documents, most documents first: canonical_id, name, label, documents, mentions."""
-    return _actor_call("totals", (top,), docs[s.ID])
+    return _actor_call("totals", (top,), docs)
 
 
 def actor_doc_ids(actors: list[str], docs: pd.DataFrame | None = None, by: str = s.CANONICAL_ID) -> list[str]:
     """Ids of the documents (of `docs`, or the whole corpus) naming any of these actors (ids, or names with by)."""
-    return _actor_call("documents", (tuple(actors), by), None if docs is None else docs[s.ID])
+    return _actor_call("documents", (tuple(actors), by), docs)
 
 
 def actor_pairs(docs: pd.DataFrame, unit: str = "document", min_count: int = 2) -> pd.DataFrame:
     """Actors named together in these documents (or their sentences), with counts and PMI."""
-    return timeline.pmi_table(_actor_call("pairs", (unit, min_count), docs[s.ID]))
+    return timeline.pmi_table(_actor_call("pairs", (unit, min_count), docs))
 
 
 def content_warning_on() -> bool:

@@ -183,18 +183,21 @@ def page_queries(con) -> dict:
         "load: doc_topic_table": lambda: store.doc_topic_table(con, run_id),
         "load: topic_table": lambda: store.topic_table(con, run_id),
         "load: actor_totals (top 300)": lambda: store.actor_totals(con, top=300),
-        # Actors page on load (month, all dated documents) and on interaction
-        "actors: period counts (month)": lambda: store.actor_period_counts(con, "month", dated),
+        # Actors page on load (month; default filters: every dated document, which ui passes as no id list) and
+        # on interaction (a filter: one source type's ids; a click: the documents of chosen actors)
+        "actors: period counts (month)": lambda: store.actor_period_counts(con, "month"),
         "actors: period counts (month, one type)": lambda: store.actor_period_counts(con, "month", one_type),
-        "actors: platform counts (quarter)": lambda: store.actor_period_counts(con, "quarter", dated, ("PLATFORM",)),
+        "actors: platform counts (quarter)": lambda: store.actor_period_counts(con, "quarter", None, ("PLATFORM",)),
         "actors: documents of 2 chosen actors": lambda: store.actor_documents(con, top, dated),
-        "actors: co-occurrence (documents)": lambda: timeline.pair_counts(
-            *store.actor_incidence(con, dated, "document")),
+        "actors: co-occurrence (documents)": lambda: timeline.pair_counts(*store.actor_incidence(con, None)),
         "actors: co-occurrence (sentences)": lambda: timeline.pair_counts(
-            *store.actor_incidence(con, dated, "sentence")),
+            *store.actor_incidence(con, None, "sentence")),
+        "actors: co-occurrence (sentences, one type)": lambda: timeline.pair_counts(
+            *store.actor_incidence(con, one_type, "sentence")),
         # Overview page
-        "overview: top actors": lambda: store.actor_totals(con, dated, top=10),
-        "overview: platform counts (year)": lambda: store.actor_period_counts(con, "year", dated, ("PLATFORM",)),
+        "overview: top actors": lambda: store.actor_totals(con, None, top=10),
+        "overview: top actors (one type)": lambda: store.actor_totals(con, one_type, top=10),
+        "overview: platform counts (year)": lambda: store.actor_period_counts(con, "year", None, ("PLATFORM",)),
         # Documents page
         "documents: search 'telegram'": lambda: store.search_documents(con, "telegram", limit=500),
         "documents: search 'telegram europol' (one type)": lambda: store.search_documents(
@@ -209,26 +212,33 @@ def page_queries(con) -> dict:
 
 
 def page_query_timings(con, repeats: int = 5) -> dict:
-    """Warm time of each page query: one run to warm, then the median of `repeats` runs, in ms."""
+    """Warm time of each page query: one run to warm, then the median of `repeats` runs, in ms — wall time, and
+    CPU time of this process (all threads), which other processes on a shared machine do not inflate: with
+    DuckDB's threads it is an upper bound of the wall time the query would take on an idle machine."""
     out = {}
     for name, fn in page_queries(con).items():
         fn()
-        times = []
+        walls, cpus = [], []
         for _ in range(repeats):
+            cpu = time.process_time()
             _, secs = timed(fn)
-            times.append(secs)
-        out[name] = round(sorted(times)[len(times) // 2] * 1000, 1)
+            walls.append(secs)
+            cpus.append(time.process_time() - cpu)
+        out[name] = {"wall": round(sorted(walls)[len(walls) // 2] * 1000, 1),
+                     "cpu": round(sorted(cpus)[len(cpus) // 2] * 1000, 1)}
     return out
 
 
 def print_page_queries(timings: dict) -> None:
-    # Shared machines make warm timings noisy: the load average says how much.
+    # Shared machines make warm wall times noisy: the load average says how much.
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"page queries (ms, warm median; target ≤ {PAGE_QUERY_TARGET_MS}; load average {load} on "
-          f"{os.cpu_count()} CPUs):")
+          f"{os.cpu_count()} CPUs; verdict on the smaller of wall and CPU time):")
+    print(f"  {'query':<48} {'wall':>8} {'cpu':>8}")
     for name, ms in timings.items():
-        verdict = "–" if name.startswith("reference") else "met" if ms <= PAGE_QUERY_TARGET_MS else "NOT met"
-        print(f"  {name:<48} {ms:>8.1f}  {verdict}")
+        best = min(ms["wall"], ms["cpu"])
+        verdict = "–" if name.startswith("reference") else "met" if best <= PAGE_QUERY_TARGET_MS else "NOT met"
+        print(f"  {name:<48} {ms['wall']:>8.1f} {ms['cpu']:>8.1f}  {verdict}")
 
 
 def _bare_bertopic(con, corpus, backend, n_fit: int) -> dict:

@@ -244,3 +244,18 @@ def test_mentions_written_again_for_counted_documents_are_recounted(analysed):
     counts = stored_counts(con)
     assert counts[counts["doc_id"] == d1].set_index("canonical_id")["mentions"].to_dict() == {
         "telegram": 6, "europol": 4, "tamtam": 2}
+
+
+def test_no_id_list_means_every_dated_document(analysed):
+    con, _ = analysed
+    con.execute("UPDATE documents SET date = NULL WHERE external_id = 'd4'")  # an undated document is skipped
+    docs = store.timeline_documents(con)
+    dated = docs[docs["date"].notna()]["id"]
+    assert store.dated_count(con) == len(dated) == 3
+    pd.testing.assert_frame_equal(store.actor_period_counts(con, "month"),
+                                  store.actor_period_counts(con, "month", docs["id"]))
+    for unit in ("document", "sentence"):
+        pd.testing.assert_frame_equal(store.actor_incidence(con, None, unit)[0].sort_values(["unit", "actor"],
+                                                                                           ignore_index=True),
+                                      store.actor_incidence(con, docs["id"], unit)[0].sort_values(
+                                          ["unit", "actor"], ignore_index=True))

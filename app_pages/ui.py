@@ -254,18 +254,22 @@ def _actor_query(db: str, version: str, query: str, key: str, args: tuple, _ids:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _dated_documents(db: str, version: str) -> int:  # noqa: ARG001 - version is the cache key
+def _document_counts(db: str, version: str) -> tuple[int, int]:  # noqa: ARG001 - version is the cache key
     with store.opened(db, read_only=True) as con:
-        return store.dated_count(con)
+        return store.dated_count(con), store.counts(con)["documents"]
 
 
 def _actor_call(query: str, args: tuple, docs: pd.DataFrame | None):
     db = current_db()
     version = store_version(db)
-    # The actor queries count dated documents only: when `docs` holds every dated document (the default
-    # filters), the store needs no id list, and counts without probing 100k ids.
-    if docs is not None and int(docs[s.DATE].notna().sum()) == _dated_documents(str(db), version):
-        docs = None
+    # When `docs` holds every document the query can count — every dated one for the per-period counts and the
+    # pairs (they skip undated documents), every one for the others — the store needs no id list and counts
+    # without probing 100k ids: the default filters.
+    if docs is not None:
+        dated, total = _document_counts(str(db), version)
+        n_dated = int(docs[s.DATE].notna().sum())
+        if n_dated == dated and (query in ("periods", "pairs") or len(docs) == total):
+            docs = None
     ids = None if docs is None else docs[s.ID]
     key = "all" if ids is None else _ids_key(ids)
     return _actor_query(str(db), version, query, key, args, ids)

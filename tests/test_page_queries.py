@@ -259,3 +259,28 @@ def test_no_id_list_means_every_dated_document(analysed):
                                                                                            ignore_index=True),
                                       store.actor_incidence(con, docs["id"], unit)[0].sort_values(
                                           ["unit", "actor"], ignore_index=True))
+
+
+def test_the_app_counts_over_exactly_the_filtered_documents(analysed, monkeypatch):
+    from app_pages import ui
+
+    con, tmp_path = analysed
+    d3 = doc_of(con, "d3")
+    con.execute("UPDATE documents SET date = NULL WHERE id = ?", [d3])  # names telegram, but has no date
+    docs = store.timeline_documents(con)
+    mentions = store.mentions(con)
+    con.close()
+    monkeypatch.setenv("NARRATIVE_DB", str(tmp_path / "s.duckdb"))
+    ui.clear_caches()
+    dated = docs[docs["date"].notna()]
+    # Every dated document (the default filters): the counts skip the undated one; its documents are not offered.
+    assert d3 not in ui.actor_doc_ids(["telegram"], dated) and d3 in ui.actor_doc_ids(["telegram"])
+    key = ["period", "canonical_id"]
+    pd.testing.assert_frame_equal(ui.actor_counts(dated, "month").sort_values(key, ignore_index=True),
+                                  timeline.mention_counts(dated, mentions, "month").sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+    totals = ui.actor_totals(dated).set_index("canonical_id")
+    assert totals.loc["telegram", "documents"] == 1  # d1 only
+    wire = dated[dated["source"] == "Wire"]
+    assert set(ui.actor_totals(wire)["canonical_id"]) == set(mentions[mentions["doc_id"].isin(wire["id"])]
+                                                            ["canonical_id"])

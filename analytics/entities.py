@@ -485,7 +485,7 @@ def run_entities(
     for rows, processed in mapper.map(extract_batch, batches, aliases, profile, batch_size, n_proc):
         summary["aliases_only"] += sum(p["version"].endswith(ALIASES_ONLY) for p in processed)
         with store.transaction(con):  # a batch's mentions and its processed marks land together or not at all
-            store.insert_frame(con, "entities", pd.DataFrame(rows, columns=ENTITY_COLUMNS))
+            store.insert_mentions(con, pd.DataFrame(rows, columns=ENTITY_COLUMNS), [p["doc_id"] for p in processed])
             store.insert_frame(con, "processed", pd.DataFrame(processed, columns=["doc_id", "stage", "version"]))
         summary["mentions"] += len(rows)
         done += len(processed)
@@ -565,8 +565,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     result = pd.concat([pd.DataFrame(kept, columns=ENTITY_COLUMNS), fresh_frame], ignore_index=True)
     # Sentence bounds of fresh alias mentions come from the sentencizer; keep the model's where it had them.
     with store.transaction(con):
-        con.execute("DELETE FROM entities")
-        store.insert_frame(con, "entities", result.sort_values([s.DOC_ID, s.START_CHAR]))
+        store.replace_mentions(con, result.sort_values([s.DOC_ID, s.START_CHAR]))  # doc_actors recounted with it
         store.set_meta(con, "aliases_digest", aliases.digest)
     return changed
 

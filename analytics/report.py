@@ -54,7 +54,7 @@ def build_report(con, granularity: str = "quarter") -> str:
     assign = store.doc_topic_table(con, run_id) if run_id else pd.DataFrame(columns=[s.DOC_ID, s.TOPIC_ID])
     topics = store.topic_table(con, run_id) if run_id else pd.DataFrame(columns=[s.TOPIC_ID, "label"])
     labels = {int(t): str(lbl) for t, lbl in zip(topics[s.TOPIC_ID], topics["label"], strict=True)}
-    mentions = store.mentions(con)
+    mentions = store.doc_actors(con)  # one row per document and actor with its mention count
     events = store.events(con)
     run = store.last_run(con, "topics") or {}
     name = store.get_meta(con, "corpus_name") or "corpus"
@@ -114,7 +114,8 @@ def build_report(con, granularity: str = "quarter") -> str:
                                  "documents": docs[docs[s.ID].isin(ids)].sort_values(s.DATE)[s.ID].tolist()})
                 parts.append("<h3>Platforms first named after the first year</h3>" + _table(
                     pd.DataFrame(rows), {"share of platform mentions that year": ".0%"}))
-        pairs = timeline.cooccurrence(docs, mentions, "year", min_count=3)
+        pairs = timeline.pmi_table(timeline.pair_counts(*store.actor_incidence(con, None, "document", "year"),
+                                                        min_count=3))
         if not pairs.empty:
             top_pairs = pairs.groupby(s.PERIOD).head(3)
             rows = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ import pandas as pd
 from . import schema as s
 from .errors import NarrativeError, StoreBusyError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each migration takes the store from version i to i + 1. Append, never edit a released one.
 MIGRATIONS: list[str] = [
@@ -83,6 +84,18 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE IF NOT EXISTS minhashes (doc_id VARCHAR PRIMARY KEY, signature BLOB);
     """,
+    # v3: one row per document and actor with its mention count, so the pages count documents with count(*)
+    # (no DISTINCT) over fewer rows than the mentions; written with the mentions (store.refresh_doc_actors) and
+    # filled here from the mentions already stored. Name and label: the smallest of the actor's mentions there.
+    """
+    CREATE TABLE IF NOT EXISTS doc_actors (
+        doc_id VARCHAR NOT NULL, canonical_id VARCHAR, canonical_name VARCHAR, label VARCHAR,
+        mentions INTEGER NOT NULL
+    );
+    DELETE FROM doc_actors;
+    INSERT INTO doc_actors
+    SELECT doc_id, canonical_id, min(canonical_name), min(label), count(*) FROM entities GROUP BY doc_id, canonical_id;
+    """,
 ]
 
 
@@ -115,7 +128,21 @@ def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckd
             delay = min(delay * 1.5, 1.0)
     if not read_only:
         migrate(con)
+    elif _stored_version(con) < SCHEMA_VERSION:
+        # A reader of an older store (the app after an upgrade) needs its new tables: migrate once, read-write.
+        con.close()
+        connect(path, read_only=False, retries=retries).close()
+        return connect(path, read_only=True, retries=retries)
     return con
+
+
+def _stored_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of a store opened read-only (no table is created)."""
+    try:
+        row = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    except duckdb.CatalogException:
+        return 0
+    return int(row[0][0] or 0)
 
 
 @contextlib.contextmanager
@@ -339,6 +366,75 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> Path:
     return out
 
 
+# entities ----------------------------------------------------------------------------------------
+
+# One row per (doc_id, canonical_id): a canonical id has one label, and its name is the same in a document
+# but for model mentions whose surface forms differ in case ("ISIS", "Isis"), where the smallest is kept.
+_DOC_ACTORS_SELECT = ("SELECT doc_id, canonical_id, min(canonical_name) AS canonical_name, min(label) AS label, "
+                      "count(*) AS mentions FROM entities")
+_DOC_ACTORS_GROUP = "GROUP BY doc_id, canonical_id"
+
+
+def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: pd.DataFrame, doc_ids: Iterable[str]) -> int:
+    """Append entity mention rows of these documents and count them into doc_actors.
+
+    Call inside the transaction that writes them, so the counts never disagree with the mentions after a crash.
+    Documents new to doc_actors are counted from these rows alone (no scan of the 1.6M stored mentions per
+    batch); a document counted before — mentions of an older pipeline version remain — is recounted from entities.
+    """
+    written = insert_frame(con, "entities", mentions)
+    ids = pd.DataFrame({"doc_id": list(dict.fromkeys(doc_ids))})
+    if ids.empty:
+        return written
+    con.register("_actor_docs", ids)
+    try:
+        seen = [r[0] for r in con.execute(
+            "SELECT DISTINCT doc_id FROM doc_actors WHERE doc_id IN (SELECT doc_id FROM _actor_docs)").fetchall()]
+    finally:
+        con.unregister("_actor_docs")
+    if seen:
+        refresh_doc_actors(con, seen)
+    fresh = mentions[~mentions["doc_id"].isin(seen)] if seen else mentions
+    if not fresh.empty:
+        con.register("_new_mentions", fresh[["doc_id", "canonical_id", "canonical_name", "label"]])
+        try:
+            con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT.replace('FROM entities', 'FROM _new_mentions')} "
+                        f"{_DOC_ACTORS_GROUP}")
+        finally:
+            con.unregister("_new_mentions")
+    return written
+
+
+def refresh_doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None) -> None:
+    """Recount doc_actors from the entities table: for these documents, or all of them (None).
+
+    Counted from the stored mentions, not from the rows just written, so the table equals a GROUP BY of
+    entities even where a document holds mentions of an older pipeline version.
+    """
+    if doc_ids is None:
+        con.execute("DELETE FROM doc_actors")
+        con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT} {_DOC_ACTORS_GROUP}")
+        return
+    frame = pd.DataFrame({"doc_id": list(dict.fromkeys(doc_ids))})
+    if frame.empty:
+        return
+    con.register("_actor_docs", frame)
+    try:
+        con.execute("DELETE FROM doc_actors WHERE doc_id IN (SELECT doc_id FROM _actor_docs)")
+        con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT} "
+                    f"WHERE doc_id IN (SELECT doc_id FROM _actor_docs) {_DOC_ACTORS_GROUP}")
+    finally:
+        con.unregister("_actor_docs")
+
+
+def replace_mentions(con: duckdb.DuckDBPyConnection, mentions: pd.DataFrame) -> int:
+    """Replace every stored mention (an alias-list edit) and recount doc_actors; call inside a transaction."""
+    con.execute("DELETE FROM entities")
+    written = insert_frame(con, "entities", mentions)
+    refresh_doc_actors(con)
+    return written
+
+
 # events ------------------------------------------------------------------------------------------
 
 
@@ -529,6 +625,149 @@ def mentions(con: duckdb.DuckDBPyConnection, labels: Iterable[str] | None = None
     ).df()
 
 
+# Period starts as timeline.period_start computes them (weeks start on Monday, as date_trunc's ISO weeks do).
+_PERIOD_UNITS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+@contextlib.contextmanager
+def _within(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None, column: str = "doc_id") -> Iterator[str]:
+    """A WHERE-clause fragment keeping rows whose `column` is one of doc_ids (all rows when None).
+
+    The pages filter documents in pandas; their ids are handed over as a registered frame, so every count
+    here is over exactly the documents the page shows.
+    """
+    if doc_ids is None:
+        yield "TRUE"
+        return
+    ids = doc_ids if isinstance(doc_ids, pd.Series) else pd.Series(list(doc_ids), dtype=object)
+    con.register("_page_ids", pd.DataFrame({"id": ids.to_numpy(dtype=object)}))
+    try:
+        yield f"{column} IN (SELECT id FROM _page_ids)"
+    finally:
+        con.unregister("_page_ids")
+
+
+def _labels_clause(labels: Iterable[str] | None) -> tuple[str, list[str]]:
+    labels = list(labels or [])
+    return (f"label IN ({', '.join('?' * len(labels))})", labels) if labels else ("TRUE", [])
+
+
+def dated_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many stored documents have a date (the ones the timeline and the actor counts use)."""
+    return int(con.execute("SELECT count(*) FROM documents WHERE date IS NOT NULL").fetchall()[0][0])
+
+
+def doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Mentions counted per document and actor: doc_id, canonical_id, canonical_name, label, mentions."""
+    with _within(con, doc_ids) as where:
+        return con.execute(
+            f"SELECT doc_id, canonical_id, canonical_name, label, mentions FROM doc_actors WHERE {where} "
+            "ORDER BY doc_id, canonical_id"
+        ).df()
+
+
+def actor_totals(
+    con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None, labels: Iterable[str] | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Per canonical actor: name, label, documents naming it and mentions, most documents first."""
+    label_where, params = _labels_clause(labels)
+    limit = f"LIMIT {int(top)}" if top else ""
+    with _within(con, doc_ids) as where:
+        return con.execute(
+            f"""
+            SELECT canonical_id, min(canonical_name) AS canonical_name, min(label) AS label,
+                   count(*) AS documents, CAST(sum(mentions) AS BIGINT) AS mentions
+            FROM doc_actors WHERE canonical_id IS NOT NULL AND {where} AND {label_where}
+            GROUP BY canonical_id ORDER BY documents DESC, mentions DESC, canonical_id {limit}
+            """,
+            params,
+        ).df()
+
+
+def actor_period_counts(
+    con: duckdb.DuckDBPyConnection, granularity: str, doc_ids: Iterable[str] | None = None,
+    labels: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Per period and canonical actor over dated documents: period, canonical_id, canonical_name, mentions,
+    documents — the counts timeline.actor_period_table turns into shares."""
+    if granularity not in _PERIOD_UNITS:
+        raise ValueError(f"unknown granularity {granularity!r}")
+    label_where, params = _labels_clause(labels)
+    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
+    with _within(con, doc_ids, "id") as where:
+        return con.execute(
+            f"""
+            SELECT CAST(date_trunc('{_PERIOD_UNITS[granularity]}', d.date) AS TIMESTAMP) AS period, a.canonical_id,
+                   min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
+                   count(*) AS documents
+            FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {where}) d
+                 ON d.id = a.doc_id
+            WHERE a.canonical_id IS NOT NULL AND {label_where}
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """,
+            params,
+        ).df()
+
+
+def actor_documents(
+    con: duckdb.DuckDBPyConnection, canonical_ids: Iterable[str], doc_ids: Iterable[str] | None = None,
+    by: str = "canonical_id",
+) -> list[str]:
+    """Ids of the documents naming any of these actors (by canonical id, or by canonical_name with by=...)."""
+    if by not in ("canonical_id", "canonical_name"):
+        raise ValueError(f"unknown actor key {by!r}")
+    wanted = list(canonical_ids)
+    if not wanted:
+        return []
+    with _within(con, doc_ids) as where:
+        rows = con.execute(
+            f"SELECT DISTINCT doc_id FROM doc_actors WHERE {by} IN ({', '.join('?' * len(wanted))}) AND {where} "
+            "ORDER BY doc_id",
+            wanted,
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def actor_incidence(
+    con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None, unit: str = "document",
+    granularity: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which actor each unit (document or sentence) of the dated documents names, as integers for a sparse
+    matrix: (period, unit, actor) rows, and the actors (actor code → canonical_id, canonical_name).
+
+    Codes follow canonical_id order, so actor a < actor b as codes and as ids. Documents are read from
+    doc_actors; sentences need the mentions' sentence bounds, so they read entities."""
+    if unit not in ("document", "sentence"):
+        raise ValueError(f"unknown unit {unit!r}")
+    if granularity is not None and granularity not in _PERIOD_UNITS:
+        raise ValueError(f"unknown granularity {granularity!r}")
+    period = (f"CAST(date_trunc('{_PERIOD_UNITS[granularity]}', d.date) AS TIMESTAMP)" if granularity
+              else "TIMESTAMP '1970-01-01'")
+    # A document's row id names it; a sentence is its document's row id and its start offset in one integer.
+    table, unit_key = ("doc_actors", "d.rowid") if unit == "document" else (
+        "entities", "d.rowid * 4294967296 + m.sent_start")
+    actors = con.execute(
+        "SELECT row_number() OVER (ORDER BY canonical_id) - 1 AS actor, canonical_id, canonical_name FROM ("
+        "SELECT canonical_id, min(canonical_name) AS canonical_name FROM doc_actors WHERE canonical_id IS NOT NULL "
+        "GROUP BY canonical_id)"
+    ).df()
+    con.register("_actor_codes", actors[["actor", "canonical_id"]])
+    try:
+        with _within(con, doc_ids, "id") as where:
+            rows = con.execute(
+                f"""
+                SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, CAST(c.actor AS INTEGER) AS actor
+                FROM {table} m
+                JOIN (SELECT rowid, id, date FROM documents WHERE date IS NOT NULL AND {where}) d ON d.id = m.doc_id
+                JOIN _actor_codes c ON c.canonical_id = m.canonical_id
+                """
+            ).df()
+    finally:
+        con.unregister("_actor_codes")
+    return rows, actors
+
+
 def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any] | None:
     """One document with its text and metadata."""
     df = con.execute("SELECT * FROM documents WHERE id = ?", [doc_id]).df()
@@ -562,25 +801,23 @@ def document_topics(con: duckdb.DuckDBPyConnection, doc_id: str, run_id: int) ->
 def search_documents(
     con: duckdb.DuckDBPyConnection, query: str = "", ids: Iterable[str] | None = None, limit: int = 200
 ) -> pd.DataFrame:
-    """Documents whose title or text contains every word of `query` (case-insensitive), optionally within ids."""
+    """Documents whose title or text contains every word of `query` (case-insensitive), optionally within ids.
+
+    Matched with RE2's case-insensitive literal search rather than ILIKE: the same substrings, found without
+    lower-casing every text first — about six times faster over 100k documents (no fts extension offline).
+    """
     clauses, params = [], []
     for word in query.split():
-        clauses.append("(text ILIKE ? OR title ILIKE ?)")
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append("(regexp_matches(text, ?) OR regexp_matches(title, ?))")
+        pattern = "(?i)" + re.escape(word)
         params += [pattern, pattern]
-    join = ""
-    if ids is not None:
-        con.register("_search_ids", pd.DataFrame({"id": list(ids)}))
-        join = "JOIN _search_ids USING (id)"
-    where = ("WHERE " + " AND ".join(c.replace("ILIKE ?", "ILIKE ? ESCAPE '\\'") for c in clauses)) if clauses else ""
-    try:
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    with _within(con, ids, "id") as within:
+        where = f"{where} AND {within}" if where else f"WHERE {within}"
         return con.execute(
-            f"SELECT {DOC_LIST_COLUMNS} FROM documents {join} {where} ORDER BY date NULLS LAST, id LIMIT {int(limit)}",
+            f"SELECT {DOC_LIST_COLUMNS} FROM documents {where} ORDER BY date NULLS LAST, id LIMIT {int(limit)}",
             params,
         ).df()
-    finally:
-        if ids is not None:
-            con.unregister("_search_ids")
 
 
 def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_id: int, n: int = 5) -> pd.DataFrame:

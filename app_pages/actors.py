@@ -1,4 +1,7 @@
-"""Actors: who is named most per period, chosen actors over time, the platform migration, co-occurrence."""
+"""Actors: who is named most per period, chosen actors over time, the platform migration, co-occurrence.
+
+Counts come from the store's per-document actor table over the filtered documents; the documents behind any
+point are looked up by actor there too."""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ corpus = ui.corpus_or_stop()
 f = ui.sidebar_filters(corpus)
 docs = ui.apply_filters(corpus, f)
 st.title("Actors")
-mentions = corpus.mentions[corpus.mentions[s.DOC_ID].isin(docs[s.ID])]
-if mentions.empty:
+counts = ui.actor_counts(docs, f.granularity)
+if counts.empty:
     st.info("No actors extracted for these documents.")
     st.stop()
 
@@ -25,26 +28,24 @@ chosen = st.multiselect("Compare actors", list(options), default=default, format
 st.query_params["actors"] = "|".join(chosen)
 measure = st.radio("Measure", ["mentions", "share"], horizontal=True, key="actor_measure",
                    help="share = documents naming the actor over documents in the period")
-counts = timeline.mention_counts(docs, mentions, f.granularity)
 sub = counts[counts[s.CANONICAL_ID].isin(chosen)]
 chart = charts.actors_chart(sub, measure=measure)
 event = st.altair_chart(chart, width="stretch", on_select="rerun", key="actors_chart")
-ui.export_buttons(chart, sub, mentions[mentions[s.CANONICAL_ID].isin(chosen)][s.DOC_ID].unique().tolist(), corpus,
-                  f, "actors over time")
+ui.export_buttons(chart, sub, ui.actor_doc_ids(chosen, docs), corpus, f, "actors over time")
 points = ui.selected_points(event)
 if points:
     period = ui.to_timestamp(points[0][s.PERIOD])
     actor = points[0][s.CANONICAL_ID]
     periods = timeline.period_start(docs[s.DATE], f.granularity)
-    ids = set(mentions[mentions[s.CANONICAL_ID] == actor][s.DOC_ID])
-    behind = docs[(periods == period) & docs[s.ID].isin(ids)]
+    behind = docs[(periods == period) & docs[s.ID].isin(ui.actor_doc_ids([actor], docs))]
     st.subheader(f"{len(behind)} documents naming {options.get(actor, actor)} in the period from {period:%Y-%m-%d}")
     picked = ui.document_table(behind, key="actor_docs", corpus=corpus)
     if picked:
         ui.reading_view(picked, corpus)
 
 st.subheader("Platforms: where the coverage says the action is")
-plat = timeline.platform_shares(docs, mentions, "quarter" if f.granularity in ("week", "month") else f.granularity)
+plat = timeline.platform_share_table(
+    ui.actor_counts(docs, "quarter" if f.granularity in ("week", "month") else f.granularity, ("PLATFORM",)))
 if plat.empty:
     st.caption("No platform mentions (the alias list's PLATFORM type).")
 else:
@@ -66,7 +67,7 @@ unit = c1.radio("Together in the same", ["document", "sentence"], horizontal=Tru
 years = sorted(docs[s.DATE].dt.year.dropna().astype(int).unique())
 year = c2.selectbox("Year", ["all"] + years, key="co_year")
 scope = docs if year == "all" else docs[docs[s.DATE].dt.year == year]
-pairs = timeline.cooccurrence(scope, mentions, None, unit=unit, min_count=2)
+pairs = ui.actor_pairs(scope, unit=unit, min_count=2)
 net = charts.network_chart(pairs.head(80))
 net_event = st.altair_chart(net, width="stretch", on_select="rerun", key="network")
 picked_nodes = ui.selected_points(net_event)
@@ -75,7 +76,7 @@ st.dataframe(pairs.head(30)[["a_name", "b_name", s.COUNT, "pmi"]].rename(
     hide_index=True, width="stretch", height=240)
 if picked_nodes:
     name = picked_nodes[0].get("name")
-    ids = set(mentions[mentions[s.CANONICAL_NAME] == name][s.DOC_ID])
+    ids = ui.actor_doc_ids([name], scope, by=s.CANONICAL_NAME)
     st.subheader(f"Documents naming {name}" + ("" if year == "all" else f" in {year}"))
     picked = ui.document_table(scope[scope[s.ID].isin(ids)], key="net_docs", corpus=corpus)
     if picked:

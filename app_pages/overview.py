@@ -40,13 +40,12 @@ with left:
                       "documents": sizes.to_numpy()}, hide_index=True, width="stretch")
 with right:
     st.subheader("Top actors")
-    m = corpus.mentions[corpus.mentions[s.DOC_ID].isin(docs[s.ID])]
-    if m.empty:
+    top = ui.actor_totals(docs, top=10)
+    if top.empty:
         st.caption("No actors extracted yet.")
     else:
-        top = m.groupby([s.CANONICAL_NAME, s.LABEL])[s.DOC_ID].nunique().sort_values(ascending=False).head(10)
-        st.dataframe({"actor": [a for a, _ in top.index], "type": [t for _, t in top.index],
-                      "documents naming it": top.to_numpy()}, hide_index=True, width="stretch")
+        st.dataframe({"actor": top[s.CANONICAL_NAME], "type": top[s.LABEL], "documents naming it": top["documents"]},
+                     hide_index=True, width="stretch")
 
 st.subheader("The largest shifts")
 shifts = findings.largest_theme_shifts(docs, assign, corpus.labels, granularity="quarter")
@@ -59,8 +58,8 @@ for i, row in shifts.iterrows():
                                    height=220)
         if picked:
             ui.reading_view(picked, corpus)
-if not corpus.mentions.empty:
-    plat = timeline.platform_shares(docs, corpus.mentions, "year")
+if not corpus.actors.empty:
+    plat = timeline.platform_share_table(ui.actor_counts(docs, "year", ("PLATFORM",)))
     sentence = findings.migration_sentence(findings.platform_leaders(plat), "year")
     if sentence:
         st.markdown(f"- Most-named platform by year: {ui.escape_markdown(sentence)} (see **Actors**).")

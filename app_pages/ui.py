@@ -22,6 +22,7 @@ from analytics import schema as s
 from analytics.errors import NarrativeError, StoreBusyError
 
 GRANULARITIES = ["week", "month", "quarter", "year"]
+ACTOR_OPTIONS = 300  # actors offered in the pickers, by number of documents naming them
 
 
 # -- the corpus in use -----------------------------------------------------------------------------
@@ -62,7 +63,7 @@ class Corpus:
     documents: pd.DataFrame
     assignments: pd.DataFrame
     topics: pd.DataFrame
-    mentions: pd.DataFrame
+    actors: pd.DataFrame  # the most-named actors (store.actor_totals); mentions are counted in the store per page
     events: pd.DataFrame
     run: dict | None
     name: str | None
@@ -88,7 +89,7 @@ def load_corpus(db: str, version: str) -> Corpus:  # noqa: ARG001 - version is t
             documents=store.timeline_documents(con),
             assignments=store.doc_topic_table(con, run_id) if run_id else pd.DataFrame(columns=[s.DOC_ID, s.TOPIC_ID]),
             topics=topics,
-            mentions=store.mentions(con),
+            actors=store.actor_totals(con, top=ACTOR_OPTIONS),
             events=store.events(con),
             run=store.last_run(con, "topics"),
             name=store.get_meta(con, "corpus_name"),
@@ -203,13 +204,10 @@ def _date_param(name: str, default: dt.date, lo: dt.date, hi: dt.date) -> dt.dat
     return min(max(value, lo), hi)
 
 
-def actor_options(corpus: Corpus, top: int = 300) -> dict[str, str]:
+def actor_options(corpus: Corpus, top: int = ACTOR_OPTIONS) -> dict[str, str]:
     """Canonical actors by number of documents naming them: id → name."""
-    m = corpus.mentions
-    if m.empty:
-        return {}
-    counts = m.groupby([s.CANONICAL_ID, s.CANONICAL_NAME])[s.DOC_ID].nunique().sort_values(ascending=False)
-    return {cid: name for (cid, name), _ in counts.head(top).items()}
+    actors = corpus.actors.head(top)
+    return dict(zip(actors[s.CANONICAL_ID], actors[s.CANONICAL_NAME], strict=True))
 
 
 def apply_filters(corpus: Corpus, f: Filters, dated_only: bool = True) -> pd.DataFrame:
@@ -227,9 +225,75 @@ def apply_filters(corpus: Corpus, f: Filters, dated_only: bool = True) -> pd.Dat
     if f.languages:
         mask &= docs[s.LANGUAGE].isin(f.languages)
     if f.actor:
-        ids = set(corpus.mentions.loc[corpus.mentions[s.CANONICAL_ID] == f.actor, s.DOC_ID])
-        mask &= docs[s.ID].isin(ids)
+        mask &= docs[s.ID].isin(actor_doc_ids([f.actor]))
     return docs[mask]
+
+
+# -- actors: counted in the store over the page's documents (the mentions themselves are never all loaded) -----
+
+
+def _ids_key(ids: pd.Series) -> str:
+    """A short cache key for a set of document ids (what the filters let through)."""
+    return f"{len(ids)}-{int(pd.util.hash_pandas_object(ids, index=False).sum())}"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _actor_query(db: str, version: str, query: str, key: str, args: tuple, _ids: pd.Series | None) -> object:  # noqa: ARG001 - version and key are the cache key
+    """One actor query of the store over the documents `_ids` (all when None), cached per store version and
+    id set: a click or a radio button re-runs the page without counting again."""
+    with store.opened(db, read_only=True) as con:
+        if query == "periods":
+            return store.actor_period_counts(con, args[0], _ids, labels=args[1])
+        if query == "totals":
+            return store.actor_totals(con, _ids, top=args[0])
+        if query == "documents":
+            return store.actor_documents(con, list(args[0]), _ids, by=args[1])
+        if query == "pairs":
+            return timeline.pair_counts(*store.actor_incidence(con, _ids, unit=args[0]), min_count=args[1])
+    raise ValueError(query)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _document_counts(db: str, version: str) -> tuple[int, int]:  # noqa: ARG001 - version is the cache key
+    with store.opened(db, read_only=True) as con:
+        return store.dated_count(con), store.counts(con)["documents"]
+
+
+def _actor_call(query: str, args: tuple, docs: pd.DataFrame | None):
+    db = current_db()
+    version = store_version(db)
+    # When `docs` holds every document the query can count — every dated one for the per-period counts and the
+    # pairs (they skip undated documents), every one for the others — the store needs no id list and counts
+    # without probing 100k ids: the default filters.
+    if docs is not None:
+        dated, total = _document_counts(str(db), version)
+        n_dated = int(docs[s.DATE].notna().sum())
+        if n_dated == dated and (query in ("periods", "pairs") or len(docs) == total):
+            docs = None
+    ids = None if docs is None else docs[s.ID]
+    key = "all" if ids is None else _ids_key(ids)
+    return _actor_query(str(db), version, query, key, args, ids)
+
+
+def actor_counts(docs: pd.DataFrame, granularity: str, labels: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Per period and actor over these documents: mentions, documents naming it, documents in the period, share."""
+    counts = _actor_call("periods", (granularity, labels), docs)
+    return timeline.actor_period_table(docs, counts, granularity)
+
+
+def actor_totals(docs: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """Actors named in these documents, most documents first: canonical_id, name, label, documents, mentions."""
+    return _actor_call("totals", (top,), docs)
+
+
+def actor_doc_ids(actors: list[str], docs: pd.DataFrame | None = None, by: str = s.CANONICAL_ID) -> list[str]:
+    """Ids of the documents (of `docs`, or the whole corpus) naming any of these actors (ids, or names with by)."""
+    return _actor_call("documents", (tuple(actors), by), docs)
+
+
+def actor_pairs(docs: pd.DataFrame, unit: str = "document", min_count: int = 2) -> pd.DataFrame:
+    """Actors named together in these documents (or their sentences), with counts and PMI."""
+    return timeline.pmi_table(_actor_call("pairs", (unit, min_count), docs))
 
 
 def content_warning_on() -> bool:

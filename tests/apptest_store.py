@@ -42,7 +42,7 @@ def build_app_store(db: Path) -> Path:
                              "sent_end": len(text), "text": text[start:start + len(word)], "label": label,
                              "canonical_id": word, "canonical_name": name, "origin": "alias",
                              "pipeline_version": "test"})
-    store.insert_frame(con, "entities", pd.DataFrame(rows))
+    store.insert_mentions(con, pd.DataFrame(rows), [r["doc_id"] for r in rows])
     store.replace_events(con, pd.DataFrame({
         "date": pd.to_datetime(["2016-03-22", "2016-08-18"]), "date_precision": "day",
         "label": ["Brussels attacks", "Twitter suspensions"], "description": ["Test event one.", "Test event two."],

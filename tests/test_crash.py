@@ -73,6 +73,12 @@ def check_invariants(db: Path) -> None:
         without_mark = q("SELECT count(DISTINCT doc_id) FROM entities e WHERE NOT EXISTS (SELECT 1 FROM processed p "
                          "WHERE p.doc_id = e.doc_id AND p.stage = 'entities')").fetchone()[0]
         assert without_mark == 0, "mentions of a document whose batch did not finish"
+        counted = ("SELECT doc_id, canonical_id, min(canonical_name), min(label), count(*) FROM entities "
+                   "GROUP BY doc_id, canonical_id",
+                   "SELECT doc_id, canonical_id, canonical_name, label, mentions FROM doc_actors")
+        miscounted = q(f"SELECT count(*) FROM (({counted[0]} EXCEPT ALL {counted[1]}) UNION ALL "
+                       f"({counted[1]} EXCEPT ALL {counted[0]}))").fetchone()[0]
+        assert miscounted == 0, "per-document actor counts that disagree with the mentions"
 
 
 def test_kills_during_ingest_and_analysis_lose_nothing(corpus_csv, tmp_path):

@@ -1,0 +1,286 @@
+"""The per-document actor counts (doc_actors) and the page queries over them, on small stores whose right
+answer is known: the counts equal a GROUP BY of the stored mentions after a first run, an alias-list edit, an
+incremental run and a migration of an older store, and the page tables built from them equal the tables built
+from every mention."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import entities, store, timeline
+from analytics.ingest import ingest
+
+ALIASES = Path(__file__).resolve().parents[1] / "corpora" / "aliases.csv"
+
+DOCS = [
+    # Telegram three times, Europol twice, TamTam once: the planted counts of the first document.
+    {"id": "d1", "date": "2019-11-25", "source": "Europol", "text": "Europol and Telegram removed channels. "
+     "Telegram said so. Supporters moved from Telegram to TamTam, Europol said."},
+    {"id": "d2", "date": "2015-11-16", "source": "Wire", "text": "Anonymous declared war on ISIS after the attacks. "
+     "GhostSec said it had reported thousands of Twitter accounts to Twitter."},
+    {"id": "d3", "date": "2019-12-02", "source": "Wire", "text": "Telegram and Europol again. TamTam too."},
+    {"id": "d4", "date": "2016-03-01", "source": "Blog", "text": "Twitter suspended accounts. Anonymous and "
+     "GhostSec published lists of Twitter accounts."},
+]
+MORE = [
+    {"id": "d5", "date": "2020-01-05", "source": "Wire", "text": "Hoop Messenger and Threema were named, and "
+     "Telegram too."},
+]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def raw_counts(con) -> pd.DataFrame:
+    """doc_actors recomputed from the raw mentions: the right answer."""
+    return con.execute("SELECT doc_id, canonical_id, min(canonical_name) AS canonical_name, min(label) AS label, "
+                       "count(*) AS mentions FROM entities GROUP BY doc_id, canonical_id ORDER BY doc_id, canonical_id"
+                       ).df()
+
+
+def stored_counts(con) -> pd.DataFrame:
+    return store.doc_actors(con)
+
+
+def assert_counts_match(con) -> None:
+    expected = raw_counts(con)
+    got = stored_counts(con)
+    assert not expected.empty
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+
+
+@pytest.fixture
+def analysed(tmp_path):
+    con = store.connect(tmp_path / "s.duckdb")
+    (tmp_path / "in").mkdir()
+    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
+    entities.run_entities(con, ALIASES, profile="fast")
+    yield con, tmp_path
+    con.close()
+
+
+def doc_of(con, external_id: str) -> str:
+    return con.execute("SELECT id FROM documents WHERE external_id = ?", [external_id]).fetchall()[0][0]
+
+
+def test_doc_actors_hold_the_planted_counts_and_equal_the_raw_mentions(analysed):
+    con, _ = analysed
+    assert_counts_match(con)
+    counts = stored_counts(con)
+    d1 = counts[counts["doc_id"] == doc_of(con, "d1")].set_index("canonical_id")["mentions"].to_dict()
+    assert d1 == {"telegram": 3, "europol": 2, "tamtam": 1}
+
+
+def test_doc_actors_follow_an_alias_list_edit(analysed, tmp_path):
+    con, _ = analysed
+    rows = list(csv.DictReader(open(ALIASES, encoding="utf-8")))
+    edited = []
+    for row in rows:
+        if row["canonical_id"] == "ghostsec":
+            continue  # removed from the list
+        if row["canonical_id"] == "telegram":
+            row = {**row, "canonical_id": "telegram_app", "canonical_name": "Telegram app"}  # a new canonical id
+        edited.append(row)
+    new_path = tmp_path / "aliases-edited.csv"
+    with open(new_path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(edited)
+    summary = entities.run_entities(con, new_path, profile="fast")
+    assert summary["renormalised"] > 0
+    assert_counts_match(con)
+    counts = stored_counts(con)
+    assert "ghostsec" not in set(counts["canonical_id"]) and "telegram" not in set(counts["canonical_id"])
+    d1 = counts[counts["doc_id"] == doc_of(con, "d1")].set_index("canonical_id")
+    assert d1.loc["telegram_app", "mentions"] == 3 and d1.loc["telegram_app", "canonical_name"] == "Telegram app"
+
+
+def test_doc_actors_grow_with_an_incremental_run(analysed):
+    con, tmp_path = analysed
+    before = stored_counts(con)
+    ingest([write_jsonl(tmp_path / "in" / "b.jsonl", MORE)], con)
+    assert entities.run_entities(con, ALIASES, profile="fast")["documents"] == 1
+    assert_counts_match(con)
+    after = stored_counts(con)
+    new = after[after["doc_id"] == doc_of(con, "d5")]
+    assert {"hoop_messenger", "threema", "telegram"} <= set(new["canonical_id"])
+    # The documents analysed before keep exactly their rows.
+    pd.testing.assert_frame_equal(after[after["doc_id"] != doc_of(con, "d5")].reset_index(drop=True),
+                                  before.reset_index(drop=True))
+
+
+def test_an_older_store_is_migrated_with_its_counts(tmp_path):
+    db = tmp_path / "old.duckdb"
+    con = store.connect(db)
+    (tmp_path / "in").mkdir()
+    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
+    entities.run_entities(con, ALIASES, profile="fast")
+    # Make it a version-2 store: no doc_actors table yet.
+    con.execute("DROP TABLE doc_actors")
+    con.execute("DELETE FROM schema_version WHERE version >= 3")
+    con.close()
+    con = store.connect(db)
+    assert store.schema_version(con) == store.SCHEMA_VERSION
+    assert_counts_match(con)
+    con.close()
+
+
+def test_a_failed_batch_leaves_neither_mentions_nor_counts(analysed):
+    con, _ = analysed
+    before_mentions = store.counts(con)["entities"]
+    before = stored_counts(con)
+    row = con.execute("SELECT * FROM entities LIMIT 1").df().assign(doc_id="ghost")
+    with pytest.raises(RuntimeError), store.transaction(con):
+        store.insert_mentions(con, row, ["ghost"])
+        raise RuntimeError("killed mid-write")
+    assert store.counts(con)["entities"] == before_mentions
+    pd.testing.assert_frame_equal(stored_counts(con), before)
+
+
+@pytest.mark.parametrize("granularity", ["week", "month", "quarter", "year"])
+def test_actor_period_table_from_the_store_equals_the_one_from_every_mention(analysed, granularity):
+    con, _ = analysed
+    docs = store.timeline_documents(con)
+    subset = docs[docs["source"] != "Blog"]  # a filter, as the sidebar applies
+    expected = timeline.mention_counts(subset, store.mentions(con), granularity)
+    got = timeline.actor_period_table(subset, store.actor_period_counts(con, granularity, subset["id"]), granularity)
+    key = ["period", "canonical_id"]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), expected.sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+    platforms = store.actor_period_counts(con, granularity, subset["id"], labels=("PLATFORM",))
+    pd.testing.assert_frame_equal(
+        timeline.platform_share_table(timeline.actor_period_table(subset, platforms, granularity))
+        .sort_values(key, ignore_index=True),
+        timeline.platform_shares(subset, store.mentions(con), granularity).sort_values(key, ignore_index=True),
+        check_dtype=False)
+
+
+def test_the_documents_behind_a_point_come_from_the_counts(analysed):
+    con, _ = analysed
+    docs = store.timeline_documents(con)
+    mentions = store.mentions(con)
+    for actor in ("telegram", "twitter", "europol"):
+        expected = sorted(set(mentions.loc[mentions["canonical_id"] == actor, "doc_id"]))
+        assert store.actor_documents(con, [actor]) == expected
+    wire = docs[docs["source"] == "Wire"]["id"]
+    assert store.actor_documents(con, ["telegram"], wire) == sorted([doc_of(con, "d3")])
+    assert store.actor_documents(con, ["Twitter"], by="canonical_name") == sorted([doc_of(con, "d2"), doc_of(con, "d4")])
+    totals = store.actor_totals(con).set_index("canonical_id")
+    assert totals.loc["telegram", "documents"] == 2 and totals.loc["telegram", "mentions"] == 4
+    assert totals.loc["twitter", "documents"] == 2 and totals.loc["twitter", "mentions"] == 4
+
+
+@pytest.mark.parametrize(("unit", "granularity"), [("document", None), ("sentence", None), ("document", "year")])
+def test_cooccurrence_from_the_store_equals_the_one_from_every_mention(analysed, unit, granularity):
+    con, _ = analysed
+    docs = store.timeline_documents(con)
+    mentions = store.mentions(con)
+    expected = timeline.cooccurrence(docs, mentions, granularity, unit=unit, min_count=1)
+    got = timeline.pmi_table(timeline.pair_counts(*store.actor_incidence(con, docs["id"], unit, granularity),
+                                                  min_count=1))
+    assert not expected.empty
+    key = ["period", "a", "b"]
+    if granularity is None:  # the single period's stamp differs (pandas epoch vs SQL epoch); compare the rest
+        expected, got = expected.drop(columns="period"), got.drop(columns="period")
+        key = ["a", "b"]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), expected.sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+    if unit == "document" and granularity is None:
+        pair = got.set_index(["a", "b"]).loc[("europol", "telegram")]
+        assert pair["count"] == 2 and pair["units"] == 4
+
+
+def ilike_search(con, query: str) -> list[str]:
+    """The reference: every word as an ILIKE substring of text or title."""
+    clauses, params = [], []
+    for word in query.split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append("(text ILIKE ? ESCAPE '\\' OR title ILIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    where = " AND ".join(clauses) or "TRUE"
+    return sorted(r[0] for r in con.execute(f"SELECT id FROM documents WHERE {where}", params).fetchall())
+
+
+@pytest.mark.parametrize("query", ["telegram", "TELEGRAM europol", "tam", "rocket.chat", "Rocket.Chat", "channels.",
+                                   "a.b", "100%", "c++", "(x", "\\", "ghostsec twitter's", "", "hostile"])
+def test_search_matches_case_insensitive_substrings_like_ilike(analysed, query):
+    con, _ = analysed
+    con.execute("UPDATE documents SET title = 'Hostile title: Rocket.Chat (x' WHERE external_id = 'd4'")
+    con.execute("UPDATE documents SET text = text || ' 100% c++ a.b \\ twitter''s' WHERE external_id = 'd2'")
+    got = sorted(store.search_documents(con, query)["id"])
+    assert got == ilike_search(con, query)
+    some = [doc_of(con, "d1"), doc_of(con, "d2")]
+    assert sorted(store.search_documents(con, query, ids=some)["id"]) == sorted(set(got) & set(some))
+
+
+def test_a_reader_of_an_older_store_gets_it_migrated(tmp_path):
+    db = tmp_path / "old.duckdb"
+    con = store.connect(db)
+    (tmp_path / "in").mkdir()
+    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
+    entities.run_entities(con, ALIASES, profile="fast")
+    expected = raw_counts(con)
+    con.execute("DROP TABLE doc_actors")
+    con.execute("DELETE FROM schema_version WHERE version >= 3")
+    con.close()
+    with store.opened(db, read_only=True) as con:  # as the app opens it
+        pd.testing.assert_frame_equal(stored_counts(con), expected, check_dtype=False)
+
+
+def test_mentions_written_again_for_counted_documents_are_recounted(analysed):
+    con, _ = analysed
+    d1 = doc_of(con, "d1")
+    again = con.execute("SELECT * FROM entities WHERE doc_id = ?", [d1]).df()  # an older version's rows remain
+    with store.transaction(con):
+        store.insert_mentions(con, again, [d1, "no-mentions-doc"])
+    assert_counts_match(con)
+    counts = stored_counts(con)
+    assert counts[counts["doc_id"] == d1].set_index("canonical_id")["mentions"].to_dict() == {
+        "telegram": 6, "europol": 4, "tamtam": 2}
+
+
+def test_no_id_list_means_every_dated_document(analysed):
+    con, _ = analysed
+    con.execute("UPDATE documents SET date = NULL WHERE external_id = 'd4'")  # an undated document is skipped
+    docs = store.timeline_documents(con)
+    dated = docs[docs["date"].notna()]["id"]
+    assert store.dated_count(con) == len(dated) == 3
+    pd.testing.assert_frame_equal(store.actor_period_counts(con, "month"),
+                                  store.actor_period_counts(con, "month", docs["id"]))
+    for unit in ("document", "sentence"):
+        pd.testing.assert_frame_equal(store.actor_incidence(con, None, unit)[0].sort_values(["unit", "actor"],
+                                                                                           ignore_index=True),
+                                      store.actor_incidence(con, docs["id"], unit)[0].sort_values(
+                                          ["unit", "actor"], ignore_index=True))
+
+
+def test_the_app_counts_over_exactly_the_filtered_documents(analysed, monkeypatch):
+    from app_pages import ui
+
+    con, tmp_path = analysed
+    d3 = doc_of(con, "d3")
+    con.execute("UPDATE documents SET date = NULL WHERE id = ?", [d3])  # names telegram, but has no date
+    docs = store.timeline_documents(con)
+    mentions = store.mentions(con)
+    con.close()
+    monkeypatch.setenv("NARRATIVE_DB", str(tmp_path / "s.duckdb"))
+    ui.clear_caches()
+    dated = docs[docs["date"].notna()]
+    # Every dated document (the default filters): the counts skip the undated one; its documents are not offered.
+    assert d3 not in ui.actor_doc_ids(["telegram"], dated) and d3 in ui.actor_doc_ids(["telegram"])
+    key = ["period", "canonical_id"]
+    pd.testing.assert_frame_equal(ui.actor_counts(dated, "month").sort_values(key, ignore_index=True),
+                                  timeline.mention_counts(dated, mentions, "month").sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+    totals = ui.actor_totals(dated).set_index("canonical_id")
+    assert totals.loc["telegram", "documents"] == 1  # d1 only
+    wire = dated[dated["source"] == "Wire"]
+    assert set(ui.actor_totals(wire)["canonical_id"]) == set(mentions[mentions["doc_id"].isin(wire["id"])]
+                                                            ["canonical_id"])

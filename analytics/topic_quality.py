@@ -84,7 +84,7 @@ def score(topics: list[list[str]], index: CooccurrenceIndex) -> dict[str, float]
             "npmi": _mean([c for t in top10 if (c := index.topic_coherence(t)) is not None]),
             "npmi_content": _mean([c for t in content if (c := index.topic_coherence(t)) is not None]),
             "words_scored": round(float(np.mean(scored)), 1) if scored else 0.0,
-            "diversity": round(diversity(top10), 4)}
+            "diversity": round(diversity(top10), 4), "diversity_content": round(diversity(content), 4)}
 
 
 def bare_bertopic_topics(texts: list[str], embeddings: np.ndarray, seed: int | None = None,

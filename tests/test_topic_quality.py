@@ -40,6 +40,8 @@ def test_topic_scores_and_the_two_readings_of_stop_word_removal(index):
     assert math.isnan(padded_result["npmi"])  # nothing scoreable among the first ten as returned
     assert padded_result["npmi_content"] == pytest.approx(1.0)
     assert padded_result["words_scored"] == 0.0
+    # diversity as returned counts the stop words; over content words the two topics share nothing
+    assert score([padded, ["the", "of", "gamma", "delta"]], index)["diversity_content"] == 1.0
 
 
 def test_diversity_counts_unique_words():

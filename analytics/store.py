@@ -235,11 +235,12 @@ def existing_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]
     return {r[0] for r in found}
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Append a DataFrame to a table by column name; returns the number of rows written."""
-    if frame.empty:
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: Any) -> int:
+    """Append a DataFrame or an Arrow table to a table by column name; returns the number of rows written."""
+    if len(frame) == 0:
         return 0
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    names = frame.columns if isinstance(frame, pd.DataFrame) else frame.column_names
+    columns = ", ".join(f'"{c}"' for c in names)
     con.register("_insert_frame", frame)
     try:
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _insert_frame")

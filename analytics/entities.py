@@ -551,12 +551,15 @@ def document_batches(con: duckdb.DuckDBPyConnection, ids: list[str]) -> Iterator
     """The documents of these ids (id, text, language) in batches of CHUNK_DOCS, in id order, streamed from one
     query: a query per batch scans the documents table each time, which grows with the store."""
     con.register("_entity_ids", pd.DataFrame({s.ID: ids}))
+    reader = None
     try:
         reader = con.sql(f'SELECT d."{s.ID}", d."{s.TEXT}", d."{s.LANGUAGE}" FROM documents d '
                          f'JOIN _entity_ids USING ("{s.ID}") ORDER BY d."{s.ID}"').to_arrow_reader(CHUNK_DOCS)
         for batch in reader:
             yield batch.to_pandas()
     finally:
+        if reader is not None:
+            reader.close()  # stopped early (an error): free the connection for what follows
         con.unregister("_entity_ids")
 
 

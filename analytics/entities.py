@@ -344,23 +344,30 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
 
 def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]], version: str,
                   alias_only: bool) -> list[dict[str, Any]]:
-    """Mention rows of one document as dicts (ENTITY_COLUMNS); the stage itself builds tuples."""
-    rows = _mention_tuples(doc, doc.text, doc_id, lookup, alias_only)
-    return [dict(zip(ENTITY_COLUMNS, (*row, version), strict=True)) for row in rows]
+    """Mention rows of one document as dicts (ENTITY_COLUMNS); the stage itself fills column lists."""
+    columns = mention_columns()
+    _add_mentions(doc, doc.text, doc_id, lookup, alias_only, columns)
+    return [dict(zip(ENTITY_COLUMNS, (*row, version), strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _mention_tuples(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str, str, str]],
-                    alias_only: bool) -> list[tuple[Any, ...]]:
-    """Mention rows of one document as tuples in ENTITY_COLUMNS order, without the pipeline version (one value
-    per batch, added when the batch is written).
+def mention_columns() -> list[list[Any]]:
+    """Empty column lists for _add_mentions: ENTITY_COLUMNS but the pipeline version (one value per batch)."""
+    return [[] for _ in ENTITY_COLUMNS[:-1]]
 
-    `text` is the document's text: the string doc.text would give, which spaCy rebuilds token by token on every
-    call. Entities are read by their hashes (label, id) and character offsets: ent.text joins tokens and
-    ent.ent_id_ looks for the span's root, which costs more than the rest of the row together.
+
+def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str, str, str]], alias_only: bool,
+                  columns: list[list[Any]]) -> None:
+    """Append one document's mention rows to `columns` (see mention_columns).
+
+    Column lists, not a tuple per row: a quarter of a million row tuples set the garbage collector off hundreds of
+    times, and its full collections walk every object of the loaded pipeline. `text` is the document's text: the
+    string doc.text would give, which spaCy rebuilds token by token on every call. Entities are read by their
+    hashes (label, id) and character offsets: ent.text joins tokens and ent.ent_id_ looks for the span's root,
+    which together cost more than the rest of the row.
     """
     ents = doc.ents
     if not ents:
-        return []
+        return
     # Sentence bounds once per document (Span.sent walks the tokens each time it is asked).
     # (doc.has_annotation walks every token; asking for the sentences and catching "no sentences" does not)
     try:
@@ -370,7 +377,7 @@ def _mention_tuples(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[st
     sent_starts = [a for a, _ in sents]
     strings = doc.vocab.strings
     names = _names(lookup)
-    rows = []
+    ids, starts, ends, sent_a, sent_b, mentions, labels, cids, canonical, origins = (c.append for c in columns)
     for ent in ents:
         start, end, label = ent.start_char, ent.end_char, _string(strings, ent.label)
         # A ruler match carries the alias's canonical id on every token; Doc.ents passes it on as the span id.
@@ -396,10 +403,16 @@ def _mention_tuples(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[st
             else:
                 cid, name, origin = f"{label.lower()}:{alias_key(mention)}", mention.strip(), "model"
         k = bisect.bisect_right(sent_starts, ent.start_char) - 1
-        sent_start, sent_end = sents[k] if k >= 0 else (None, None)
-        rows.append((doc_id, start, end, sent_start, sent_end, mention, label, cid, name,
-                     origin if not alias_only else "alias"))
-    return rows
+        ids(doc_id)
+        starts(start)
+        ends(end)
+        sent_a(sents[k][0] if k >= 0 else None)
+        sent_b(sents[k][1] if k >= 0 else None)
+        mentions(mention)
+        labels(label)
+        cids(cid)
+        canonical(name)
+        origins(origin if not alias_only else "alias")
 
 
 # Strings of label and id hashes: a dict lookup is cheaper than asking the StringStore each time.
@@ -425,9 +438,10 @@ def _names(lookup: dict[str, tuple[str, str, str]]) -> dict[str, str]:
     return _NAMES["names"]
 
 
-def extract_entities(pipes: Pipelines, docs: pd.DataFrame, *, batch_size: int = 64,
-                     n_process: int = 1) -> Iterator[tuple[str, bool, list[tuple[Any, ...]]]]:
-    """(doc id, alias-only?, mention rows as tuples, see _mention_tuples) for each document, in input order."""
+def extract_entities(pipes: Pipelines, docs: pd.DataFrame, columns: list[list[Any]], *, batch_size: int = 64,
+                     n_process: int = 1) -> Iterator[tuple[str, bool]]:
+    """(doc id, alias-only?) for each document, in input order; its mention rows are appended to `columns`
+    (see mention_columns) before it is yielded."""
     lookup = pipes.aliases.lookup()
     langs = docs[s.LANGUAGE].fillna("en").astype(str)
     for lang in langs.unique():
@@ -437,7 +451,8 @@ def extract_entities(pipes: Pipelines, docs: pd.DataFrame, *, batch_size: int = 
         texts = part[s.TEXT].tolist()
         for doc_id, text, doc in zip(part[s.ID], texts, nlp.pipe(texts, batch_size=batch_size, n_process=processes),
                                      strict=True):
-            yield doc_id, alias_only, _mention_tuples(doc, text, doc_id, lookup, alias_only)
+            _add_mentions(doc, text, doc_id, lookup, alias_only, columns)
+            yield doc_id, alias_only
 
 
 # stage ------------------------------------------------------------------------------------------
@@ -461,29 +476,27 @@ def extract_batch(docs: pd.DataFrame, aliases: AliasTable, profile: str, batch_s
     the columns of the entities and processed tables. Runs where it is sent: here, or on a Dask worker; it
     touches no store."""
     pipes = cached_pipeline(aliases, profile)
-    rows: list[tuple[Any, ...]] = []
+    columns = mention_columns()
     done: list[str] = []
     versions: list[str] = []
     marked = pipes.version + f":{ALIASES_ONLY}"
-    for doc_id, alias_only, mentions in extract_entities(pipes, docs, batch_size=batch_size, n_process=n_process):
-        rows += mentions
+    for doc_id, alias_only in extract_entities(pipes, docs, columns, batch_size=batch_size, n_process=n_process):
         done.append(doc_id)
         versions.append(marked if alias_only and profile != "fast" else pipes.version)
     processed = pa.table({"doc_id": pa.array(done, pa.string()), "stage": pa.repeat(STAGE, len(done)),
                           "version": pa.array(versions, pa.string())})
-    return mention_table(rows, pipes.version), processed
+    return mention_table(columns, pipes.version), processed
 
 
 # Arrow types of the entities columns (ENTITY_COLUMNS order, the pipeline version last).
 _ENTITY_TYPES = [pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.int32()] + [pa.string()] * 6
 
 
-def mention_table(rows: list[tuple[Any, ...]], version: str) -> pa.Table:
-    """Mention tuples (see _mention_tuples) as an Arrow table with the entities table's columns: DuckDB inserts
-    it without touching a Python object, and without holding the GIL."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(ENTITY_COLUMNS) - 1)
+def mention_table(columns: list[list[Any]], version: str) -> pa.Table:
+    """Mention column lists (see mention_columns) as an Arrow table with the entities table's columns: DuckDB
+    inserts it without touching a Python object, and without holding the GIL."""
     arrays = [pa.array(col, kind) for col, kind in zip(columns, _ENTITY_TYPES, strict=False)]
-    arrays.append(pa.repeat(pa.scalar(version, pa.string()), len(rows)))
+    arrays.append(pa.repeat(pa.scalar(version, pa.string()), len(columns[0])))
     return pa.Table.from_arrays(arrays, names=ENTITY_COLUMNS)
 
 

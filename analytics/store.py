@@ -371,8 +371,9 @@ def cached_embeddings(con: duckdb.DuckDBPyConnection, model: str, doc_ids: list[
         con.unregister("_emb_ids")
 
 
-def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
-    """Cache passage vectors (doc_id, model, passage, start_char, end_char, vector); existing keys are kept."""
+def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, new_keys: bool = False) -> int:
+    """Cache passage vectors (doc_id, model, passage, start_char, end_char, vector); existing keys are kept.
+    `new_keys`: the caller knows no key is stored yet, so the conflict check (most of the insert) is skipped."""
     if frame.empty:
         return 0
     import numpy as np
@@ -390,7 +391,7 @@ def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
         with transaction(con):
             con.execute(
                 "INSERT INTO embeddings SELECT doc_id, model, passage, start_char, end_char, vector "
-                "FROM _new_emb ON CONFLICT DO NOTHING"
+                "FROM _new_emb" + ("" if new_keys else " ON CONFLICT DO NOTHING")
             )
     finally:
         con.unregister("_new_emb")

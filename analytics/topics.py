@@ -130,10 +130,12 @@ def passage_vectors(
     fresh = pd.DataFrame({"doc_id": doc_ids, "passage": np.array(numbers, dtype=np.int64),
                           "start_char": edges[:, 0], "end_char": edges[:, 1]})
     fresh["vector"] = list(np.vstack(vectors)) if vectors else []  # row views of one matrix, no copy per row
+    unique = todo[s.ID].is_unique
     if cacheable and not fresh.empty:
+        # Documents with a cached passage are not in todo: with no id twice, every key written is new.
         store.save_embeddings(con, fresh.assign(model=backend.name)[
-            ["doc_id", "model", "passage", "start_char", "end_char", "vector"]])
-    if cached.empty and todo[s.ID].is_monotonic_increasing and todo[s.ID].is_unique:
+            ["doc_id", "model", "passage", "start_char", "end_char", "vector"]], new_keys=unique)
+    if cached.empty and unique and todo[s.ID].is_monotonic_increasing:
         return fresh  # documents in id order (as corpus_texts gives them): passages already in sorted order
     out = pd.concat([cached, fresh], ignore_index=True) if not cached.empty else fresh
     out["vector"] = [np.asarray(v, dtype=np.float32) for v in out["vector"]]

@@ -198,3 +198,9 @@ def test_stored_passage_vectors_are_the_encoded_passages(fresh_db, tmp_path):
     again = passage_vectors(fresh_db, corpus.sample(frac=1, random_state=1), backend)
     pd.testing.assert_frame_equal(again.drop(columns="vector"), first.drop(columns="vector"), check_dtype=False)
     assert np.array_equal(np.vstack(again["vector"].to_list()), expected)
+    # A document given twice: its keys are written once (the conflict check stays on for repeated ids).
+    ids = corpus["id"].head(3).tolist()
+    fresh_db.execute("DELETE FROM embeddings WHERE doc_id IN (SELECT unnest(?))", [ids])
+    twice = passage_vectors(fresh_db, pd.concat([corpus.head(3), corpus.head(3)]), backend)
+    assert len(twice) == 2 * len(first[first["doc_id"].isin(ids)])
+    assert fresh_db.execute("SELECT count(*) FROM embeddings").fetchone()[0] == len(spans)

@@ -129,7 +129,8 @@ def passage_vectors(
     edges = np.array(bounds, dtype=np.int64).reshape(-1, 2)
     fresh = pd.DataFrame({"doc_id": doc_ids, "passage": np.array(numbers, dtype=np.int64),
                           "start_char": edges[:, 0], "end_char": edges[:, 1]})
-    fresh["vector"] = list(np.vstack(vectors)) if vectors else []  # row views of one matrix, no copy per row
+    # Row views of one float32 matrix: no array per passage (the backends already give float32: no copy)
+    fresh["vector"] = list(np.vstack(vectors).astype(np.float32, copy=False)) if vectors else []
     unique = todo[s.ID].is_unique
     if cacheable and not fresh.empty:
         # Documents with a cached passage are not in todo: with no id twice, every key written is new.

@@ -16,7 +16,9 @@ import bisect
 import csv
 import hashlib
 import json
+import queue
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import schema as s
 from . import store
@@ -341,9 +344,30 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
 
 def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]], version: str,
                   alias_only: bool) -> list[dict[str, Any]]:
-    rows = []
-    if not doc.ents:
-        return rows
+    """Mention rows of one document as dicts (ENTITY_COLUMNS); the stage itself fills column lists."""
+    columns = mention_columns()
+    _add_mentions(doc, doc.text, doc_id, lookup, alias_only, columns)
+    return [dict(zip(ENTITY_COLUMNS, (*row, version), strict=True)) for row in zip(*columns, strict=True)]
+
+
+def mention_columns() -> list[list[Any]]:
+    """Empty column lists for _add_mentions: ENTITY_COLUMNS but the pipeline version (one value per batch)."""
+    return [[] for _ in ENTITY_COLUMNS[:-1]]
+
+
+def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str, str, str]], alias_only: bool,
+                  columns: list[list[Any]]) -> None:
+    """Append one document's mention rows to `columns` (see mention_columns).
+
+    Column lists, not a tuple per row: a quarter of a million row tuples set the garbage collector off hundreds of
+    times, and its full collections walk every object of the loaded pipeline. `text` is the document's text: the
+    string doc.text would give, which spaCy rebuilds token by token on every call. Entities are read by their
+    hashes (label, id) and character offsets: ent.text joins tokens and ent.ent_id_ looks for the span's root,
+    which together cost more than the rest of the row.
+    """
+    ents = doc.ents
+    if not ents:
+        return
     # Sentence bounds once per document (Span.sent walks the tokens each time it is asked).
     # (doc.has_annotation walks every token; asking for the sentences and catching "no sentences" does not)
     try:
@@ -351,62 +375,84 @@ def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]]
     except ValueError:
         sents = []
     sent_starts = [a for a, _ in sents]
-    sent_ends = [b for _, b in sents]
-    for ent in doc.ents:
-        start, end, text, label = ent.start_char, ent.end_char, ent.text, ent.label_
-        if ent.ent_id_:
-            cid = ent.ent_id_
-            name = _name_of(lookup, cid, text)
+    strings = doc.vocab.strings
+    names = _names(lookup)
+    ids, starts, ends, sent_a, sent_b, mentions, labels, cids, canonical, origins = (c.append for c in columns)
+    for ent in ents:
+        start, end, label = ent.start_char, ent.end_char, _string(strings, ent.label)
+        # A ruler match carries the alias's canonical id on every token; Doc.ents passes it on as the span id.
+        if ent.id:
+            cid = _string(strings, ent.id)
+            mention = text[start:end]
+            name = names.get(cid, mention)
             origin = "alias"
         else:
             if label not in MODEL_LABELS:
                 continue
+            mention = text[start:end]
             # Trim a leading article the model sometimes includes ("the Pentagon").
             if ent[0].lower_ in ("the", "a", "an") and len(ent) > 1:
-                start, text = ent[1].idx, doc.text[ent[1].idx:end]
-            if sum(ch.isalnum() for ch in text) < 2 or text.endswith("-"):
+                start = ent[1].idx
+                mention = text[start:end]
+            if sum(ch.isalnum() for ch in mention) < 2 or mention.endswith("-"):
                 continue  # fragments such as "pro-" in "pro-ISIS" are not names
-            hit = lookup.get(alias_key(text))
+            hit = lookup.get(alias_key(mention))
             if hit:
                 cid, name, label = hit
                 origin = "model+alias"
             else:
-                cid, name, origin = f"{label.lower()}:{alias_key(text)}", text.strip(), "model"
+                cid, name, origin = f"{label.lower()}:{alias_key(mention)}", mention.strip(), "model"
         k = bisect.bisect_right(sent_starts, ent.start_char) - 1
-        rows.append({
-            s.DOC_ID: doc_id, s.START_CHAR: start, s.END_CHAR: end,
-            s.SENT_START: sent_starts[k] if k >= 0 else None,
-            s.SENT_END: sent_ends[k] if k >= 0 else None,
-            s.TEXT: text, s.LABEL: label, s.CANONICAL_ID: cid, s.CANONICAL_NAME: name,
-            s.ORIGIN: origin if not alias_only else "alias", s.PIPELINE_VERSION: version,
-        })
-    return rows
+        ids(doc_id)
+        starts(start)
+        ends(end)
+        sent_a(sents[k][0] if k >= 0 else None)
+        sent_b(sents[k][1] if k >= 0 else None)
+        mentions(mention)
+        labels(label)
+        cids(cid)
+        canonical(name)
+        origins(origin if not alias_only else "alias")
+
+
+# Strings of label and id hashes: a dict lookup is cheaper than asking the StringStore each time.
+_STRINGS: dict[int, str] = {}
+
+
+def _string(strings: Any, key: int) -> str:
+    value = _STRINGS.get(key)
+    if value is None:
+        value = _STRINGS[key] = strings[key]
+    return value
 
 
 _NAMES: dict[str, Any] = {"lookup": None, "names": {}}
 
 
-def _name_of(lookup: dict[str, tuple[str, str, str]], cid: str, fallback: str) -> str:
-    """The canonical name of an id, from the alias lookup in use (kept by reference, so a new list is noticed)."""
+def _names(lookup: dict[str, tuple[str, str, str]]) -> dict[str, str]:
+    """Canonical id → canonical name of the alias lookup in use (kept by reference, so a new list is noticed)."""
     if _NAMES["lookup"] is not lookup:
         names = {v[0]: v[1] for v in lookup.values()}
         names.setdefault("islamic_state", "Islamic State")
         _NAMES.update(lookup=lookup, names=names)
-    return _NAMES["names"].get(cid, fallback)
+    return _NAMES["names"]
 
 
-def extract_entities(pipes: Pipelines, docs: pd.DataFrame, *, batch_size: int = 64,
-                     n_process: int = 1) -> Iterator[tuple[str, bool, list[dict[str, Any]]]]:
-    """(doc id, alias-only?, mention rows) for each document, in input order."""
+def extract_entities(pipes: Pipelines, docs: pd.DataFrame, columns: list[list[Any]], *, batch_size: int = 64,
+                     n_process: int = 1) -> Iterator[tuple[str, bool]]:
+    """(doc id, alias-only?) for each document, in input order; its mention rows are appended to `columns`
+    (see mention_columns) before it is yielded."""
     lookup = pipes.aliases.lookup()
     langs = docs[s.LANGUAGE].fillna("en").astype(str)
     for lang in langs.unique():
         part = docs[langs == lang]
         nlp, alias_only = pipes.for_language(lang)
         processes = n_process if nlp is pipes.english and pipes.profile != "fast" else 1
-        for doc_id, doc in zip(part[s.ID], nlp.pipe(part[s.TEXT], batch_size=batch_size, n_process=processes),
-                               strict=True):
-            yield doc_id, alias_only, _mention_rows(doc, doc_id, lookup, pipes.version, alias_only)
+        texts = part[s.TEXT].tolist()
+        for doc_id, text, doc in zip(part[s.ID], texts, nlp.pipe(texts, batch_size=batch_size, n_process=processes),
+                                     strict=True):
+            _add_mentions(doc, text, doc_id, lookup, alias_only, columns)
+            yield doc_id, alias_only
 
 
 # stage ------------------------------------------------------------------------------------------
@@ -425,17 +471,33 @@ def cached_pipeline(aliases: AliasTable, profile: str) -> Pipelines:
 
 
 def extract_batch(docs: pd.DataFrame, aliases: AliasTable, profile: str, batch_size: int = 64,
-                  n_process: int = 1) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """Mention rows and processed marks for one batch of documents (id, text, language). Runs where it is sent:
-    here, or on a Dask worker; it touches no store."""
+                  n_process: int = 1) -> tuple[pa.Table, pa.Table]:
+    """Mention rows and processed marks for one batch of documents (id, text, language), as Arrow tables with
+    the columns of the entities and processed tables. Runs where it is sent: here, or on a Dask worker; it
+    touches no store."""
     pipes = cached_pipeline(aliases, profile)
-    rows: list[dict[str, Any]] = []
-    processed: list[dict[str, str]] = []
-    for doc_id, alias_only, mentions in extract_entities(pipes, docs, batch_size=batch_size, n_process=n_process):
-        rows += mentions
-        mark = f":{ALIASES_ONLY}" if alias_only and profile != "fast" else ""
-        processed.append({"doc_id": doc_id, "stage": STAGE, "version": pipes.version + mark})
-    return rows, processed
+    columns = mention_columns()
+    done: list[str] = []
+    versions: list[str] = []
+    marked = pipes.version + f":{ALIASES_ONLY}"
+    for doc_id, alias_only in extract_entities(pipes, docs, columns, batch_size=batch_size, n_process=n_process):
+        done.append(doc_id)
+        versions.append(marked if alias_only and profile != "fast" else pipes.version)
+    processed = pa.table({"doc_id": pa.array(done, pa.string()), "stage": pa.repeat(STAGE, len(done)),
+                          "version": pa.array(versions, pa.string())})
+    return mention_table(columns, pipes.version), processed
+
+
+# Arrow types of the entities columns (ENTITY_COLUMNS order, the pipeline version last).
+_ENTITY_TYPES = [pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.int32()] + [pa.string()] * 6
+
+
+def mention_table(columns: list[list[Any]], version: str) -> pa.Table:
+    """Mention column lists (see mention_columns) as an Arrow table with the entities table's columns: DuckDB
+    inserts it without touching a Python object, and without holding the GIL."""
+    arrays = [pa.array(col, kind) for col, kind in zip(columns, _ENTITY_TYPES, strict=False)]
+    arrays.append(pa.repeat(pa.scalar(version, pa.string()), len(columns[0])))
+    return pa.Table.from_arrays(arrays, names=ENTITY_COLUMNS)
 
 
 def pending_documents(con: duckdb.DuckDBPyConnection, version: str) -> list[str]:
@@ -479,18 +541,16 @@ def run_entities(
     if progress:
         progress(0, len(todo))
     mapper = mapper or LocalMap()
-    batches = (store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=todo[i:i + CHUNK_DOCS])
-               for i in range(0, len(todo), CHUNK_DOCS))
     n_proc = n_process if isinstance(mapper, LocalMap) else 1
-    for rows, processed in mapper.map(extract_batch, batches, aliases, profile, batch_size, n_proc):
-        summary["aliases_only"] += sum(p["version"].endswith(ALIASES_ONLY) for p in processed)
-        with store.transaction(con):  # a batch's mentions and its processed marks land together or not at all
-            store.insert_mentions(con, pd.DataFrame(rows, columns=ENTITY_COLUMNS), [p["doc_id"] for p in processed])
-            store.insert_frame(con, "processed", pd.DataFrame(processed, columns=["doc_id", "stage", "version"]))
-        summary["mentions"] += len(rows)
-        done += len(processed)
-        if progress:
-            progress(done, len(todo))
+    with BatchWriter(con) as writer:
+        for mentions, processed in mapper.map(extract_batch, document_batches(con, todo), aliases, profile,
+                                              batch_size, n_proc):
+            writer.put(mentions, processed)
+            summary["aliases_only"] += sum(v.endswith(ALIASES_ONLY) for v in processed["version"].to_pylist())
+            summary["mentions"] += mentions.num_rows
+            done += processed.num_rows
+            if progress:
+                progress(done, len(todo))
     store.set_meta(con, "aliases_digest", aliases.digest)
     store.finish_run(con, run_id, {k: v for k, v in summary.items() if k != "pipeline_version"})
     return summary
@@ -498,6 +558,70 @@ def run_entities(
 
 ENTITY_COLUMNS = [s.DOC_ID, s.START_CHAR, s.END_CHAR, s.SENT_START, s.SENT_END, s.TEXT, s.LABEL, s.CANONICAL_ID,
                   s.CANONICAL_NAME, s.ORIGIN, s.PIPELINE_VERSION]
+
+
+def document_batches(con: duckdb.DuckDBPyConnection, ids: list[str]) -> Iterator[pd.DataFrame]:
+    """The documents of these ids (id, text, language) in batches of CHUNK_DOCS, in id order, streamed from one
+    query: a query per batch scans the documents table each time, which grows with the store."""
+    con.register("_entity_ids", pd.DataFrame({s.ID: ids}))
+    reader = None
+    try:
+        reader = con.sql(f'SELECT d."{s.ID}", d."{s.TEXT}", d."{s.LANGUAGE}" FROM documents d '
+                         f'JOIN _entity_ids USING ("{s.ID}") ORDER BY d."{s.ID}"').to_arrow_reader(CHUNK_DOCS)
+        for batch in reader:
+            yield batch.to_pandas()
+    finally:
+        if reader is not None:
+            reader.close()  # stopped early (an error): free the connection for what follows
+        con.unregister("_entity_ids")
+
+
+class BatchWriter:
+    """Writes each batch's mentions and processed marks in one transaction, on a thread of its own with its own
+    cursor, while spaCy works on the next batch (DuckDB holds no GIL while it inserts Arrow data).
+
+    Batches are written in the order given; a batch is all or nothing, as before. A failed write is raised
+    by the next `put` or on leaving the with-block; leaving it waits until every batch given is written.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, depth: int = 2) -> None:
+        self._cursor = con.cursor()
+        # A small queue: spaCy never runs more than `depth` batches ahead of the store, so memory stays bounded.
+        self._queue: queue.Queue[tuple[pa.Table, pa.Table] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="entities-writer", daemon=True)
+
+    def __enter__(self) -> BatchWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._cursor.close()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+    def put(self, mentions: pa.Table, processed: pa.Table) -> None:
+        """Queue one batch for writing (waits while the writer is `depth` batches behind)."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put((mentions, processed))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:  # after a failure, later batches are dropped: the store stays as it was
+                try:
+                    write_batch(self._cursor, *item)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                    self._error = exc
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, mentions: pa.Table, processed: pa.Table) -> None:
+    """A batch's mentions and its processed marks, together or not at all."""
+    with store.transaction(con):  # the mentions, their per-document actor counts and the marks: all or nothing
+        store.insert_mentions(con, mentions, processed.column("doc_id").to_pylist())
+        store.insert_frame(con, "processed", processed)
 
 
 def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:

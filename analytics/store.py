@@ -262,11 +262,12 @@ def existing_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]
     return {r[0] for r in found}
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Append a DataFrame to a table by column name; returns the number of rows written."""
-    if frame.empty:
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: Any) -> int:
+    """Append a DataFrame or an Arrow table to a table by column name; returns the number of rows written."""
+    if len(frame) == 0:
         return 0
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    names = frame.columns if isinstance(frame, pd.DataFrame) else frame.column_names
+    columns = ", ".join(f'"{c}"' for c in names)
     con.register("_insert_frame", frame)
     try:
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _insert_frame")
@@ -375,7 +376,7 @@ _DOC_ACTORS_SELECT = ("SELECT doc_id, canonical_id, min(canonical_name) AS canon
 _DOC_ACTORS_GROUP = "GROUP BY doc_id, canonical_id"
 
 
-def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: pd.DataFrame, doc_ids: Iterable[str]) -> int:
+def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Any, doc_ids: Iterable[str]) -> int:
     """Append entity mention rows of these documents and count them into doc_actors.
 
     Call inside the transaction that writes them, so the counts never disagree with the mentions after a crash.
@@ -394,9 +395,18 @@ def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: pd.DataFrame, doc_
         con.unregister("_actor_docs")
     if seen:
         refresh_doc_actors(con, seen)
-    fresh = mentions[~mentions["doc_id"].isin(seen)] if seen else mentions
-    if not fresh.empty:
-        con.register("_new_mentions", fresh[["doc_id", "canonical_id", "canonical_name", "label"]])
+    counted = ["doc_id", "canonical_id", "canonical_name", "label"]
+    if isinstance(mentions, pd.DataFrame):
+        fresh = mentions[~mentions["doc_id"].isin(seen)][counted] if seen else mentions[counted]
+    else:  # an Arrow table (the entity stage's writer thread)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        fresh = mentions.select(counted)
+        if seen:
+            fresh = fresh.filter(pc.invert(pc.is_in(fresh["doc_id"], value_set=pa.array(seen, pa.string()))))
+    if len(fresh):
+        con.register("_new_mentions", fresh)
         try:
             con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT.replace('FROM entities', 'FROM _new_mentions')} "
                         f"{_DOC_ACTORS_GROUP}")
@@ -466,8 +476,9 @@ def cached_embeddings(con: duckdb.DuckDBPyConnection, model: str, doc_ids: list[
         con.unregister("_emb_ids")
 
 
-def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
-    """Cache passage vectors (doc_id, model, passage, start_char, end_char, vector); existing keys are kept."""
+def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, new_keys: bool = False) -> int:
+    """Cache passage vectors (doc_id, model, passage, start_char, end_char, vector); existing keys are kept.
+    `new_keys`: the caller knows no key is stored yet, so the conflict check (most of the insert) is skipped."""
     if frame.empty:
         return 0
     import numpy as np
@@ -485,7 +496,7 @@ def save_embeddings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
         with transaction(con):
             con.execute(
                 "INSERT INTO embeddings SELECT doc_id, model, passage, start_char, end_char, vector "
-                "FROM _new_emb ON CONFLICT DO NOTHING"
+                "FROM _new_emb" + ("" if new_keys else " ON CONFLICT DO NOTHING")
             )
     finally:
         con.unregister("_new_emb")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import schema as s
 from . import store
-from .embeddings import EmbeddingBackend, TfidfBackend, get_backend, split_passages
+from .embeddings import EmbeddingBackend, TfidfBackend, even_chunks, get_backend, split_passages
 from .errors import NarrativeError
 
 OUTLIER_TARGET = 0.10  # share of documents we allow to stay outliers after reassignment
@@ -111,33 +111,46 @@ def passage_vectors(
     """Passage vectors of the documents (doc_id, passage, start_char, end_char, vector), from the cache where
     the same model already embedded them. TF-IDF vectors depend on the corpus and are never cached."""
     cacheable = not isinstance(backend, TfidfBackend)
-    cached = store.cached_embeddings(con, backend.name, docs[s.ID].tolist()) if cacheable else pd.DataFrame()
-    done_ids = set(cached["doc_id"]) if not cached.empty else set()
-    todo = docs[~docs[s.ID].isin(done_ids)]
-    rows: list[dict] = []
-    for doc_id, text in zip(todo[s.ID], todo[s.TEXT], strict=True):
-        for i, (a, b) in enumerate(split_passages(text)):
-            rows.append({"doc_id": doc_id, "passage": i, "start_char": a, "end_char": b, "text": text[a:b]})
-    fresh = pd.DataFrame(rows, columns=["doc_id", "passage", "start_char", "end_char", "text"])
+    cached = pd.DataFrame()
+    # The cache query joins every id against the embeddings table: skip it when this model has nothing cached.
+    if cacheable and con.execute("SELECT 1 FROM embeddings WHERE model = ? LIMIT 1", [backend.name]).fetchall():
+        cached = store.cached_embeddings(con, backend.name, docs[s.ID].tolist())
+    todo = docs[~docs[s.ID].isin(set(cached["doc_id"]))] if not cached.empty else docs
+    # Column lists, not a dict per passage: the passages of 100k documents are a quarter of a million rows.
+    doc_ids: list[str] = []
+    numbers: list[int] = []
+    bounds: list[tuple[int, int]] = []
+    texts: list[str] = []
+    for doc_id, text in zip(todo[s.ID].tolist(), todo[s.TEXT].tolist(), strict=True):
+        spans = split_passages(text)
+        doc_ids += [doc_id] * len(spans)
+        numbers += range(len(spans))
+        bounds += spans
+        texts += [text[a:b] for a, b in spans]
     if isinstance(backend, TfidfBackend):
-        backend.fit(fresh["text"].tolist())
-    vectors: list[np.ndarray] = []
-    batch = getattr(backend, "batch", batch)
-    texts = fresh["text"].tolist()
-    chunks = (texts[start:start + batch] for start in range(0, len(texts), batch))
+        backend.fit(texts)
+    chunks = even_chunks(texts, getattr(backend, "batch", batch))
     if mapper is not None and not isinstance(backend, TfidfBackend):  # corpus-fitted vectors stay on the driver
         encoded = mapper.map(encode_batch, chunks, BACKEND_NAMES.get(type(backend).__name__, "minilm"))
     else:
         encoded = (backend.encode(chunk) for chunk in chunks)
+    vectors: list[np.ndarray] = []
     for vecs in encoded:
         vectors.append(vecs)
         if progress:
-            progress(min(len(vectors) * batch, len(fresh)), len(fresh))
-    fresh = fresh.drop(columns="text")
-    fresh["vector"] = list(np.vstack(vectors)) if vectors else []
+            progress(sum(map(len, vectors)), len(texts))
+    edges = np.array(bounds, dtype=np.int64).reshape(-1, 2)
+    fresh = pd.DataFrame({"doc_id": doc_ids, "passage": np.array(numbers, dtype=np.int64),
+                          "start_char": edges[:, 0], "end_char": edges[:, 1]})
+    # Row views of one float32 matrix: no array per passage (the backends already give float32: no copy)
+    fresh["vector"] = list(np.vstack(vectors).astype(np.float32, copy=False)) if vectors else []
+    unique = todo[s.ID].is_unique
     if cacheable and not fresh.empty:
+        # Documents with a cached passage are not in todo: with no id twice, every key written is new.
         store.save_embeddings(con, fresh.assign(model=backend.name)[
-            ["doc_id", "model", "passage", "start_char", "end_char", "vector"]])
+            ["doc_id", "model", "passage", "start_char", "end_char", "vector"]], new_keys=unique)
+    if cached.empty and unique and todo[s.ID].is_monotonic_increasing:
+        return fresh  # documents in id order (as corpus_texts gives them): passages already in sorted order
     out = pd.concat([cached, fresh], ignore_index=True) if not cached.empty else fresh
     out["vector"] = [np.asarray(v, dtype=np.float32) for v in out["vector"]]
     return out.sort_values(["doc_id", "passage"], ignore_index=True)

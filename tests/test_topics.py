@@ -175,3 +175,91 @@ def test_phrases_stay_inside_a_clause_and_do_not_end_on_stop_words():
     assert "amaq news" in got and "amaq news agency" in got and "news agency claimed" in got
     assert not [p for p in got if p.startswith("the ") or p.endswith(" the")]
     assert "attack europol" not in got  # the comma ends the clause
+
+def reference_split(text: str, max_words: int = 180) -> list[tuple[int, int]]:
+    """split_passages as it was before it was made faster (a look-behind regex, every piece split into words):
+    plain and slow, kept as the reference."""
+    import re
+
+    pieces, pos = [], 0
+    for match in re.finditer(r"(?<=[.!?…])\s+|\n{2,}", text):
+        pieces.append((pos, match.start()))
+        pos = match.end()
+    pieces.append((pos, len(text)))
+    spans, start, words, last_end = [], None, 0, 0
+    for a, b in pieces:
+        n = len(text[a:b].split())
+        if n == 0:
+            continue
+        if start is not None and words + n > max_words:
+            spans.append((start, last_end))
+            start, words = None, 0
+        if n > max_words:
+            tokens = list(re.finditer(r"\S+", text[a:b]))
+            spans += [(a + tokens[i].start(), a + tokens[min(i + max_words, len(tokens)) - 1].end())
+                      for i in range(0, len(tokens), max_words)]
+            continue
+        start = a if start is None else start
+        words += n
+        last_end = b
+    if start is not None:
+        spans.append((start, last_end))
+    return spans or [(0, len(text))]
+
+
+def test_passage_spans_are_the_reference_spans_on_random_and_real_texts():
+    import random
+
+    from analytics import config
+
+    rng = random.Random(5)
+    # Plain pieces (one space between words) and every kind of whitespace the fast path must hand back.
+    plain = ["word", "Word.", "x!", "?", "…", " ", ".", "b.", "été", "«", "ok?", "?!", "  "]
+    mixed = plain + ["\n", "\n\n", "\n\n\n", "\t", "\u00a0", "\u2003", "\x1c", "\r\n", " \n"]
+    texts = ["", " ", "\n\n", "One.", " lead and trail ", "a.  b"]
+    texts += ["".join(rng.choice(plain) for _ in range(rng.randint(0, 80))) for _ in range(3000)]
+    texts += ["".join(rng.choice(mixed) for _ in range(rng.randint(0, 80))) for _ in range(3000)]
+    for path in sorted((config.DEMO_CORPUS_DIR / "documents").glob("*.jsonl")):
+        texts += [pd.read_json(path, lines=True)["text"].iloc[i] for i in range(3)]
+    for text in texts:
+        for most in (1, 2, 5, 12, 180):
+            assert split_passages(text, most) == reference_split(text, most), (text, most)
+
+
+def test_stored_passage_vectors_are_the_encoded_passages(fresh_db, tmp_path):
+    """Passage rows and vectors, stored and returned, are the model's vectors of exactly the reference passages,
+    whatever the chunking; a second call reads the same frame from the cache."""
+    from analytics import config
+    from analytics.embeddings import get_backend
+    from analytics.ingest import ingest
+    from analytics.topics import passage_vectors
+
+    demo = pd.concat([pd.read_json(p, lines=True) for p in sorted((config.DEMO_CORPUS_DIR / "documents")
+                                                                   .glob("*.jsonl"))])
+    long = demo.head(40).assign(text=[" ".join(demo["text"].iloc[i:i + 6]) for i in range(40)])
+    long.to_json(tmp_path / "long.jsonl", orient="records", lines=True, date_format="iso")
+    ingest([config.DEMO_CORPUS_DIR / "documents", tmp_path / "long.jsonl"], fresh_db)
+    corpus = store.corpus_texts(fresh_db)
+    backend = get_backend("static")
+    backend.batch = 100  # several chunks of even size
+    first = passage_vectors(fresh_db, corpus, backend)
+    spans = [(i, n, a, b) for i, t in zip(corpus["id"], corpus["text"], strict=True)
+             for n, (a, b) in enumerate(reference_split(t))]
+    assert len(spans) > len(corpus) + 80  # long documents have several passages
+    assert list(first[["doc_id", "passage", "start_char", "end_char"]].itertuples(index=False, name=None)) == spans
+    texts = dict(zip(corpus["id"], corpus["text"], strict=True))
+    expected = backend.encode([texts[i][a:b] for i, _, a, b in spans])
+    assert np.array_equal(np.vstack(first["vector"].to_list()), expected)
+    stored = fresh_db.execute("SELECT doc_id, passage, start_char, end_char, vector FROM embeddings "
+                              "WHERE model = ? ORDER BY doc_id, passage", [backend.name]).df()
+    assert list(stored[["doc_id", "passage", "start_char", "end_char"]].itertuples(index=False, name=None)) == spans
+    assert np.array_equal(np.vstack(stored["vector"].to_list()), expected)
+    again = passage_vectors(fresh_db, corpus.sample(frac=1, random_state=1), backend)
+    pd.testing.assert_frame_equal(again.drop(columns="vector"), first.drop(columns="vector"), check_dtype=False)
+    assert np.array_equal(np.vstack(again["vector"].to_list()), expected)
+    # A document given twice: its keys are written once (the conflict check stays on for repeated ids).
+    ids = corpus["id"].head(3).tolist()
+    fresh_db.execute("DELETE FROM embeddings WHERE doc_id IN (SELECT unnest(?))", [ids])
+    twice = passage_vectors(fresh_db, pd.concat([corpus.head(3), corpus.head(3)]), backend)
+    assert len(twice) == 2 * len(first[first["doc_id"].isin(ids)])
+    assert fresh_db.execute("SELECT count(*) FROM embeddings").fetchone()[0] == len(spans)

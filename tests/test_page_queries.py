@@ -116,16 +116,22 @@ def test_doc_actors_grow_with_an_incremental_run(analysed):
                                   before.reset_index(drop=True))
 
 
-def test_an_older_store_is_migrated_with_its_counts(tmp_path):
+def version_2_store(tmp_path) -> tuple:
+    """An analysed store made to look like schema version 2 (no doc_actors yet), and the counts it should get."""
     db = tmp_path / "old.duckdb"
     con = store.connect(db)
     (tmp_path / "in").mkdir()
     ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
     entities.run_entities(con, ALIASES, profile="fast")
-    # Make it a version-2 store: no doc_actors table yet.
+    expected = raw_counts(con)
     con.execute("DROP TABLE doc_actors")
     con.execute("DELETE FROM schema_version WHERE version >= 3")
     con.close()
+    return db, expected
+
+
+def test_an_older_store_is_migrated_with_its_counts(tmp_path):
+    db, _ = version_2_store(tmp_path)
     con = store.connect(db)
     assert store.schema_version(con) == store.SCHEMA_VERSION
     assert_counts_match(con)
@@ -221,15 +227,7 @@ def test_search_matches_case_insensitive_substrings_like_ilike(analysed, query):
 
 
 def test_a_reader_of_an_older_store_gets_it_migrated(tmp_path):
-    db = tmp_path / "old.duckdb"
-    con = store.connect(db)
-    (tmp_path / "in").mkdir()
-    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
-    entities.run_entities(con, ALIASES, profile="fast")
-    expected = raw_counts(con)
-    con.execute("DROP TABLE doc_actors")
-    con.execute("DELETE FROM schema_version WHERE version >= 3")
-    con.close()
+    db, expected = version_2_store(tmp_path)
     with store.opened(db, read_only=True) as con:  # as the app opens it
         pd.testing.assert_frame_equal(stored_counts(con), expected, check_dtype=False)
 

@@ -87,14 +87,4 @@ def build_demo(db: str | Path, progress: Progress = _quiet) -> dict[str, Any]:
 
 def store_is_ready(db: str | Path) -> bool:
     """True when the store exists and holds an analysed corpus (documents and a topic run)."""
-    path = Path(db)
-    if not path.exists():
-        return False
-    try:
-        with store.opened(path, read_only=True) as con:
-            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            if "documents" not in tables or "runs" not in tables:
-                return False
-            return store.last_run(con, "topics") is not None
-    except Exception:  # a locked or half-created store is "not ready" here; the caller rebuilds or waits
-        return False
+    return store.has_finished_run(db, "topics")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from analytics import entities, store
+from analytics.entities import extraction
 from analytics.errors import InputError, ModelUnavailableError
 from analytics.ingest import ingest
 
@@ -25,7 +26,7 @@ def pipes():
 def found(pipes, text: str) -> list[tuple[str, str, str]]:
     doc = pipes.english(text)
     return [(m["text"], m["label"], m["canonical_id"])
-            for m in entities._mention_rows(doc, "d", pipes.aliases.lookup(), "v", False)]
+            for m in extraction._mention_rows(doc, "d", pipes.aliases.lookup(), "v", False)]
 
 
 def test_the_word_is_is_never_the_group_but_the_acronym_in_context_is(pipes):
@@ -36,7 +37,7 @@ def test_the_word_is_is_never_the_group_but_the_acronym_in_context_is(pipes):
     assert [m[0] for m in group] == ["IS", "IS", "IS"]
     starts = [text.index("IS fighters"), text.index("IS group"), text.index("IS channels")]
     doc = pipes.english(text)
-    rows = entities._mention_rows(doc, "d", pipes.aliases.lookup(), "v", False)
+    rows = extraction._mention_rows(doc, "d", pipes.aliases.lookup(), "v", False)
     assert sorted(r["start_char"] for r in rows if r["canonical_id"] == "islamic_state") == starts
 
 
@@ -75,7 +76,7 @@ def test_a_changed_model_file_is_refused(tmp_path, monkeypatch):
     pinned["sha256"]["ner/model"] = "0" * 64
     fake = tmp_path / "pins.json"
     fake.write_text(json.dumps(pinned))
-    monkeypatch.setattr(entities, "CHECKSUMS_FILE", fake)
+    monkeypatch.setattr(entities.model, "CHECKSUMS_FILE", fake)
     with pytest.raises(ModelUnavailableError, match="does not match the pinned"):
         entities.model_dir()
 
@@ -157,7 +158,7 @@ def test_editing_the_alias_list_renormalises_without_the_model(tmp_path, monkeyp
     def no_model(*args, **kwargs):
         raise AssertionError("the model must not run when only the alias list changed")
 
-    monkeypatch.setattr(entities, "extract_entities", no_model)
+    monkeypatch.setattr(extraction, "extract_entities", no_model)
     summary = entities.run_entities(con, new_path)
     assert summary["renormalised"] > 0 and summary["documents"] == 0
     after = store.mentions(con)

@@ -169,7 +169,7 @@ def test_fitted_model_is_saved_beside_the_store_with_safetensors(tmp_path, plant
 
 
 def test_phrases_stay_inside_a_clause_and_do_not_end_on_stop_words():
-    from analytics.topics import _phrases
+    from analytics.topics.labels import _phrases
 
     got = _phrases("Amaq News Agency claimed the attack, Europol said.", frozenset({"the", "said"}))
     assert "amaq news" in got and "amaq news agency" in got and "news agency claimed" in got

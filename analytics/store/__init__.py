@@ -1,0 +1,128 @@
+"""The DuckDB store: every SQL statement of the project lives in this package, cut by concern.
+
+One file per corpus. Writers open it read-write for as short a time as they can and do each stage's writes in
+one transaction, so a kill leaves the last committed state; readers (the app, the report) open it read-only.
+
+- `connection`: opening (retries while another process writes), transactions, migrations, bulk inserts;
+- `migrations`: the schema, one migration per version;
+- `runs`: stage runs and the store's key/value settings;
+- `documents`: documents, rejects, duplicates, exports;
+- `entities`: mentions and per-document actor counts;
+- `embeddings`: the passage-vector cache;
+- `topics`: fits, assignments, labels and merges;
+- `events`: event annotations;
+- `queries`: what the pages and the report ask.
+
+`from analytics import store; store.connect(...)` reaches every function through this module.
+"""
+
+from .connection import connect, insert_frame, migrate, opened, schema_version, transaction
+from .documents import (
+    EXPORTABLE_TABLES,
+    corpus_texts,
+    counts,
+    document_batches,
+    documents,
+    duplicates,
+    existing_ids,
+    export_table,
+    minhash_signatures,
+    rejects,
+    status_tables,
+)
+from .embeddings import cached_embeddings, has_embeddings, save_embeddings
+from .entities import insert_mentions, refresh_doc_actors, replace_mentions, stored_mentions, unprocessed_documents
+from .events import events, replace_events
+from .migrations import MIGRATIONS, SCHEMA_VERSION
+from .queries import (
+    DOC_LIST_COLUMNS,
+    actor_documents,
+    actor_incidence,
+    actor_period_counts,
+    actor_totals,
+    dated_count,
+    doc_actors,
+    document,
+    document_entities,
+    mentions,
+    search_documents,
+    timeline_documents,
+)
+from .runs import finish_run, get_meta, has_finished_run, last_run, runs, set_meta, start_run
+from .topics import (
+    add_doc_topics,
+    doc_topic_table,
+    document_topics,
+    merge_topic,
+    representative_documents,
+    save_topic_fit,
+    set_topic_label,
+    topic_changes,
+    topic_run_id,
+    topic_table,
+    unassigned_doc_ids,
+    unmerge_topic,
+)
+
+__all__ = [
+    "DOC_LIST_COLUMNS",
+    "EXPORTABLE_TABLES",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "actor_documents",
+    "actor_incidence",
+    "actor_period_counts",
+    "actor_totals",
+    "add_doc_topics",
+    "cached_embeddings",
+    "connect",
+    "corpus_texts",
+    "counts",
+    "dated_count",
+    "doc_actors",
+    "doc_topic_table",
+    "document",
+    "document_batches",
+    "document_entities",
+    "document_topics",
+    "documents",
+    "duplicates",
+    "events",
+    "existing_ids",
+    "export_table",
+    "finish_run",
+    "get_meta",
+    "has_embeddings",
+    "has_finished_run",
+    "insert_frame",
+    "insert_mentions",
+    "last_run",
+    "mentions",
+    "merge_topic",
+    "migrate",
+    "minhash_signatures",
+    "opened",
+    "refresh_doc_actors",
+    "rejects",
+    "replace_events",
+    "replace_mentions",
+    "representative_documents",
+    "runs",
+    "save_embeddings",
+    "save_topic_fit",
+    "schema_version",
+    "search_documents",
+    "set_meta",
+    "set_topic_label",
+    "start_run",
+    "status_tables",
+    "stored_mentions",
+    "timeline_documents",
+    "topic_changes",
+    "topic_run_id",
+    "topic_table",
+    "transaction",
+    "unassigned_doc_ids",
+    "unmerge_topic",
+    "unprocessed_documents",
+]

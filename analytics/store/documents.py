@@ -1,0 +1,139 @@
+"""Documents, rejects and duplicates: what ingest stored, what it refused, and exports of any table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .. import schema as s
+from ..errors import NarrativeError
+
+
+def existing_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
+    """Which of these document ids are already stored."""
+    frame = pd.DataFrame({"id": list(ids)})
+    if frame.empty:
+        return set()
+    con.register("_probe_ids", frame)
+    try:
+        found = con.execute("SELECT d.id FROM documents d JOIN _probe_ids p USING (id)").fetchall()
+    finally:
+        con.unregister("_probe_ids")
+    return {r[0] for r in found}
+
+
+def documents(
+    con: duckdb.DuckDBPyConnection,
+    columns: list[str] | None = None,
+    ids: Iterable[str] | None = None,
+    with_text: bool = True,
+) -> pd.DataFrame:
+    """Documents as a DataFrame, optionally only some ids or columns."""
+    cols = columns or [c for c in s.DOCUMENT_COLUMNS if with_text or c != s.TEXT]
+    select = ", ".join(f'"{c}"' for c in cols)
+    if ids is None:
+        return con.execute(f"SELECT {select} FROM documents ORDER BY date NULLS LAST, id").df()
+    frame = pd.DataFrame({"id": list(ids)})
+    con.register("_want_ids", frame)
+    try:
+        return con.execute(
+            f"SELECT {select} FROM documents JOIN _want_ids USING (id) ORDER BY date NULLS LAST, id"
+        ).df()
+    finally:
+        con.unregister("_want_ids")
+
+
+def minhash_signatures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, bytes]]:
+    """(doc id, MinHash signature) of every stored original, for the near-duplicate index."""
+    return con.execute("SELECT doc_id, signature FROM minhashes ORDER BY doc_id").fetchall()
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the main tables."""
+    out = {}
+    for table in ("documents", "duplicates", "rejects", "entities", "doc_topics", "runs"):
+        out[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return out
+
+
+def status_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """The breakdowns `narrative status` prints: by source, source type, language and year."""
+    q = {
+        "source_type": "SELECT source_type, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC",
+        "source": "SELECT source, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC, 1",
+        "language": "SELECT language, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC",
+        "year": "SELECT coalesce(CAST(year(date) AS VARCHAR), 'no date') AS year, count(*) AS documents "
+        "FROM documents GROUP BY 1 ORDER BY 1",
+        "date_precision": "SELECT date_precision, count(*) AS documents FROM documents GROUP BY 1 ORDER BY 2 DESC",
+    }
+    return {name: con.execute(sql).df() for name, sql in q.items()}
+
+
+def rejects(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> pd.DataFrame:
+    """Rejected input records with file, row and reason."""
+    where = "WHERE run_id = ?" if run_id is not None else ""
+    return con.execute(
+        f"SELECT * FROM rejects {where} ORDER BY run_id, input_file, input_row", [run_id] if run_id else []
+    ).df()
+
+
+def duplicates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Exact duplicates (not stored again) and near-duplicates (stored, linked to their original)."""
+    return con.execute(
+        """
+        SELECT run_id, input_file, input_row, original_id, kind, similarity FROM duplicates
+        UNION ALL
+        SELECT run_id, input_file, input_row, duplicate_of AS original_id, 'near' AS kind, similarity
+        FROM documents WHERE duplicate_of IS NOT NULL
+        ORDER BY 1, 2, 3
+        """
+    ).df()
+
+
+EXPORTABLE_TABLES = (
+    "documents", "rejects", "duplicates", "runs", "entities", "topics", "doc_topics", "events", "topic_changes",
+)
+
+
+def export_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> Path:
+    """Write one table to Parquet or CSV, chosen by the file suffix."""
+    if table not in EXPORTABLE_TABLES:
+        raise NarrativeError(f"unknown table {table!r}", f"choose one of {', '.join(EXPORTABLE_TABLES)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fmt = "PARQUET" if out.suffix.lower() == ".parquet" else "CSV, HEADER"
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise NarrativeError(f"{out}: unknown export format", "use a .parquet or .csv file name")
+    source = "(SELECT * FROM duplicates)" if table != "duplicates" else None
+    if table == "duplicates":
+        con.register("_dups", duplicates(con))
+        source = "_dups"
+    else:
+        source = table
+    con.execute(f"COPY {source} TO '{str(out).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
+    return out
+
+
+def corpus_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Id and text of every stored document, with whether it is a near-duplicate."""
+    return con.execute(
+        "SELECT id, text, duplicate_of IS NOT NULL AS is_duplicate FROM documents ORDER BY id"
+    ).df()
+
+
+def document_batches(con: duckdb.DuckDBPyConnection, ids: list[str], size: int) -> Iterator[pd.DataFrame]:
+    """The documents of these ids (id, text, language) in batches of `size`, in id order, streamed from one
+    query: a query per batch scans the documents table each time, which grows with the store."""
+    con.register("_batch_ids", pd.DataFrame({s.ID: ids}))
+    reader = None
+    try:
+        reader = con.sql(f'SELECT d."{s.ID}", d."{s.TEXT}", d."{s.LANGUAGE}" FROM documents d '
+                         f'JOIN _batch_ids USING ("{s.ID}") ORDER BY d."{s.ID}"').to_arrow_reader(size)
+        for batch in reader:
+            yield batch.to_pandas()
+    finally:
+        if reader is not None:
+            reader.close()  # stopped early (an error): free the connection for what follows
+        con.unregister("_batch_ids")

@@ -1,0 +1,80 @@
+"""The store's schema as a list of migrations: each takes the store from version i to i + 1."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 3
+
+# Each migration takes the store from version i to i + 1. Append, never edit a released one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE SEQUENCE IF NOT EXISTS run_seq START 1;
+    CREATE TABLE IF NOT EXISTS runs (
+        run_id BIGINT PRIMARY KEY, kind VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP, status VARCHAR NOT NULL, params JSON, versions JSON, counts JSON
+    );
+    CREATE TABLE IF NOT EXISTS documents (
+        id VARCHAR PRIMARY KEY, external_id VARCHAR, date TIMESTAMP, date_precision VARCHAR NOT NULL,
+        date_origin VARCHAR NOT NULL, source VARCHAR, source_type VARCHAR NOT NULL, title VARCHAR,
+        text VARCHAR NOT NULL, url VARCHAR, language VARCHAR, author VARCHAR, metadata JSON,
+        input_file VARCHAR, input_row BIGINT, words INTEGER, duplicate_of VARCHAR, similarity DOUBLE,
+        run_id BIGINT
+    );
+    CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+    CREATE TABLE IF NOT EXISTS duplicates (
+        run_id BIGINT, input_file VARCHAR, input_row BIGINT, original_id VARCHAR, kind VARCHAR, similarity DOUBLE
+    );
+    CREATE TABLE IF NOT EXISTS rejects (
+        run_id BIGINT, input_file VARCHAR, input_row BIGINT, reason VARCHAR, preview VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS processed (
+        doc_id VARCHAR, stage VARCHAR, version VARCHAR, PRIMARY KEY (doc_id, stage, version)
+    );
+    CREATE TABLE IF NOT EXISTS entities (
+        doc_id VARCHAR NOT NULL, start_char INTEGER, end_char INTEGER, sent_start INTEGER, sent_end INTEGER,
+        text VARCHAR, label VARCHAR, canonical_id VARCHAR, canonical_name VARCHAR, origin VARCHAR,
+        pipeline_version VARCHAR
+    );
+    CREATE INDEX IF NOT EXISTS entities_doc ON entities(doc_id);
+    CREATE TABLE IF NOT EXISTS embeddings (
+        doc_id VARCHAR, model VARCHAR, passage INTEGER, start_char INTEGER, end_char INTEGER, vector FLOAT[],
+        PRIMARY KEY (doc_id, model, passage)
+    );
+    CREATE TABLE IF NOT EXISTS topics (
+        run_id BIGINT, topic_id INTEGER, label VARCHAR, words JSON, size INTEGER, centroid FLOAT[],
+        PRIMARY KEY (run_id, topic_id)
+    );
+    CREATE TABLE IF NOT EXISTS doc_topics (
+        run_id BIGINT, doc_id VARCHAR, topic_id INTEGER, probability DOUBLE, PRIMARY KEY (run_id, doc_id)
+    );
+    CREATE TABLE IF NOT EXISTS doc_topic_weights (
+        run_id BIGINT, doc_id VARCHAR, topic_id INTEGER, weight DOUBLE
+    );
+    CREATE TABLE IF NOT EXISTS topic_changes (
+        run_id BIGINT, topic_id INTEGER, previous_topic_id INTEGER, change VARCHAR, similarity DOUBLE
+    );
+    CREATE TABLE IF NOT EXISTS topic_labels (topic_id INTEGER PRIMARY KEY, custom_label VARCHAR, edited_at TIMESTAMP);
+    CREATE TABLE IF NOT EXISTS topic_merges (
+        from_topic_id INTEGER PRIMARY KEY, into_topic_id INTEGER, edited_at TIMESTAMP
+    );
+    CREATE TABLE IF NOT EXISTS events (
+        date TIMESTAMP, date_precision VARCHAR, label VARCHAR, description VARCHAR, kind VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """,
+    # v2: MinHash signatures of stored originals, so the near-duplicate index is not rebuilt from all texts.
+    """
+    CREATE TABLE IF NOT EXISTS minhashes (doc_id VARCHAR PRIMARY KEY, signature BLOB);
+    """,
+    # v3: one row per document and actor with its mention count, so the pages count documents with count(*)
+    # (no DISTINCT) over fewer rows than the mentions; written with the mentions (store.refresh_doc_actors) and
+    # filled here from the mentions already stored. Name and label: the smallest of the actor's mentions there.
+    """
+    CREATE TABLE IF NOT EXISTS doc_actors (
+        doc_id VARCHAR NOT NULL, canonical_id VARCHAR, canonical_name VARCHAR, label VARCHAR,
+        mentions INTEGER NOT NULL
+    );
+    DELETE FROM doc_actors;
+    INSERT INTO doc_actors
+    SELECT doc_id, canonical_id, min(canonical_name), min(label), count(*) FROM entities GROUP BY doc_id, canonical_id;
+    """,
+]

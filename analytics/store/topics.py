@@ -1,0 +1,136 @@
+"""Topic fits: topics, assignments, passage weights, the change log, and the user's labels and merges."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ..errors import NarrativeError
+from .connection import _now, insert_frame, transaction
+from .runs import finish_run, last_run
+
+
+def topic_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The run id of the newest finished topic fit."""
+    run = last_run(con, "topics")
+    return int(run["run_id"]) if run else None
+
+
+def save_topic_fit(
+    con: duckdb.DuckDBPyConnection, run_id: int, topics: pd.DataFrame, doc_topics: pd.DataFrame,
+    weights: pd.DataFrame, changes: pd.DataFrame, counts: dict | None = None,
+) -> None:
+    """Write one fit's topics, assignments, passage weights and change log in one transaction; with `counts`
+    the run is marked finished in the same transaction, so a fit is either complete and current or absent."""
+    with transaction(con):
+        if counts is not None:
+            finish_run(con, run_id, counts)
+        for table in ("topics", "doc_topics", "doc_topic_weights", "topic_changes"):
+            con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+        insert_frame(con, "topics", topics)
+        insert_frame(con, "doc_topics", doc_topics)
+        insert_frame(con, "doc_topic_weights", weights)
+        insert_frame(con, "topic_changes", changes)
+
+
+def add_doc_topics(con: duckdb.DuckDBPyConnection, doc_topics: pd.DataFrame, weights: pd.DataFrame) -> None:
+    """Add assignments of new documents to an existing fit (transform without refitting)."""
+    with transaction(con):
+        insert_frame(con, "doc_topics", doc_topics)
+        insert_frame(con, "doc_topic_weights", weights)
+
+
+def topic_table(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """Topics of a run with the user's labels and merges applied: topic_id, label, words, size, centroid."""
+    return con.execute(
+        """
+        SELECT t.topic_id, t.label AS auto_label, l.custom_label,
+               coalesce(l.custom_label, t.label) AS label, t.words, t.centroid,
+               m.into_topic_id AS merged_into,
+               (SELECT count(*) FROM doc_topics d WHERE d.run_id = t.run_id AND d.topic_id = t.topic_id) AS size
+        FROM topics t
+        LEFT JOIN topic_labels l ON l.topic_id = t.topic_id
+        LEFT JOIN topic_merges m ON m.from_topic_id = t.topic_id
+        WHERE t.run_id = ?
+        ORDER BY size DESC, t.topic_id
+        """,
+        [run_id],
+    ).df()
+
+
+def doc_topic_table(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """Each document's topic (merges applied) with its probability."""
+    return con.execute(
+        """
+        SELECT d.doc_id, coalesce(m.into_topic_id, d.topic_id) AS topic_id, d.topic_id AS fitted_topic_id,
+               d.probability
+        FROM doc_topics d LEFT JOIN topic_merges m ON m.from_topic_id = d.topic_id
+        WHERE d.run_id = ?
+        """,
+        [run_id],
+    ).df()
+
+
+def unassigned_doc_ids(con: duckdb.DuckDBPyConnection, run_id: int) -> list[str]:
+    """Documents stored after the fit that have no topic in it yet."""
+    rows = con.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM doc_topics WHERE run_id = ?) ORDER BY id",
+        [run_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def set_topic_label(con: duckdb.DuckDBPyConnection, topic_id: int, label: str | None) -> None:
+    """Rename a topic (None or empty restores the automatic label); survives refits by stable topic id."""
+    with transaction(con):
+        con.execute("DELETE FROM topic_labels WHERE topic_id = ?", [topic_id])
+        if label and label.strip():
+            con.execute("INSERT INTO topic_labels VALUES (?, ?, ?)", [topic_id, label.strip(), _now()])
+
+
+def merge_topic(con: duckdb.DuckDBPyConnection, from_topic_id: int, into_topic_id: int) -> None:
+    """Merge one topic into another (persisted; applied when reading)."""
+    if from_topic_id == into_topic_id:
+        raise NarrativeError("cannot merge a topic into itself", "choose two different topics")
+    with transaction(con):
+        # Topics already merged into `from` follow it into the new target.
+        con.execute("UPDATE topic_merges SET into_topic_id = ? WHERE into_topic_id = ?", [into_topic_id, from_topic_id])
+        con.execute("DELETE FROM topic_merges WHERE from_topic_id = ?", [from_topic_id])
+        con.execute("INSERT INTO topic_merges VALUES (?, ?, ?)", [from_topic_id, into_topic_id, _now()])
+
+
+def unmerge_topic(con: duckdb.DuckDBPyConnection, from_topic_id: int) -> None:
+    """Undo a merge."""
+    con.execute("DELETE FROM topic_merges WHERE from_topic_id = ?", [from_topic_id])
+
+
+def topic_changes(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """The change log of a fit against the previous one."""
+    return con.execute("SELECT * FROM topic_changes WHERE run_id = ? ORDER BY topic_id", [run_id]).df()
+
+
+def document_topics(con: duckdb.DuckDBPyConnection, doc_id: str, run_id: int) -> pd.DataFrame:
+    """A document's topic weights from its passages (merges applied), with labels."""
+    return con.execute(
+        """
+        SELECT coalesce(m.into_topic_id, w.topic_id) AS topic_id, sum(w.weight) AS weight
+        FROM doc_topic_weights w LEFT JOIN topic_merges m ON m.from_topic_id = w.topic_id
+        WHERE w.run_id = ? AND w.doc_id = ? GROUP BY 1 ORDER BY 2 DESC
+        """,
+        [run_id, doc_id],
+    ).df()
+
+
+def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_id: int, n: int = 5) -> pd.DataFrame:
+    """The documents closest to a topic's centre (highest probability), merges applied."""
+    return con.execute(
+        f"""
+        SELECT d.id, d.date, d.source, d.source_type, d.title, t.probability
+        FROM doc_topics t
+        LEFT JOIN topic_merges m ON m.from_topic_id = t.topic_id
+        JOIN documents d ON d.id = t.doc_id
+        WHERE t.run_id = ? AND coalesce(m.into_topic_id, t.topic_id) = ?
+        ORDER BY t.probability DESC, d.id LIMIT {int(n)}
+        """,
+        [run_id, topic_id],
+    ).df()

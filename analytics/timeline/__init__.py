@@ -1,0 +1,69 @@
+"""Timeline analytics: counts into findings. Plain functions over DataFrames; no Streamlit, no SQL.
+
+Inputs are tidy frames that `store` produces:
+- documents: id, date, source, source_type, language (one row per document; undated documents are dropped here
+  and counted by `undated_count`);
+- assignments: doc_id, topic_id (one per document; -1 is the outlier topic);
+- mentions: doc_id, canonical_id, canonical_name, label, sent_start (one per entity mention).
+
+Every share comes with its denominator (documents in the period) and a Wilson interval, and every period says
+whether it is thin (few documents) or incomplete (a partial first or last period, or a gap in collection).
+
+One module per concern: `periods`, `intervals`, `shares` (themes), `actors`, `shifts`, `text`.
+"""
+
+from .actors import (
+    actor_period_table,
+    cooccurrence,
+    mention_counts,
+    pair_counts,
+    platform_share_table,
+    platform_shares,
+    pmi_table,
+)
+from .intervals import wilson_interval
+from .periods import (
+    MIN_DOCS_PER_PERIOD,
+    all_periods,
+    dated,
+    default_granularity,
+    period_flags,
+    period_start,
+    undated_count,
+    volume,
+)
+from .shares import compare_groups, outlier_share, share_of_voice, shares
+from .shifts import WindowComparison, bursts, change_points, emerging_and_fading, event_impact, lead_lag
+from .text import keyword_in_context, lexicon_shares, read_lexicon
+
+__all__ = [
+    "MIN_DOCS_PER_PERIOD",
+    "WindowComparison",
+    "actor_period_table",
+    "all_periods",
+    "bursts",
+    "change_points",
+    "compare_groups",
+    "cooccurrence",
+    "dated",
+    "default_granularity",
+    "emerging_and_fading",
+    "event_impact",
+    "keyword_in_context",
+    "lead_lag",
+    "lexicon_shares",
+    "mention_counts",
+    "outlier_share",
+    "pair_counts",
+    "period_flags",
+    "period_start",
+    "platform_share_table",
+    "platform_shares",
+    "pmi_table",
+    "read_lexicon",
+    "share_of_voice",
+    "shares",
+    "undated_count",
+    "volume",
+    "wilson_interval",
+]

@@ -1,0 +1,181 @@
+"""One BERTopic fit over precomputed document vectors: outliers reassigned, named themes found, merges suggested."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..embeddings import EmbeddingBackend
+from ..errors import NarrativeError
+from .labels import auto_label, key_phrases
+from .params import EXTRA_STOP_WORDS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
+
+
+class _BackendEmbedder:
+    """Adapter so BERTopic's representation models (MMR) can embed words with our backend."""
+
+    def __new__(cls, backend: EmbeddingBackend):
+        from bertopic.backend import BaseEmbedder
+
+        class Embedder(BaseEmbedder):
+            def embed(self, documents, verbose=False):  # noqa: ARG002 - BERTopic's signature
+                return backend.encode(list(documents))
+
+        return Embedder()
+
+
+def fit_topics(
+    texts: list[str], doc_ids: list[str], doc_matrix: np.ndarray, backend: EmbeddingBackend, params: TopicParams,
+) -> TopicFit:
+    """Fit BERTopic on documents already sorted by id, with precomputed vectors; outliers reassigned."""
+    from bertopic import BERTopic
+    from bertopic.representation import MaximalMarginalRelevance
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from umap import UMAP
+
+    n = len(texts)
+    if n < 20:
+        raise NarrativeError(f"only {n} documents: too few for a topic model", "ingest at least 20 documents")
+    min_size = params.scaled_min_topic_size(n)
+    stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
+    vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=tuple(params.n_gram_range),
+                                 min_df=2 if n >= 50 else 1, token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
+    umap_model = UMAP(n_neighbors=min(params.umap_neighbors, n - 1), n_components=params.umap_components,
+                      min_dist=0.0, metric="cosine", random_state=params.seed, low_memory=True)
+    hdbscan_model = HDBSCAN(min_cluster_size=min_size, min_samples=max(2, min_size // 2), metric="euclidean",
+                            cluster_selection_method="eom", prediction_data=True)
+    model = BERTopic(
+        embedding_model=_BackendEmbedder(backend),
+        umap_model=umap_model,
+        hdbscan_model=hdbscan_model,
+        vectorizer_model=vectorizer,
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model={"MMR": MaximalMarginalRelevance(diversity=0.3, top_n_words=10)},
+        nr_topics=params.nr_topics or None,
+        top_n_words=20,  # stored; labels and the quality measure take what they need
+        calculate_probabilities=False,
+        seed_topic_list=[list(words) for words in params.seed_topics] or None,
+        zeroshot_topic_list=zeroshot_texts(params) or None,
+        zeroshot_min_similarity=zeroshot_threshold(params),
+    )
+    # Guided modelling nudges the vectors it is given towards the seeds: give it a copy, ours stay the documents'.
+    topics, _ = model.fit_transform(texts, embeddings=doc_matrix.copy())
+    topics = np.asarray(topics)
+    named = named_topics(doc_matrix, topics, backend, params)
+    before = float(np.mean(topics == -1))
+
+    # Reassign outliers close to a topic (BERTopic's "embeddings" strategy, done on our centroids so the
+    # threshold is exact): the threshold is the similarity that leaves `outlier_target` of the corpus as outliers;
+    # the rest stay outliers because they are genuinely far from every topic.
+    threshold = None
+    if before > params.outlier_target and (topics != -1).any():
+        centroids = _centroids(doc_matrix, topics)
+        ids = np.array(sorted(centroids))
+        out_idx = np.flatnonzero(topics == -1)
+        sims = doc_matrix[out_idx] @ np.vstack([centroids[t] for t in ids]).T
+        best = sims.max(axis=1)
+        keep_out = int(params.outlier_target * n)
+        threshold = float(np.sort(best)[keep_out]) if keep_out < len(best) else float(best.max()) + 1e-9
+        move = best >= threshold
+        topics = topics.copy()
+        topics[out_idx[move]] = ids[np.argmax(sims[move], axis=1)]
+        model.update_topics(texts, topics=topics.tolist(), vectorizer_model=vectorizer,
+                            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                            representation_model={"MMR": MaximalMarginalRelevance(diversity=0.3, top_n_words=10)})
+    after = float(np.mean(topics == -1))
+
+    centroids = _centroids(doc_matrix, topics)
+    sims = np.zeros(n)
+    for t, c in centroids.items():
+        mask = topics == t
+        sims[mask] = doc_matrix[mask] @ c
+    assignments = pd.DataFrame({"doc_id": doc_ids, "topic": topics.astype(int), "probability": sims.round(4)})
+    phrases = key_phrases(texts, topics)
+    rows = []
+    for t in sorted(set(topics.tolist())):
+        if t == -1:
+            continue
+        words = [(w, float(v)) for w, v in (model.get_topic(t) or []) if w]
+        mmr = [w for w, _ in (model.topic_aspects_.get("MMR", {}).get(t) or []) if w]
+        # The label comes from the c-TF-IDF words: MMR's picks depend on how well the backend embeds single words,
+        # which TF-IDF vectors do poorly.
+        members = [texts[i] for i in np.flatnonzero(topics == t)]
+        label = named.get(int(t)) or auto_label([w for w, _ in words] or mmr, members)
+        rows.append({"topic": int(t), "label": label, "words": words, "mmr": mmr, "centroid": centroids[t],
+                     "named": named.get(int(t)), "phrases": phrases.get(int(t), [])})
+    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named", "phrases"])
+    suggestions = merge_suggestions(model, texts, params.merge_suggestions)
+    return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model, suggestions)
+
+
+def zeroshot_threshold(params: TopicParams) -> float:
+    """The similarity a document needs to join a named theme: the user's, else the backend's default."""
+    return params.zeroshot_min_similarity or ZEROSHOT_MIN_SIMILARITY.get(params.backend, 0.5)
+
+
+def zeroshot_texts(params: TopicParams) -> list[str]:
+    """What is embedded for each named theme: its name, followed by its seed words when the list gives them
+    ("Claims of responsibility through Amaq: amaq, claim, ..."); a bare name is a weak query for a long document."""
+    words = list(params.zeroshot_words) + [[]] * (len(params.zeroshot_topics) - len(params.zeroshot_words))
+    return [f"{name}: {', '.join(w)}" if w else name for name, w in zip(params.zeroshot_topics, words, strict=False)]
+
+
+def named_topics(doc_matrix: np.ndarray, topics: np.ndarray, backend: EmbeddingBackend,
+                 params: TopicParams) -> dict[int, str]:
+    """Which fitted topic is each named (zero-shot) theme: the topic holding the documents BERTopic's zero-shot
+    step gave that name (cosine to the name ≥ threshold, nearest name). Names that no document reached are
+    absent: the model found no such theme in this corpus."""
+    names = list(params.zeroshot_topics)
+    if not names:
+        return {}
+    vectors = np.asarray(backend.encode(zeroshot_texts(params)), dtype=np.float64)
+    vectors /= np.where((n := np.linalg.norm(vectors, axis=1, keepdims=True)) == 0, 1, n)
+    sims = doc_matrix @ vectors.T
+    nearest, best = sims.argmax(axis=1), sims.max(axis=1)
+    out: dict[int, str] = {}
+    for z, name in enumerate(names):
+        members = topics[(best >= zeroshot_threshold(params)) & (nearest == z) & (topics != -1)]
+        if len(members):
+            out.setdefault(int(np.bincount(members).argmax()), name)
+    return out
+
+
+def merge_suggestions(model: Any, texts: list[str], limit: int) -> list[dict]:
+    """Pairs of topics that BERTopic's topic hierarchy joins first (the closest c-TF-IDF representations): the
+    merges a reader should look at. Only pairs of two leaf topics are offered, closest first."""
+    n_topics = len([t for t in model.get_topics() if t != -1])
+    if limit <= 0 or n_topics < 3:
+        return []
+    tree = model.hierarchical_topics(texts)
+    tree[["Child_Left_ID", "Child_Right_ID"]] = tree[["Child_Left_ID", "Child_Right_ID"]].astype(int)  # str here
+    leaves = tree[(tree["Child_Left_ID"] < n_topics) & (tree["Child_Right_ID"] < n_topics)]
+    leaves = leaves.sort_values("Distance").head(limit)
+    return [{"topics": [int(a), int(b)], "distance": round(float(d), 4)}
+            for a, b, d in zip(leaves["Child_Left_ID"], leaves["Child_Right_ID"], leaves["Distance"], strict=True)]
+
+
+def _centroids(matrix: np.ndarray, topics: np.ndarray) -> dict[int, np.ndarray]:
+    """Unit mean vector of each topic's documents (outliers excluded)."""
+    out = {}
+    for t in sorted(set(topics.tolist()) - {-1}):
+        c = matrix[topics == t].mean(axis=0)
+        out[int(t)] = c / (np.linalg.norm(c) or 1)
+    return out
+
+
+def passage_weights(passages: pd.DataFrame, centroids: dict[int, np.ndarray]) -> pd.DataFrame:
+    """A document's topic distribution from its passages: each passage votes for its nearest topic."""
+    if not centroids or passages.empty:
+        return pd.DataFrame(columns=["doc_id", "topic", "weight"])
+    ids = np.array(sorted(centroids))
+    matrix = np.vstack([centroids[t] for t in ids])
+    vectors = np.vstack(passages["vector"].to_list()).astype(np.float64)
+    nearest = ids[np.argmax(vectors @ matrix.T, axis=1)]
+    votes = pd.DataFrame({"doc_id": passages["doc_id"].to_numpy(), "topic": nearest})
+    weights = votes.groupby(["doc_id", "topic"]).size().rename("n").reset_index()
+    weights["weight"] = weights["n"] / weights.groupby("doc_id")["n"].transform("sum")
+    return weights.drop(columns="n")

@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .errors import NarrativeError
+from .errors import DASK_MISSING, DASK_UNREACHABLE
 
 
 class LocalMap:
     """In-process execution with the interface of a cluster map."""
+
+    remote = False  # work runs in this process: objects need not be rebuilt elsewhere
 
     def map(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Any]:
         for item in items:
@@ -26,6 +28,8 @@ class LocalMap:
 
 class DaskMap:
     """Batches to Dask workers; results come back in the order of the batches."""
+
+    remote = True  # work runs in other processes: what it uses must be picklable or rebuildable there
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -52,7 +56,7 @@ def executor(address: str | None):
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
-        raise NarrativeError("Dask is not installed", "pip install 'narrative-timeline[dask]'") from exc
+        raise DASK_MISSING.error() from exc
     if address == "local":
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                timeout=120)  # worker processes import spaCy and torch: give them time
@@ -62,8 +66,7 @@ def executor(address: str | None):
         try:
             client = Client(address, timeout=30)
         except OSError as exc:
-            raise NarrativeError(f"no Dask scheduler at {address}", "start one (dask scheduler) or use --dask local"
-                                 ) from exc
+            raise DASK_UNREACHABLE.error(address=address) from exc
     try:
         yield DaskMap(client)
     finally:

@@ -12,7 +12,17 @@ import zipfile
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
-from .errors import UnsafeArchiveError
+from .errors import (
+    UPLOAD_BOMB,
+    UPLOAD_FILE_TYPE,
+    UPLOAD_LINK,
+    UPLOAD_NAME,
+    UPLOAD_NOT_ZIP,
+    UPLOAD_PATH_ESCAPES,
+    UPLOAD_SIZE_LIE,
+    UPLOAD_TOO_LARGE,
+    UPLOAD_TOO_MANY_FILES,
+)
 
 ALLOWED_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".txt", ".md", ".html", ".htm",
                     ".xml", ".rss", ".atom", ".toml"}
@@ -24,17 +34,17 @@ def corpus_slug(name: str) -> str:
     """A safe folder and store name from what the user typed."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
     if not slug or slug == "demo":
-        raise UnsafeArchiveError(f"{name!r} cannot be a corpus name", "use letters and digits, not 'demo'")
+        raise UPLOAD_NAME.error(name=name)
     return slug
 
 
 def _safe_member_path(name: str, dest: Path) -> Path:
     pure = PurePosixPath(name.replace("\\", "/"))
     if pure.is_absolute() or any(part in ("..", "") for part in pure.parts) or re.match(r"^[A-Za-z]:", name):
-        raise UnsafeArchiveError(f"{name}: path escapes the corpus folder", "the archive is refused")
+        raise UPLOAD_PATH_ESCAPES.error(name=name)
     target = (dest / Path(*pure.parts)).resolve()
     if dest.resolve() not in target.parents:
-        raise UnsafeArchiveError(f"{name}: path escapes the corpus folder", "the archive is refused")
+        raise UPLOAD_PATH_ESCAPES.error(name=name)
     return target
 
 
@@ -43,22 +53,20 @@ def extract_zip(data: bytes, dest: Path, max_bytes: int) -> list[Path]:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise UnsafeArchiveError("not a readable zip archive", "upload a .zip made by a standard tool") from exc
+        raise UPLOAD_NOT_ZIP.error() from exc
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) > MAX_FILES:
-        raise UnsafeArchiveError(f"{len(members)} files in the archive (limit {MAX_FILES})", "split the archive")
+        raise UPLOAD_TOO_MANY_FILES.error(count=len(members), limit=MAX_FILES)
     total = sum(m.file_size for m in members)
     if total > max_bytes:
-        raise UnsafeArchiveError(f"the archive expands to {total:,} bytes (limit {max_bytes:,})",
-                                 "upload a smaller corpus or raise max_upload_mb")
+        raise UPLOAD_TOO_LARGE.error(name="the archive", size=total, limit=max_bytes)
     if total > MAX_RATIO * max(len(data), 1):
         ratio = total / max(len(data), 1)
-        raise UnsafeArchiveError(f"the archive expands {ratio:.0f}× (limit {MAX_RATIO}×): a zip bomb?",
-                                 "the archive is refused")
+        raise UPLOAD_BOMB.error(ratio=ratio, limit=MAX_RATIO)
     plan = []
     for m in members:
         if stat.S_ISLNK(m.external_attr >> 16):
-            raise UnsafeArchiveError(f"{m.filename}: symbolic links are not accepted", "the archive is refused")
+            raise UPLOAD_LINK.error(name=m.filename)
         target = _safe_member_path(m.filename, dest)
         if target.suffix.lower() in ALLOWED_SUFFIXES:
             plan.append((m, target))
@@ -68,7 +76,7 @@ def extract_zip(data: bytes, dest: Path, max_bytes: int) -> list[Path]:
         with archive.open(m) as src:
             payload = src.read(m.file_size + 1)
         if len(payload) > m.file_size:  # the header lied about the size
-            raise UnsafeArchiveError(f"{m.filename}: larger than its header says", "the archive is refused")
+            raise UPLOAD_SIZE_LIE.error(name=m.filename)
         target.write_bytes(payload)
         written.append(target)
     return written
@@ -77,14 +85,13 @@ def extract_zip(data: bytes, dest: Path, max_bytes: int) -> list[Path]:
 def save_upload(name: str, data: bytes, dest: Path, max_bytes: int) -> list[Path]:
     """Write one uploaded file (or the files of an uploaded zip) into dest; returns the files written."""
     if len(data) > max_bytes:
-        raise UnsafeArchiveError(f"{name}: {len(data):,} bytes (limit {max_bytes:,})", "upload a smaller file")
+        raise UPLOAD_TOO_LARGE.error(name=name, size=len(data), limit=max_bytes)
     dest.mkdir(parents=True, exist_ok=True)
     base = PurePosixPath(name.replace("\\", "/")).name
     if Path(base).suffix.lower() == ".zip":
         return extract_zip(data, dest, max_bytes)
     if Path(base).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise UnsafeArchiveError(f"{name}: unsupported file type",
-                                 f"use one of {', '.join(sorted(ALLOWED_SUFFIXES - {'.toml'}))} or a .zip of them")
+        raise UPLOAD_FILE_TYPE.error(name=name, allowed=", ".join(sorted(ALLOWED_SUFFIXES - {".toml"})))
     target = _safe_member_path(base, dest)
     target.write_bytes(data)
     return [target]

@@ -226,9 +226,17 @@ def test_search_matches_case_insensitive_substrings_like_ilike(analysed, query):
     assert sorted(store.search_documents(con, query, ids=some)["id"]) == sorted(set(got) & set(some))
 
 
-def test_a_reader_of_an_older_store_gets_it_migrated(tmp_path):
+def test_a_reader_of_an_older_store_is_told_to_migrate_and_never_writes(tmp_path):
+    from analytics.errors import StoreOutdatedError
+
     db, expected = version_2_store(tmp_path)
-    with store.opened(db, read_only=True) as con:  # as the app opens it
+    before = db.read_bytes()
+    with pytest.raises(StoreOutdatedError) as err, store.opened(db, read_only=True):
+        pass
+    assert "narrative migrate" in err.value.user_message() and err.value.code == "E103"
+    assert db.read_bytes() == before  # a read-only open wrote nothing
+    assert store.migrate_store(db) == (2, store.SCHEMA_VERSION)
+    with store.opened(db, read_only=True) as con:  # as the app opens it, after `narrative migrate`
         pd.testing.assert_frame_equal(stored_counts(con), expected, check_dtype=False)
 
 

@@ -126,7 +126,7 @@ def test_theme_list_errors_name_the_file_and_row(tmp_path):
     assert read_theme_list(good) == [("Takedowns", ["suspended", "removed"]), ("Named only", [])]
     blank = tmp_path / "blank.csv"
     blank.write_text("theme,seed_words\nA,a;b\n,c;d\n", encoding="utf-8")
-    with pytest.raises(NarrativeError, match=r"blank.csv, row 3: the theme has no name"):
+    with pytest.raises(NarrativeError, match=r"blank.csv: row 3: the theme has no name"):
         read_theme_list(blank)
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("name,words\nA,a\n", encoding="utf-8")

@@ -5,37 +5,41 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from .. import schema as s
 from .. import store
+from ..errors import BACKEND_NOT_FOR_WORKERS
 from .base import EmbeddingBackend
 from .passages import even_chunks, split_passages
-from .registry import get_backend
-from .tfidf import TfidfBackend
 
 Progress = Callable[[int, int | None], None]
 
 
-BACKEND_NAMES = {"MiniLMBackend": "minilm", "StaticBackend": "static"}
+# Backends built in this process from a worker factory (here, or on a Dask worker): loaded once per process.
 _WORKER_BACKENDS: dict[str, EmbeddingBackend] = {}
 
 
-def encode_batch(texts: list[str], backend_name: str) -> np.ndarray:
-    """Vectors of one batch of passages, with the backend loaded once per process (here or on a Dask worker)."""
-    if backend_name not in _WORKER_BACKENDS:
-        _WORKER_BACKENDS[backend_name] = get_backend(backend_name)
-    return _WORKER_BACKENDS[backend_name].encode(texts)
+def encode_batch(texts: list[str], factory: Callable[[], EmbeddingBackend], name: str) -> np.ndarray:
+    """Vectors of one batch of passages, with the backend built by `factory` once per process."""
+    if name not in _WORKER_BACKENDS:
+        _WORKER_BACKENDS[name] = factory()
+    return _WORKER_BACKENDS[name].encode(texts)
 
 
 def passage_vectors(
-    con, docs: pd.DataFrame, backend: EmbeddingBackend, progress: Progress | None = None, batch: int = 256,
+    con: duckdb.DuckDBPyConnection, docs: pd.DataFrame, backend: EmbeddingBackend, progress: Progress | None = None,
     mapper: Any = None,
 ) -> pd.DataFrame:
     """Passage vectors of the documents (doc_id, passage, start_char, end_char, vector), from the cache where
-    the same model already embedded them. TF-IDF vectors depend on the corpus and are never cached."""
-    cacheable = not isinstance(backend, TfidfBackend)
+    the same model already embedded them. Vectors of a corpus-fitted backend (TF-IDF) are never cached.
+
+    With a remote `mapper` (scale.DaskMap) the passages are encoded on its workers, each building the backend
+    from `backend.worker_factory()`; a backend without one raises a clear error instead of running another model.
+    """
+    cacheable = not backend.fitted_on_corpus
     cached = pd.DataFrame()
     # The cache query joins every id against the embeddings table: skip it when this model has nothing cached.
     if cacheable and store.has_embeddings(con, backend.name):
@@ -47,16 +51,19 @@ def passage_vectors(
     bounds: list[tuple[int, int]] = []
     texts: list[str] = []
     for doc_id, text in zip(todo[s.ID].tolist(), todo[s.TEXT].tolist(), strict=True):
-        spans = split_passages(text)
+        spans = split_passages(text, backend.passage_words)
         doc_ids += [doc_id] * len(spans)
         numbers += range(len(spans))
         bounds += spans
         texts += [text[a:b] for a, b in spans]
-    if isinstance(backend, TfidfBackend):
+    if backend.fitted_on_corpus:
         backend.fit(texts)
-    chunks = even_chunks(texts, getattr(backend, "batch", batch))
-    if mapper is not None and not isinstance(backend, TfidfBackend):  # corpus-fitted vectors stay on the driver
-        encoded = mapper.map(encode_batch, chunks, BACKEND_NAMES.get(type(backend).__name__, "minilm"))
+    chunks = even_chunks(texts, backend.texts_per_call)
+    if mapper is not None and mapper.remote and not backend.fitted_on_corpus:  # corpus-fitted: on the driver
+        factory = backend.worker_factory()
+        if factory is None:
+            raise BACKEND_NOT_FOR_WORKERS.error(name=backend.name)
+        encoded = mapper.map(encode_batch, chunks, factory, backend.name)
     else:
         encoded = (backend.encode(chunk) for chunk in chunks)
     vectors: list[np.ndarray] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import UNKNOWN_BACKEND
 from .base import EmbeddingBackend
 from .minilm import MiniLMBackend
 from .static import StaticBackend
@@ -15,6 +16,4 @@ def get_backend(name: str) -> EmbeddingBackend:
     try:
         return BACKENDS[name]()
     except KeyError:
-        from ..errors import NarrativeError
-
-        raise NarrativeError(f"unknown embedding backend {name!r}", f"choose one of {', '.join(BACKENDS)}") from None
+        raise UNKNOWN_BACKEND.error(name=name, choices=", ".join(BACKENDS)) from None

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelUnavailableError
-from .base import sha256_of
+from ..errors import STATIC_CHECKSUM
+from .base import BackendBase, sha256_of
 from .minilm import MINILM_SHA256, minilm_path
+from .passages import PASSAGE_WORDS
 
 STATIC_DIMS = 256
 STATIC_SIF = 1e-4
@@ -73,13 +75,20 @@ def distill_static_model(target: Path | None = None) -> Path:
 
 
 @dataclass
-class StaticBackend:
+class StaticBackend(BackendBase):
     """model2vec static embeddings distilled from the pinned MiniLM: the fast profile's vectors."""
 
     name: str = f"static-minilm-{STATIC_DIMS}@gt-0.1.0"
+    dimension: int = STATIC_DIMS
+    passage_words: int = PASSAGE_WORDS
+    zeroshot_similarity: float = 0.65
     # Large batches: model2vec tokenizes batches of 10,000 texts or more in several processes.
-    batch: int = 20_000
+    texts_per_call: int = 20_000
     _model: object = field(default=None, repr=False)
+
+    def worker_factory(self) -> Callable[[], StaticBackend]:
+        """A worker loads the cached static model (distilling it there first if it has none)."""
+        return StaticBackend
 
     def model(self):
         """The StaticModel, distilled once and then loaded from the cache after its checksum is checked."""
@@ -94,8 +103,7 @@ class StaticBackend:
                 distill_static_model(folder)
             expected = json.loads(pins.read_text())["model.safetensors"]
             if sha256_of(folder / "model.safetensors") != expected:
-                raise ModelUnavailableError(f"{folder}: the cached static model does not match its checksum",
-                                            f"delete {folder}; it is distilled again on the next run")
+                raise STATIC_CHECKSUM.error(path=folder)
             self._model = StaticModel.from_pretrained(str(folder))
         return self._model
 

@@ -6,14 +6,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .base import BackendBase
+from .passages import PASSAGE_WORDS
+
 
 @dataclass
-class TfidfBackend:
+class TfidfBackend(BackendBase):
     """TF-IDF + SVD fitted on the corpus: no model file, deterministic, always available."""
 
     dims: int = 128
     seed: int = 42
     name: str = "tfidf-svd"
+    dimension: int = 0  # known once fitted
+    passage_words: int = PASSAGE_WORDS
+    zeroshot_similarity: float = 0.2
+    fitted_on_corpus: bool = True
     _pipeline: object = field(default=None, repr=False)
 
     def fit(self, texts: list[str]) -> TfidfBackend:
@@ -27,6 +34,7 @@ class TfidfBackend:
         dims = max(2, min(self.dims, n_terms - 1, len(texts) - 1))
         self._pipeline = make_pipeline(vectorizer, TruncatedSVD(n_components=dims, random_state=self.seed))
         self._pipeline.fit(texts)
+        self.dimension = dims
         return self
 
     def encode(self, texts: list[str]) -> np.ndarray:

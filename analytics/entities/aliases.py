@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import ALIAS_LIST_HEADER, ALIAS_LIST_MISSING, ALIAS_LIST_ROW
 
 ALIAS_TYPES = ("GROUP", "HACKTIVIST", "MEDIA_OUTLET", "PLATFORM", "AGENCY", "ORG", "PERSON", "GPE", "LOC", "NORP",
                "EVENT")
@@ -52,13 +52,12 @@ def load_aliases(path: Path | str) -> AliasTable:
     """Read and check the alias list; a bad row names its line and the problem."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(str(path), "alias list not found", "give an existing CSV (see corpora/aliases.csv)")
+        raise ALIAS_LIST_MISSING.error(path=str(path))
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         needed = {"canonical_id", "canonical_name", "type", "alias"}
         if not reader.fieldnames or not needed <= set(reader.fieldnames):
-            raise InputError(str(path), f"the header must name {', '.join(sorted(needed))} (and may add match, "
-                                        "language, note)")
+            raise ALIAS_LIST_HEADER.error(path=str(path), needed=", ".join(sorted(needed)))
         rows = []
         owner: dict[str, str] = {}
         for line, row in enumerate(reader, 2):
@@ -66,25 +65,32 @@ def load_aliases(path: Path | str) -> AliasTable:
             cid = (row.get("canonical_id") or "").strip()
             match = (row.get("match") or "ci").strip() or "ci"
             kind = (row.get("type") or "").strip().upper()
-            if not alias or not cid:
-                raise InputError(str(path), f"line {line}: alias and canonical_id must not be empty")
-            if match not in ("ci", "cs", "ctx"):
-                raise InputError(str(path), f"line {line}: match must be ci, cs or ctx, not {match!r}")
-            if kind not in ALIAS_TYPES:
-                raise InputError(str(path), f"line {line}: type {kind!r} is not one of {', '.join(ALIAS_TYPES)}")
-            if alias.casefold() == "is":
-                if match != "ctx" or alias != "IS":
-                    raise InputError(str(path), f"line {line}: the word 'is' can only be an alias as 'IS' with "
-                                                "match ctx (it is an ordinary English word)")
+            problem = _row_problem(alias, cid, match, kind)
+            if problem:
+                raise ALIAS_LIST_ROW.error(path=str(path), line=line, reason=problem)
             key = alias if match != "ci" else alias.casefold()
             if owner.setdefault(key, cid) != cid:
-                raise InputError(str(path), f"line {line}: alias {alias!r} already belongs to {owner[key]!r}")
+                raise ALIAS_LIST_ROW.error(path=str(path), line=line,
+                                          reason=f"alias {alias!r} already belongs to {owner[key]!r}")
             rows.append({"canonical_id": cid, "canonical_name": (row.get("canonical_name") or cid).strip(),
                          "type": kind, "alias": alias, "match": match,
                          "language": (row.get("language") or "und").strip() or "und"})
     frame = pd.DataFrame(rows)
     digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()[:16]
     return AliasTable(frame, digest)
+
+
+def _row_problem(alias: str, cid: str, match: str, kind: str) -> str:
+    """What is wrong with one row of the alias list ("" when nothing)."""
+    if not alias or not cid:
+        return "alias and canonical_id must not be empty"
+    if match not in ("ci", "cs", "ctx"):
+        return f"match must be ci, cs or ctx, not {match!r}"
+    if kind not in ALIAS_TYPES:
+        return f"type {kind!r} is not one of {', '.join(ALIAS_TYPES)}"
+    if alias.casefold() == "is" and (match != "ctx" or alias != "IS"):
+        return "the word 'is' can only be an alias as 'IS' with match ctx (it is an ordinary English word)"
+    return ""
 
 
 def ambiguous_aliases(aliases: AliasTable) -> list[str]:

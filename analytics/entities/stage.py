@@ -58,7 +58,7 @@ def run_entities(
     if progress:
         progress(0, len(todo))
     mapper = mapper or LocalMap()
-    n_proc = n_process if isinstance(mapper, LocalMap) else 1
+    n_proc = 1 if mapper.remote else n_process  # worker processes of their own only where the work runs here
     with BatchWriter(con) as writer:
         for mentions, processed in mapper.map(extract_batch, document_batches(con, todo), aliases, profile,
                                               batch_size, n_proc):

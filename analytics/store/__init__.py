@@ -16,7 +16,16 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 `from analytics import store; store.connect(...)` reaches every function through this module.
 """
 
-from .connection import connect, insert_frame, migrate, opened, schema_version, transaction
+from .connection import (
+    connect,
+    insert_frame,
+    migrate,
+    migrate_store,
+    opened,
+    schema_version,
+    stored_version,
+    transaction,
+)
 from .documents import (
     EXPORTABLE_TABLES,
     corpus_texts,
@@ -100,6 +109,7 @@ __all__ = [
     "mentions",
     "merge_topic",
     "migrate",
+    "migrate_store",
     "minhash_signatures",
     "opened",
     "refresh_doc_actors",
@@ -117,6 +127,7 @@ __all__ = [
     "start_run",
     "status_tables",
     "stored_mentions",
+    "stored_version",
     "timeline_documents",
     "topic_changes",
     "topic_run_id",

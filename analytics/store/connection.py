@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ..errors import NarrativeError, StoreBusyError
+from ..errors import STORE_BUSY, STORE_MISSING, STORE_NEWER, STORE_OUTDATED, STORE_UNREADABLE
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -21,14 +21,16 @@ def _now() -> datetime:
 
 
 def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckdb.DuckDBPyConnection:
-    """Open the store, creating and migrating it when opened for writing.
+    """Open the store. Read-write opens (the pipeline's commands) create it and bring its schema up to date;
+    read-only opens never write: a store of an older schema raises StoreOutdatedError naming
+    `narrative migrate`, a newer one StoreError.
 
     DuckDB lets one process write or several read; while another process writes we retry for a few seconds,
     then raise StoreBusyError with a clear message.
     """
     path = Path(db)
     if read_only and not path.exists():
-        raise NarrativeError(f"{path}: no store here", "run `narrative ingest PATH` (or `make demo`) first")
+        raise STORE_MISSING.error(path=path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     delay = 0.1
@@ -36,25 +38,30 @@ def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckd
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
-        except duckdb.IOException as exc:  # the lock is held by another process
-            if "lock" not in str(exc).lower() or attempt == retries - 1:
-                if "lock" in str(exc).lower():
-                    raise StoreBusyError(f"{path}: the store is locked by another process") from exc
-                raise
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise STORE_UNREADABLE.error(path=path, reason=str(exc).splitlines()[0]) from exc
+            if attempt == retries - 1:  # the lock is held by another process
+                raise STORE_BUSY.error(path=path) from exc
             time.sleep(delay)
             delay = min(delay * 1.5, 1.0)
-    if not read_only:
-        migrate(con)
-    elif _stored_version(con) < SCHEMA_VERSION:
-        # A reader of an older store (the app after an upgrade) needs its new tables: migrate once, read-write.
+    try:
+        if not read_only:
+            migrate(con, path)
+        else:
+            found = stored_version(con)
+            if found < SCHEMA_VERSION:
+                raise STORE_OUTDATED.error(path=path, found=found, current=SCHEMA_VERSION)
+            if found > SCHEMA_VERSION:
+                raise STORE_NEWER.error(path=path, found=found, current=SCHEMA_VERSION)
+    except BaseException:
         con.close()
-        connect(path, read_only=False, retries=retries).close()
-        return connect(path, read_only=True, retries=retries)
+        raise
     return con
 
 
-def _stored_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The schema version of a store opened read-only (no table is created)."""
+def stored_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of a store, read without creating anything (0 for a new or empty file)."""
     try:
         row = con.execute("SELECT max(version) FROM schema_version").fetchall()
     except duckdb.CatalogException:
@@ -62,14 +69,37 @@ def _stored_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0][0] or 0)
 
 
+def migrate_store(db: str | Path) -> tuple[int, int]:
+    """Bring an existing store's schema up to date (`narrative migrate`); returns (version before, after)."""
+    path = Path(db)
+    if not path.exists():
+        raise STORE_MISSING.error(path=path)
+    with opened(path, read_only=True, check_version=False) as con:
+        before = stored_version(con)
+    with opened(path) as con:
+        return before, stored_version(con)
+
+
 @contextlib.contextmanager
-def opened(db: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the store for the length of a with-block and close it after."""
-    con = connect(db, read_only=read_only)
+def opened(db: str | Path, read_only: bool = False, check_version: bool = True
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store for the length of a with-block and close it after. `check_version=False` lets a reader open
+    a store of any schema version (to report it), never to read its tables."""
+    con = _connect_unchecked(db) if read_only and not check_version else connect(db, read_only=read_only)
     try:
         yield con
     finally:
         con.close()
+
+
+def _connect_unchecked(db: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection without the schema check (for migrate_store to read the version)."""
+    try:
+        return duckdb.connect(str(db), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise STORE_BUSY.error(path=db) from exc
+        raise STORE_UNREADABLE.error(path=db, reason=str(exc).splitlines()[0]) from exc
 
 
 @contextlib.contextmanager
@@ -91,14 +121,11 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0] or 0)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
+def migrate(con: duckdb.DuckDBPyConnection, path: str | Path = "the store") -> None:
     """Bring the store up to SCHEMA_VERSION, one migration per transaction."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
-        raise NarrativeError(
-            f"store schema version {current} is newer than this program's {SCHEMA_VERSION}",
-            "upgrade narrative-timeline",
-        )
+        raise STORE_NEWER.error(path=path, found=current, current=SCHEMA_VERSION)
     for version in range(current, SCHEMA_VERSION):
         with transaction(con):
             con.execute(MIGRATIONS[version])

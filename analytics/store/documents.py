@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from .. import schema as s
-from ..errors import NarrativeError
+from ..errors import EXPORT_FORMAT, UNKNOWN_TABLE
 
 
 def existing_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
@@ -101,11 +101,11 @@ EXPORTABLE_TABLES = (
 def export_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> Path:
     """Write one table to Parquet or CSV, chosen by the file suffix."""
     if table not in EXPORTABLE_TABLES:
-        raise NarrativeError(f"unknown table {table!r}", f"choose one of {', '.join(EXPORTABLE_TABLES)}")
+        raise UNKNOWN_TABLE.error(table=table, choices=", ".join(EXPORTABLE_TABLES))
     out.parent.mkdir(parents=True, exist_ok=True)
     fmt = "PARQUET" if out.suffix.lower() == ".parquet" else "CSV, HEADER"
     if out.suffix.lower() not in (".parquet", ".csv"):
-        raise NarrativeError(f"{out}: unknown export format", "use a .parquet or .csv file name")
+        raise EXPORT_FORMAT.error(path=out)
     source = "(SELECT * FROM duplicates)" if table != "duplicates" else None
     if table == "duplicates":
         con.register("_dups", duplicates(con))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ..errors import NarrativeError
+from ..errors import MERGE_INTO_ITSELF
 from .connection import _now, insert_frame, transaction
 from .runs import finish_run, last_run
 
@@ -91,7 +91,7 @@ def set_topic_label(con: duckdb.DuckDBPyConnection, topic_id: int, label: str | 
 def merge_topic(con: duckdb.DuckDBPyConnection, from_topic_id: int, into_topic_id: int) -> None:
     """Merge one topic into another (persisted; applied when reading)."""
     if from_topic_id == into_topic_id:
-        raise NarrativeError("cannot merge a topic into itself", "choose two different topics")
+        raise MERGE_INTO_ITSELF.error()
     with transaction(con):
         # Topics already merged into `from` follow it into the new target.
         con.execute("UPDATE topic_merges SET into_topic_id = ? WHERE into_topic_id = ?", [into_topic_id, from_topic_id])

@@ -35,9 +35,9 @@ def read_lexicon(path) -> dict[str, list[str]]:
     """A framing lexicon: a CSV with columns frame,term (one term per row; whole words, case-insensitive)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     if not {"frame", "term"} <= set(frame.columns):
-        from ..errors import InputError
+        from ..errors import LEXICON_COLUMNS
 
-        raise InputError(str(path), "a lexicon needs the columns frame and term")
+        raise LEXICON_COLUMNS.error(path=str(path))
     frame = frame[(frame["frame"].str.strip() != "") & (frame["term"].str.strip() != "")]
     return {name: sorted(set(group["term"].str.strip())) for name, group in frame.groupby("frame")}
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..embeddings import EmbeddingBackend
-from ..errors import NarrativeError
+from ..errors import TOO_FEW_FOR_THEMES
 from .labels import auto_label, key_phrases
 from .params import EXTRA_STOP_WORDS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
 
@@ -39,7 +39,7 @@ def fit_topics(
 
     n = len(texts)
     if n < 20:
-        raise NarrativeError(f"only {n} documents: too few for a topic model", "ingest at least 20 documents")
+        raise TOO_FEW_FOR_THEMES.error(n=n, minimum=20)
     min_size = params.scaled_min_topic_size(n)
     stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
     vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=tuple(params.n_gram_range),
@@ -60,7 +60,7 @@ def fit_topics(
         calculate_probabilities=False,
         seed_topic_list=[list(words) for words in params.seed_topics] or None,
         zeroshot_topic_list=zeroshot_texts(params) or None,
-        zeroshot_min_similarity=zeroshot_threshold(params),
+        zeroshot_min_similarity=zeroshot_threshold(params, backend),
     )
     # Guided modelling nudges the vectors it is given towards the seeds: give it a copy, ours stay the documents'.
     topics, _ = model.fit_transform(texts, embeddings=doc_matrix.copy())
@@ -112,9 +112,11 @@ def fit_topics(
     return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model, suggestions)
 
 
-def zeroshot_threshold(params: TopicParams) -> float:
+def zeroshot_threshold(params: TopicParams, backend: EmbeddingBackend | None = None) -> float:
     """The similarity a document needs to join a named theme: the user's, else the backend's default."""
-    return params.zeroshot_min_similarity or ZEROSHOT_MIN_SIMILARITY.get(params.backend, 0.5)
+    if params.zeroshot_min_similarity:
+        return params.zeroshot_min_similarity
+    return backend.zeroshot_similarity if backend is not None else ZEROSHOT_MIN_SIMILARITY.get(params.backend, 0.5)
 
 
 def zeroshot_texts(params: TopicParams) -> list[str]:
@@ -138,7 +140,7 @@ def named_topics(doc_matrix: np.ndarray, topics: np.ndarray, backend: EmbeddingB
     nearest, best = sims.argmax(axis=1), sims.max(axis=1)
     out: dict[int, str] = {}
     for z, name in enumerate(names):
-        members = topics[(best >= zeroshot_threshold(params)) & (nearest == z) & (topics != -1)]
+        members = topics[(best >= zeroshot_threshold(params, backend)) & (nearest == z) & (topics != -1)]
         if len(members):
             out.setdefault(int(np.bincount(members).argmax()), name)
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import NarrativeError
+from ..errors import THEME_LIST_COLUMN, THEME_LIST_EMPTY, THEME_LIST_ROW, THEME_LIST_UNREADABLE
 
 
 def read_theme_list(path: Path) -> list[tuple[str, list[str]]]:
@@ -17,16 +17,15 @@ def read_theme_list(path: Path) -> list[tuple[str, list[str]]]:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or "theme" not in reader.fieldnames:
-                raise NarrativeError(f"{path}: no `theme` column (found {reader.fieldnames})",
-                                     "give a CSV with columns theme, seed_words")
+                raise THEME_LIST_COLUMN.error(path=str(path), found=reader.fieldnames)
             for number, row in enumerate(reader, start=2):
                 name = (row.get("theme") or "").strip()
                 words = [w.strip().lower() for w in (row.get("seed_words") or "").split(";") if w.strip()]
                 if not name:
-                    raise NarrativeError(f"{path}, row {number}: the theme has no name", "fill the `theme` cell")
+                    raise THEME_LIST_ROW.error(path=str(path), row=number)
                 rows.append((name, words))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise NarrativeError(f"{path}: cannot read the theme list ({exc})", "give a UTF-8 CSV file") from exc
+        raise THEME_LIST_UNREADABLE.error(path=str(path), reason=exc) from exc
     if not rows:
-        raise NarrativeError(f"{path}: the theme list is empty", "add one theme per row")
+        raise THEME_LIST_EMPTY.error(path=str(path))
     return rows

@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..embeddings import BACKENDS
+
 OUTLIER_TARGET = 0.10  # share of documents we allow to stay outliers after reassignment
 MATCH_THRESHOLD = 0.80  # centroid cosine above which a new topic is "the same" as a previous one
 ASSIGN_MIN_SIMILARITY = 0.25  # below this a new document is an outlier of the existing fit
@@ -16,9 +18,9 @@ EXTRA_STOP_WORDS = ["said", "says", "say", "also", "would", "could", "one", "two
 
 Progress = Callable[[int, int | None], None]
 
-# Cosine between a theme's name and a document's vector above which the document belongs to a named theme. Names
-# are short and documents long, so the scale differs per backend; measured on the demo corpus (see the issue note).
-ZEROSHOT_MIN_SIMILARITY = {"minilm": 0.5, "static": 0.65, "tfidf": 0.2}
+# Cosine between a theme's name and a document's vector above which the document belongs to a named theme, per
+# shipped backend (each backend carries its own: EmbeddingBackend.zeroshot_similarity).
+ZEROSHOT_MIN_SIMILARITY = {name: cls.zeroshot_similarity for name, cls in BACKENDS.items()}
 
 
 # The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.

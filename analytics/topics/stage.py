@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from .. import schema as s
 from .. import store
-from ..embeddings import EmbeddingBackend, TfidfBackend, document_matrix, get_backend, passage_vectors
-from ..errors import NarrativeError
+from ..embeddings import EmbeddingBackend, document_matrix, get_backend, passage_vectors
+from ..errors import NO_DOCUMENTS
 from .fit import fit_topics, passage_weights
 from .identity import _centroids_in_space, match_topics
 from .params import ASSIGN_MIN_SIMILARITY, PROFILE_BACKENDS, Progress, TopicParams, _params_from_record, _params_record
@@ -39,7 +41,7 @@ def library_versions() -> dict[str, str]:
 
 
 def run_topics(
-    con,
+    con: duckdb.DuckDBPyConnection,
     *,
     profile: str = "quality",
     refit: bool = False,
@@ -47,9 +49,11 @@ def run_topics(
     model_dir: Path | None = None,
     progress: Progress | None = None,
     mapper: Any = None,
+    backend: EmbeddingBackend | None = None,
 ) -> dict[str, Any]:
     """Fit the topic model (first time, on request, or when much is new) or assign new documents to the
-    current fit. `mapper` (scale.DaskMap) embeds passages on a cluster. Returns a summary for the CLI."""
+    current fit. `mapper` (scale.DaskMap) embeds passages on a cluster; `backend` is an embedding model of your
+    own (default: the one `params.backend` names). Returns a summary for the CLI."""
     params = params or TopicParams(backend=PROFILE_BACKENDS.get(profile, profile))
     current_run = store.topic_run_id(con)
     if current_run is not None and not refit:
@@ -59,19 +63,24 @@ def run_topics(
         if not new_ids:
             return {"action": "nothing new", "run_id": current_run}
         if len(new_ids) <= 0.25 * max(fitted, 1):
-            return assign_new_documents(con, current_run, new_ids, progress=progress, mapper=mapper)
-    return refit_topics(con, params=params, model_dir=model_dir, progress=progress, mapper=mapper)
+            return assign_new_documents(con, current_run, new_ids, progress=progress, mapper=mapper,
+                                        backend=backend)
+    return refit_topics(con, params=params, model_dir=model_dir, progress=progress, mapper=mapper, backend=backend)
 
 
 def refit_topics(
-    con, *, params: TopicParams, model_dir: Path | None = None, progress: Progress | None = None,
-    mapper: Any = None,
+    con: duckdb.DuckDBPyConnection, *, params: TopicParams, model_dir: Path | None = None,
+    progress: Progress | None = None,
+    mapper: Any = None, backend: EmbeddingBackend | None = None,
 ) -> dict[str, Any]:
     """A full fit over all stored documents, with identity matching against the previous fit."""
     corpus = store.corpus_texts(con)
     if corpus.empty:
-        raise NarrativeError("the store holds no documents", "run `narrative ingest PATH` first")
-    backend = get_backend(params.backend)
+        raise NO_DOCUMENTS.error()
+    if backend is None:
+        backend = get_backend(params.backend)
+    elif params.backend != backend.name:  # a backend of your own: recorded under its own name
+        params = dataclasses.replace(params, backend=backend.name)
     run_id = store.start_run(con, "topics", _params_record(params), library_versions())
     passages = passage_vectors(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress, mapper=mapper)
     # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, assign the copies.
@@ -151,14 +160,15 @@ def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, 
     return pd.DataFrame({"doc_id": doc_ids, "topic_id": topic.astype(int), "probability": best.round(4)})
 
 
-def assign_new_documents(con, run_id: int, doc_ids: list[str], progress: Progress | None = None,
-                         mapper: Any = None) -> dict:
+def assign_new_documents(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: list[str],
+                         progress: Progress | None = None, mapper: Any = None,
+                         backend: EmbeddingBackend | None = None) -> dict:
     """Transform without refitting: new documents go to the nearest existing topic; report the drift."""
     last = store.last_run(con, "topics")
-    backend = get_backend(last["params"].get("backend", "minilm"))
-    if isinstance(backend, TfidfBackend):  # corpus-fitted vectors: refit the projection on the whole store
+    backend = backend or get_backend(last["params"].get("backend", "minilm"))
+    if backend.fitted_on_corpus:  # corpus-fitted vectors: refit the projection on the whole store
         return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress,
-                            mapper=mapper)
+                            mapper=mapper, backend=backend)
     docs = store.documents(con, columns=[s.ID, s.TEXT], ids=doc_ids)
     passages = passage_vectors(con, docs, backend, progress=progress, mapper=mapper)
     topics = store.topic_table(con, run_id)

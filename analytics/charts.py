@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
+from .config import setting
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 EXTRA = ["#999999", "#882255", "#44AA99", "#117733", "#332288", "#DDCC77", "#AA4499", "#88CCEE"]
@@ -205,7 +206,7 @@ def heatmap(sov: pd.DataFrame, labels: dict[int, str], value: str = "residual") 
         height=max(200, 18 * data["source"].nunique()))
 
 
-def network_chart(pairs: pd.DataFrame, max_nodes: int = 30, seed: int = 42) -> alt.Chart:
+def network_chart(pairs: pd.DataFrame, max_nodes: int = 30, seed: int = int(setting("seed"))) -> alt.Chart:
     """Co-occurrence network: nodes placed by a seeded spring layout, edges weighted by count."""
     import networkx as nx
 

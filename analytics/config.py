@@ -1,46 +1,99 @@
-"""Settings declared once (name, default, help); the CLI, the app's sidebar and the README reuse them."""
+"""Settings declared once (name, default, help, choices) and read where they are used; the CLI's options, the
+app's widgets and the README's settings table take them from here. Also where the shipped data lives.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CORPORA_DIR = PROJECT_ROOT / "corpora"
+from . import schema as s
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent  # the checkout, when running from one
+
+
+def _shipped(name: str) -> Path:
+    """A folder shipped with the program: inside the installed package (a wheel carries `corpora/` as
+    analytics/corpora), else the checkout's top-level folder of that name."""
+    installed = Path(str(resources.files(__package__))) / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
+
+
+CORPORA_DIR = _shipped("corpora")
 DEMO_CORPUS_DIR = CORPORA_DIR / "is-online"
 DEFAULT_ALIASES = CORPORA_DIR / "aliases.csv"
+KNOWN_THEMES = CORPORA_DIR / "known_themes.csv"
+FRAMING_LEXICON = CORPORA_DIR / "framing.csv"
+ENTITIES_GOLD = CORPORA_DIR / "entities_gold.jsonl"
 DATA_DIR = Path(os.environ.get("NARRATIVE_DATA", "data"))
 DEFAULT_DB = DATA_DIR / "narrative.duckdb"
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One user-facing setting."""
+    """One setting: its name, default, the help a user reads, and the values it may take (None: any)."""
 
     name: str
     default: object
     help: str
+    choices: tuple | None = None
 
 
 SETTINGS: dict[str, Setting] = {
-    s.name: s
-    for s in [
+    setting.name: setting
+    for setting in [
         Setting("db", str(DEFAULT_DB), "DuckDB store file (env NARRATIVE_DB)."),
         Setting("profile", "quality", "quality: MiniLM passage embeddings + statistical NER with the alias list; "
-                "fast: static embeddings distilled from MiniLM + alias-list entities only."),
-        Setting("min_topic_size", 0, "Smallest topic; 0 scales it to the corpus size."),
-        Setting("nr_topics", 0, "Reduce to this many topics after fitting; 0 keeps what the model finds."),
-        Setting("seed", 42, "Random seed for UMAP and the clusterer: the same input gives the same topics."),
-        Setting("granularity", "month", "Period of the timeline: day, week, month, quarter or year."),
+                "fast: static embeddings distilled from MiniLM + alias-list entities only.", ("quality", "fast")),
+        Setting("granularity", "quarter", "Period of the report and of its findings: day, week, month, quarter or "
+                "year. (The app starts at the finest period whose median period holds enough documents.)",
+                s.GRANULARITIES),
+        Setting("seed", 42, "Random seed of UMAP, the clusterer, the fitting sample and the permutation tests: the "
+                "same input gives the same result."),
         Setting("n_process", 1, "spaCy worker processes for entity extraction."),
-        Setting("batch_size", 64, "Documents per spaCy / embedding batch."),
+        Setting("batch_size", 64, "Documents per spaCy batch and passages per MiniLM batch."),
+        Setting("near_duplicate_threshold", 0.85, "Estimated Jaccard similarity above which two texts are "
+                "near-duplicates (stored, linked to their original)."),
+        Setting("min_topic_size", 0, "Smallest theme in documents; 0 scales it to the corpus (min_topic_share of "
+                "the documents, at least 5)."),
+        Setting("min_topic_share", 0.004, "Smallest theme as a share of the corpus when min_topic_size is 0."),
+        Setting("nr_topics", 0, "Reduce to this many themes after fitting; 0 keeps what the model finds."),
+        Setting("fit_sample", 20_000, "Above this many documents the theme model is fitted on a seeded sample of "
+                "this size and the rest are assigned to the nearest theme."),
+        Setting("outlier_target", 0.10, "Share of documents allowed to stay unassigned (outliers) after those close "
+                "to a theme are reassigned."),
+        Setting("assign_min_similarity", 0.25, "Cosine a new document needs to its nearest theme to be assigned "
+                "without a refit; below it, it is an outlier."),
+        Setting("match_threshold", 0.80, "Cosine between theme centres above which a refitted theme is the same "
+                "theme (keeps its id, your label and your merges)."),
+        Setting("zero_shot_similarity", 0.0, "Cosine a document needs to join a named (zero-shot) theme; 0 uses "
+                "the embedding model's own threshold."),
+        Setting("min_documents_for_themes", 20, "Fewest documents a theme model is fitted on."),
+        Setting("thin_period_documents", 5, "A period with fewer documents than this is flagged thin: read its "
+                "shares with care."),
+        Setting("period_median_documents", 8, "The app's first granularity is the finest whose median period "
+                "holds at least this many dated documents."),
+        Setting("top_themes", 8, "Themes shown by name on every surface (overview, Themes, Sources, report); the "
+                "others are drawn together as 'Other themes'."),
+        Setting("top_actors", 10, "Actors listed by name in the overview and the report's tables."),
+        Setting("actor_choices", 300, "Actors offered in the app's pickers, by number of documents naming them."),
+        Setting("permutations", 999, "Permutations of the lead-and-lag test."),
+        Setting("event_window_days", 90, "Days after an event compared with the same span before it."),
         Setting("max_upload_mb", 200, "Largest upload the app accepts."),
-        Setting("near_duplicate_threshold", 0.85, "Jaccard similarity above which two texts are near-duplicates."),
     ]
 }
 
 
+def setting(name: str) -> object:
+    """The value of a setting: its declared default (the store path also reads $NARRATIVE_DB)."""
+    if name == "db":
+        return os.environ.get("NARRATIVE_DB", str(SETTINGS["db"].default))
+    return SETTINGS[name].default
+
+
 def default_db_path() -> Path:
     """The store to use when none is named: $NARRATIVE_DB, else data/narrative.duckdb."""
-    return Path(os.environ.get("NARRATIVE_DB", str(SETTINGS["db"].default)))
+    return Path(str(setting("db")))

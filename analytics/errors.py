@@ -132,7 +132,7 @@ THEME_LIST_EMPTY = Message("E207", InputError, "{path}: the theme list is empty"
 LEXICON_COLUMNS = Message("E208", InputError, "{path}: a framing lexicon needs the columns frame and term",
                           "give a CSV with one row per frame and term (see corpora/framing.csv)")
 GOLD_SET_UNREADABLE = Message("E209", InputError, "{path}: line {line} is not a JSON object ({reason})",
-                              "give one hand-annotated document per line (see tests/data/entities_gold.jsonl)")
+                              "give one hand-annotated document per line (see corpora/entities_gold.jsonl)")
 
 SPACY_PACKAGE_MISSING = Message("E301", ModelUnavailableError,
                                 "the spaCy model package {package} is not installed",

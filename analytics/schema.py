@@ -69,4 +69,13 @@ TOTAL = "total"
 SHARE = "share"
 CI_LOW = "ci_low"
 CI_HIGH = "ci_high"
+THIN = "thin"
+INCOMPLETE = "incomplete"
+PERIODS_POOLED = "periods_pooled"
 PERIOD_FREQS = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
+GRANULARITIES = tuple(PERIOD_FREQS)  # finest first
+
+# theme labels that are not a theme's own ------------------------------------------------------------
+OTHER_TOPIC = -2  # the themes folded together when only the top ones are shown by name
+OUTLIER_LABEL = "Unassigned (outliers)"
+OTHER_LABEL = "Other themes"

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import store
+from .config import setting
 from .topics import TopicParams, document_matrix, passage_vectors, top_words
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b"
@@ -107,7 +108,7 @@ def bare_bertopic_topics(texts: list[str], embeddings: np.ndarray, seed: int | N
     return words, float(np.mean(np.asarray(topics) == -1))
 
 
-def lda_topics(texts: list[str], k: int = 50, seed: int = 42) -> list[list[str]]:
+def lda_topics(texts: list[str], k: int = 50, seed: int = int(setting("seed"))) -> list[list[str]]:
     """scikit-learn LDA with k topics on a stop-worded count matrix: top-10 words per topic."""
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.feature_extraction.text import CountVectorizer

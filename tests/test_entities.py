@@ -15,7 +15,7 @@ from analytics.errors import InputError, ModelUnavailableError
 from analytics.ingest import ingest
 
 ALIASES = Path(__file__).resolve().parents[1] / "corpora" / "aliases.csv"
-GOLD = Path(__file__).with_name("data") / "entities_gold.jsonl"
+GOLD = Path(__file__).resolve().parents[1] / "corpora" / "entities_gold.jsonl"
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..config import setting
 from .base import BackendBase
 from .passages import PASSAGE_WORDS
 
@@ -15,7 +16,7 @@ class TfidfBackend(BackendBase):
     """TF-IDF + SVD fitted on the corpus: no model file, deterministic, always available."""
 
     dims: int = 128
-    seed: int = 42
+    seed: int = int(setting("seed"))
     name: str = "tfidf-svd"
     dimension: int = 0  # known once fitted
     passage_words: int = PASSAGE_WORDS

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import schema as s
+from ..config import setting
 
-MIN_DOCS_PER_PERIOD = 5  # fewer documents than this and a period's shares are flagged as thin
+MIN_DOCS_PER_PERIOD = int(setting("thin_period_documents"))  # fewer documents: the period is flagged thin
+MIN_MEDIAN_DOCUMENTS = int(setting("period_median_documents"))
 
 
-def default_granularity(dates: pd.Series, min_median: int = 8) -> str:
+def default_granularity(dates: pd.Series, min_median: int = MIN_MEDIAN_DOCUMENTS) -> str:
     """The finest period (week, month, quarter, year) whose median period holds at least `min_median` dated
     documents: a 300-document chronology over seven years reads by quarter, a news feed by week."""
     dated = pd.to_datetime(dates.dropna())

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as s
+from ..config import setting
 
 
 def change_points(series: pd.Series, penalty: float | None = None, min_size: int = 3) -> list[int]:
@@ -118,7 +119,8 @@ def emerging_and_fading(
 # -- lead and lag ----------------------------------------------------------------------------------
 
 
-def lead_lag(x: pd.Series, y: pd.Series, max_lag: int = 6, permutations: int = 999, seed: int = 42) -> dict:
+def lead_lag(x: pd.Series, y: pd.Series, max_lag: int = 6, permutations: int = int(setting("permutations")),
+             seed: int = int(setting("seed"))) -> dict:
     """Does y follow x? Cross-correlation of the two (aligned) series at lags -max_lag..max_lag, where a
     positive lag k means y at t correlates with x at t-k (x leads by k). The best lag's p-value comes from a
     permutation test that shuffles x in time and takes the maximum |r| over all lags each time, so the test
@@ -152,7 +154,8 @@ def lead_lag(x: pd.Series, y: pd.Series, max_lag: int = 6, permutations: int = 9
 
 
 def event_impact(
-    items: pd.DataFrame, events: pd.DataFrame, key: str, window_days: int = 60, top: int = 5,
+    items: pd.DataFrame, events: pd.DataFrame, key: str, window_days: int = int(setting("event_window_days")),
+    top: int = 5,
 ) -> pd.DataFrame:
     """For each event: the items (topics or actors) whose document share changed most in `window_days`
     after the event compared with the same span before it."""

@@ -10,7 +10,7 @@ import pandas as pd
 from ..embeddings import EmbeddingBackend
 from ..errors import TOO_FEW_FOR_THEMES
 from .labels import auto_label, key_phrases
-from .params import EXTRA_STOP_WORDS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
+from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
 
 
 class _BackendEmbedder:
@@ -38,8 +38,8 @@ def fit_topics(
     from umap import UMAP
 
     n = len(texts)
-    if n < 20:
-        raise TOO_FEW_FOR_THEMES.error(n=n, minimum=20)
+    if n < MIN_DOCUMENTS:
+        raise TOO_FEW_FOR_THEMES.error(n=n, minimum=MIN_DOCUMENTS)
     min_size = params.scaled_min_topic_size(n)
     stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
     vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=tuple(params.n_gram_range),

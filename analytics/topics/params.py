@@ -8,11 +8,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..config import setting
 from ..embeddings import BACKENDS
 
-OUTLIER_TARGET = 0.10  # share of documents we allow to stay outliers after reassignment
-MATCH_THRESHOLD = 0.80  # centroid cosine above which a new topic is "the same" as a previous one
-ASSIGN_MIN_SIMILARITY = 0.25  # below this a new document is an outlier of the existing fit
+OUTLIER_TARGET = float(setting("outlier_target"))  # share of documents allowed to stay outliers
+MATCH_THRESHOLD = float(setting("match_threshold"))  # centroid cosine: "the same" theme as before
+ASSIGN_MIN_SIMILARITY = float(setting("assign_min_similarity"))  # below: a new document is an outlier
+MIN_DOCUMENTS = int(setting("min_documents_for_themes"))  # fewest documents a model is fitted on
 EXTRA_STOP_WORDS = ["said", "says", "say", "also", "would", "could", "one", "two", "new", "mr", "ms", "year",
                     "years", "people", "told", "like", "just", "according", "including", "however"]
 
@@ -32,28 +34,28 @@ class TopicParams:
     """Everything that decides a fit; recorded in `runs`."""
 
     backend: str = "minilm"
-    seed: int = 42
-    min_topic_size: int = 0  # 0: scaled to the corpus
-    nr_topics: int = 0  # 0: as found
+    seed: int = int(setting("seed"))
+    min_topic_size: int = int(setting("min_topic_size"))  # 0: scaled to the corpus
+    nr_topics: int = int(setting("nr_topics"))  # 0: as found
     n_gram_range: tuple[int, int] = (1, 1)
     outlier_target: float = OUTLIER_TARGET
     umap_neighbors: int = 15
     umap_components: int = 5
     # Above this many documents the model is fitted on a seeded sample and the rest are assigned to the nearest
     # topic centroid (BERTopic's advice for large corpora: fit on a subset, transform the rest).
-    fit_sample: int = 20_000
+    fit_sample: int = int(setting("fit_sample"))
     # Guided topics: lists of seed words for themes the user knows (BERTopic's seed_topic_list).
     seed_topics: list[list[str]] = field(default_factory=list)
     # Zero-shot topics: themes the user names; documents close enough to a name form that theme
     # (BERTopic's zeroshot_topic_list), the rest are clustered as usual.
     zeroshot_topics: list[str] = field(default_factory=list)
     zeroshot_words: list[list[str]] = field(default_factory=list)  # a named theme's seed words, embedded with it
-    zeroshot_min_similarity: float = 0.0  # 0: the backend's default (ZEROSHOT_MIN_SIMILARITY)
+    zeroshot_min_similarity: float = float(setting("zero_shot_similarity"))  # 0: the backend's own threshold
     merge_suggestions: int = 10  # pairs of topics from the hierarchy offered for merging
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
-        """Smallest topic: about 0.4 % of the corpus, at least 5 documents."""
-        return self.min_topic_size or max(5, round(n_docs * 0.004))
+        """Smallest topic: min_topic_share of the corpus (0.4 %), at least 5 documents."""
+        return self.min_topic_size or max(5, round(n_docs * float(setting("min_topic_share"))))
 
 
 @dataclass

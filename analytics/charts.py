@@ -18,7 +18,7 @@ from .config import setting
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 EXTRA = ["#999999", "#882255", "#44AA99", "#117733", "#332288", "#DDCC77", "#AA4499", "#88CCEE"]
 PALETTE = OKABE_ITO + EXTRA
-OUTLIER_LABEL = "Unassigned (outliers)"
+OUTLIER_LABEL = s.OUTLIER_LABEL
 SOURCE_TYPE_COLOURS = {"news": "#0072B2", "statement": "#009E73", "propaganda": "#D55E00", "research": "#CC79A7",
                        "social": "#56B4E9", "other": "#999999"}
 
@@ -42,31 +42,6 @@ def volume_chart(volume: pd.DataFrame, by: str = "source_type", title: str = "Do
     ).properties(height=220)
 
 
-def label_topics(table: pd.DataFrame, labels: dict[int, str], keep: list[int] | None = None) -> pd.DataFrame:
-    """Add a `theme` column: the topic's label, 'Other themes' for topics not kept, the outlier label for -1."""
-    def name(t: int) -> str:
-        if t == s.OUTLIER_TOPIC:
-            return OUTLIER_LABEL
-        if keep is not None and t not in keep:
-            return "Other themes"
-        return labels.get(int(t), f"Theme {t}")
-
-    out = table.copy()
-    out["theme"] = out[s.TOPIC_ID].map(name)
-    if keep is not None:  # fold the others into one series per period
-        group = [s.PERIOD, "theme"] + [c for c in ("source", "source_type") if c in out]
-        agg = out.groupby(group, as_index=False).agg(**{s.COUNT: (s.COUNT, "sum"), s.TOTAL: (s.TOTAL, "first")})
-        from .timeline import wilson_interval
-
-        agg[s.SHARE] = np.where(agg[s.TOTAL] > 0, agg[s.COUNT] / agg[s.TOTAL].where(agg[s.TOTAL] > 0, 1), 0.0)
-        agg[s.CI_LOW], agg[s.CI_HIGH] = wilson_interval(agg[s.COUNT].to_numpy(), agg[s.TOTAL].to_numpy())
-        flags = out.drop_duplicates(s.PERIOD).set_index(s.PERIOD)[["thin", "incomplete"]] if "thin" in out else None
-        if flags is not None:
-            agg = agg.join(flags, on=s.PERIOD)
-        out = agg
-    return out
-
-
 def themes_chart(
     table: pd.DataFrame,
     measure: str = s.SHARE,
@@ -76,22 +51,24 @@ def themes_chart(
 ) -> alt.Chart:
     """The heart of the app: stacked areas of theme shares (or counts) per period, event rules on top.
 
-    `table` has period, theme, count, total, share, ci_low, ci_high (from `label_topics`). Clicking a point
-    selects a (period, theme); the app lists the documents behind it.
+    `table` has period, label, count, total, share, ci_low, ci_high (Corpus.theme_shares). Clicking a point
+    selects a (period, label); the app lists the documents behind it. A gap (share NaN) is drawn as 0 so the
+    stack stays closed; its tooltip says it has no documents.
     """
-    order = table.groupby("theme")[s.COUNT].sum().sort_values(ascending=False).index.tolist()
-    order = [t for t in order if t not in (OUTLIER_LABEL, "Other themes")] + [
-        t for t in ("Other themes", OUTLIER_LABEL) if t in order]
-    pick = alt.selection_point(name="pick", fields=[s.PERIOD, "theme"], on="click", clear="dblclick", nearest=True)
+    order = table.groupby(s.LABEL)[s.COUNT].sum().sort_values(ascending=False).index.tolist()
+    order = [t for t in order if t not in (OUTLIER_LABEL, s.OTHER_LABEL)] + [
+        t for t in (s.OTHER_LABEL, OUTLIER_LABEL) if t in order]
+    table = table.assign(**{s.SHARE: table[s.SHARE].fillna(0.0)})
+    pick = alt.selection_point(name="pick", fields=[s.PERIOD, s.LABEL], on="click", clear="dblclick", nearest=True)
     y_title = "share of documents" if measure == s.SHARE else "documents"
     base = alt.Chart(table).encode(
         x=alt.X(f"{s.PERIOD}:T", title=None),
         y=alt.Y(f"{measure}:Q", stack="zero", title=y_title,
                 axis=alt.Axis(format="%" if measure == s.SHARE else "d")),
-        color=alt.Color("theme:N", scale=_colour(order), sort=order, legend=alt.Legend(title="theme", orient="right",
-                                                                                         labelLimit=260)),
-        order=alt.Order("color_theme_sort_index:Q"),
-        tooltip=[alt.Tooltip(f"{s.PERIOD}:T", title="period"), "theme:N",
+        color=alt.Color(f"{s.LABEL}:N", scale=_colour(order), sort=order,
+                        legend=alt.Legend(title="theme", orient="right", labelLimit=260)),
+        order=alt.Order(f"color_{s.LABEL}_sort_index:Q"),
+        tooltip=[alt.Tooltip(f"{s.PERIOD}:T", title="period"), alt.Tooltip(f"{s.LABEL}:N", title="theme"),
                  alt.Tooltip(f"{s.COUNT}:Q", title="documents"), alt.Tooltip(f"{s.TOTAL}:Q", title="of"),
                  alt.Tooltip(f"{s.SHARE}:Q", format=".1%"),
                  alt.Tooltip(f"{s.CI_LOW}:Q", format=".1%", title="95% CI low"),
@@ -131,7 +108,7 @@ def labelled_events(events: pd.DataFrame, max_labels: int = 14) -> pd.DataFrame:
     return events.loc[keep]
 
 
-def share_with_band(table: pd.DataFrame, colour_field: str = "theme", title: str = "") -> alt.Chart:
+def share_with_band(table: pd.DataFrame, colour_field: str = s.LABEL, title: str = "") -> alt.Chart:
     """Lines of shares with their 95 % Wilson band; thin periods drawn as hollow points."""
     base = alt.Chart(table).encode(x=alt.X(f"{s.PERIOD}:T", title=None),
                                    color=alt.Color(f"{colour_field}:N", scale=_colour(
@@ -185,9 +162,9 @@ def platform_chart(table: pd.DataFrame, events: pd.DataFrame | None = None) -> a
     return alt.layer(*layers, title="Which platforms the coverage names").properties(height=320)
 
 
-def heatmap(sov: pd.DataFrame, labels: dict[int, str], value: str = "residual") -> alt.Chart:
-    """Source × theme: colour by chi-square residual (or lift), documents as text."""
-    data = sov.assign(theme=sov[s.TOPIC_ID].map(lambda t: OUTLIER_LABEL if t == -1 else labels.get(int(t), t)))
+def heatmap(sov: pd.DataFrame, value: str = "residual") -> alt.Chart:
+    """Source × theme (Corpus.share_of_voice): colour by chi-square residual (or lift), documents as text."""
+    data = sov.rename(columns={s.LABEL: "theme"})
     lim = float(np.nanmax(np.abs(data[value]))) if len(data) else 1.0
     base = alt.Chart(data).encode(
         x=alt.X("theme:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=180)),

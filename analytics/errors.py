@@ -80,7 +80,7 @@ class UnsafeArchiveError(NarrativeError):
     """An uploaded archive tries to write outside its folder, is too big, or holds links."""
 
 
-class UsageError(NarrativeError):
+class UsageError(NarrativeError, ValueError):
     """A wrong option or argument: an unknown granularity, table, backend; a merge of a theme into itself."""
 
 

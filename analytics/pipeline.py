@@ -73,8 +73,9 @@ def analyze(
 
 def model_dir(db: str | Path) -> Path:
     """Where the fitted topic model is saved (safetensors): a folder beside the store, named after it."""
-    path = Path(db)
-    return path.with_name(path.stem + ".models")
+    from .topics import saved_model_dir
+
+    return saved_model_dir(db)
 
 
 def build_demo(db: str | Path, progress: Progress = _quiet) -> dict[str, Any]:

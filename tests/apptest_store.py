@@ -1,15 +1,16 @@
-"""A small analysed store with known content for the app tests: planted themes, hand-made mentions, events,
-and documents whose text and title carry script and event-handler payloads."""
+"""A small analysed store with known content for the app tests: planted themes stored as the topic fit (no model
+is fitted: each document's theme is the one it was written for, a tenth of them outliers), hand-made mentions,
+events, and documents whose text and title carry script and event-handler payloads."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
-from planted import planted_corpus, store_documents
+from planted import PLANTED_THEMES, planted_corpus, store_documents
 
 from analytics import store
-from analytics.topics import TopicParams, run_topics
 
 XSS_TEXT = ('<script>window.__xss = 1</script> Telegram channels were removed by Europol. '
             '<img src=x onerror="window.__xss = 2"> <iframe src="javascript:alert(3)"></iframe> '
@@ -18,6 +19,39 @@ XSS_TITLE = '<b onmouseover="window.__xss=4">Hostile title</b><script>window.__x
 XSS_ID = "xss0000000000001"
 ACTOR_WORDS = {"telegram": ("Telegram", "PLATFORM"), "europol": ("Europol", "AGENCY"),
                "anonymous": ("Anonymous", "HACKTIVIST"), "mosul": ("Mosul", "GPE")}
+THEME_IDS = {theme: i for i, theme in enumerate(PLANTED_THEMES)}  # takedown 0, battle 1, hackers 2, economy 3
+THEME_LABELS = {"takedown": "Takedowns & channels", "battle": "Mosul, Raqqa & offensive",
+                "hackers": "Anonymous, GhostSec & hackers", "economy": "Oil, taxes & smuggling"}
+
+
+def planted_fit(docs: pd.DataFrame) -> pd.DataFrame:
+    """Each document's topic: its planted theme, but every tenth document (in id order) an outlier (-1)."""
+    ordered = docs.sort_values("id", ignore_index=True)
+    topic = ordered["theme"].map(THEME_IDS)
+    topic[ordered.index % 10 == 9] = -1
+    return pd.DataFrame({"doc_id": ordered["id"], "topic_id": topic.astype(int), "probability": 0.9})
+
+
+def store_planted_fit(con, docs: pd.DataFrame) -> int:
+    """Write the planted assignment as a finished topic run, as the topic stage writes a fit; its run id."""
+    run_id = store.start_run(con, "topics", {"backend": "tfidf", "seed": 42}, {"planted": "1"})
+    assign = planted_fit(docs).assign(run_id=run_id)
+    topics = pd.DataFrame({
+        "run_id": run_id, "topic_id": list(THEME_IDS.values()), "label": [THEME_LABELS[t] for t in THEME_IDS],
+        "words": [json.dumps({"ctfidf": [[w, round(1 - i / 20, 3)] for i, w in enumerate(words[:10])],
+                              "mmr": words[:5], "phrases": [" ".join(words[:2])]})
+                  for words in PLANTED_THEMES.values()],
+        "size": [int((assign["topic_id"] == t).sum()) for t in THEME_IDS.values()],
+        "centroid": [[0.0] * 4 for _ in THEME_IDS]})
+    weights = assign.assign(weight=1.0)[["run_id", "doc_id", "topic_id", "weight"]]
+    changes = pd.DataFrame({"run_id": run_id, "topic_id": list(THEME_IDS.values()), "previous_topic_id": None,
+                            "change": "born", "similarity": None})
+    counts = {"documents": len(assign), "topics": len(topics), "outliers": round(float((assign.topic_id == -1).mean()), 4),
+              "merge_suggestions": [{"topics": [THEME_IDS["battle"], THEME_IDS["economy"]], "distance": 0.42}],
+              "model_topics": {str(t): t for t in THEME_IDS.values()}}
+    store.save_topic_fit(con, run_id, topics, assign[["run_id", "doc_id", "topic_id", "probability"]], weights,
+                         changes, counts)
+    return run_id
 
 
 def build_app_store(db: Path) -> Path:
@@ -28,10 +62,11 @@ def build_app_store(db: Path) -> Path:
     docs = planted_corpus(n_per_theme=30, start="2016-01-01")
     hostile = pd.DataFrame([{"id": XSS_ID, "date": pd.Timestamp("2016-06-15"), "source": "Hostile Outlet",
                              "source_type": "propaganda", "text": XSS_TEXT, "theme": "takedown"}])
-    store_documents(con, pd.concat([docs, hostile], ignore_index=True))
+    docs = pd.concat([docs, hostile], ignore_index=True)
+    store_documents(con, docs)
     con.execute("UPDATE documents SET title = ? WHERE id = ?", [XSS_TITLE, XSS_ID])
     con.execute("UPDATE documents SET title = 'Report ' || substr(id, 1, 6) WHERE title IS NULL")
-    run_topics(con, params=TopicParams(backend="tfidf", min_topic_size=8))
+    store_planted_fit(con, docs)
     rows = []
     for doc_id, text in con.execute("SELECT id, text FROM documents").fetchall():
         lower = text.lower()

@@ -28,7 +28,7 @@ def app(app_db, monkeypatch):
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
-        at.switch_page(f"app_pages/{page}.py")
+        at.switch_page(f"analytics/app/pages/{page}.py")
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
@@ -120,12 +120,13 @@ def test_a_suggested_merge_is_applied_and_can_be_undone(app, app_db):
         store.unmerge_topic(con, merges[0][0])
 
 
+@pytest.mark.slow  # fits BERTopic on static vectors (the fast profile's model)
 def test_refit_with_known_themes_from_the_explorer(tmp_path, monkeypatch):
     db = build_app_store(tmp_path / "refit.duckdb")
     monkeypatch.setenv("NARRATIVE_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
-    at.switch_page("app_pages/explorer.py")
+    at.switch_page("analytics/app/pages/explorer.py")
     at.run()
     at.radio(key="refit_profile").set_value("fast")
     at.radio(key="refit_mode").set_value("guided (seed words)")

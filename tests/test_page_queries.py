@@ -9,6 +9,7 @@ import csv
 import json
 from pathlib import Path
 
+import oracles
 import pandas as pd
 import pytest
 
@@ -155,7 +156,7 @@ def test_actor_period_table_from_the_store_equals_the_one_from_every_mention(ana
     con, _ = analysed
     docs = store.timeline_documents(con)
     subset = docs[docs["source"] != "Blog"]  # a filter, as the sidebar applies
-    expected = timeline.mention_counts(subset, store.mentions(con), granularity)
+    expected = oracles.mention_counts(subset, store.mentions(con), granularity)
     got = timeline.actor_period_table(subset, store.actor_period_counts(con, granularity, subset["id"]), granularity)
     key = ["period", "canonical_id"]
     pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), expected.sort_values(key, ignore_index=True),
@@ -164,7 +165,7 @@ def test_actor_period_table_from_the_store_equals_the_one_from_every_mention(ana
     pd.testing.assert_frame_equal(
         timeline.platform_share_table(timeline.actor_period_table(subset, platforms, granularity))
         .sort_values(key, ignore_index=True),
-        timeline.platform_shares(subset, store.mentions(con), granularity).sort_values(key, ignore_index=True),
+        oracles.platform_shares(subset, store.mentions(con), granularity).sort_values(key, ignore_index=True),
         check_dtype=False)
 
 
@@ -188,7 +189,7 @@ def test_cooccurrence_from_the_store_equals_the_one_from_every_mention(analysed,
     con, _ = analysed
     docs = store.timeline_documents(con)
     mentions = store.mentions(con)
-    expected = timeline.cooccurrence(docs, mentions, granularity, unit=unit, min_count=1)
+    expected = oracles.cooccurrence(docs, mentions, granularity, unit=unit, min_count=1)
     got = timeline.pmi_table(timeline.pair_counts(*store.actor_incidence(con, docs["id"], unit, granularity),
                                                   min_count=1))
     assert not expected.empty
@@ -267,8 +268,8 @@ def test_no_id_list_means_every_dated_document(analysed):
                                           ["unit", "actor"], ignore_index=True))
 
 
-def test_the_app_counts_over_exactly_the_filtered_documents(analysed, monkeypatch):
-    from app_pages import ui
+def test_the_corpus_counts_over_exactly_the_filtered_documents(analysed):
+    from analytics import Corpus, Filters
 
     con, tmp_path = analysed
     d3 = doc_of(con, "d3")
@@ -276,17 +277,26 @@ def test_the_app_counts_over_exactly_the_filtered_documents(analysed, monkeypatc
     docs = store.timeline_documents(con)
     mentions = store.mentions(con)
     con.close()
-    monkeypatch.setenv("NARRATIVE_DB", str(tmp_path / "s.duckdb"))
-    ui.clear_caches()
+    corpus = Corpus.open(tmp_path / "s.duckdb")
     dated = docs[docs["date"].notna()]
     # Every dated document (the default filters): the counts skip the undated one; its documents are not offered.
-    assert d3 not in ui.actor_doc_ids(["telegram"], dated) and d3 in ui.actor_doc_ids(["telegram"])
+    assert d3 not in set(corpus.documents_behind(actors=["telegram"])["id"])
+    assert d3 in set(corpus.search("", include_undated=True)["id"])  # still there, and found without a date
     key = ["period", "canonical_id"]
-    pd.testing.assert_frame_equal(ui.actor_counts(dated, "month").sort_values(key, ignore_index=True),
-                                  timeline.mention_counts(dated, mentions, "month").sort_values(key, ignore_index=True),
+    pd.testing.assert_frame_equal(corpus.actor_counts("month").sort_values(key, ignore_index=True),
+                                  oracles.mention_counts(dated, mentions, "month").sort_values(key, ignore_index=True),
                                   check_dtype=False)
-    totals = ui.actor_totals(dated).set_index("canonical_id")
+    totals = corpus.actors().set_index("canonical_id")
     assert totals.loc["telegram", "documents"] == 1  # d1 only
     wire = dated[dated["source"] == "Wire"]
-    assert set(ui.actor_totals(wire)["canonical_id"]) == set(mentions[mentions["doc_id"].isin(wire["id"])]
-                                                            ["canonical_id"])
+    assert set(corpus.actors(Filters(sources=["Wire"]))["canonical_id"]) == set(
+        mentions[mentions["doc_id"].isin(wire["id"])]["canonical_id"])
+    # A date filter keeps the documents of those days, both ends included.
+    november = Filters(start="2019-11-25", end="2019-11-25")
+    assert set(corpus.documents(november)["id"]) == {doc_of_path(tmp_path, "d1")}
+    assert corpus.summary(november).in_scope == 1 and corpus.summary().in_scope == len(dated)
+
+
+def doc_of_path(tmp_path, external_id: str) -> str:
+    with store.opened(tmp_path / "s.duckdb", read_only=True) as con:
+        return doc_of(con, external_id)

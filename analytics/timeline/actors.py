@@ -7,53 +7,38 @@ import pandas as pd
 
 from .. import schema as s
 from .intervals import wilson_interval
-from .periods import dated, period_start, volume
-
-
-def mention_counts(
-    documents: pd.DataFrame, mentions: pd.DataFrame, granularity: str = "month", labels: tuple[str, ...] | None = None
-) -> pd.DataFrame:
-    """Per period and canonical actor: mentions, documents mentioning it, documents in the period, doc share.
-
-    `mentions` is one row per mention, or one row per document and actor with its count in a `mentions` column
-    (the store's doc_actors); both give the same table."""
-    m = mentions if labels is None else mentions[mentions[s.LABEL].isin(labels)]
-    docs = dated(documents)[[s.ID, s.DATE]]
-    joined = m.merge(docs, left_on=s.DOC_ID, right_on=s.ID)
-    if joined.empty:
-        return actor_period_table(documents, pd.DataFrame(), granularity)
-    joined[s.PERIOD] = period_start(joined[s.DATE], granularity)
-    weight = joined["mentions"] if "mentions" in joined else pd.Series(1, index=joined.index)
-    agg = joined.assign(_w=weight).groupby([s.PERIOD, s.CANONICAL_ID]).agg(
-        mentions=("_w", "sum"), documents=(s.DOC_ID, "nunique"), **{s.CANONICAL_NAME: (s.CANONICAL_NAME, "first")}
-    ).reset_index()
-    return actor_period_table(documents, agg, granularity)
+from .periods import dated, volume
 
 
 def actor_period_table(documents: pd.DataFrame, counts: pd.DataFrame, granularity: str = "month") -> pd.DataFrame:
-    """Per-period actor counts (period, canonical_id, canonical_name, mentions, documents — from mention_counts or
-    the store's actor_period_counts) completed with every period, documents in the period, share and interval."""
+    """`actor_share_table` with the periods' totals counted from a frame of documents (id, date)."""
+    docs = dated(documents)[[s.ID, s.DATE]]
+    totals = volume(docs, granularity).rename(columns={s.COUNT: s.TOTAL})[[s.PERIOD, s.TOTAL]]
+    return actor_share_table(counts, totals)
+
+
+def actor_share_table(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Per-period actor counts (period, canonical_id, canonical_name, mentions, documents — the store's
+    actor_period_counts) completed with every period of `totals` (period, total: documents in the period, gaps
+    as 0), with each actor's document share and its Wilson interval (NaN in a period without documents)."""
     columns = [s.PERIOD, s.CANONICAL_ID, s.CANONICAL_NAME, "mentions", "documents", s.TOTAL, s.SHARE, s.CI_LOW,
                s.CI_HIGH]
-    docs = dated(documents)[[s.ID, s.DATE]]
-    if counts.empty or docs.empty:
+    if counts.empty or totals.empty:
         return pd.DataFrame(columns=columns)
-    totals = volume(docs, granularity).rename(columns={s.COUNT: s.TOTAL})[[s.PERIOD, s.TOTAL]]
+    totals = totals.assign(**{s.PERIOD: pd.to_datetime(totals[s.PERIOD]).astype("datetime64[ns]")})
     agg = counts.assign(**{s.PERIOD: pd.to_datetime(counts[s.PERIOD]).astype("datetime64[ns]")})
     ids = agg[[s.CANONICAL_ID, s.CANONICAL_NAME]].drop_duplicates(s.CANONICAL_ID)
-    full = ids.merge(pd.DataFrame({s.PERIOD: totals[s.PERIOD].astype("datetime64[ns]")}), how="cross")
+    full = ids.merge(totals[[s.PERIOD]], how="cross")
     out = full.merge(agg[[s.PERIOD, s.CANONICAL_ID, "mentions", "documents"]], on=[s.PERIOD, s.CANONICAL_ID],
                      how="left").fillna({"mentions": 0, "documents": 0})
-    out = out.merge(totals.assign(**{s.PERIOD: totals[s.PERIOD].astype("datetime64[ns]")}), on=s.PERIOD)
+    out = out.merge(totals[[s.PERIOD, s.TOTAL]], on=s.PERIOD)
     out[["mentions", "documents"]] = out[["mentions", "documents"]].astype(int)
-    out[s.SHARE] = np.where(out[s.TOTAL] > 0, out["documents"] / out[s.TOTAL].where(out[s.TOTAL] > 0, 1), 0.0)
-    out[s.CI_LOW], out[s.CI_HIGH] = wilson_interval(out["documents"].to_numpy(), out[s.TOTAL].to_numpy())
+    n = out[s.TOTAL].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[s.SHARE] = np.where(n > 0, out["documents"] / np.where(n > 0, n, 1), np.nan)
+    low, high = wilson_interval(out["documents"].to_numpy(), n)
+    out[s.CI_LOW], out[s.CI_HIGH] = np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
     return out[columns].sort_values([s.PERIOD, "mentions"], ascending=[True, False], ignore_index=True)
-
-
-def platform_shares(documents: pd.DataFrame, mentions: pd.DataFrame, granularity: str = "quarter") -> pd.DataFrame:
-    """The migration view: each platform's mentions as a share of all platform mentions in the period."""
-    return platform_share_table(mention_counts(documents, mentions, granularity, labels=("PLATFORM",)))
 
 
 def platform_share_table(counts: pd.DataFrame) -> pd.DataFrame:
@@ -68,37 +53,6 @@ def platform_share_table(counts: pd.DataFrame) -> pd.DataFrame:
                                             counts["platform_total"] > 0, 1), 0.0)
     low, high = wilson_interval(counts["mentions"].to_numpy(), counts["platform_total"].to_numpy())
     return counts.assign(platform_ci_low=low, platform_ci_high=high)
-
-
-def cooccurrence(
-    documents: pd.DataFrame, mentions: pd.DataFrame, granularity: str | None = None, unit: str = "document",
-    min_count: int = 2,
-) -> pd.DataFrame:
-    """Pairs of canonical actors named in the same document (or sentence), with counts and PMI, per period.
-
-    PMI = log( P(a,b) / (P(a) P(b)) ) over the units (documents or sentences) of the period.
-    """
-    m = mentions.dropna(subset=[s.CANONICAL_ID])
-    if unit == "sentence":
-        m = m.assign(_unit=m[s.DOC_ID] + ":" + m[s.SENT_START].astype(str))
-    else:
-        m = m.assign(_unit=m[s.DOC_ID])
-    docs = dated(documents)[[s.ID, s.DATE]]
-    m = m.merge(docs, left_on=s.DOC_ID, right_on=s.ID)
-    m[s.PERIOD] = period_start(m[s.DATE], granularity) if granularity else pd.Timestamp(0)
-    units = m[[s.PERIOD, "_unit", s.CANONICAL_ID]].drop_duplicates()
-    names = mentions.drop_duplicates(s.CANONICAL_ID).set_index(s.CANONICAL_ID)[s.CANONICAL_NAME]
-    parts = []
-    for period, group in units.groupby(s.PERIOD):
-        single = group.groupby(s.CANONICAL_ID)["_unit"].nunique()
-        pairs = group.merge(group, on="_unit")
-        pairs = pairs[pairs[f"{s.CANONICAL_ID}_x"] < pairs[f"{s.CANONICAL_ID}_y"]]
-        counts = pairs.groupby([f"{s.CANONICAL_ID}_x", f"{s.CANONICAL_ID}_y"]).size().rename(s.COUNT).reset_index()
-        counts = counts.rename(columns={f"{s.CANONICAL_ID}_x": "a", f"{s.CANONICAL_ID}_y": "b"})
-        counts = counts[counts[s.COUNT] >= min_count]
-        parts.append(counts.assign(**{s.PERIOD: period, "a_units": counts["a"].map(single),
-                                      "b_units": counts["b"].map(single), "units": group["_unit"].nunique()}))
-    return pmi_table(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), names)
 
 
 def pair_counts(incidence: pd.DataFrame, actors: pd.DataFrame, min_count: int = 2) -> pd.DataFrame:
@@ -137,8 +91,8 @@ def pair_counts(incidence: pd.DataFrame, actors: pd.DataFrame, min_count: int = 
 
 
 def pmi_table(counts: pd.DataFrame, names: pd.Series | dict | None = None) -> pd.DataFrame:
-    """Pair counts (period, a, b, count, a_units, b_units, units — from cooccurrence, or pair_counts over the
-    store's actor_incidence, which brings a_name and b_name) with names and PMI = log( P(a,b) / (P(a) P(b)) )
+    """Pair counts (period, a, b, count, a_units, b_units, units — from pair_counts over the store's
+    actor_incidence, which brings a_name and b_name) with names and PMI = log( P(a,b) / (P(a) P(b)) )
     over the period's units."""
     columns = [s.PERIOD, "a", "b", "a_name", "b_name", s.COUNT, "pmi", "units"]
     if counts.empty:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .. import schema as s
 from ..config import setting
+from ..errors import UNKNOWN_GRANULARITY
 
 MIN_DOCS_PER_PERIOD = int(setting("thin_period_documents"))  # fewer documents: the period is flagged thin
 MIN_MEDIAN_DOCUMENTS = int(setting("period_median_documents"))
@@ -25,10 +26,23 @@ def default_granularity(dates: pd.Series, min_median: int = MIN_MEDIAN_DOCUMENTS
     return "year"
 
 
+def check_granularity(granularity: str) -> str:
+    """The granularity, when it is one of day, week, month, quarter, year; a clear error otherwise."""
+    if granularity not in s.PERIOD_FREQS:
+        raise UNKNOWN_GRANULARITY.error(value=granularity, choices=", ".join(s.GRANULARITIES))
+    return granularity
+
+
+def at_least(granularity: str, floor: str) -> str:
+    """The coarser of two granularities: what a chart of sparse counts (platform mentions, one source's themes,
+    lead and lag) uses when the reader's period is finer than `floor`."""
+    order = s.GRANULARITIES
+    return order[max(order.index(check_granularity(granularity)), order.index(check_granularity(floor)))]
+
+
 def period_start(dates: pd.Series, granularity: str) -> pd.Series:
     """The start of the period each date falls in (day, week from Monday, month, quarter, year)."""
-    if granularity not in s.PERIOD_FREQS:
-        raise ValueError(f"unknown granularity {granularity!r}; use one of {', '.join(s.PERIOD_FREQS)}")
+    check_granularity(granularity)
     d = pd.to_datetime(dates)
     if granularity == "day":
         return d.dt.floor("D")
@@ -39,6 +53,12 @@ def period_start(dates: pd.Series, granularity: str) -> pd.Series:
     if granularity == "quarter":
         return d.dt.to_period("Q").dt.start_time
     return d.dt.to_period("Y").dt.start_time
+
+
+def period_bounds(day: object, granularity: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The start of the period holding `day` and the start of the next one."""
+    start = period_start(pd.Series([pd.Timestamp(day)]), granularity).iloc[0]
+    return start, start + pd.tseries.frequencies.to_offset(s.PERIOD_FREQS[granularity])
 
 
 def all_periods(start: pd.Timestamp, end: pd.Timestamp, granularity: str) -> pd.DatetimeIndex:
@@ -63,12 +83,36 @@ def volume(documents: pd.DataFrame, granularity: str = "month", by: str | None =
     docs = dated(documents)
     if docs.empty:
         return pd.DataFrame(columns=[s.PERIOD, by or "all", s.COUNT])
-    periods = all_periods(docs[s.DATE].min(), docs[s.DATE].max(), granularity)
     key = docs[by].fillna("unknown") if by else pd.Series("all", index=docs.index)
-    counts = docs.assign(**{s.PERIOD: period_start(docs[s.DATE], granularity), "_key": key}).groupby(
-        [s.PERIOD, "_key"]).size()
-    full = pd.MultiIndex.from_product([periods, sorted(key.unique())], names=[s.PERIOD, by or "all"])
-    return counts.reindex(full, fill_value=0).rename(s.COUNT).reset_index()
+    counts = docs.assign(**{s.PERIOD: period_start(docs[s.DATE], granularity), by or "all": key}).groupby(
+        [s.PERIOD, by or "all"]).size().rename(s.COUNT).reset_index()
+    return complete_periods(counts, granularity, docs[s.DATE].min(), docs[s.DATE].max(), by or "all")
+
+
+def complete_periods(counts: pd.DataFrame, granularity: str, first: pd.Timestamp, last: pd.Timestamp,
+                     by: str | None = None, value: str = s.COUNT) -> pd.DataFrame:
+    """Counts per period (and per `by` value) with every period from `first` to `last`, gaps filled with zero."""
+    periods = all_periods(first, last, granularity)
+    keys = [s.PERIOD] + ([by] if by else [])
+    levels = [periods] + ([sorted(counts[by].unique())] if by else [])
+    full = pd.MultiIndex.from_product(levels, names=keys)
+    frame = counts.assign(**{s.PERIOD: pd.to_datetime(counts[s.PERIOD])}).set_index(keys)[value]
+    return frame.reindex(full, fill_value=0).astype(int).rename(value).reset_index()
+
+
+def flags(periods: pd.Series, totals: pd.Series, granularity: str, first: pd.Timestamp, last: pd.Timestamp,
+          figure_totals: pd.Series | None = None, min_docs: int = MIN_DOCS_PER_PERIOD) -> pd.DataFrame:
+    """Per period: thin (the figure rests on fewer than min_docs documents: `figure_totals`, the pooled ones when
+    smoothed, else the period's own), incomplete (collection starts or ends inside it, or it has no documents
+    between periods that have some — a gap)."""
+    periods = pd.to_datetime(periods).reset_index(drop=True)
+    totals = pd.Series(totals).reset_index(drop=True)
+    figure = totals if figure_totals is None else pd.Series(figure_totals).reset_index(drop=True)
+    next_start = periods + pd.tseries.frequencies.to_offset(s.PERIOD_FREQS[granularity])
+    partial_first = (periods == periods.min()) & (pd.Timestamp(first).normalize() > periods)
+    partial_last = (periods == periods.max()) & (pd.Timestamp(last).normalize() < next_start - pd.Timedelta(days=1))
+    return pd.DataFrame({s.THIN: (figure < min_docs).to_numpy(),
+                         s.INCOMPLETE: (partial_first | partial_last | (totals == 0)).to_numpy()})
 
 
 def period_flags(documents: pd.DataFrame, granularity: str, min_docs: int = MIN_DOCS_PER_PERIOD) -> pd.DataFrame:
@@ -78,10 +122,6 @@ def period_flags(documents: pd.DataFrame, granularity: str, min_docs: int = MIN_
     vol = volume(docs, granularity).rename(columns={s.COUNT: s.TOTAL}).drop(columns="all")
     if vol.empty:
         return vol.assign(thin=pd.Series(dtype=bool), incomplete=pd.Series(dtype=bool))
-    first, last = docs[s.DATE].min(), docs[s.DATE].max()
-    freq = s.PERIOD_FREQS[granularity]
-    next_start = vol[s.PERIOD] + pd.tseries.frequencies.to_offset(freq)
-    partial_first = (vol[s.PERIOD] == vol[s.PERIOD].min()) & (first.normalize() > vol[s.PERIOD])
-    partial_last = (vol[s.PERIOD] == vol[s.PERIOD].max()) & (last.normalize() < next_start - pd.Timedelta(days=1))
-    gap = vol[s.TOTAL] == 0
-    return vol.assign(thin=vol[s.TOTAL] < min_docs, incomplete=partial_first | partial_last | gap)
+    marks = flags(vol[s.PERIOD], vol[s.TOTAL], granularity, docs[s.DATE].min(), docs[s.DATE].max(),
+                  min_docs=min_docs)
+    return pd.concat([vol.reset_index(drop=True), marks], axis=1)

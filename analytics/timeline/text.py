@@ -66,3 +66,25 @@ def lexicon_shares(documents: pd.DataFrame, lexicon: dict[str, list[str]], granu
     out[s.SHARE] = out[s.COUNT] / out[s.TOTAL]
     low, high = wilson_interval(out[s.COUNT].to_numpy(), out[s.TOTAL].to_numpy())
     return out.assign(**{s.CI_LOW: low, s.CI_HIGH: high})
+
+
+def framing_changes(table: pd.DataFrame) -> pd.DataFrame:
+    """Per frame of a lexicon_shares table: the first change point of its share (PELT) and a sentence saying it;
+    columns frame, period (None when no change), before, after, sentence."""
+    from .shifts import change_points
+
+    rows = []
+    for frame, part in table.groupby("frame"):
+        part = part.sort_values(s.PERIOD)
+        points = change_points(part[s.SHARE].reset_index(drop=True), min_size=2)
+        if points:
+            k = points[0]
+            before, after = part[s.SHARE].iloc[:k].mean(), part[s.SHARE].iloc[k:].mean()
+            when = part[s.PERIOD].iloc[k]
+            sentence = (f"“{frame}”: {before:.0%} of documents a period before {when:%Y-%m-%d}, {after:.0%} from "
+                        "then on (change point by PELT).")
+        else:
+            when, before, after = None, None, None
+            sentence = f"“{frame}”: no change point in its share."
+        rows.append({"frame": frame, s.PERIOD: when, "before": before, "after": after, "sentence": sentence})
+    return pd.DataFrame(rows, columns=["frame", s.PERIOD, "before", "after", "sentence"])

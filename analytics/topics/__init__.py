@@ -14,9 +14,17 @@ One module per concern: `params` (what decides a fit), `fit` (one BERTopic fit),
 """
 
 from ..embeddings import document_matrix, passage_vectors
-from .fit import fit_topics, merge_suggestions, named_topics, passage_weights, zeroshot_texts, zeroshot_threshold
+from .fit import (
+    backend_embedder,
+    fit_topics,
+    merge_suggestions,
+    named_topics,
+    passage_weights,
+    zeroshot_texts,
+    zeroshot_threshold,
+)
 from .identity import match_topics
-from .known_themes import read_theme_list
+from .known_themes import known_theme_options, read_theme_list
 from .labels import auto_label, key_phrases, tokenize, top_words
 from .params import (
     ASSIGN_MIN_SIMILARITY,
@@ -29,7 +37,7 @@ from .params import (
     TopicFit,
     TopicParams,
 )
-from .stage import assign_new_documents, corpus_hash, library_versions, refit_topics, run_topics
+from .stage import assign_new_documents, corpus_hash, library_versions, refit_topics, run_topics, saved_model_dir
 
 __all__ = [
     "ASSIGN_MIN_SIMILARITY",
@@ -43,10 +51,12 @@ __all__ = [
     "TopicParams",
     "assign_new_documents",
     "auto_label",
+    "backend_embedder",
     "corpus_hash",
     "document_matrix",
     "fit_topics",
     "key_phrases",
+    "known_theme_options",
     "library_versions",
     "match_topics",
     "merge_suggestions",
@@ -56,6 +66,7 @@ __all__ = [
     "read_theme_list",
     "refit_topics",
     "run_topics",
+    "saved_model_dir",
     "tokenize",
     "top_words",
     "zeroshot_texts",

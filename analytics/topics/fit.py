@@ -13,17 +13,15 @@ from .labels import auto_label, key_phrases
 from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
 
 
-class _BackendEmbedder:
-    """Adapter so BERTopic's representation models (MMR) can embed words with our backend."""
+def backend_embedder(backend: EmbeddingBackend) -> Any:
+    """Our backend as a BERTopic embedder, so its representation models (MMR) and a loaded model embed with it."""
+    from bertopic.backend import BaseEmbedder
 
-    def __new__(cls, backend: EmbeddingBackend):
-        from bertopic.backend import BaseEmbedder
+    class Embedder(BaseEmbedder):
+        def embed(self, documents, verbose=False):  # noqa: ANN001, ANN202, ARG002 - BERTopic's signature
+            return backend.encode(list(documents))
 
-        class Embedder(BaseEmbedder):
-            def embed(self, documents, verbose=False):  # noqa: ARG002 - BERTopic's signature
-                return backend.encode(list(documents))
-
-        return Embedder()
+    return Embedder()
 
 
 def fit_topics(
@@ -49,7 +47,7 @@ def fit_topics(
     hdbscan_model = HDBSCAN(min_cluster_size=min_size, min_samples=max(2, min_size // 2), metric="euclidean",
                             cluster_selection_method="eom", prediction_data=True)
     model = BERTopic(
-        embedding_model=_BackendEmbedder(backend),
+        embedding_model=backend_embedder(backend),
         umap_model=umap_model,
         hdbscan_model=hdbscan_model,
         vectorizer_model=vectorizer,

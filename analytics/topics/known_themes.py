@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..errors import THEME_LIST_COLUMN, THEME_LIST_EMPTY, THEME_LIST_ROW, THEME_LIST_UNREADABLE
 
@@ -29,3 +30,15 @@ def read_theme_list(path: Path) -> list[tuple[str, list[str]]]:
     if not rows:
         raise THEME_LIST_EMPTY.error(path=str(path))
     return rows
+
+
+def known_theme_options(path: Path | str, mode: str, zero_shot_similarity: float = 0.0) -> dict[str, Any]:
+    """TopicParams fields for a fit guided by a known-themes CSV: `guided` (each theme's seed words) or
+    `zero-shot` (each theme's name and seed words; documents close enough to it form that theme)."""
+    themes = read_theme_list(Path(path))
+    if mode == "guided":
+        return {"seed_topics": [words for _, words in themes if words]}
+    if mode == "zero-shot":
+        return {"zeroshot_topics": [name for name, _ in themes], "zeroshot_words": [words for _, words in themes],
+                "zeroshot_min_similarity": zero_shot_similarity}
+    raise ValueError(f"unknown known-themes mode {mode!r}")

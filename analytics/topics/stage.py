@@ -144,6 +144,8 @@ def refit_topics(
         # closest pairs of the topic hierarchy, in stable ids: what the Theme explorer offers to merge
         "merge_suggestions": [{"topics": [mapping[a] for a in m["topics"]], "distance": m["distance"]}
                               for m in fit.merge_suggestions],
+        # the saved BERTopic model's own topic ids → the stable ids stored (Corpus.topic_model sets labels by them)
+        "model_topics": {str(int(t)): int(mapping[t]) for t in fit.topics["topic"]},
     }
     store.save_topic_fit(con, run_id, topics_rows, doc_topics, weights, changes, counts)
     if model_dir is not None:
@@ -198,3 +200,9 @@ def _save_model(model, path: Path, backend: EmbeddingBackend) -> None:
     for old in path.parent.glob("topics-run-*"):
         if old != path:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def saved_model_dir(db: str | Path) -> Path:
+    """Where a store's fitted topic model is saved (safetensors): a folder beside the store, named after it."""
+    path = Path(db)
+    return path.with_name(path.stem + ".models")

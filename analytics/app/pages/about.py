@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import ui
+from analytics.app.export import methods_note
+from analytics.app.state import corpus_or_stop
 
 st.title("About the method")
 st.markdown("""
@@ -20,7 +21,9 @@ theme on the **Theme explorer** when you have read its documents, and merge them
 **What the numbers can say.** A theme's *share* in a month is the share of that month's dated documents assigned to
 it. Every share comes with its denominator (how many documents there were) and a 95 % Wilson interval: with ten
 documents in a month, a share of 30 % could just as well be 11 % or 60 %. Months with fewer than five documents and
-incomplete months (at the edge of the collection, or gaps) are flagged.
+incomplete months (at the edge of the collection, or gaps) are flagged. A month with no documents at all is a gap in
+the line, not a share of 0 %. *Smoothing* pools neighbouring months: their documents are counted together ("9 of
+120 documents, pooled over 3 months"), so a smoothed share and its interval rest on the same pooled counts.
 
 **What they cannot say.** The counts describe *this corpus*, not the world: if a collection has more articles from
 one outlet or one year, the timeline shows it. A rise in a theme's share can come from the theme growing or from
@@ -40,7 +43,7 @@ written for this tool: each document is a short summary in our own words of a re
 citation. Documents of source type *propaganda* describe what IS outlets published; they never reproduce it, and
 they stay collapsed while the content warning (in the sidebar) is on.
 """)
-corpus = ui.corpus_or_stop()
-if corpus.run:
+corpus = corpus_or_stop()
+if corpus.run():
     st.subheader("This corpus's analysis")
-    st.code(ui.methods_note(corpus, None, "current analysis"), language="json")
+    st.code(methods_note(corpus, "current analysis", None, None), language="json")

@@ -1,0 +1,65 @@
+"""Overview: size, span, sources, volume by source type, top themes and actors, the findings."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from analytics import charts
+from analytics import schema as s
+from analytics.app.export import export_buttons
+from analytics.app.reading import escape_markdown, list_and_read
+from analytics.app.sidebar import sidebar_filters
+from analytics.app.state import corpus_or_stop
+from analytics.config import setting
+
+corpus = corpus_or_stop()
+f, gran = sidebar_filters(corpus)
+top = int(setting("top_themes"))
+
+st.title(corpus.name())
+summary = corpus.summary(f)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Documents", f"{summary.documents:,}", help="All stored documents, dated or not.")
+c2.metric("Date span", f"{summary.first:%Y-%m} → {summary.last:%Y-%m}" if summary.dated else "—")
+c3.metric("Sources", f"{summary.sources:,}")
+c4.metric("Themes", f"{summary.themes}")
+st.caption(f"With the filters: {summary.in_scope:,} dated documents. "
+           f"{summary.undated} document(s) have no date and are not on the timeline.")
+
+vol = corpus.volume(gran, f, by=s.SOURCE_TYPE)
+chart = charts.volume_chart(vol, by=s.SOURCE_TYPE, title="Documents per period, by source type")
+st.altair_chart(chart, width="stretch")
+export_buttons(chart, vol, partial(corpus.documents, f), corpus, f, gran, "volume by source type")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Top themes")
+    sizes = corpus.theme_sizes(f, top=top)
+    if sizes.empty:
+        st.caption("No themes yet: run the analysis on the Corpus page.")
+    else:
+        st.dataframe(sizes[[s.LABEL, "documents"]].rename(columns={s.LABEL: "theme"}), hide_index=True,
+                     width="stretch")
+with right:
+    st.subheader("Top actors")
+    actors = corpus.actors(f, top=int(setting("top_actors")))
+    if actors.empty:
+        st.caption("No actors extracted yet.")
+    else:
+        st.dataframe(actors[[s.CANONICAL_NAME, s.LABEL, "documents"]].rename(
+            columns={s.CANONICAL_NAME: "actor", s.LABEL: "type", "documents": "documents naming it"}),
+            hide_index=True, width="stretch")
+
+st.subheader("The largest shifts")
+found = corpus.findings(filters=f)
+if found.shifts.empty:
+    st.caption("No significant shift in theme shares under these filters.")
+for i, row in found.shifts.iterrows():
+    st.markdown(f"- {escape_markdown(row['sentence'])}")
+    with st.expander(f"The {len(row['doc_ids'])} documents behind this"):
+        list_and_read(corpus.documents_behind(f, ids=tuple(row["doc_ids"])), key=f"shift-{i}", corpus=corpus,
+                      height=220)
+if found.migration:
+    st.markdown(f"- Most-named platform by year: {escape_markdown(found.migration)} (see **Actors**).")

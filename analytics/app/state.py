@@ -1,0 +1,109 @@
+"""The corpus in use and its answers, cached: which store the sidebar (or the URL) chose, and a Corpus whose
+costly questions are answered once per store version and set of arguments (st.cache_data keyed by the store
+file's stamp, so an analysis or an edit shows at once)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from .. import config
+from ..corpus import Corpus
+from ..errors import NarrativeError, StoreBusyError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def corpus_stores() -> dict[str, Path]:
+    """Stores the app can switch between: the default store and every store under data/corpora/."""
+    found = {"demo": config.default_db_path()}
+    corpora_dir = config.DATA_DIR / "corpora"
+    if corpora_dir.is_dir():
+        for path in sorted(corpora_dir.glob("*.duckdb")):
+            found[path.stem] = path
+    return found
+
+
+def current_name() -> str:
+    """The name of the corpus chosen in the sidebar (or the URL)."""
+    name = st.query_params.get("corpus", "demo")
+    return name if name in corpus_stores() else "demo"
+
+
+def current_db() -> Path:
+    """The store of the corpus chosen in the sidebar (or the URL)."""
+    return corpus_stores()[current_name()]
+
+
+def _cached(method: F) -> F:
+    """`method` of Corpus answered through st.cache_data, keyed by the store's path and stamp and the arguments."""
+
+    def ask(db: str, stamp: str, *args: Any, **kwargs: Any) -> Any:  # noqa: ARG001 - the stamp is the cache key
+        return method(Corpus(db), *args, **kwargs)
+
+    ask.__qualname__ = ask.__name__ = f"corpus_{method.__name__}"  # one cache per method
+    cached = st.cache_data(show_spinner=False, max_entries=64)(ask)
+
+    @functools.wraps(method)
+    def call(self: Corpus, *args: Any, **kwargs: Any) -> Any:
+        return cached(str(self.path), self.stamp(), *args, **kwargs)
+
+    return call  # type: ignore[return-value]
+
+
+class CachedCorpus(Corpus):
+    """The Corpus the pages ask: the same methods, the costly ones cached."""
+
+    name = _cached(Corpus.name)
+    run = _cached(Corpus.run)
+    themes = _cached(Corpus.themes)
+    labels = _cached(Corpus.labels)
+    summary = _cached(Corpus.summary)
+    filter_options = _cached(Corpus.filter_options)
+    events = _cached(Corpus.events)
+    volume = _cached(Corpus.volume)
+    theme_sizes = _cached(Corpus.theme_sizes)
+    theme_shares = _cached(Corpus.theme_shares)
+    actors = _cached(Corpus.actors)
+    actor_counts = _cached(Corpus.actor_counts)
+    leading_actors = _cached(Corpus.leading_actors)
+    platform_shares = _cached(Corpus.platform_shares)
+    actor_pairs = _cached(Corpus.actor_pairs)
+    share_of_voice = _cached(Corpus.share_of_voice)
+    lead_lag = _cached(Corpus.lead_lag)
+    findings = _cached(Corpus.findings)
+    documents = _cached(Corpus.documents)
+    documents_behind = _cached(Corpus.documents_behind)
+    search = _cached(Corpus.search)
+    counts = _cached(Corpus.counts)
+
+
+def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:
+    """The corpus in use; a clear message and st.stop() when there is none, it is busy or needs migrating."""
+    try:
+        corpus = CachedCorpus.open(current_db())
+        empty = corpus.counts()["documents"] == 0
+    except StoreBusyError:
+        st.warning("An analysis is writing to this corpus right now. The page will show it when it is done.")
+        st.stop()
+    except NarrativeError as exc:
+        st.error(exc.user_message())
+        st.stop()
+    if need_documents and empty:
+        st.info("This corpus holds no documents yet. Add some on the **Corpus** page.")
+        st.stop()
+    return corpus
+
+
+def clear_caches() -> None:
+    """After an edit or an analysis, ask the store again (its stamp changes too; this frees the memory)."""
+    st.cache_data.clear()
+
+
+def content_warning_on() -> bool:
+    """Whether documents of source type 'propaganda' stay collapsed until the reader opens them."""
+    return st.session_state.get("content_warning", True)

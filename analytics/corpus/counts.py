@@ -1,0 +1,162 @@
+"""Numbers over time: documents, theme shares, actors, platforms, pairs, sources × themes, lead and lag — each
+counted in the store over the documents the filters let through, and turned into shares by `timeline`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .. import schema as s
+from .. import store, timeline
+from ..config import setting
+from ..filters import Filters
+from .base import CorpusBase
+
+THEME_COLUMNS = [s.PERIOD, s.TOPIC_ID, s.LABEL, s.COUNT, s.TOTAL, s.SHARE, s.CI_LOW, s.CI_HIGH, s.THIN,
+                 s.INCOMPLETE, s.PERIODS_POOLED]
+
+
+class CountQueries(CorpusBase):
+    """Counts per period and their shares."""
+
+    def volume(self, granularity: str, filters: Filters | None = None, by: str | None = None) -> pd.DataFrame:
+        """Dated documents per period (per value of `by`: source, source_type or language), every period of the
+        span, gaps as 0: period, [by], count."""
+        timeline.check_granularity(granularity)
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            counts = store.period_counts(con, granularity, where, by)
+            first, last = store.date_range(con, where)
+        if counts.empty:
+            return pd.DataFrame(columns=[s.PERIOD] + ([by] if by else []) + [s.COUNT])
+        return timeline.complete_periods(counts, granularity, first, last, by)
+
+    def theme_sizes(self, filters: Filters | None = None, top: int | None = None,
+                    outliers: bool = False) -> pd.DataFrame:
+        """Dated documents per theme under the filters, largest first: topic_id, label, documents (the outliers'
+        row only with `outliers`)."""
+        with self._read() as con:
+            run_id = self._run_id(con)
+            if run_id is None:
+                return pd.DataFrame(columns=[s.TOPIC_ID, s.LABEL, "documents"])
+            counts = store.theme_counts(con, run_id, store.scope(filters, run_id))
+        if not outliers:
+            counts = counts[counts[s.TOPIC_ID] != s.OUTLIER_TOPIC]
+        sizes = counts.rename(columns={s.COUNT: "documents"}).sort_values(
+            ["documents", s.TOPIC_ID], ascending=[False, True], ignore_index=True)
+        sizes.insert(1, s.LABEL, sizes[s.TOPIC_ID].map(self.labels()))
+        return sizes.head(top) if top else sizes
+
+    def theme_shares(self, granularity: str, filters: Filters | None = None, smooth: int = 1,
+                     top: int | None = None, keep: list[int] | None = None) -> pd.DataFrame:
+        """Each theme's share of the dated documents per period, with its count, the period's total, the 95 %
+        Wilson interval and the thin/incomplete flags; periods with no documents kept, with share NaN (a gap).
+
+        `smooth` > 1 pools a centred window of that many periods: counts and totals are summed, and the share and
+        its interval both come from the pooled counts (`periods_pooled` says over how many). `top` keeps the
+        largest themes by name and draws the rest as 'Other themes' (topic id -2); `keep` names them instead.
+        The outliers (topic id -1) are always a row of their own. Columns: period, topic_id, label, count, total,
+        share, ci_low, ci_high, thin, incomplete, periods_pooled.
+        """
+        timeline.check_granularity(granularity)
+        with self._read() as con:
+            run_id = self._run_id(con)
+            if run_id is None:
+                return pd.DataFrame(columns=THEME_COLUMNS)
+            where = store.scope(filters, run_id)
+            counts = store.theme_counts(con, run_id, where, granularity)
+            first, last = store.date_range(con, where)
+        if keep is None and top:
+            live = counts[counts[s.TOPIC_ID] != s.OUTLIER_TOPIC].groupby(s.TOPIC_ID)[s.COUNT].sum()
+            keep = live.sort_values(ascending=False, kind="stable").index[:top].tolist()
+        table = timeline.share_table(timeline.fold_themes(counts, keep), granularity, first, last, smooth)
+        table.insert(2, s.LABEL, table[s.TOPIC_ID].map(self.labels()))
+        return table[THEME_COLUMNS]
+
+    def actors(self, filters: Filters | None = None, top: int | None = None,
+               labels: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Actors named in the dated documents under the filters, most documents first: canonical_id,
+        canonical_name, label (its type), documents naming it, mentions."""
+        with self._read() as con:
+            return store.actor_totals(con, store.scope(filters, self._run_id(con)), labels=labels, top=top)
+
+    def actor_counts(self, granularity: str, filters: Filters | None = None,
+                     labels: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Per period and actor: mentions, documents naming it, documents in the period (total), the document
+        share and its Wilson interval; every period of the span (a gap: share NaN)."""
+        timeline.check_granularity(granularity)
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            counts = store.actor_period_counts(con, granularity, where, labels=labels)
+            totals = store.period_counts(con, granularity, where)
+            first, last = store.date_range(con, where)
+        if totals.empty:
+            return timeline.actor_share_table(counts, totals)
+        totals = timeline.complete_periods(totals, granularity, first, last).rename(columns={s.COUNT: s.TOTAL})
+        return timeline.actor_share_table(counts, totals)
+
+    def platform_shares(self, granularity: str, filters: Filters | None = None,
+                        top: int | None = None) -> pd.DataFrame:
+        """The migration view: each platform's (PLATFORM actors') mentions as a share of all platform mentions of
+        the period, with its interval; only the `top` platforms by mentions when given."""
+        table = timeline.platform_share_table(self.actor_counts(granularity, filters, ("PLATFORM",)))
+        if top and not table.empty:
+            biggest = table.groupby(s.CANONICAL_ID)["mentions"].sum().sort_values(ascending=False).index[:top]
+            table = table[table[s.CANONICAL_ID].isin(biggest)].reset_index(drop=True)
+        return table
+
+    def leading_actors(self, granularity: str, filters: Filters | None = None, per_period: int = 5) -> pd.DataFrame:
+        """The actors named in the most documents of each period (at most `per_period`, none named in no
+        document): actor_counts' columns."""
+        counts = self.actor_counts(granularity, filters)
+        counts = counts[counts["documents"] > 0].sort_values([s.PERIOD, "documents", "mentions"],
+                                                             ascending=[True, False, False], kind="stable")
+        return counts.groupby(s.PERIOD).head(per_period).reset_index(drop=True)
+
+    def actor_pairs(self, filters: Filters | None = None, unit: str = "document", granularity: str | None = None,
+                    min_count: int = 2, per_period: int | None = None) -> pd.DataFrame:
+        """Actors named together in the same document (or sentence), per period when `granularity` is given: a,
+        b, their names, count, PMI and the units counted; most frequent first (the first `per_period` of each)."""
+        with self._read() as con:
+            rows, actors = store.actor_incidence(con, store.scope(filters, self._run_id(con)), unit, granularity)
+        pairs = timeline.pmi_table(timeline.pair_counts(rows, actors, min_count=min_count))
+        return pairs.groupby(s.PERIOD).head(per_period).reset_index(drop=True) if per_period else pairs
+
+    def share_of_voice(self, filters: Filters | None = None, by: str = s.SOURCE, top: int = 25) -> pd.DataFrame:
+        """Which sources (or source types) carry which themes: documents per source × theme among the `top`
+        sources, with expected counts, lift, Pearson residuals and each theme's share of the source; the source
+        column is named `source` whatever `by` is."""
+        with self._read() as con:
+            run_id = self._run_id(con)
+            if run_id is None:
+                return pd.DataFrame(columns=["source", s.TOPIC_ID, s.COUNT])
+            counts = store.theme_counts(con, run_id, store.scope(filters, run_id), by=by)
+        biggest = counts.groupby(by)[s.COUNT].sum().sort_values(ascending=False, kind="stable").index[:top]
+        table = timeline.voice_table(counts[counts[by].isin(biggest)], by)
+        table.insert(2, s.LABEL, table[s.TOPIC_ID].map(self.labels()))
+        return table.rename(columns={by: "source"})
+
+    def lead_lag(self, topic_id: int, leader: str, follower: str, granularity: str,
+                 filters: Filters | None = None, by: str = s.SOURCE_TYPE) -> dict[str, Any] | None:
+        """Does the theme's share among `follower` documents follow its share among `leader` documents (source
+        types, or sources with by="source")? The cross-correlation at each lag with a permutation p-value
+        (timeline.lead_lag) over every period of the span, a period without documents of one of them read as a
+        share of 0; None with fewer than 8 periods."""
+        timeline.check_granularity(granularity)
+        with self._read() as con:
+            run_id = self._run_id(con)
+            if run_id is None:
+                return None
+            where = store.scope(filters, run_id)
+            counts = store.theme_counts(con, run_id, where, granularity, by=by)
+            first, last = store.date_range(con, where)
+        table = timeline.share_table(counts, granularity, first, last, by=by)
+        series = table[table[s.TOPIC_ID] == topic_id].pivot_table(index=s.PERIOD, columns=by, values=s.SHARE,
+                                                                   dropna=False).fillna(0.0)
+        if leader not in series or follower not in series or len(series) < 8:
+            return None
+        result = timeline.lead_lag(series[leader], series[follower], max_lag=min(6, len(series) // 4),
+                                   permutations=int(setting("permutations")))
+        return {**result, "periods": len(series), "granularity": granularity, "leader": leader,
+                "follower": follower}

@@ -1,0 +1,91 @@
+"""The documents behind every number: lists under the filters, the documents behind a point, search, keyword in
+context, one document for reading, a theme's representative documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .. import schema as s
+from .. import store, timeline
+from ..errors import UNKNOWN_DOCUMENT
+from ..filters import Filters
+from .base import CorpusBase
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One document for the reading view: its record (text and metadata included), its entity mentions in text
+    order, and its themes (share of its passages, labelled)."""
+
+    record: dict[str, Any]
+    mentions: pd.DataFrame
+    themes: pd.DataFrame
+
+
+class DocumentQueries(CorpusBase):
+    """Lists of documents; every list has id, date, date_precision, source, source_type, title, language, url,
+    words and the document's theme (topic_id and its label)."""
+
+    def _list(self, filters: Filters | None, include_undated: bool = False, **where: Any) -> pd.DataFrame:
+        with self._read() as con:
+            run_id = self._run_id(con)
+            docs = store.document_list(con, store.scope(filters, run_id, dated=not include_undated), run_id=run_id,
+                                       with_theme=True, **where)
+        docs[s.TOPIC_ID] = docs[s.TOPIC_ID].astype("Int64")
+        docs["theme"] = docs[s.TOPIC_ID].map(self.labels()).astype(object).where(docs[s.TOPIC_ID].notna(), "")
+        return docs
+
+    def documents(self, filters: Filters | None = None, include_undated: bool = False,
+                  limit: int | None = None) -> pd.DataFrame:
+        """The documents under the filters, by date (undated ones too with `include_undated`; they are never
+        out of a date range)."""
+        return self._list(filters, include_undated, limit=limit)
+
+    def documents_behind(self, filters: Filters | None = None, *, period: Any = None, granularity: str | None = None,
+                         themes: Iterable[int] | None = None, actors: Iterable[str] | None = None,
+                         every_actor: bool = False, actor_key: str = s.CANONICAL_ID,
+                         ids: Iterable[str] | None = None, limit: int | None = None) -> pd.DataFrame:
+        """The documents behind a point of a chart or a row of a table: under the filters, in the period starting
+        at `period` (of `granularity`), in these themes (ids; -1 the outliers), naming any of these actors (all of
+        them with `every_actor`; canonical ids, or names with actor_key="canonical_name"), among these `ids` (the
+        evidence of a finding)."""
+        span = timeline.period_bounds(period, granularity or "day") if period is not None else None
+        return self._list(filters, period=span, themes=themes, actors=actors, every_actor=every_actor,
+                          actor_key=actor_key, doc_ids=None if ids is None else list(ids), limit=limit)
+
+    def search(self, query: str, filters: Filters | None = None, include_undated: bool = True,
+               limit: int = 500) -> pd.DataFrame:
+        """Documents under the filters whose title or text contains every word of `query` (case-insensitive)."""
+        return self._list(filters, include_undated, query=query, limit=limit)
+
+    def keyword_in_context(self, term: str, doc_ids: Iterable[str]) -> pd.DataFrame:
+        """Every sentence of these documents that holds `term` (whole word, any case): doc_id, date, source,
+        sentence and the match's offsets."""
+        with self._read() as con:
+            texts = store.texts(con, store.scope(dated=False), doc_ids=list(doc_ids))
+        return timeline.keyword_in_context(texts, term)
+
+    def document(self, doc_id: str) -> Reading:
+        """One document with its mentions and themes; a catalogued error when the corpus has no such id."""
+        with self._read() as con:
+            record = store.document(con, doc_id)
+            if record is None:
+                raise UNKNOWN_DOCUMENT.error(doc_id=doc_id)
+            mentions = store.document_entities(con, doc_id)
+            run_id = self._run_id(con)
+            themes = store.document_topics(con, doc_id, run_id) if run_id is not None else pd.DataFrame(
+                columns=[s.TOPIC_ID, "weight"])
+        themes.insert(1, s.LABEL, themes[s.TOPIC_ID].map(self.labels()))
+        return Reading(record, mentions, themes)
+
+    def representative_documents(self, topic_id: int, n: int = 8) -> pd.DataFrame:
+        """The documents closest to a theme's centre (highest probability), merges applied."""
+        with self._read() as con:
+            run_id = self._run_id(con)
+            if run_id is None:
+                return pd.DataFrame(columns=[s.ID, s.DATE, s.SOURCE, s.SOURCE_TYPE, s.TITLE, s.PROBABILITY])
+            return store.representative_documents(con, run_id, int(topic_id), n=n)

@@ -1,0 +1,144 @@
+"""Actors in the store: per-document counts (doc_actors), totals, counts per period, the documents naming an
+actor, and which actors each document or sentence names (for pairs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from ..errors import UNKNOWN_GRANULARITY
+from .scope import PERIOD_UNITS, Scope, period_expression, within
+
+Documents = Iterable[str] | Scope | None  # a Scope (filters), a list of document ids, or every document (None)
+
+
+def mentions(con: duckdb.DuckDBPyConnection, labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every entity mention: doc_id, canonical id and name, label, offsets and sentence bounds."""
+    where, params = "", []
+    if labels:
+        labels = list(labels)
+        where = f"WHERE label IN ({', '.join('?' * len(labels))})"
+        params = labels
+    return con.execute(
+        "SELECT doc_id, canonical_id, canonical_name, label, start_char, end_char, sent_start, sent_end, text, origin "
+        f"FROM entities {where} ORDER BY doc_id, start_char",
+        params,
+    ).df()
+
+
+def _labels_clause(labels: Iterable[str] | None) -> tuple[str, list[str]]:
+    labels = list(labels or [])
+    return (f"label IN ({', '.join('?' * len(labels))})", labels) if labels else ("TRUE", [])
+
+
+def doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Documents = None) -> pd.DataFrame:
+    """Mentions counted per document and actor: doc_id, canonical_id, canonical_name, label, mentions."""
+    with within(con, doc_ids) as (where, params):
+        return con.execute(
+            f"SELECT doc_id, canonical_id, canonical_name, label, mentions FROM doc_actors WHERE {where} "
+            "ORDER BY doc_id, canonical_id", params
+        ).df()
+
+
+def actor_totals(
+    con: duckdb.DuckDBPyConnection, doc_ids: Documents = None, labels: Iterable[str] | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Per canonical actor: name, label, documents naming it and mentions, most documents first."""
+    label_where, label_params = _labels_clause(labels)
+    limit = f"LIMIT {int(top)}" if top else ""
+    with within(con, doc_ids) as (where, params):
+        return con.execute(
+            f"""
+            SELECT canonical_id, min(canonical_name) AS canonical_name, min(label) AS label,
+                   count(*) AS documents, CAST(sum(mentions) AS BIGINT) AS mentions
+            FROM doc_actors WHERE canonical_id IS NOT NULL AND {where} AND {label_where}
+            GROUP BY canonical_id ORDER BY documents DESC, mentions DESC, canonical_id {limit}
+            """,
+            [*params, *label_params],
+        ).df()
+
+
+def actor_period_counts(
+    con: duckdb.DuckDBPyConnection, granularity: str, doc_ids: Documents = None,
+    labels: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Per period and canonical actor over dated documents: period, canonical_id, canonical_name, mentions,
+    documents — the counts timeline.actor_period_table turns into shares."""
+    period = period_expression(granularity)
+    label_where, label_params = _labels_clause(labels)
+    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
+    with within(con, doc_ids, "id") as (where, params):
+        return con.execute(
+            f"""
+            SELECT {period} AS period, a.canonical_id,
+                   min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
+                   count(*) AS documents
+            FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {where}) d
+                 ON d.id = a.doc_id
+            WHERE a.canonical_id IS NOT NULL AND {label_where}
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """,
+            [*params, *label_params],
+        ).df()
+
+
+def actor_documents(
+    con: duckdb.DuckDBPyConnection, canonical_ids: Iterable[str], doc_ids: Documents = None,
+    by: str = "canonical_id",
+) -> list[str]:
+    """Ids of the documents naming any of these actors (by canonical id, or by canonical_name with by=...)."""
+    if by not in ("canonical_id", "canonical_name"):
+        raise ValueError(f"unknown actor key {by!r}")
+    wanted = list(canonical_ids)
+    if not wanted:
+        return []
+    with within(con, doc_ids) as (where, params):
+        rows = con.execute(
+            f"SELECT DISTINCT doc_id FROM doc_actors WHERE {by} IN ({', '.join('?' * len(wanted))}) AND {where} "
+            "ORDER BY doc_id",
+            [*wanted, *params],
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def actor_incidence(
+    con: duckdb.DuckDBPyConnection, doc_ids: Documents = None, unit: str = "document",
+    granularity: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which actor each unit (document or sentence) of the dated documents names, as integers for a sparse
+    matrix: (period, unit, actor) rows, and the actors (actor code → canonical_id, canonical_name).
+
+    Codes follow canonical_id order, so actor a < actor b as codes and as ids. Documents are read from
+    doc_actors; sentences need the mentions' sentence bounds, so they read entities."""
+    if unit not in ("document", "sentence"):
+        raise ValueError(f"unknown unit {unit!r}")
+    if granularity is not None and granularity not in PERIOD_UNITS:
+        raise UNKNOWN_GRANULARITY.error(value=granularity, choices=", ".join(PERIOD_UNITS))
+    period = period_expression(granularity) if granularity else "TIMESTAMP '1970-01-01'"
+    # A document's row id names it; a sentence is its document's row id and its start offset in one integer.
+    table, unit_key = ("doc_actors", "d.rowid") if unit == "document" else (
+        "entities", "d.rowid * 4294967296 + m.sent_start")
+    actors = con.execute(
+        "SELECT row_number() OVER (ORDER BY canonical_id) - 1 AS actor, canonical_id, canonical_name FROM ("
+        "SELECT canonical_id, min(canonical_name) AS canonical_name FROM doc_actors WHERE canonical_id IS NOT NULL "
+        "GROUP BY canonical_id)"
+    ).df()
+    con.register("_actor_codes", actors[["actor", "canonical_id"]])
+    try:
+        with within(con, doc_ids, "id") as (where, params):
+            rows = con.execute(
+                f"""
+                SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, CAST(c.actor AS INTEGER) AS actor
+                FROM {table} m
+                JOIN (SELECT rowid, id, date FROM documents WHERE date IS NOT NULL AND {where}) d ON d.id = m.doc_id
+                JOIN _actor_codes c ON c.canonical_id = m.canonical_id
+                """, params
+            ).df()
+    finally:
+        con.unregister("_actor_codes")
+    return rows, actors
+
+

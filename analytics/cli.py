@@ -1,4 +1,5 @@
-"""The `narrative` command: a thin layer over the library. Library errors become one clean line with the fix."""
+"""The `narrative` command: a thin layer over the library. Options take their defaults, choices and help from
+`config.SETTINGS`; library errors become one clean line with the fix."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import config, store
+from . import config
+from . import schema as s
 from .errors import NarrativeError
 
 DB_OPTION = click.option(
@@ -23,11 +27,22 @@ DB_OPTION = click.option(
 )
 
 
-def friendly_errors(func):
-    """Turn a NarrativeError into `Error: <cause> — <fix>` and exit 1, without a traceback."""
+def setting_option(flag: str, name: str, **extra: Any) -> Callable:
+    """A click option whose default, help and choices are the setting's."""
+    setting = config.SETTINGS[name]
+    kwargs: dict[str, Any] = {"default": setting.default, "show_default": True, "help": setting.help}
+    if setting.choices:
+        kwargs["type"] = click.Choice(list(setting.choices))
+    elif setting.default is not None:
+        kwargs["type"] = type(setting.default)
+    return click.option(flag, name, **{**kwargs, **extra})
+
+
+def friendly_errors(func: Callable) -> Callable:
+    """Turn a NarrativeError into `Error: <cause> — <fix> (code)` and exit 1, without a traceback."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except NarrativeError as exc:
@@ -59,6 +74,12 @@ class TqdmProgress:
             bar.close()
 
 
+def _corpus(db: Path) -> Any:
+    from .corpus import Corpus
+
+    return Corpus.open(db)
+
+
 @click.group()
 @click.version_option(package_name="narrative-timeline")
 def main() -> None:
@@ -82,8 +103,7 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Column mapping, e.g. --map text=Body --map date=Published.")
 @click.option("--source", help="Source (outlet or account) for records that name none.")
-@click.option("--source-type", type=click.Choice(["news", "statement", "propaganda", "social", "research", "other"]),
-              help="Source type for records that name none.")
+@click.option("--source-type", type=click.Choice(list(s.SOURCE_TYPES)), help="Source type for records that name none.")
 @DB_OPTION
 @friendly_errors
 def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], source: str | None,
@@ -117,26 +137,22 @@ def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], sour
 @friendly_errors
 def status(db: Path) -> None:
     """Counts by source, source type, language and year."""
-    with store.opened(db, read_only=True) as con:
-        counts = store.counts(con)
-        click.echo(f"store {db}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        for name, frame in store.status_tables(con).items():
-            click.echo(f"\nby {name}:")
-            click.echo(frame.to_string(index=False))
-        for kind in ("ingest", "entities", "topics"):
-            run = store.last_run(con, kind)
-            if run:
-                click.echo(f"\nlast {kind} run #{run['run_id']} at {run['finished_at']}: {json.dumps(run['counts'])}")
+    corpus = _corpus(db)
+    click.echo(f"store {db}: " + ", ".join(f"{k} {v}" for k, v in corpus.counts().items()))
+    for name, frame in corpus.breakdowns().items():
+        click.echo(f"\nby {name}:")
+        click.echo(frame.to_string(index=False))
+    for kind, run in corpus.last_runs().items():
+        click.echo(f"\nlast {kind} run #{run['run_id']} at {run['finished_at']}: {json.dumps(run['counts'])}")
 
 
 @main.command()
 @DB_OPTION
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", default=50, show_default=True, help="Rejects listed; export them all to see the rest.")
 @friendly_errors
 def rejects(db: Path, limit: int) -> None:
     """List rejected input records: file, row and reason."""
-    with store.opened(db, read_only=True) as con:
-        frame = store.rejects(con)
+    frame = _corpus(db).rejects()
     if frame.empty:
         click.echo("no rejects")
         return
@@ -145,25 +161,41 @@ def rejects(db: Path, limit: int) -> None:
         click.echo(f"… {len(frame) - limit} more; export them with: narrative export rejects rejects.csv")
 
 
+def _exportable() -> list[str]:
+    from .store import EXPORTABLE_TABLES
+
+    return list(EXPORTABLE_TABLES)
+
+
 @main.command()
-@click.argument("table", type=click.Choice(store.EXPORTABLE_TABLES))
+@click.argument("table", type=click.Choice(_exportable()))
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @DB_OPTION
 @friendly_errors
 def export(table: str, out: Path, db: Path) -> None:
     """Export a table to Parquet or CSV (by the file suffix)."""
-    with store.opened(db, read_only=True) as con:
-        store.export_table(con, table, out)
+    _corpus(db).export(table, out)
     click.echo(f"wrote {out}")
 
 
 @main.command()
 @DB_OPTION
-@click.option("--profile", type=click.Choice(["quality", "fast"]), default="quality", show_default=True,
-              help=config.SETTINGS["profile"].help)
+@friendly_errors
+def migrate(db: Path) -> None:
+    """Bring a store written by an older version up to this version's schema (keeps everything stored)."""
+    from .store import migrate_store
+
+    before, after = migrate_store(db)
+    click.echo(f"{db}: schema version {before} → {after}" if before != after else
+               f"{db}: already at schema version {after}")
+
+
+@main.command()
+@DB_OPTION
+@setting_option("--profile", "profile")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Alias list (default: the corpus's own, else corpora/aliases.csv).")
-@click.option("--n-process", default=1, show_default=True, help=config.SETTINGS["n_process"].help)
+@setting_option("--n-process", "n_process")
 @click.option("--no-topics", is_flag=True, help="Only extract entities.")
 @click.option("--refit", is_flag=True, help="Fit the topic model again on all documents (labels and merges you "
               "made are kept where a theme matches the previous fit).")
@@ -173,10 +205,9 @@ def export(table: str, out: Path, db: Path) -> None:
 @click.option("--zero-shot", "zero_shot", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Zero-shot topics: the same CSV; each named theme collects the documents close to its name, "
               "the rest are clustered. Implies --refit.")
-@click.option("--zero-shot-similarity", type=float, default=0.0,
-              help="Cosine a document needs to join a named theme (default: per embedding model).")
-@click.option("--min-topic-size", type=int, default=0, help="Smallest theme in documents (default: 0.4 %% of the "
-              "corpus, at least 5). Implies --refit.")
+@setting_option("--zero-shot-similarity", "zero_shot_similarity")
+@setting_option("--min-topic-size", "min_topic_size", help=config.SETTINGS["min_topic_size"].help +
+                " Other than 0 implies --refit.")
 @click.option("--dask", metavar="ADDRESS", help="Run entity extraction and embedding on a Dask cluster "
               "(scheduler address, e.g. tcp://10.0.0.5:8786, or 'local' for local worker processes).")
 @friendly_errors
@@ -185,16 +216,13 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
             dask: str | None) -> None:
     """Extract entities and fit (or update) the topic model for stored documents."""
     from .pipeline import analyze as run_analysis
-    from .topics import read_theme_list
+    from .topics import known_theme_options
 
     options: dict = {}
     if seed_words:
-        options["seed_topics"] = [words for _, words in read_theme_list(seed_words) if words]
+        options.update(known_theme_options(seed_words, "guided"))
     if zero_shot:
-        themes = read_theme_list(zero_shot)
-        options["zeroshot_topics"] = [name for name, _ in themes]
-        options["zeroshot_words"] = [words for _, words in themes]
-        options["zeroshot_min_similarity"] = zero_shot_similarity
+        options.update(known_theme_options(zero_shot, "zero-shot", zero_shot_similarity))
     if min_topic_size:
         options["min_topic_size"] = min_topic_size
     bar = TqdmProgress()
@@ -215,15 +243,14 @@ def models() -> None:
 
     click.echo(f"spaCy model: {entities.model_dir()} (every pinned file's sha256 matches)")
     click.echo(f"MiniLM: {embeddings.minilm_path()} (model.safetensors sha256 {embeddings.MINILM_SHA256[:12]}…)")
-    backend = embeddings.StaticBackend()
-    backend.model()
+    embeddings.StaticBackend().model()
     click.echo(f"static model: {embeddings.static_model_dir()} (distilled from the MiniLM above; checksum checked)")
 
 
 @main.command("entities-eval")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=lambda: str(config.PROJECT_ROOT / "tests" / "data" / "entities_gold.jsonl"),
-              show_default="tests/data/entities_gold.jsonl", help="Hand-annotated documents (JSON Lines).")
+              default=lambda: str(config.ENTITIES_GOLD), show_default="corpora/entities_gold.jsonl",
+              help="Hand-annotated documents (JSON Lines).")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=lambda: str(config.DEFAULT_ALIASES), show_default="corpora/aliases.csv")
 @click.option("--errors", "show_errors", is_flag=True, help="Also list every missed and spurious mention.")
@@ -232,7 +259,7 @@ def entities_eval(gold: Path, aliases: Path, show_errors: bool) -> None:
     """Precision, recall and F1 of the entity stage per type against a hand-annotated gold set."""
     from . import entities
 
-    items = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = entities.read_gold_set(gold)
     pipes = entities.build_pipeline(entities.load_aliases(aliases))
     result = entities.evaluate(pipes, items)
     click.echo(f"gold set {gold}: {len(items)} documents; pipeline {pipes.version}")
@@ -265,23 +292,15 @@ def demo(db: Path) -> None:
 
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), default="report.html")
-@click.option("--granularity", type=click.Choice(["month", "quarter", "year"]), default="quarter", show_default=True)
+@setting_option("--granularity", "granularity")
 @DB_OPTION
 @friendly_errors
 def report(out: Path, granularity: str, db: Path) -> None:
     """Write the findings of the store as one self-contained HTML page."""
     from .report import write_report
 
-    with store.opened(db, read_only=True) as con:
-        write_report(con, out, granularity)
+    write_report(_corpus(db), out, granularity)
     click.echo(f"wrote {out}")
-
-
-def pd_options():
-    """Print wide tables whole."""
-    import pandas as pd
-
-    return pd.option_context("display.width", 200, "display.max_columns", 20)
 
 
 @main.command("topic-quality")
@@ -295,11 +314,14 @@ def topic_quality(db: Path, lda_k: int, no_baselines: bool, bare_runs: int) -> N
 
     npmi: each method's top-10 words as returned, stop words dropped when scoring; npmi_content: the first ten
     scoreable words (stop words and rare words dropped first); words_scored: words per topic that npmi used."""
+    import pandas as pd
+
+    from .store import opened
     from .topic_quality import compare
 
-    with store.opened(db) as con:
+    with opened(db) as con:  # read-write: the embedding cache may be filled
         table = compare(con, lda_k=lda_k, with_baselines=not no_baselines, bare_runs=bare_runs)
-    with pd_options():
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
         click.echo(table.to_string(index=False))
 
 
@@ -307,11 +329,15 @@ def topic_quality(db: Path, lda_k: int, no_baselines: bool, bare_runs: int) -> N
 @DB_OPTION
 @click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
 def app(db: Path, streamlit_args: tuple[str, ...]) -> None:
-    """Open the Streamlit app on the store (built from the demo corpus on first run)."""
-    env = dict(os.environ, NARRATIVE_DB=str(db.resolve()))  # the app runs from the project folder
-    app_file = config.PROJECT_ROOT / "app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), *streamlit_args]
-    raise SystemExit(subprocess.call(cmd, env=env, cwd=config.PROJECT_ROOT))
+    """Open the Streamlit app on the store (built from the demo corpus on first run). Extra arguments go to
+    `streamlit run` (e.g. --server.port 8600)."""
+    from .app.server import command_line_options, entry_script
+
+    env = dict(os.environ, NARRATIVE_DB=str(db.resolve()),
+               NARRATIVE_DATA=str(Path(os.environ.get("NARRATIVE_DATA", config.DATA_DIR)).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(entry_script()), *command_line_options(),
+           *streamlit_args]
+    raise SystemExit(subprocess.call(cmd, env=env))
 
 
 if __name__ == "__main__":

@@ -163,6 +163,8 @@ DASK_UNREACHABLE = Message("E405", UsageError, "no Dask scheduler at {address}",
 BACKEND_NOT_FOR_WORKERS = Message("E406", UsageError,
                                   "the embedding backend {name!r} cannot be rebuilt on Dask workers",
                                   "give it a worker_factory() returning a picklable callable, or run without --dask")
+CUSTOM_PIPELINE_NOT_FOR_WORKERS = Message("E407", UsageError, "a spaCy pipeline of your own runs in this process only",
+                                          "run without --dask, or add your components to the alias list instead")
 
 UPLOAD_NAME = Message("E501", UnsafeArchiveError, "{name!r} cannot be a corpus name", "use letters and digits, "
                       "not 'demo'")

@@ -22,6 +22,7 @@ def ingest_paths(db: str | Path, paths: list[Path], progress: Progress = _quiet,
     """Step 1: read, clean, deduplicate and store documents; returns the ingest report."""
     from .ingest import ingest
 
+    options.setdefault("near_duplicate_threshold", float(config.setting("near_duplicate_threshold")))
     with store.opened(db) as con:
         return ingest(paths, con, progress=lambda d, t: progress("ingest", d, t), **options)
 

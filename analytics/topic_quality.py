@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import store
 from .config import setting
+from .errors import NO_THEMES_YET
 from .topics import TopicParams, document_matrix, passage_vectors, top_words
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b"
@@ -139,7 +140,7 @@ def compare(con, *, lda_k: int = 50, with_baselines: bool = True, bare_runs: int
     rows: list[dict[str, Any]] = []
     run = store.last_run(con, "topics")
     if run is None:
-        raise ValueError("no topic fit in this store; run `narrative analyze` first")
+        raise NO_THEMES_YET.error(path="this store")
     ours = store.topic_table(con, int(run["run_id"]))
     our_words = [top_words(w, n=20) for w in ours["words"]]  # ranked; score() cuts each reading at ten
     rows.append({"method": f"ours ({run['params'].get('backend')})", **score(our_words, index),

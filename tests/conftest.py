@@ -1,17 +1,38 @@
-"""Shared fixtures: fresh stores, planted corpora, the real seeds and demo corpus."""
+"""Shared fixtures: fresh stores, planted corpora, the seed pages; and the guard that keeps the quick set
+(`-m "not slow and not e2e"`) from loading any model."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from model_guard import refuse as _refuse
 from planted import PLANTED_THEMES, planted_corpus, store_documents  # noqa: F401 - re-exported for tests
 
 from analytics import store
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
+# Four scraped-page look-alikes written for these tests (own words, the furniture real pages carry: glued
+# navigation bars, datelines, app banners, teaser lists, job ads, copyright footers).
+SEEDS = Path(__file__).with_name("data") / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def no_model_in_quick_tests(request, monkeypatch):
+    """Quick tests load no model: every place the library loads one (the pinned spaCy model, MiniLM, the static
+    model and its distillation) raises here unless the test is marked slow or e2e."""
+    if request.node.get_closest_marker("slow") or request.node.get_closest_marker("e2e"):
+        yield
+        return
+    from analytics.embeddings import minilm, static
+    from analytics.entities import pipeline
+
+    monkeypatch.setattr(pipeline, "model_dir", _refuse("the spaCy model"))
+    monkeypatch.setattr(minilm.MiniLMBackend, "model", _refuse("MiniLM"))
+    monkeypatch.setattr(static.StaticBackend, "model", _refuse("the static embedding model"))
+    monkeypatch.setattr(static, "distill_static_model", _refuse("the static model's distillation"))
+    yield
+
 
 @pytest.fixture
 def fresh_db(tmp_path):
@@ -23,7 +44,5 @@ def fresh_db(tmp_path):
 
 @pytest.fixture
 def seeds_dir() -> Path:
-    """The four real scraped seed articles (beside the repository)."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS}")
+    """Four scraped news pages (tests/data/seeds)."""
     return SEEDS

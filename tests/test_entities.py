@@ -29,6 +29,7 @@ def found(pipes, text: str) -> list[tuple[str, str, str]]:
             for m in extraction._mention_rows(doc, "d", pipes.aliases.lookup(), "v", False)]
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_the_word_is_is_never_the_group_but_the_acronym_in_context_is(pipes):
     text = ("It is clear what happened. Is this the end of the network? THIS IS WHY PLATFORMS ACT. "
             "IS fighters retreated from the town. The IS group claimed the attack, and pro-IS channels shared it.")
@@ -41,6 +42,7 @@ def test_the_word_is_is_never_the_group_but_the_acronym_in_context_is(pipes):
     assert sorted(r["start_char"] for r in rows if r["canonical_id"] == "islamic_state") == starts
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_variants_and_possessives_normalise_to_one_actor(pipes):
     text = ("ISIS, ISIL, Daesh, Isis and the Islamic State are one group, which Arabic media call داعش. "
             "Twitter's suspensions grew. Abu Bakr al-Baghdadi spoke; later Baghdadi was killed and al-Baghdadi's "
@@ -98,6 +100,7 @@ DOCS = [
 ]
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_stage_is_incremental_and_marks_alias_only_languages(tmp_path):
     con = store.connect(tmp_path / "s.duckdb")
     inputs = tmp_path / "in"
@@ -130,6 +133,7 @@ def test_stage_is_incremental_and_marks_alias_only_languages(tmp_path):
     con.close()
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_editing_the_alias_list_renormalises_without_the_model(tmp_path, monkeypatch):
     con = store.connect(tmp_path / "s.duckdb")
     (tmp_path / "in").mkdir()
@@ -168,6 +172,7 @@ def test_editing_the_alias_list_renormalises_without_the_model(tmp_path, monkeyp
     con.close()
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_gold_set_precision_and_recall(pipes):
     gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(gold) >= 40
@@ -188,6 +193,7 @@ SEED_ACTORS = {
 }
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_seed_articles_name_the_actors_the_issue_lists(seeds_dir, tmp_path):
     con = store.connect(tmp_path / "seeds.duckdb")
     ingest([seeds_dir], con)
@@ -237,6 +243,7 @@ def reference_rows(doc, doc_id: str, lookup: dict, version: str, alias_only: boo
     return rows
 
 
+@pytest.mark.slow  # loads the spaCy model
 @pytest.mark.parametrize(("profile", "files"), [("fast", None), ("quality", ["2019.jsonl", "2020.jsonl"])])
 def test_stored_mentions_are_the_reference_rows_of_every_document(tmp_path, profile, files):
     """The stage (streamed reads, tuple rows, Arrow writes on a second thread) stores exactly the rows the plain

@@ -138,6 +138,7 @@ def body(i: int, rng: random.Random) -> str:
     return f"Document {i}: " + " ".join(rng.choice(words) for _ in range(rng.randint(80, 200))) + "."
 
 
+@pytest.mark.slow  # ~10 s of ingest (the quick set stays under a minute)
 def test_ten_thousand_rows_every_record_accounted_for(tmp_path, fresh_db):
     rng = random.Random(7)
     rows, expected = [], {"exact": 0, "near": 0, "bad_date": 0, "empty": 0, "ragged": 0}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import oracles
@@ -34,6 +35,14 @@ MORE = [
 ]
 
 
+def extract(con, aliases: Path) -> dict:
+    """The entity stage with the alias list alone on a blank English pipeline: the fast profile's components,
+    without loading the spaCy model (this module is about the counts, not the model)."""
+    import spacy
+
+    return entities.run_entities(con, aliases, profile="fast", nlp=spacy.blank("en"))
+
+
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path
@@ -57,12 +66,22 @@ def assert_counts_match(con) -> None:
     pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
 
 
+@pytest.fixture(scope="module")
+def analysed_store(tmp_path_factory) -> Path:
+    """The four documents ingested and their entities extracted, once for the module."""
+    folder = tmp_path_factory.mktemp("analysed")
+    (folder / "in").mkdir()
+    with store.opened(folder / "s.duckdb") as con:
+        ingest([write_jsonl(folder / "in" / "a.jsonl", DOCS)], con)
+        extract(con, ALIASES)
+    return folder / "s.duckdb"
+
+
 @pytest.fixture
-def analysed(tmp_path):
+def analysed(analysed_store, tmp_path):
+    """A copy of the analysed store of its own for each test (tests change it)."""
+    shutil.copyfile(analysed_store, tmp_path / "s.duckdb")
     con = store.connect(tmp_path / "s.duckdb")
-    (tmp_path / "in").mkdir()
-    ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
-    entities.run_entities(con, ALIASES, profile="fast")
     yield con, tmp_path
     con.close()
 
@@ -94,7 +113,7 @@ def test_doc_actors_follow_an_alias_list_edit(analysed, tmp_path):
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(edited)
-    summary = entities.run_entities(con, new_path, profile="fast")
+    summary = extract(con, new_path)
     assert summary["renormalised"] > 0
     assert_counts_match(con)
     counts = stored_counts(con)
@@ -106,8 +125,9 @@ def test_doc_actors_follow_an_alias_list_edit(analysed, tmp_path):
 def test_doc_actors_grow_with_an_incremental_run(analysed):
     con, tmp_path = analysed
     before = stored_counts(con)
+    (tmp_path / "in").mkdir(exist_ok=True)
     ingest([write_jsonl(tmp_path / "in" / "b.jsonl", MORE)], con)
-    assert entities.run_entities(con, ALIASES, profile="fast")["documents"] == 1
+    assert extract(con, ALIASES)["documents"] == 1
     assert_counts_match(con)
     after = stored_counts(con)
     new = after[after["doc_id"] == doc_of(con, "d5")]
@@ -123,7 +143,7 @@ def version_2_store(tmp_path) -> tuple:
     con = store.connect(db)
     (tmp_path / "in").mkdir()
     ingest([write_jsonl(tmp_path / "in" / "a.jsonl", DOCS)], con)
-    entities.run_entities(con, ALIASES, profile="fast")
+    extract(con, ALIASES)
     expected = raw_counts(con)
     con.execute("DROP TABLE doc_actors")
     con.execute("DELETE FROM schema_version WHERE version >= 3")

@@ -31,6 +31,7 @@ def planted():
     return planted_corpus(n_per_theme=40)
 
 
+@pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
 def test_planted_themes_come_out_as_topics(fresh_db, planted):
     store_documents(fresh_db, planted)
     summary = run_topics(fresh_db, params=PARAMS)
@@ -45,6 +46,7 @@ def test_planted_themes_come_out_as_topics(fresh_db, planted):
     assert all(isinstance(label, str) and label for label in topics["label"])
 
 
+@pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
 def test_same_input_in_another_order_gives_the_same_topics(tmp_path, planted):
     results = []
     for i, frame in enumerate([planted, planted.sample(frac=1, random_state=7)]):
@@ -56,6 +58,7 @@ def test_same_input_in_another_order_gives_the_same_topics(tmp_path, planted):
     assert results[0].equals(results[1])
 
 
+@pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
 def test_second_run_with_nothing_new_does_nothing(fresh_db, planted):
     store_documents(fresh_db, planted)
     first = run_topics(fresh_db, params=PARAMS)
@@ -63,6 +66,7 @@ def test_second_run_with_nothing_new_does_nothing(fresh_db, planted):
     assert again == {"action": "nothing new", "run_id": first["run_id"]}
 
 
+@pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
 def test_labels_and_merges_survive_a_refit_with_new_documents(fresh_db, planted):
     store_documents(fresh_db, planted)
     run_topics(fresh_db, params=PARAMS)
@@ -105,6 +109,7 @@ def test_auto_label_is_short_and_skips_near_repeats():
     assert auto_label(["telegram", "channels", "channel", "bots"]) == "Telegram, channels & bots"
 
 
+@pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
 def test_large_corpus_fits_on_a_sample_and_assigns_the_rest(fresh_db, planted):
     store_documents(fresh_db, planted)
     params = TopicParams(backend="tfidf", min_topic_size=8, fit_sample=100)
@@ -134,6 +139,7 @@ def test_theme_list_errors_name_the_file_and_row(tmp_path):
         read_theme_list(wrong)
 
 
+@pytest.mark.slow  # loads the static embedding model
 def test_refit_with_another_embedding_model_keeps_labels(fresh_db, planted):
     """Changing profile (here TF-IDF → static vectors) refits in another vector space: the previous topics are
     placed in the new space by their documents, so a user's label follows its theme."""
@@ -151,6 +157,7 @@ def test_refit_with_another_embedding_model_keeps_labels(fresh_db, planted):
     assert len(now & members) >= 0.8 * len(members)
 
 
+@pytest.mark.slow  # loads the static embedding model
 def test_fitted_model_is_saved_beside_the_store_with_safetensors(tmp_path, planted):
     from analytics import pipeline
 
@@ -226,6 +233,7 @@ def test_passage_spans_are_the_reference_spans_on_random_and_real_texts():
             assert split_passages(text, most) == reference_split(text, most), (text, most)
 
 
+@pytest.mark.slow  # loads the static embedding model
 def test_stored_passage_vectors_are_the_encoded_passages(fresh_db, tmp_path):
     """Passage rows and vectors, stored and returned, are the model's vectors of exactly the reference passages,
     whatever the chunking; a second call reads the same frame from the cache."""

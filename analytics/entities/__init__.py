@@ -25,7 +25,7 @@ from .aliases import (
     ruler_patterns,
 )
 from .components import ALIAS_VERBS, IS_AFTER, IS_BEFORE, RULER_CONFIG
-from .evaluation import evaluate
+from .evaluation import evaluate, read_gold_set
 from .extraction import (
     ALIASES_ONLY,
     ENTITY_COLUMNS,
@@ -73,6 +73,7 @@ __all__ = [
     "mention_table",
     "model_dir",
     "pending_documents",
+    "read_gold_set",
     "renormalise",
     "ruler_patterns",
     "run_entities",

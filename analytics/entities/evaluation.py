@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from ..errors import GOLD_SET_UNREADABLE
 from .extraction import _mention_rows
 from .pipeline import Pipelines
+
+
+def read_gold_set(path: Path | str) -> list[dict[str, Any]]:
+    """Hand-annotated documents, one JSON object per line (id, text, language, mentions with start, end, label
+    and canonical_id); a line that is not one names its number."""
+    items = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GOLD_SET_UNREADABLE.error(path=str(path), line=number, reason=exc.msg) from exc
+        if not isinstance(item, dict):
+            raise GOLD_SET_UNREADABLE.error(path=str(path), line=number, reason="not an object")
+        items.append(item)
+    return items
 
 
 def evaluate(pipes: Pipelines, gold: Iterable[dict[str, Any]]) -> dict[str, Any]:

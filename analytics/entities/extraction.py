@@ -10,8 +10,11 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import schema as s
+from ..config import setting
 from .aliases import AliasTable, alias_key
 from .pipeline import Pipelines, cached_pipeline
+
+BATCH_SIZE = int(setting("batch_size"))  # documents per spaCy batch, passages per MiniLM batch
 
 STAGE = "entities"
 
@@ -121,7 +124,7 @@ def _names(lookup: dict[str, tuple[str, str, str]]) -> dict[str, str]:
     return _NAMES["names"]
 
 
-def extract_entities(pipes: Pipelines, docs: pd.DataFrame, columns: list[list[Any]], *, batch_size: int = 64,
+def extract_entities(pipes: Pipelines, docs: pd.DataFrame, columns: list[list[Any]], *, batch_size: int = BATCH_SIZE,
                      n_process: int = 1) -> Iterator[tuple[str, bool]]:
     """(doc id, alias-only?) for each document, in input order; its mention rows are appended to `columns`
     (see mention_columns) before it is yielded."""
@@ -138,7 +141,7 @@ def extract_entities(pipes: Pipelines, docs: pd.DataFrame, columns: list[list[An
             yield doc_id, alias_only
 
 
-def extract_batch(docs: pd.DataFrame, aliases: AliasTable, profile: str, batch_size: int = 64,
+def extract_batch(docs: pd.DataFrame, aliases: AliasTable, profile: str, batch_size: int = BATCH_SIZE,
                   n_process: int = 1) -> tuple[pa.Table, pa.Table]:
     """Mention rows and processed marks for one batch of documents (id, text, language), as Arrow tables with
     the columns of the entities and processed tables. Runs where it is sent: here, or on a Dask worker; it

@@ -41,29 +41,40 @@ class Pipelines:
         return self._others[lang], True
 
 
-def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
-    """The English pipeline: quality = ruler + statistical NER + senter; fast = ruler only (no model inference)."""
+def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = None) -> Pipelines:
+    """The English pipeline: quality = ruler + statistical NER + senter; fast = ruler only (no model inference).
+
+    `nlp`: a spaCy pipeline of your own to build on instead of the pinned model (its NER, if any, runs after the
+    alias ruler; a sentencizer is added when it has no sentence boundaries); its version says it is custom.
+    """
     import spacy
 
     _register_components()
-    root = model_dir()
-    if profile == "fast":
-        nlp = spacy.load(root, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
-                                        "senter"])
+    if nlp is not None:
+        if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
+            nlp.add_pipe("sentencizer")
+        before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+        ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG, **before)
+        variant = "custom"
+    elif profile == "fast":
+        nlp = spacy.load(model_dir(), exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer",
+                                               "ner", "senter"])
         nlp.add_pipe("sentencizer")
         ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
+        variant = "v1"
     else:
-        nlp = spacy.load(root, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+        nlp = spacy.load(model_dir(), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
         nlp.enable_pipe("senter")
         # Before "ner": the model then labels only what the curated aliases left untouched.
         ruler = nlp.add_pipe("entity_ruler", before="ner", config=RULER_CONFIG)
+        variant = "v1"
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     nlp.add_pipe("alias_case", after="entity_ruler", config=case_config(aliases))
     # Last but one: it judges the ruler's and the model's readings alike.
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
     meta = nlp.meta
-    version = f"{meta['name']}-{meta['version']}/{profile}/v1"
+    version = f"{meta['name']}-{meta['version']}/{profile}/{variant}"
     return Pipelines(nlp, aliases, profile, version, {})
 
 
@@ -71,10 +82,11 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
 _PIPELINES: dict[tuple[str, str], Pipelines] = {}
 
 
-def cached_pipeline(aliases: AliasTable, profile: str) -> Pipelines:
-    """The pipeline for this alias list and profile, built on first use in this process."""
+def cached_pipeline(aliases: AliasTable, profile: str, nlp: Any = None) -> Pipelines:
+    """The pipeline for this alias list and profile, built on first use in this process (on `nlp` when given:
+    a pipeline of your own replaces the cached one in this process)."""
     key = (aliases.digest, profile)
-    if key not in _PIPELINES:
+    if key not in _PIPELINES or nlp is not None:
         _PIPELINES.clear()  # an edited alias list replaces the old pipeline rather than piling up models
-        _PIPELINES[key] = build_pipeline(aliases, profile)
+        _PIPELINES[key] = build_pipeline(aliases, profile, nlp)
     return _PIPELINES[key]

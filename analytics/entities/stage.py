@@ -10,12 +10,16 @@ import duckdb
 import pandas as pd
 
 from .. import store
+from ..config import setting
+from ..errors import CUSTOM_PIPELINE_NOT_FOR_WORKERS
 from ..scale import LocalMap
 from .aliases import load_aliases
 from .extraction import ALIASES_ONLY, STAGE, extract_batch
 from .pipeline import cached_pipeline
 from .renormalise import renormalise
 from .writer import BatchWriter
+
+BATCH_SIZE = int(setting("batch_size"))  # documents per spaCy batch, passages per MiniLM batch
 
 CHUNK_DOCS = 400
 
@@ -31,19 +35,24 @@ def run_entities(
     *,
     profile: str = "quality",
     n_process: int = 1,
-    batch_size: int = 64,
+    batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int | None], None] | None = None,
     mapper: Any = None,
+    nlp: Any = None,
 ) -> dict[str, Any]:
     """Extract entities for every document not yet processed by this pipeline version; re-normalise stored
     mentions when the alias list changed. `mapper` (scale.LocalMap or scale.DaskMap) runs the batches; the
-    store is written here only. Returns what was done."""
+    store is written here only. `nlp`: a spaCy pipeline of your own to build on (this process only). Returns
+    what was done."""
     aliases = load_aliases(aliases_path)
     previous_digest = store.get_meta(con, "aliases_digest")
     summary: dict[str, Any] = {"aliases": len(aliases.frame), "renormalised": 0}
     if previous_digest and previous_digest != aliases.digest:
         summary["renormalised"] = renormalise(con, aliases)
-    pipes = cached_pipeline(aliases, profile)
+    mapper = mapper or LocalMap()
+    if nlp is not None and mapper.remote:
+        raise CUSTOM_PIPELINE_NOT_FOR_WORKERS.error()
+    pipes = cached_pipeline(aliases, profile, nlp)
     todo = pending_documents(con, pipes.version)
     summary.update({"pipeline_version": pipes.version, "documents": len(todo), "mentions": 0, "aliases_only": 0})
     if not todo:
@@ -57,7 +66,6 @@ def run_entities(
     done = 0
     if progress:
         progress(0, len(todo))
-    mapper = mapper or LocalMap()
     n_proc = 1 if mapper.remote else n_process  # worker processes of their own only where the work runs here
     with BatchWriter(con) as writer:
         for mentions, processed in mapper.map(extract_batch, document_batches(con, todo), aliases, profile,

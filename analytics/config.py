@@ -94,6 +94,11 @@ def setting(name: str) -> object:
     return SETTINGS[name].default
 
 
+def added_corpus(slug: str) -> tuple[Path, Path]:
+    """Where a corpus added in the app lives: its store and the folder of its uploaded files."""
+    return DATA_DIR / "corpora" / f"{slug}.duckdb", DATA_DIR / "uploads" / slug
+
+
 def default_db_path() -> Path:
     """The store to use when none is named: $NARRATIVE_DB, else data/narrative.duckdb."""
     return Path(str(setting("db")))

@@ -191,8 +191,7 @@ UNKNOWN_BACKEND = Message("E604", UsageError, "unknown embedding backend {name!r
 UNKNOWN_GRANULARITY = Message("E605", UsageError, "unknown granularity {value!r}", "use one of {choices}")
 UNKNOWN_DOCUMENT = Message("E606", UsageError, "no document {doc_id!r} in this corpus",
                            "copy the id from a document list or the report")
-UNKNOWN_THEME = Message("E607", UsageError, "no theme {topic_id} in the current fit", "choose one of {choices}")
-BAD_FILTER = Message("E608", UsageError, "filters: {reason}", "{fix}")
+BAD_FILTER = Message("E607", UsageError, "filters: {reason}", "{fix}")
 
 CATALOGUE: dict[str, Message] = {
     m.code: m for m in list(globals().values()) if isinstance(m, Message)

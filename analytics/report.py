@@ -113,12 +113,12 @@ def _themes_section(corpus: Corpus, granularity: str, f: Filters, top: int, shif
         parts.append("<p>No change point in any theme's share.</p>")
     else:
         parts.append(_table(shifts[["sentence", "doc_ids"]].rename(columns={"doc_ids": "documents"})))
-    sizes = corpus.theme_sizes(f, outliers=True)
+    sizes = corpus.theme_sizes(f, top=top)
     themes = pd.DataFrame({"theme": sizes[s.LABEL],
                            "documents": [corpus.documents_behind(f, themes=[t])[s.ID].tolist()
                                          for t in sizes[s.TOPIC_ID]],
                            "size": sizes["documents"]})
-    parts.append("<h2>Themes</h2>" + _table(themes))
+    parts.append(f"<h2>The {len(themes)} largest themes</h2>" + _table(themes))
     yearly = corpus.theme_shares("year", f)
     out = yearly[yearly[s.TOPIC_ID] == s.OUTLIER_TOPIC]
     parts.append("<p>Documents in no theme (outliers) per year: " + ", ".join(

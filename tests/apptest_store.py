@@ -32,26 +32,36 @@ def planted_fit(docs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": ordered["id"], "topic_id": topic.astype(int), "probability": 0.9})
 
 
-def store_planted_fit(con, docs: pd.DataFrame) -> int:
-    """Write the planted assignment as a finished topic run, as the topic stage writes a fit; its run id."""
+def store_fit(con, assign: pd.DataFrame, labels: dict[int, str], words: dict[int, list[str]] | None = None,
+              merge_suggestions: list | None = None) -> int:
+    """Write an assignment (doc_id, topic_id; -1 the outliers) as a finished topic run, as the topic stage writes a
+    fit, with these labels (and top words); its run id."""
     run_id = store.start_run(con, "topics", {"backend": "tfidf", "seed": 42}, {"planted": "1"})
-    assign = planted_fit(docs).assign(run_id=run_id)
+    assign = assign.assign(run_id=run_id, probability=0.9)
+    ids = sorted(labels)
+    words = words or {t: labels[t].lower().replace(",", "").replace("&", "").split() for t in ids}
     topics = pd.DataFrame({
-        "run_id": run_id, "topic_id": list(THEME_IDS.values()), "label": [THEME_LABELS[t] for t in THEME_IDS],
-        "words": [json.dumps({"ctfidf": [[w, round(1 - i / 20, 3)] for i, w in enumerate(words[:10])],
-                              "mmr": words[:5], "phrases": [" ".join(words[:2])]})
-                  for words in PLANTED_THEMES.values()],
-        "size": [int((assign["topic_id"] == t).sum()) for t in THEME_IDS.values()],
-        "centroid": [[0.0] * 4 for _ in THEME_IDS]})
+        "run_id": run_id, "topic_id": ids, "label": [labels[t] for t in ids],
+        "words": [json.dumps({"ctfidf": [[w, round(1 - i / 20, 3)] for i, w in enumerate(words[t][:10])],
+                              "mmr": words[t][:5], "phrases": [" ".join(words[t][:2])]}) for t in ids],
+        "size": [int((assign["topic_id"] == t).sum()) for t in ids],
+        "centroid": [[0.0] * 4 for _ in ids]})
     weights = assign.assign(weight=1.0)[["run_id", "doc_id", "topic_id", "weight"]]
-    changes = pd.DataFrame({"run_id": run_id, "topic_id": list(THEME_IDS.values()), "previous_topic_id": None,
-                            "change": "born", "similarity": None})
+    changes = pd.DataFrame({"run_id": run_id, "topic_id": ids, "previous_topic_id": None, "change": "born",
+                            "similarity": None})
     counts = {"documents": len(assign), "topics": len(topics), "outliers": round(float((assign.topic_id == -1).mean()), 4),
-              "merge_suggestions": [{"topics": [THEME_IDS["battle"], THEME_IDS["economy"]], "distance": 0.42}],
-              "model_topics": {str(t): t for t in THEME_IDS.values()}}
+              "merge_suggestions": merge_suggestions or [], "model_topics": {str(t): t for t in ids}}
     store.save_topic_fit(con, run_id, topics, assign[["run_id", "doc_id", "topic_id", "probability"]], weights,
                          changes, counts)
     return run_id
+
+
+def store_planted_fit(con, docs: pd.DataFrame) -> int:
+    """The planted corpus's themes as the fit (a tenth of the documents outliers); its run id."""
+    return store_fit(con, planted_fit(docs)[["doc_id", "topic_id"]],
+                     {THEME_IDS[t]: THEME_LABELS[t] for t in THEME_IDS},
+                     {THEME_IDS[t]: words for t, words in PLANTED_THEMES.items()},
+                     [{"topics": [THEME_IDS["battle"], THEME_IDS["economy"]], "distance": 0.42}])
 
 
 def build_app_store(db: Path) -> Path:

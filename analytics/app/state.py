@@ -21,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def corpus_stores() -> dict[str, Path]:
     """Stores the app can switch between: the default store and every store under data/corpora/."""
     found = {"demo": config.default_db_path()}
-    corpora_dir = config.DATA_DIR / "corpora"
+    corpora_dir = config.added_corpus("any")[0].parent
     if corpora_dir.is_dir():
         for path in sorted(corpora_dir.glob("*.duckdb")):
             found[path.stem] = path

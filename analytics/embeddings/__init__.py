@@ -13,7 +13,7 @@ vector is the normalised mean of its passages' vectors. One file per backend; `c
 store's passage-vector cache.
 """
 
-from .base import EmbeddingBackend, mean_unit, sha256_of
+from .base import BackendBase, EmbeddingBackend, mean_unit, sha256_of
 from .cache import document_matrix, encode_batch, passage_vectors
 from .minilm import MINILM_PACKAGE_LINE, MINILM_SHA256, MiniLMBackend, minilm_path
 from .passages import PASSAGE_WORDS, even_chunks, split_passages
@@ -28,6 +28,7 @@ __all__ = [
     "PASSAGE_WORDS",
     "STATIC_DIMS",
     "STATIC_SIF",
+    "BackendBase",
     "EmbeddingBackend",
     "MiniLMBackend",
     "StaticBackend",

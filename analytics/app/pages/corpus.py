@@ -49,8 +49,7 @@ if submitted:
         slug = corpus_slug(name)
         if not files:
             raise UPLOAD_NO_FILES.error()
-        folder = config.DATA_DIR / "uploads" / slug
-        target_db = config.DATA_DIR / "corpora" / f"{slug}.duckdb"
+        target_db, folder = config.added_corpus(slug)
         paths = []
         for upload in files:
             paths += save_upload(upload.name, upload.getvalue(), folder, MAX_MB * 1024 * 1024)

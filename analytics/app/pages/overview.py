@@ -53,7 +53,7 @@ with right:
             hide_index=True, width="stretch")
 
 st.subheader("The largest shifts")
-found = corpus.findings(filters=f)
+found = corpus.findings(str(setting("granularity")), f)
 if found.shifts.empty:
     st.caption("No significant shift in theme shares under these filters.")
 for i, row in found.shifts.iterrows():

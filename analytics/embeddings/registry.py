@@ -12,7 +12,7 @@ BACKENDS = {"minilm": MiniLMBackend, "static": StaticBackend, "tfidf": TfidfBack
 
 
 def get_backend(name: str) -> EmbeddingBackend:
-    """An embedding backend by name (`minilm` or `tfidf`)."""
+    """An embedding backend by name: `minilm`, `static` or `tfidf` (the keys of BACKENDS)."""
     try:
         return BACKENDS[name]()
     except KeyError:

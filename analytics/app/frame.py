@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import pipeline, store
+from .. import pipeline
 from .progress import progress_bars
 from .state import clear_caches, corpus_stores, current_name
 
@@ -37,7 +37,7 @@ def main() -> None:
     """Choose the corpus (building the demo on first run) and run the selected page."""
     st.set_page_config(page_title="Narrative Timeline", page_icon=":material/timeline:", layout="wide")
     stores = corpus_stores()
-    if current_name() == "demo" and not store.has_finished_run(stores["demo"], "topics"):
+    if current_name() == "demo" and not pipeline.store_is_ready(stores["demo"]):
         build_demo_with_progress(stores["demo"])
 
     with st.sidebar:

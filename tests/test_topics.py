@@ -173,6 +173,19 @@ def test_fitted_model_is_saved_beside_the_store_with_safetensors(tmp_path, plant
     second = pipeline.analyze(db, profile="fast", refit=True)["topics"]
     kept = sorted(p.name for p in (tmp_path / "saved.models").iterdir())
     assert kept == [f"topics-run-{second['run_id']}"]  # only the current fit's model
+    # The Corpus hands the saved model back, labelled as the app shows its themes (a user's name included).
+    from analytics import Corpus, edits
+
+    corpus = Corpus.open(db)
+    renamed = int(corpus.theme_sizes()["topic_id"].iloc[0])
+    edits.rename_theme(db, renamed, "Named by the reader")
+    model = corpus.topic_model()
+    labels = corpus.labels()
+    shown = {t: model.custom_labels_[i] for i, t in enumerate(sorted(model.get_topics()))}
+    live = {t for t in labels if t >= 0}
+    assert "Named by the reader" in shown.values()
+    assert {label for t, label in shown.items() if t >= 0} == {labels[t] for t in live}
+    assert model.transform(["Telegram channels and bots were removed by Europol."])[0][0] in model.get_topics()
 
 
 def test_phrases_stay_inside_a_clause_and_do_not_end_on_stop_words():

@@ -130,6 +130,5 @@ def test_each_package_re_exports_its_api(package):
 def test_every_package_is_in_the_wheel():
     """pyproject lists the packages (corpora/ is mapped into the package): a new package must be added there."""
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(REPO).parts) for p in PACKAGE.rglob("__init__.py")
-             if "__pycache__" not in p.parts}
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
     assert found | {"analytics.corpora"} == listed

@@ -154,7 +154,7 @@ def _text_records(group: list[InputFile]) -> Iterator[RawRecord | Problem]:
             for rec in loaders.load_json(per_file):
                 if isinstance(rec, RawRecord):
                     meta.update(rec.fields)
-                break
+                    break
         records.append(loaders.load_text_file(item.path, meta or None, item.format))
     texts = [r.fields["text"] for r in records if isinstance(r, RawRecord) and r.kind == "scraped"]
     repeats = clean.repeated_lines(texts)

@@ -54,7 +54,18 @@ def decode(data: bytes, path: str) -> Decoded:
     if guess is None or (has_nul and not guess[0].startswith("utf_")):
         raise InputError(path, "binary file, not text", "give text, CSV, JSON, Parquet, HTML or feed files")
     name, confidence = guess
-    return Decoded(data.decode(name, errors="replace"), name, confidence)
+    text = data.decode(name, errors="replace")
+    if has_nul and not _mostly_text(text):
+        raise InputError(path, "binary file, not text", "give text, CSV, JSON, Parquet, HTML or feed files")
+    return Decoded(text, name, confidence)
+
+
+def _mostly_text(text: str, share: float = 0.95) -> bool:
+    """True when nearly every character of a sample is printable or white space (UTF-16 text, not a binary file
+    that some codec happens to accept)."""
+    sample = text[:4096]
+    good = sum(ch.isprintable() or ch in "\n\r\t" for ch in sample)
+    return bool(sample) and good >= share * len(sample)
 
 
 def _guess(sample: bytes) -> tuple[str, float] | None:

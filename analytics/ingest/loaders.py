@@ -43,8 +43,10 @@ class RawRecord:
     fields: dict[str, Any]
     # For text files: where metadata came from, and whether the text is a scraped page or HTML to clean.
     date_origin: str = "field"
-    kind: str = "table"  # table | scraped | html
-    extra: dict[str, Any] = field(default_factory=dict)
+    kind: str = "table"  # table | scraped | html | post (a platform reader's post, fields already named)
+    extra: dict[str, Any] = field(default_factory=dict)  # kept in the document's metadata as it is
+    # What a platform's export says beside a post's text (expanded URLs, retweet/forward/reply/quote): see social.
+    social: dict[str, Any] | None = None
 
 
 @dataclass

@@ -134,6 +134,8 @@ def traces(text: str, fields: Mapping[str, Any] | None = None) -> list[Trace]:
             seen_urls.add(value)
             out += [Trace("url", value), Trace("domain", domain(value))]
     in_text = {(t.kind, t.value) for t in out}
+    if rt:
+        in_text.add(("mention", handle(rt.group(1))))
     for kind, key in (("mention", "mentions"), ("hashtag", "hashtags")):
         for value in fields.get(key) or []:
             value = handle(str(value))
@@ -148,7 +150,7 @@ def traces(text: str, fields: Mapping[str, Any] | None = None) -> list[Trace]:
         if account or post_id:
             value = handle(str(account)) if account and kind != "forward_from" else str(account or "").strip()
             out.append(Trace(kind, value, position, str(post_id) if post_id not in (None, "") else None))
-    return out
+    return sorted(out, key=lambda t: (t.position is None, t.position or 0))
 
 
 def copy_of(found: list[Trace]) -> Trace | None:

@@ -49,7 +49,7 @@ def read_csv(path: Path) -> Iterator[Item]:
         is_telegram = "chat" in row
         platform = "telegram" if is_telegram else str(first(row, "platform", "datasource") or "4cat")
         social: dict[str, Any] = {}
-        forwarded = first(row, "author_forwarded_from_username", "author_forwarded_from_name")
+        forwarded = first(row, "author_forwarded_from_name", "author_forwarded_from_username")
         if forwarded:
             social["forward_from"] = forwarded
         if first(row, "reply_to"):

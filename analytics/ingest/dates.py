@@ -37,6 +37,7 @@ _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,
 # Arabic-Indic (٠–٩) and Eastern Arabic-Indic/Persian (۰–۹) digits, and the Arabic comma and date separators.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬،", "01234567890123456789.,,")
 _HOUR = 3600
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # Time-zone abbreviations that name one offset (AST, IST and CST-as-China are ambiguous and left out: a date
 # with one of those is rejected rather than guessed).
 TZ_OFFSETS = {
@@ -190,6 +191,8 @@ def _parse_prose(text: str, raw: object, dayfirst: bool = False, language: str |
 def _parse_any_language(text: str, dayfirst: bool, language: str | None) -> tuple[datetime, str] | None:
     """dateparser on absolute dates only (never "yesterday"), with the text's language when known; the year must
     be given. (naive UTC, precision) or None."""
+    if not _FOUR_DIGITS.search(text):  # "12 mars" would be read as March 2012: a year must be written in full
+        return None
     parser = _date_data_parser(language if language and language != "und" else None, dayfirst)
     try:
         data = parser.get_date_data(text)

@@ -95,12 +95,13 @@ def preview(path: Path | str, *, rows: int = 5, fmt: str | None = None, column_m
 
 def _doubts(out: Preview, found: readers.Detection, docs: list[dict[str, Any]]) -> list[str]:
     doubts = []
-    if found.confidence < readers.SURE:
+    generic = not (found.reader and found.reader.fields)  # read by its suffix; its columns are found by name
+    if found.confidence < readers.SURE and not generic:
         doubts.append(f"the format was guessed from the file name only ({out.format})")
     close = [name for name, score in found.alternatives if score >= found.confidence - 0.05 and score >= readers.SURE]
     if close:
         doubts.append(f"it could also be read as {', '.join(close)}")
-    if out.columns and not (found.reader and found.reader.fields):  # a generic table: columns found by name
+    if out.columns and generic:
         for needed in NEEDED_FIELDS:
             if needed not in out.mapping:
                 doubts.append(f"no column was recognised as the {needed}")

@@ -231,3 +231,10 @@ def test_preview_shows_format_mapping_doubts_and_first_rows(tmp_path):
     assert unsure.columns == ["Wann", "Inhalt", "Wer"]
     mapped = preview(odd, column_map={"text": "Inhalt", "date": "Wann", "source": "Wer"})
     assert not mapped.needs_mapping and mapped.rows["source"].iloc[0] == "DW"
+
+
+def test_readme_lists_every_format():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Input formats"):readme.index("**Nothing is lost.**")]
+    for name in readers.format_names():
+        assert f"`{name}`" in table, name

@@ -154,6 +154,7 @@ def test_junkipedia_4cat_and_zeeschuimer(fresh_db):
     assert linked.loc[forward["id"], "original_id"] == original["id"]
     reasons = " | ".join(store.rejects(fresh_db)["reason"])
     assert "media without text (MessageMediaPhoto)" in reasons and "tiktok item without text" in reasons
+    assert "row 3: media without text (photo)" in reasons  # the 4CAT CSV's photo without a caption
 
 
 def test_gdelt_doc_and_rows(fresh_db):
@@ -223,7 +224,7 @@ def test_preview_shows_format_mapping_doubts_and_first_rows(tmp_path):
     assert shown.mapping["source"] == "Page Name / Account"
     assert list(shown.rows["source"]) == ["Example Community News", "Ligue Exemple"]
     assert shown.rows["date"].iloc[0] == pd.Timestamp("2019-11-22 19:03:11")
-    assert shown.rejected and "no text" in shown.rejected[0][1]
+    assert shown.rejected and "Photo without text" in shown.rejected[0][1]
     odd = tmp_path / "odd.csv"
     odd.write_text("Wann,Inhalt,Wer\n2019-03-15,Die Plattformen entfernten das Video schnell.,DW\n", encoding="utf-8")
     unsure = preview(odd)

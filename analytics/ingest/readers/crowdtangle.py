@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..loaders import Item, RawRecord, load_csv
+from ..loaders import Item, Problem, RawRecord, load_csv
 from .base import Head, Reader, first, post
 
 _USED = {"page name", "account", "user name", "post created", "message", "description", "url", "link",
@@ -39,6 +39,10 @@ def read(path: Path) -> Iterator[Item]:
         if not instagram and first(row, "Description"):
             metadata["link_description"] = first(row, "Description")
         social = {"urls": [link]} if link else {}
+        if not str(text or "").strip():
+            yield Problem(item.file, item.row, f"row {item.row}: {first(row, 'Type') or 'post'} without text",
+                          str(first(row, "URL") or ""))
+            continue
         yield post(item.file, item.row, text=text, date=first(row, "Post Created"),
                    source=first(row, "Page Name", "Account"), author=first(row, "User Name"),
                    url=first(row, "URL"), external_id=first(row, "URL"), platform=platform, social=social,

@@ -63,6 +63,11 @@ def read_csv(path: Path) -> Iterator[Item]:
         metadata = {k: v for k, v in row.items() if k not in _USED and v not in ("", None)}
         metadata["forwarded_from_name"] = first(row, "author_forwarded_from_name")
         external = f"{first(row, 'chat')}/{first(row, 'id')}" if is_telegram else first(row, "id")
+        if not str(first(row, "body") or "").strip():
+            media = first(row, "attachment_type")
+            yield Problem(item.file, item.row, f"row {item.row}: " + (f"media without text ({media})" if media
+                                                                      else "no text (empty body)"))
+            continue
         yield post(item.file, item.row, text=first(row, "body"),
                    date=first(row, "unix_timestamp") or first(row, "timestamp"), source=source,
                    author=first(row, "author_username", "author_name", "author"), url=first(row, "url"),

@@ -8,6 +8,7 @@ links and handles are not language and pulled short texts towards whatever langu
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from . import social
@@ -67,11 +68,12 @@ def detect(text: str) -> str:
 
     A post is judged on its words (social.bare_text); a long text on its first thousand characters.
     """
-    words = social.bare_text(text[:2000]) if ("@" in text[:2000] or "#" in text[:2000] or "http" in text[:2000]
-                                              or "www." in text[:2000]) else text[:1000]
-    if len(_LETTER.findall(words[:200])) < MIN_LETTERS and len(_LETTER.findall(words)) < MIN_LETTERS:
+    head = text[:2000]
+    words = social.bare_text(head) if ("@" in head or "#" in head or "http" in head or "www." in head) else head
+    words = words[:1000]
+    if sum(1 for _ in islice(_LETTER.finditer(words), MIN_LETTERS)) < MIN_LETTERS:
         return UNDETERMINED
-    lang, prob = identifier().classify(words[:1000])
+    lang, prob = identifier().classify(words)
     return lang if prob >= MIN_PROBABILITY else UNDETERMINED
 
 

@@ -107,27 +107,31 @@ def traces(text: str, fields: Mapping[str, Any] | None = None) -> list[Trace]:
     expanded = _expansions(fields.get("urls"))
     out: list[Trace] = []
     seen_urls: set[str] = set()
-    for m in URL.finditer(text):
-        written = m.group(0).rstrip(_TRAILING)
-        if len(written) < 8:
-            continue
-        target = expanded.get(written) or expanded.get(written.rstrip("/")) or written
-        value = normalise_url(target)
-        seen_urls.add(value)
-        out += [Trace("url", value, m.start()), Trace("domain", domain(value), m.start())]
-    url_spans = [(m.start(), m.end()) for m in URL.finditer(text)]
+    url_spans: list[tuple[int, int]] = []
+    if "http" in text or "www." in text or "WWW." in text:  # each scan only when its marker is there at all
+        for m in URL.finditer(text):
+            url_spans.append((m.start(), m.end()))
+            written = m.group(0).rstrip(_TRAILING)
+            if len(written) < 8:
+                continue
+            target = expanded.get(written) or expanded.get(written.rstrip("/")) or written
+            value = normalise_url(target)
+            seen_urls.add(value)
+            out += [Trace("url", value, m.start()), Trace("domain", domain(value), m.start())]
 
     def in_url(pos: int) -> bool:
         return any(a <= pos < b for a, b in url_spans)
 
     rt = RETWEET_PREFIX.match(text)
-    for m in MENTION.finditer(text):
-        if in_url(m.start()) or (rt and m.start() == rt.start(1) - 1):
-            continue  # the RT prefix's account is the retweet_of trace, not a mention
-        out.append(Trace("mention", handle(m.group(1)), m.start()))
-    for m in HASHTAG.finditer(text):
-        if not in_url(m.start()):
-            out.append(Trace("hashtag", m.group(1).casefold(), m.start()))
+    if "@" in text:
+        for m in MENTION.finditer(text):
+            if in_url(m.start()) or (rt and m.start() == rt.start(1) - 1):
+                continue  # the RT prefix's account is the retweet_of trace, not a mention
+            out.append(Trace("mention", handle(m.group(1)), m.start()))
+    if "#" in text:
+        for m in HASHTAG.finditer(text):
+            if not in_url(m.start()):
+                out.append(Trace("hashtag", m.group(1).casefold(), m.start()))
     for short, long in expanded.items():  # links the export lists but the text no longer shows
         value = normalise_url(long or short)
         if value not in seen_urls and short not in text:

@@ -239,3 +239,13 @@ def test_readme_lists_every_format():
     table = readme[readme.index("### Input formats"):readme.index("**Nothing is lost.**")]
     for name in readers.format_names():
         assert f"`{name}`" in table, name
+
+
+def test_x_api_response_page_saved_as_json(tmp_path, fresh_db):
+    page = (EXPORTS / "twarc2.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "search_page.json"
+    path.write_text(json.dumps(json.loads(page), indent=2), encoding="utf-8")
+    assert readers.detect(path).format == "twitter-api"
+    report = ingest([path], fresh_db)
+    assert (report.read, report.stored) == (2, 2)
+    assert set(stored(fresh_db)["source"]) == {"osint_desk", "relay_account"}

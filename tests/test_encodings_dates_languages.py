@@ -150,3 +150,14 @@ def test_short_posts_in_eight_languages_are_identified():
 def test_text_without_words_stays_undetermined():
     for text in ("https://t.co/abc123 #2019", "@someone @other", "RT @x: 12345 !!!", "ok"):
         assert languages.detect(text) == "und"
+
+
+def test_ingest_names_files_not_read_as_utf8_and_the_run_keeps_the_guess(tmp_path):
+    path = tmp_path / "ru.csv"
+    path.write_bytes(_csv(RUSSIAN, "РИА").encode("cp1251"))
+    db = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(db)])
+    assert result.exit_code == 0 and "ru.csv: read as cp1251 (confidence 1.00)" in result.output
+    with store.opened(db, read_only=True) as con:
+        files = store.last_run(con, "ingest")["counts"]["files"]
+    assert [(f["encoding"], f["encoding_confidence"]) for f in files] == [("cp1251", 1.0)]

@@ -1,8 +1,9 @@
 """Ingest: files and folders in, clean, dated, deduplicated documents out, with every record accounted for.
 
-Entry point: `ingest(paths, con)`. Steps: expand paths (folders, corpus manifests) → load records per format
-→ map each to the document record (clean, date, id) → exact and near-duplicate checks → write documents,
-duplicates and rejects, all in one transaction, so a killed ingest leaves the store as it was and a re-run
+Entry point: `ingest(paths, con)`. Steps: expand paths (folders, corpus manifests) and detect each file's format
+(readers/) → read records with its reader → map each to the document record (clean, language, date, id, a post's
+traces) → exact and near-duplicate checks → write documents, traces, duplicates and rejects, link copies (retweets,
+forwards) to their originals, all in one transaction, so a killed ingest leaves the store as it was and a re-run
 completes. Every record read is stored, listed as a duplicate, already stored, or rejected with its reason.
 """
 

@@ -1,9 +1,11 @@
-"""Loaders: turn each input file into raw records (a dict of fields with its file and row), or into rejects.
+"""Loaders: turn each generic input file (CSV, TSV, JSON, JSONL, Parquet, feeds, text files) into raw records (a dict
+of fields with its file and row), or into rejects. Platform exports have their own readers (readers/), which use the
+decoding and CSV reading here.
 
-One function per format, chosen by suffix or by `--format`. Nothing here decides what a field means; mapping
-fields to the document record is `records.py`. A record that cannot be read at all (a ragged CSV row, a bad
-JSON line) becomes a `Problem` with its file, row and reason, so the accounting read = stored + duplicates +
-rejected always closes.
+One function per format; which one a file needs is decided by readers.detect (or `--format`). Nothing here decides
+what a field means; mapping fields to the document record is `records.py`. A record that cannot be read at all (a
+ragged CSV row, a bad JSON line) becomes a `Problem` with its file, row and reason, so the accounting read = stored +
+duplicates + rejected always closes.
 """
 
 from __future__ import annotations
@@ -329,13 +331,6 @@ def load_text_file(path: Path, sidecar: dict[str, Any] | None, fmt: str) -> RawR
     return RawRecord(str(path), None, fields, date_origin=origin,
                      kind="html" if fmt == "html" else "scraped",
                      extra={"encoding": decoded.encoding, "encoding_confidence": decoded.confidence})
-
-
-def format_of(path: Path, fmt: str | None = None) -> str | None:
-    """The loader a file needs: the --format given, else its suffix; None for a file type we do not read."""
-    if fmt:
-        return fmt
-    return SUFFIX_FORMATS.get(path.suffix.lower())
 
 
 def load_table(path: Path, fmt: str) -> Iterator[Item]:

@@ -1,5 +1,10 @@
 """From a raw record to the canonical document record: which column is the text, the date, the source…,
-then cleaning, dating and the stable id. Raises RecordRejected with a reason a person can act on."""
+then cleaning, language, dating, a post's traces and the stable id. Raises RecordRejected with a reason a person
+can act on.
+
+Platform readers hand over posts with their fields already named (kind "post"); other tables are mapped by column
+name, and columns only post exports have make a file's records posts (source type "social", the account column
+as source when no outlet is named)."""
 
 from __future__ import annotations
 
@@ -162,7 +167,7 @@ def to_document(record: RawRecord, mapping: dict[str, str], defaults: dict[str, 
     if clean.looks_like_html(title):
         title = clean.html_to_text(title, whole_page=False)
     if not text:
-        hint = "" if mapping.get(s.TEXT) else \
+        hint = "" if mapping.get(s.TEXT) or record.kind == "post" else \
             f" (no text column among {', '.join(list(fields)[:8])}; use --map text=COLUMN)"
         raise RecordRejected("no text" + hint)
     if len(text) > MAX_TEXT_CHARS:

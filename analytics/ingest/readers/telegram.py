@@ -20,6 +20,7 @@ from ..loaders import Item, Problem, read_text
 from .base import Head, Reader, post
 
 PLATFORM = "telegram"
+HEAD_CHARS = 64 * 1024
 _MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "poll", "location_information", "contact_information")
 
 
@@ -33,8 +34,6 @@ def sniff(head: Head) -> float:
         return 0.9
     return 0.0
 
-
-HEAD_CHARS = 64 * 1024
 
 
 def flatten_text(value: Any) -> tuple[str, list[dict[str, str]]]:

@@ -249,3 +249,16 @@ def test_x_api_response_page_saved_as_json(tmp_path, fresh_db):
     report = ingest([path], fresh_db)
     assert (report.read, report.stored) == (2, 2)
     assert set(stored(fresh_db)["source"]) == {"osint_desk", "relay_account"}
+
+
+def test_exports_whose_first_line_is_longer_than_the_head_are_detected(tmp_path):
+    page = json.loads((EXPORTS / "twarc2.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    page["data"] = page["data"] * 400  # a page of 800 tweets: one line of ~400 kB
+    long_page = tmp_path / "search.jsonl"
+    long_page.write_text(json.dumps(page) + "\n", encoding="utf-8")
+    assert readers.detect(long_page).format == "twitter-api"
+    item = json.loads((EXPORTS / "zeeschuimer.ndjson").read_text(encoding="utf-8").splitlines()[0])
+    item["data"]["padding"] = "x" * 200_000
+    long_item = tmp_path / "zeeschuimer.ndjson"
+    long_item.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    assert readers.detect(long_item).format == "zeeschuimer"

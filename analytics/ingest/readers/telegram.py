@@ -30,8 +30,8 @@ def sniff(head: Head) -> float:
         return 0.0
     if '"messages"' in text and ('"from_id"' in text or '"date_unixtime"' in text or '"text_entities"' in text):
         return 0.95
-    if '"chats"' in text and ('"personal_information"' in text or '"list"' in text):
-        return 0.9
+    if '"personal_information"' in text[:4096] or ('"chats"' in text and '"list"' in text):
+        return 0.9  # a whole-account export (its contacts can push "chats" beyond the head)
     return 0.0
 
 

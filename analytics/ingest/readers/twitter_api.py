@@ -28,11 +28,11 @@ def _is_tweet(obj: dict[str, Any]) -> bool:
 
 def sniff(head: Head) -> float:
     obj = head.first_object
-    if obj is None and head.suffix == ".json":
-        text = head.text[:4096]
-        return 0.9 if '"data"' in text and '"author_id"' in text and '"includes"' in text else 0.0
-    if obj is None:
-        return 0.0
+    if obj is None:  # a .json page, or a JSONL page longer than the head (100 tweets with includes often are)
+        text = head.text[:16384]
+        tweet_like = '"author_id"' in text and ('"edit_history_tweet_ids"' in text or '"__twarc"' in text or
+                                                '"includes"' in text)
+        return 0.9 if '"data"' in text and tweet_like else 0.0
     if isinstance(obj.get("data"), list) and obj["data"] and isinstance(obj["data"][0], dict) \
             and _is_tweet(obj["data"][0]):
         return 0.95

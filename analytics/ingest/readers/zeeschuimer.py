@@ -24,7 +24,11 @@ from .base import Head, Reader, post
 
 
 def sniff(head: Head) -> float:
-    obj = head.first_object or {}
+    obj = head.first_object
+    if obj is None:  # a first line longer than the head: Zeeschuimer writes its own keys before "data"
+        start = head.text[:2000]
+        return 0.9 if start.startswith("{") and '"timestamp_collected"' in start and '"source_platform"' in start \
+            else 0.0
     if isinstance(obj.get("data"), dict) and ("source_platform" in obj or "timestamp_collected" in obj):
         return 0.97
     return 0.0

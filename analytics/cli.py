@@ -140,7 +140,12 @@ def status(db: Path) -> None:
         for kind in ("ingest", "entities", "topics"):
             run = store.last_run(con, kind)
             if run:
-                click.echo(f"\nlast {kind} run #{run['run_id']} at {run['finished_at']}: {json.dumps(run['counts'])}")
+                counts = {k: v for k, v in (run["counts"] or {}).items() if k != "files"}
+                click.echo(f"\nlast {kind} run #{run['run_id']} at {run['finished_at']}: {json.dumps(counts)}")
+                legacy = [f for f in (run["counts"] or {}).get("files", [])
+                          if f.get("encoding") not in (None, "utf-8", "utf-8-sig")]
+                for f in legacy:
+                    click.echo(f"  {f['file']}: read as {f['encoding']} (confidence {f['encoding_confidence']:.2f})")
 
 
 @main.command()

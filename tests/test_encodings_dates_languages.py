@@ -161,3 +161,5 @@ def test_ingest_names_files_not_read_as_utf8_and_the_run_keeps_the_guess(tmp_pat
     with store.opened(db, read_only=True) as con:
         files = store.last_run(con, "ingest")["counts"]["files"]
     assert [(f["encoding"], f["encoding_confidence"]) for f in files] == [("cp1251", 1.0)]
+    status = CliRunner().invoke(main, ["status", "--db", str(db)])
+    assert "ru.csv: read as cp1251 (confidence 1.00)" in status.output and '"files"' not in status.output

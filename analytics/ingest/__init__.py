@@ -73,9 +73,10 @@ class IngestReport:
                 "duplicates": self.duplicates, "already_stored": self.already_stored, "rejected": self.rejected,
                 "undated": self.undated, "rejects_by_reason": dict(self.rejects_by_reason), "events": self.events,
                 "copies_linked": self.copies_linked,
+                # data files only: a text file's encoding is in its document's metadata
                 "files": [{"file": f.file, "format": f.format, "platform": f.platform, "read": f.read,
                            "stored": f.stored, "encoding": f.encoding, "encoding_confidence": f.encoding_confidence}
-                          for f in self.files]}
+                          for f in self.files if f.format not in loaders.TEXT_FORMATS]}
 
 
 @dataclass

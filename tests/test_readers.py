@@ -262,3 +262,15 @@ def test_exports_whose_first_line_is_longer_than_the_head_are_detected(tmp_path)
     long_item = tmp_path / "zeeschuimer.ndjson"
     long_item.write_text(json.dumps(item) + "\n", encoding="utf-8")
     assert readers.detect(long_item).format == "zeeschuimer"
+
+
+def test_author_is_the_source_when_no_outlet_or_url_names_one(tmp_path, fresh_db):
+    path = tmp_path / "forum.csv"
+    path.write_text("date,author,text\n2019-05-01,member_one,The list of mirrors moved again this week.\n",
+                    encoding="utf-8")
+    news = tmp_path / "news.csv"
+    news.write_text("date,author,text,url\n2019-05-01,Jane Example,Ministers met to discuss the new rules.,"
+                    "https://www.example.org/a\n", encoding="utf-8")
+    ingest([path, news], fresh_db)
+    sources = dict(fresh_db.execute("SELECT author, source FROM documents").fetchall())
+    assert sources == {"member_one": "member_one", "Jane Example": "example.org"}  # a byline is not an outlet

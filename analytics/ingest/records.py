@@ -72,10 +72,12 @@ def resolve_columns(columns: list[str], column_map: dict[str, str] | None = None
     for field_name, column in (column_map or {}).items():
         mapping[field_name] = column
     source = mapping.get(s.SOURCE, "").strip().casefold()
-    if lower.keys() & SOCIAL_COLUMNS or source in ACCOUNT_SOURCE_COLUMNS:
+    posts = bool(lower.keys() & SOCIAL_COLUMNS) or source in ACCOUNT_SOURCE_COLUMNS
+    if posts:
         mapping[INFERRED_TYPE] = "social"
-        if s.SOURCE not in mapping and s.AUTHOR in mapping:  # posts without an outlet: the account is the source
-            mapping[s.SOURCE] = mapping[s.AUTHOR]
+    # No outlet column: the account (author) is the source of posts, and of any file without a URL to name the site.
+    if s.SOURCE not in mapping and s.AUTHOR in mapping and (posts or s.URL not in mapping):
+        mapping[s.SOURCE] = mapping[s.AUTHOR]
     return mapping
 
 

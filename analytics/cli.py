@@ -86,6 +86,12 @@ def main() -> None:
     """Narrative Timeline: how propaganda themes and media coverage shift over time."""
 
 
+def _format_names() -> list[str]:
+    from .ingest.readers import format_names
+
+    return format_names()
+
+
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     mapping = {}
     for pair in pairs:
@@ -98,20 +104,24 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json", "jsonl", "parquet", "feed", "folder",
-                                                    "txt", "html", "md"]), help="Override detection by suffix.")
+@click.option("--format", "fmt", type=click.Choice(_format_names()), help="Read every file in this format instead "
+              "of detecting it from the file's content and name (platform exports are recognised without it).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Column mapping, e.g. --map text=Body --map date=Published.")
 @click.option("--source", help="Source (outlet or account) for records that name none.")
-@click.option("--source-type", type=click.Choice(list(s.SOURCE_TYPES)), help="Source type for records that name none.")
+@click.option("--source-type", type=click.Choice(list(s.SOURCE_TYPES)),
+              help="Source type for records that name none (posts of a platform export are 'social' unless set).")
+@click.option("--dayfirst", is_flag=True, help="Read numeric dates day first: 03/04/2016 is 3 April (a corpus.toml "
+              "can say dayfirst = true).")
 @DB_OPTION
 @friendly_errors
 def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], source: str | None,
-           source_type: str | None, db: Path) -> None:
+           source_type: str | None, dayfirst: bool, db: Path) -> None:
     """Read, clean, deduplicate and store documents from files or folders."""
     from .pipeline import ingest_paths
 
-    defaults = {k: v for k, v in {"source": source, "source_type": source_type}.items() if v}
+    defaults = {k: v for k, v in {"source": source, "source_type": source_type,
+                                  "dayfirst": "true" if dayfirst else None}.items() if v}
     bar = TqdmProgress()
     try:
         report = ingest_paths(db, list(paths), progress=bar, fmt=fmt, column_map=_parse_map(maps) or None,
@@ -130,6 +140,9 @@ def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], sour
         click.echo(f"  rejected {n:>6}  {reason}")
     if report.rejected:
         click.echo(f"  every reject with its file and row: narrative rejects --db {db}")
+    for file in report.files:
+        if file.encoding and file.encoding not in ("utf-8", "utf-8-sig"):
+            click.echo(f"  {file.file}: read as {file.encoding} (confidence {file.encoding_confidence:.2f})")
 
 
 @main.command()
@@ -143,7 +156,11 @@ def status(db: Path) -> None:
         click.echo(f"\nby {name}:")
         click.echo(frame.to_string(index=False))
     for kind, run in corpus.last_runs().items():
-        click.echo(f"\nlast {kind} run #{run['run_id']} at {run['finished_at']}: {json.dumps(run['counts'])}")
+        counts = {k: v for k, v in (run["counts"] or {}).items() if k != "files"}
+        click.echo(f"\nlast {kind} run #{run['run_id']} at {run['finished_at']}: {json.dumps(counts)}")
+        for f in (run["counts"] or {}).get("files", []):
+            if f.get("encoding") not in (None, "utf-8", "utf-8-sig"):
+                click.echo(f"  {f['file']}: read as {f['encoding']} (confidence {f['encoding_confidence']:.2f})")
 
 
 @main.command()

@@ -24,7 +24,7 @@ from .errors import (
     UPLOAD_TOO_MANY_FILES,
 )
 
-ALLOWED_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".txt", ".md", ".html", ".htm",
+ALLOWED_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".txt", ".md", ".html", ".htm", ".js",
                     ".xml", ".rss", ".atom", ".toml"}
 MAX_FILES = 20_000
 MAX_RATIO = 100  # uncompressed / compressed; text compresses ~5-10x, a bomb ~1000x

@@ -3,6 +3,7 @@ datasketch's MinHash values from the vectorised MinHash."""
 
 from __future__ import annotations
 
+import json
 import random
 import zlib
 
@@ -96,6 +97,14 @@ def _mixed_inputs(folder):
              for i in range(80)]
     lines.insert(17, "{not json")
     (folder / "more.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    posts = []  # posts with links, tags, handles and retweets of each other: traces and copy links
+    for i in range(90):
+        body = " ".join(rng.choice(words) for _ in range(12))
+        text = f"{body} https://www.example.org/p{i % 5}?utm_source=x #tag{i % 4} @user{i % 6}"
+        if i % 10 == 9:
+            text = f"RT @account{i - 9}: {posts[-9]['tweet']}"
+        posts.append({"created_at": f"2019-11-22T10:{i % 60:02d}:00Z", "username": f"account{i}", "tweet": text})
+    (folder / "posts.jsonl").write_text("\n".join(json.dumps(p) for p in posts) + "\n", encoding="utf-8")
     return folder
 
 
@@ -105,6 +114,8 @@ def _tables(con) -> dict:
         "duplicates": con.execute("SELECT * FROM duplicates ORDER BY ALL").df(),
         "rejects": con.execute("SELECT * FROM rejects ORDER BY ALL").df(),
         "minhashes": con.execute("SELECT * FROM minhashes ORDER BY doc_id").df(),
+        "doc_traces": con.execute("SELECT * FROM doc_traces ORDER BY ALL").df(),
+        "doc_copies": con.execute("SELECT * FROM doc_copies ORDER BY ALL").df(),
     }
 
 
@@ -136,6 +147,7 @@ def test_workers_store_what_one_process_stores(tmp_path, monkeypatch):
     assert one[1]["stored"] == 0
     for name, frame in one[2].items():
         assert frame.equals(two[2][name]), name
+    assert len(one[2]["doc_traces"]) > 300 and one[2]["doc_copies"]["original_id"].notna().sum() == 9
     languages = set(one[2]["documents"]["language"])
     assert {"fr", "de", "ar", "ru", "es", "en"} <= languages
 

@@ -157,9 +157,12 @@ class CorpusBase:
             return store.counts(con)
 
     def breakdowns(self) -> dict[str, pd.DataFrame]:
-        """Documents by source type, source, language, year and date precision."""
+        """Documents by source type, source, language, year and date precision, and by platform and source type
+        (the platform a social-media export came from; "-" for files that are no platform's export)."""
         with self._read() as con:
-            return store.status_tables(con)
+            tables = store.status_tables(con)
+            tables["platform and source type"] = store.platform_table(con)
+            return tables
 
     def rejects(self) -> pd.DataFrame:
         """Every rejected input record: run, file, row, reason, preview."""

@@ -1,8 +1,9 @@
 """Ingest: files and folders in, clean, dated, deduplicated documents out, with every record accounted for.
 
-Entry point: `ingest(paths, con)`. Steps: expand paths (folders, corpus manifests) → load records per format
-→ map each to the document record (clean, date, id) → exact and near-duplicate checks → write documents,
-duplicates and rejects, all in one transaction, so a killed ingest leaves the store as it was and a re-run
+Entry point: `ingest(paths, con)`. Steps: expand paths (folders, corpus manifests) and detect each file's format
+(readers/) → read records with its reader → map each to the document record (clean, language, date, id, a post's
+traces) → exact and near-duplicate checks → write documents, traces, duplicates and rejects, link copies (retweets,
+forwards) to their originals, all in one transaction, so a killed ingest leaves the store as it was and a re-run
 completes. Every record read is stored, listed as a duplicate, already stored, or rejected with its reason.
 """
 
@@ -23,9 +24,9 @@ import pandas as pd
 from .. import schema as s
 from .. import store
 from ..errors import InputError, NarrativeError, RecordRejected
-from . import clean, dedup, loaders, parallel
-from .loaders import Problem, RawRecord
-from .records import resolve_columns
+from . import clean, dedup, loaders, parallel, readers
+from .loaders import FileNote, Item, Problem, RawRecord
+from .records import TRACES, resolve_columns
 
 CHUNK = 2000
 MANIFEST = "corpus.toml"
@@ -42,6 +43,9 @@ class FileReport:
     duplicates: int = 0
     already_stored: int = 0
     rejected: int = 0
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    platform: str | None = None
 
 
 @dataclass
@@ -59,6 +63,7 @@ class IngestReport:
     rejects_by_reason: Counter = field(default_factory=Counter)
     files: list[FileReport] = field(default_factory=list)
     events: int = 0
+    copies_linked: int = 0
 
     def balanced(self) -> bool:
         return self.read == self.stored + self.duplicates + self.already_stored + self.rejected
@@ -66,7 +71,12 @@ class IngestReport:
     def as_dict(self) -> dict[str, Any]:
         return {"read": self.read, "stored": self.stored, "near_duplicates": self.near_duplicates,
                 "duplicates": self.duplicates, "already_stored": self.already_stored, "rejected": self.rejected,
-                "undated": self.undated, "rejects_by_reason": dict(self.rejects_by_reason), "events": self.events}
+                "undated": self.undated, "rejects_by_reason": dict(self.rejects_by_reason), "events": self.events,
+                "copies_linked": self.copies_linked,
+                # data files only: a text file's encoding is in its document's metadata
+                "files": [{"file": f.file, "format": f.format, "platform": f.platform, "read": f.read,
+                           "stored": f.stored, "encoding": f.encoding, "encoding_confidence": f.encoding_confidence}
+                          for f in self.files if f.format not in loaders.TEXT_FORMATS]}
 
 
 @dataclass
@@ -74,6 +84,7 @@ class InputFile:
     path: Path
     format: str
     defaults: dict[str, str] = field(default_factory=dict)
+    confidence: float = 1.0
 
 
 @dataclass
@@ -109,7 +120,8 @@ def read_manifest(folder: Path) -> Manifest:
 
 
 def expand(paths: Iterable[Path], fmt: str | None = None) -> tuple[list[InputFile], list[Problem], list[Manifest]]:
-    """Input files to read, problems with paths (missing, unsupported), and manifests found."""
+    """Input files to read (each with its detected format), problems with paths (missing, unsupported), and
+    manifests found."""
     files: list[InputFile] = []
     problems: list[Problem] = []
     manifests: list[Manifest] = []
@@ -120,26 +132,44 @@ def expand(paths: Iterable[Path], fmt: str | None = None) -> tuple[list[InputFil
         if path.is_dir() and (path / MANIFEST).is_file():
             manifest = read_manifest(path)
             manifests.append(manifest)
-            files += [InputFile(p, loaders.format_of(p, fmt) or "txt", manifest.defaults) for p in manifest.documents]
+            for p in manifest.documents:
+                found = readers.detect(p, fmt)
+                files.append(InputFile(p, found.format if found else "txt", manifest.defaults,
+                                       found.confidence if found else 1.0))
             continue
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        archives = _twitter_archive_roots(candidates) if path.is_dir() else set()
         for p in candidates:
             if path.is_dir() and (any(part.startswith(".") for part in p.relative_to(path).parts)
                                   or loaders.NOT_DOCUMENTS.match(p.name) or p.name in loaders.SIDECAR_NAMES):
                 continue
+            if archives and any(root in p.parents for root in archives) and \
+                    not readers.twitter_archive.TWEET_FILES.match(p.name):
+                continue  # an X/Twitter archive's other files (likes, messages, its viewer's pages): not posts
             if p.is_symlink():
                 problems.append(Problem(str(p), None, "symbolic link: not followed"))
                 continue
-            kind = loaders.format_of(p, fmt)
-            if kind is None:
+            found = readers.detect(p, fmt)
+            if found is None:
                 problems.append(Problem(str(p), None, f"unsupported file type {p.suffix or '(none)'}; "
-                                        "use CSV, TSV, JSON, JSONL, Parquet, RSS/Atom, TXT, MD or HTML"))
+                                        "use CSV, TSV, JSON, JSONL, Parquet, RSS/Atom, TXT, MD or HTML, or a "
+                                        "platform export (see --format)"))
                 continue
-            files.append(InputFile(p, kind))
+            files.append(InputFile(p, found.format, confidence=found.confidence))
     # A .json beside a text file of the same stem is that file's metadata, not a data file.
     text_stems = {(f.path.parent, f.path.stem) for f in files if f.format in loaders.TEXT_FORMATS}
     files = [f for f in files if not (f.format == "json" and (f.path.parent, f.path.stem) in text_stems)]
     return files, problems, manifests
+
+
+def _twitter_archive_roots(candidates: list[Path]) -> set[Path]:
+    """Folders that are X/Twitter archives (a data/ folder with account.js and a tweets file)."""
+    roots = set()
+    for p in candidates:
+        if p.name == "account.js" and any(readers.twitter_archive.TWEET_FILES.match(q.name)
+                                          for q in p.parent.iterdir()):
+            roots.add(p.parent.parent if p.parent.name == "data" else p.parent)
+    return roots
 
 
 def _text_records(group: list[InputFile]) -> Iterator[RawRecord | Problem]:
@@ -154,7 +184,7 @@ def _text_records(group: list[InputFile]) -> Iterator[RawRecord | Problem]:
             for rec in loaders.load_json(per_file):
                 if isinstance(rec, RawRecord):
                     meta.update(rec.fields)
-                break
+                    break
         records.append(loaders.load_text_file(item.path, meta or None, item.format))
     texts = [r.fields["text"] for r in records if isinstance(r, RawRecord) and r.kind == "scraped"]
     repeats = clean.repeated_lines(texts)
@@ -216,6 +246,9 @@ class _Writer:
             frame[s.DATE] = pd.to_datetime(frame[s.DATE])
             frame["run_id"] = self.run_id
             store.insert_frame(self.con, "documents", frame)
+            trace_rows = [(doc[s.ID], *trace) for doc in new_docs for trace in doc.get(TRACES, ())]
+            if trace_rows:
+                store.insert_traces(self.con, pd.DataFrame(trace_rows, columns=store.TRACE_COLUMNS))
         store.insert_frame(self.con, "minhashes", pd.DataFrame(hashes, columns=["doc_id", "signature"]))
         store.insert_frame(self.con, "duplicates", pd.DataFrame(
             dup_rows, columns=["run_id", "input_file", "input_row", "original_id", "kind", "similarity"]))
@@ -272,8 +305,8 @@ def ingest(
     this process); the result is the same whatever the number.
     """
     paths = [Path(p) for p in paths]
-    if fmt and fmt not in loaders.TABLE_FORMATS | loaders.TEXT_FORMATS:
-        raise NarrativeError(f"unknown format {fmt!r}", "use csv, tsv, json, jsonl, parquet, feed, txt, md or html")
+    if fmt and fmt not in readers.format_names():
+        raise NarrativeError(f"unknown format {fmt!r}", f"use one of {', '.join(readers.format_names())}")
     files, path_problems, manifests = expand(paths, fmt)
     events = [read_events(m.events) for m in manifests if m.events and m.events.is_file()]
     report = IngestReport()
@@ -297,15 +330,19 @@ def ingest(
             for item in group:
                 report.files.append(FileReport(str(item.path), item.format))
             by_file = {fr.file: fr for fr in report.files[-len(group):]}
-            base_defaults = {**group[0].defaults, **(defaults or {})}
+            reader = readers.READERS.get(group[0].format)
+            # The user's flags over the corpus's settings over the format's own defaults (posts are "social").
+            base_defaults = {**(reader.defaults if reader else {}), **group[0].defaults, **(defaults or {})}
             if group[0].format in loaders.TEXT_FORMATS:
-                records: Iterable[RawRecord | Problem] = _text_records(group)
+                records: Iterable[Item] = _text_records(group)
             else:
-                records = loaders.load_table(group[0].path, group[0].format)
+                by_file[str(group[0].path)].platform = reader.platform if reader else None
+                records = readers.records(group[0].path, group[0].format)
             _consume(records, by_file, writer, report, column_map, base_defaults, preparer)
             done += len(group)
             if progress:
                 progress(done, total)
+        report.copies_linked = store.link_copies(con)
         store.finish_run(con, run_id, report.as_dict())
     if events:
         report.events = store.replace_events(con, pd.concat(events, ignore_index=True))
@@ -335,7 +372,7 @@ def _grouped(files: list[InputFile]) -> list[list[InputFile]]:
     return groups
 
 
-def _consume(records: Iterable[RawRecord | Problem], by_file: dict[str, FileReport], writer: _Writer,
+def _consume(records: Iterable[Item], by_file: dict[str, FileReport], writer: _Writer,
              report: IngestReport, column_map: dict[str, str] | None, defaults: dict[str, str],
              preparer: parallel.Preparer) -> None:
     docs: list[dict[str, Any]] = []
@@ -361,7 +398,7 @@ def _consume(records: Iterable[RawRecord | Problem], by_file: dict[str, FileRepo
     writer.write(docs, problems, doc_files, signatures)
 
 
-def _batches(records: Iterable[RawRecord | Problem], by_file: dict[str, FileReport], report: IngestReport,
+def _batches(records: Iterable[Item], by_file: dict[str, FileReport], report: IngestReport,
              column_map: dict[str, str] | None) -> Iterator[tuple[list[Any], list[parallel.Job]]]:
     """Records in batches: (record, file report, mapping) for the accounting, and the jobs to prepare."""
     mappings: dict[tuple[str, ...], dict[str, str]] = {}
@@ -369,6 +406,9 @@ def _batches(records: Iterable[RawRecord | Problem], by_file: dict[str, FileRepo
     jobs: list[parallel.Job] = []
     for record in records:
         fr = by_file.get(record.file) or by_file.setdefault(record.file, FileReport(record.file, "?"))
+        if isinstance(record, FileNote):
+            fr.encoding, fr.encoding_confidence = record.encoding, record.encoding_confidence
+            continue
         fr.read += 1
         report.read += 1
         if isinstance(record, Problem):

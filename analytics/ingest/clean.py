@@ -9,6 +9,8 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
+from . import languages
+
 # Lines that are page furniture, not article text. Each pattern is matched against one whole line.
 _FURNITURE = [
     r".*\bminus plus$",                                  # collapsible section menus ("Topstory minus plus")
@@ -202,21 +204,10 @@ def _cut_teaser_run(body: list[str], run_length: int = 3, mass: float = 0.6) -> 
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language, or 'und' when the text is too short to tell."""
-    if len(text.split()) < 5:
-        return "und"
-    lang, prob = language_identifier().classify(text[:1000])  # a paragraph is plenty; longer costs time
-    return lang if prob >= 0.5 else "und"
+    """ISO 639-1 code of the text's language, or 'und' (languages.detect: short posts judged on their words)."""
+    return languages.detect(text)
 
 
 def language_identifier() -> Any:
-    """py3langid's classifier on the package's own model file (numpy arrays), loaded once per process."""
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        from .fastlangid import load
-
-        _IDENTIFIER = load()
-    return _IDENTIFIER
-
-
-_IDENTIFIER = None
+    """The language identifier, loaded once per process (languages.identifier)."""
+    return languages.identifier()

@@ -1,14 +1,15 @@
-"""Loaders: turn each input file into raw records (a dict of fields with its file and row), or into rejects.
+"""Loaders: turn each generic input file (CSV, TSV, JSON, JSONL, Parquet, feeds, text files) into raw records (a dict
+of fields with its file and row), or into rejects. Platform exports have their own readers (readers/), which use the
+decoding and CSV reading here.
 
-One function per format, chosen by suffix or by `--format`. Nothing here decides what a field means; mapping
-fields to the document record is `records.py`. A record that cannot be read at all (a ragged CSV row, a bad
-JSON line) becomes a `Problem` with its file, row and reason, so the accounting read = stored + duplicates +
-rejected always closes.
+One function per format; which one a file needs is decided by readers.detect (or `--format`). Nothing here decides
+what a field means; mapping fields to the document record is `records.py`. A record that cannot be read at all (a
+ragged CSV row, a bad JSON line) becomes a `Problem` with its file, row and reason, so the accounting read = stored +
+duplicates + rejected always closes.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from . import encoding
 
 TABLE_FORMATS = {"csv", "tsv", "json", "jsonl", "parquet", "feed"}
 TEXT_FORMATS = {"txt", "md", "html"}
@@ -43,8 +45,10 @@ class RawRecord:
     fields: dict[str, Any]
     # For text files: where metadata came from, and whether the text is a scraped page or HTML to clean.
     date_origin: str = "field"
-    kind: str = "table"  # table | scraped | html
-    extra: dict[str, Any] = field(default_factory=dict)
+    kind: str = "table"  # table | scraped | html | post (a platform reader's post, fields already named)
+    extra: dict[str, Any] = field(default_factory=dict)  # kept in the document's metadata as it is
+    # What a platform's export says beside a post's text (expanded URLs, retweet/forward/reply/quote): see social.
+    social: dict[str, Any] | None = None
 
 
 @dataclass
@@ -57,30 +61,33 @@ class Problem:
     preview: str = ""
 
 
+@dataclass
+class FileNote:
+    """What a reader learnt about a whole file (not a record): the encoding it was read with and how sure that
+    guess is. Readers yield it before the file's records; the ingest report keeps it per file."""
+
+    file: str
+    encoding: str
+    encoding_confidence: float
+
+
+# What a reader yields: records, problems and notes about the whole file.
+Item = RawRecord | Problem | FileNote
+
+
 # decoding ----------------------------------------------------------------------------------------
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Text and the encoding used: BOMs first, then UTF-8, then cp1252, then latin-1 (which never fails).
+    """Text and the encoding used (see encoding.decode); InputError for a binary file."""
+    decoded = encoding.decode(data, path)
+    return decoded.text, decoded.encoding
 
-    A file with NUL bytes and no UTF-16 BOM is binary, not text, and raises InputError.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
-    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(name, errors="replace"), name
-    if b"\x00" in data[:8192]:
-        raise InputError(path, "binary file, not text", "give text, CSV, JSON, Parquet, HTML or feed files")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+
+def read_text(path: Path) -> tuple[str, FileNote]:
+    """A whole text file, decoded, and the note on its encoding for the report."""
+    decoded = encoding.decode(read_bytes(path), str(path))
+    return decoded.text, FileNote(str(path), decoded.encoding, decoded.confidence)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -113,9 +120,10 @@ def _unique_headers(header: list[str]) -> list[str]:
     return out
 
 
-def load_csv(path: Path, delimiter: str | None = None) -> Iterator[RawRecord | Problem]:
+def load_csv(path: Path, delimiter: str | None = None) -> Iterator[Item]:
     """CSV or TSV with a header row. Quoted newlines are kept; ragged rows are rejected with their row."""
-    text, _ = decode(read_bytes(path), str(path))
+    text, note = read_text(path)
+    yield note
     if not text.strip():
         yield Problem(str(path), None, "empty file")
         return
@@ -166,9 +174,10 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def load_json(path: Path) -> Iterator[RawRecord | Problem]:
+def load_json(path: Path) -> Iterator[Item]:
     """A JSON array of objects, an object holding such an array (e.g. {"articles": [...]}), or one object."""
-    text, _ = decode(read_bytes(path), str(path))
+    text, note = read_text(path)
+    yield note
     if not text.strip():
         yield Problem(str(path), None, "empty file")
         return
@@ -192,9 +201,10 @@ def load_json(path: Path) -> Iterator[RawRecord | Problem]:
             yield Problem(str(path), n, f"item {n} is a {type(item).__name__}, not an object", _preview(item))
 
 
-def load_jsonl(path: Path) -> Iterator[RawRecord | Problem]:
+def load_jsonl(path: Path) -> Iterator[Item]:
     """One JSON object per line; a bad line is rejected with its line number and the rest are read."""
-    text, _ = decode(read_bytes(path), str(path))
+    text, note = read_text(path)
+    yield note
     row = 0
     for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -212,7 +222,7 @@ def load_jsonl(path: Path) -> Iterator[RawRecord | Problem]:
         yield RawRecord(str(path), row, _flatten(item))
 
 
-def load_parquet(path: Path) -> Iterator[RawRecord | Problem]:
+def load_parquet(path: Path) -> Iterator[Item]:
     """Parquet, read in batches so a large file does not sit in memory at once."""
     import pyarrow.parquet as pq
 
@@ -228,7 +238,7 @@ def load_parquet(path: Path) -> Iterator[RawRecord | Problem]:
             yield RawRecord(str(path), row, _flatten(item))
 
 
-def load_feed(path: Path) -> Iterator[RawRecord | Problem]:
+def load_feed(path: Path) -> Iterator[Item]:
     """RSS or Atom: one record per entry; the feed's title is the source unless an entry names its own."""
     import feedparser
 
@@ -288,7 +298,7 @@ def load_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
             continue
         loader = load_csv if path.suffix == ".csv" else load_jsonl if path.suffix == ".jsonl" else load_json
         for record in loader(path):
-            if isinstance(record, Problem):
+            if not isinstance(record, RawRecord):
                 continue
             fields = {k.strip(): v for k, v in record.fields.items()}
             key = next((fields[k] for k in SIDECAR_KEYS if fields.get(k)), None)
@@ -300,9 +310,10 @@ def load_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
 def load_text_file(path: Path, sidecar: dict[str, Any] | None, fmt: str) -> RawRecord | Problem:
     """One .txt/.md/.html file as one record; metadata from the sidecar, front matter, then the file name."""
     try:
-        text, encoding = decode(read_bytes(path), str(path))
+        decoded = encoding.decode(read_bytes(path), str(path))
     except InputError as exc:
         return Problem(str(path), None, exc.reason)
+    text = decoded.text
     if not text.strip():
         return Problem(str(path), None, "empty file")
     fields: dict[str, Any] = {}
@@ -318,17 +329,11 @@ def load_text_file(path: Path, sidecar: dict[str, Any] | None, fmt: str) -> RawR
     fields["text"] = text
     fields.setdefault("_file_name", path.name)
     return RawRecord(str(path), None, fields, date_origin=origin,
-                     kind="html" if fmt == "html" else "scraped", extra={"encoding": encoding})
+                     kind="html" if fmt == "html" else "scraped",
+                     extra={"encoding": decoded.encoding, "encoding_confidence": decoded.confidence})
 
 
-def format_of(path: Path, fmt: str | None = None) -> str | None:
-    """The loader a file needs: the --format given, else its suffix; None for a file type we do not read."""
-    if fmt:
-        return fmt
-    return SUFFIX_FORMATS.get(path.suffix.lower())
-
-
-def load_table(path: Path, fmt: str) -> Iterator[RawRecord | Problem]:
+def load_table(path: Path, fmt: str) -> Iterator[Item]:
     """Records of a data file in one of TABLE_FORMATS."""
     try:
         if fmt == "csv":

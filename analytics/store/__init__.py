@@ -13,6 +13,7 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 - `events`: event annotations;
 - `scope`: the documents under a set of filters, as SQL conditions;
 - `actors`: actor counts, totals, pairs;
+- `traces`: the traces of posts (links, hashtags, mentions, retweets) and which documents are copies;
 - `queries`: documents for the pages, the report and the Corpus.
 
 `from analytics import store; store.connect(...)` reaches every function through this module.
@@ -86,12 +87,14 @@ from .topics import (
     unassigned_doc_ids,
     unmerge_topic,
 )
+from .traces import TRACE_COLUMNS, copies, insert_traces, link_copies, platform_table, traces
 
 __all__ = [
     "DOC_LIST_COLUMNS",
     "EXPORTABLE_TABLES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "TRACE_COLUMNS",
     "Scope",
     "actor_documents",
     "actor_incidence",
@@ -101,6 +104,7 @@ __all__ = [
     "assignments",
     "cached_embeddings",
     "connect",
+    "copies",
     "corpus_texts",
     "counts",
     "date_range",
@@ -125,7 +129,9 @@ __all__ = [
     "has_finished_run",
     "insert_frame",
     "insert_mentions",
+    "insert_traces",
     "last_run",
+    "link_copies",
     "mentions",
     "merge_topic",
     "migrate",
@@ -133,6 +139,7 @@ __all__ = [
     "minhash_signatures",
     "opened",
     "period_counts",
+    "platform_table",
     "refresh_doc_actors",
     "rejects",
     "replace_events",
@@ -157,6 +164,7 @@ __all__ = [
     "topic_changes",
     "topic_run_id",
     "topic_table",
+    "traces",
     "transaction",
     "unassigned_doc_ids",
     "unmerge_topic",

@@ -95,6 +95,7 @@ def duplicates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 EXPORTABLE_TABLES = (
     "documents", "rejects", "duplicates", "runs", "entities", "topics", "doc_topics", "events", "topic_changes",
+    "doc_traces", "doc_copies",
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each migration takes the store from version i to i + 1. Append, never edit a released one.
 MIGRATIONS: list[str] = [
@@ -76,5 +76,13 @@ MIGRATIONS: list[str] = [
     DELETE FROM doc_actors;
     INSERT INTO doc_actors
     SELECT doc_id, canonical_id, min(canonical_name), min(label), count(*) FROM entities GROUP BY doc_id, canonical_id;
+    """,
+    # v4: the traces of posts (URLs, domains, hashtags, mentions, retweet/quote/reply/forward links; see
+    # ingest/social.py) and which documents are copies (retweets, forwards) of which stored original.
+    """
+    CREATE TABLE IF NOT EXISTS doc_traces (
+        doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, value VARCHAR, position INTEGER, post_id VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS doc_copies (doc_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, original_id VARCHAR);
     """,
 ]

@@ -1,0 +1,165 @@
+"""Legacy encodings, dates in other languages and forms, language names and short-post language detection, on
+inputs whose right answer is known."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from analytics import store
+from analytics.cli import main
+from analytics.errors import RecordRejected
+from analytics.ingest import encoding, ingest, languages
+from analytics.ingest.dates import parse_date
+from benchmarks.short_posts import posts
+
+ARABIC = "أعلنت الدولة الإسلامية قيام الخلافة في بيان نشرته مؤسسة الفرقان على الإنترنت، وتناقلته الحسابات المؤيدة"
+RUSSIAN = "Исламское государство потеряло десятки каналов в Телеграме после операции Европола в ноябре"
+TURKISH = "Darbe girişiminin ardından sosyal medyada yüzlerce hesap kapatıldı ve çağrılar yapıldı"
+
+
+def _csv(text: str, source: str) -> str:
+    return f"date,text,source\n2019-11-22,\"{text}\",{source}\n"
+
+
+@pytest.mark.parametrize(("codec", "text", "source", "language"), [
+    ("cp1256", ARABIC, "الفرقان", "ar"),
+    ("cp1251", RUSSIAN, "РИА", "ru"),
+    ("cp1254", TURKISH, "Hürriyet", "tr"),
+    ("utf-16", RUSSIAN, "РИА", "ru"),  # with a byte-order mark
+    ("utf-16-le", TURKISH, "Hürriyet", "tr"),  # without one
+])
+def test_legacy_encodings_decode_correctly(tmp_path, fresh_db, codec, text, source, language):
+    path = tmp_path / f"{codec}.csv"
+    path.write_bytes(_csv(text, source).encode(codec))
+    report = ingest([path], fresh_db)
+    assert report.stored == 1
+    row = store.documents(fresh_db, columns=["text", "source", "language"]).iloc[0]
+    assert (row["text"], row["source"], row["language"]) == (text, source, language)
+    file_report = report.files[0]
+    assert file_report.encoding.replace("_", "-").startswith(codec.split("-le")[0].replace("_", "-"))
+    assert file_report.encoding_confidence > 0
+
+
+def test_arabic_text_file_in_windows_1256(tmp_path, fresh_db):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2015-06-29_bayan.txt").write_bytes((ARABIC + "\n").encode("cp1256"))
+    ingest([folder], fresh_db)
+    row = store.documents(fresh_db, columns=["text", "language", "metadata"]).iloc[0]
+    assert row["text"] == ARABIC and row["language"] == "ar"
+    assert json.loads(row["metadata"])["encoding"] == "cp1256"
+
+
+def test_the_encoding_guess_says_how_sure_it_is():
+    sure = encoding.decode(RUSSIAN.encode("cp1251"), "x")
+    assert (sure.text, sure.encoding) == (RUSSIAN, "cp1251") and sure.confidence == 1.0
+    western = encoding.decode("Déjà vu, naïve café".encode("latin-1"), "x")
+    assert western.text == "Déjà vu, naïve café" and western.confidence < 0.5  # several codecs read it alike
+    assert encoding.decode(b"plain", "x") == encoding.Decoded("plain", "utf-8", 1.0)
+
+
+@pytest.mark.parametrize(("raw", "kwargs", "expected"), [
+    ("12 mars 2016", {}, (datetime(2016, 3, 12), "day")),
+    ("mars 2016", {"language": "fr"}, (datetime(2016, 3, 1), "month")),
+    ("22 ноября 2019", {}, (datetime(2019, 11, 22), "day")),
+    ("22 نوفمبر 2019", {"language": "ar"}, (datetime(2019, 11, 22), "day")),
+    ("٢٢ نوفمبر ٢٠١٩", {}, (datetime(2019, 11, 22), "day")),
+    ("٢٠١٩-١١-٢٢", {}, (datetime(2019, 11, 22), "day")),
+    ("۲۰۱۹/۱۱/۲۲", {}, (datetime(2019, 11, 22), "day")),
+    ("03/04/2016", {}, (datetime(2016, 3, 4), "day")),
+    ("03/04/2016", {"dayfirst": True}, (datetime(2016, 4, 3), "day")),
+    ("2019-11-22 14:03:11 EST", {}, (datetime(2019, 11, 22, 19, 3, 11), "day")),
+    ("2019-11-22 14:03:11 +0300", {}, (datetime(2019, 11, 22, 11, 3, 11), "day")),
+    ("Fri Nov 22 14:03:11 +0000 2019", {}, (datetime(2019, 11, 22, 14, 3, 11), "day")),
+    ("22 Nov 2019 09:00 PST", {}, (datetime(2019, 11, 22, 17, 0), "day")),
+    ("2019-11-22T14:03:11.000Z", {}, (datetime(2019, 11, 22, 14, 3, 11), "day")),
+    ("20191125T103000Z", {}, (datetime(2019, 11, 25, 10, 30), "day")),
+    ("20191125103000", {}, (datetime(2019, 11, 25, 10, 30), "day")),
+])
+def test_dates_in_other_languages_and_forms(raw, kwargs, expected):
+    assert parse_date(raw, **kwargs) == expected
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ("yesterday", "not understood"), ("il y a 3 jours", "not understood"), ("12 mars", "not understood"),
+    ("2019-11-22 14:03 XYZ", "time zone"),
+])
+def test_relative_dates_and_unknown_zones_are_rejected(raw, reason):
+    with pytest.raises(RecordRejected) as err:
+        parse_date(raw)
+    assert reason in err.value.reason
+
+
+def test_dayfirst_flag_and_corpus_setting(tmp_path):
+    path = tmp_path / "fr.csv"
+    path.write_text("date,text,source\n03/04/2016,Le gouvernement a annoncé de nouvelles mesures.,Le Monde\n",
+                    encoding="utf-8")
+    for args in ([], ["--dayfirst"]):
+        db = tmp_path / f"s{len(args)}.duckdb"
+        result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        with store.opened(db, read_only=True) as con:
+            date = store.documents(con, columns=["date"])["date"].iloc[0]
+        assert date == (pd.Timestamp("2016-04-03") if args else pd.Timestamp("2016-03-04"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "corpus.toml").write_text('name = "fr"\ndocuments = ["*.csv"]\n[defaults]\ndayfirst = true\n')
+    (corpus / "fr.csv").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with store.opened(tmp_path / "c.duckdb") as con:
+        ingest([corpus], con)
+        assert store.documents(con, columns=["date"])["date"].iloc[0] == pd.Timestamp("2016-04-03")
+
+
+def test_month_names_in_other_languages_are_stored(tmp_path, fresh_db):
+    path = tmp_path / "dates.csv"
+    path.write_text("date,text,source\n"
+                    "12 mars 2016,Le gouvernement français a annoncé mardi de nouvelles mesures.,A\n"
+                    "22 ноября 2019,Правительство объявило о новых мерах по борьбе с терроризмом.,B\n"
+                    "22 نوفمبر 2019,أعلنت الحكومة يوم الثلاثاء عن إجراءات جديدة لمكافحة الإرهاب,C\n", encoding="utf-8")
+    report = ingest([path], fresh_db)
+    assert (report.stored, report.rejected) == (3, 0)
+    dates = store.documents(fresh_db, columns=["source", "date"]).set_index("source")["date"]
+    assert dates.to_dict() == {"A": pd.Timestamp("2016-03-12"), "B": pd.Timestamp("2019-11-22"),
+                               "C": pd.Timestamp("2019-11-22")}
+
+
+@pytest.mark.parametrize(("given", "code"), [
+    ("English", "en"), ("english", "en"), ("ARABIC", "ar"), ("en-GB", "en"), ("fra", "fr"), ("Русский", "ru"),
+    ("pt-BR", "pt"), ("und", "und"), ("qme", "und"), ("in", "id"), ("Klingon", None),
+])
+def test_language_names_become_iso_codes(given, code):
+    assert languages.iso639_1(given) == code
+
+
+def test_short_posts_in_eight_languages_are_identified():
+    data = posts(40, seed=7)  # a draw held out from the one the thresholds were chosen on
+    answers = [(lang, languages.detect(text)) for lang, text in data]
+    accuracy = sum(got == lang for lang, got in answers) / len(answers)
+    undetermined = sum(got == "und" for _, got in answers) / len(answers)
+    assert accuracy >= 0.95 and undetermined <= 0.03, (accuracy, undetermined)
+    for lang in {lang for lang, _ in data}:
+        right = sum(got == lang for want, got in answers if want == lang)
+        assert right >= 36, (lang, right)  # at least 90 % in every language
+
+
+def test_text_without_words_stays_undetermined():
+    for text in ("https://t.co/abc123 #2019", "@someone @other", "RT @x: 12345 !!!", "ok"):
+        assert languages.detect(text) == "und"
+
+
+def test_ingest_names_files_not_read_as_utf8_and_the_run_keeps_the_guess(tmp_path):
+    path = tmp_path / "ru.csv"
+    path.write_bytes(_csv(RUSSIAN, "РИА").encode("cp1251"))
+    db = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(db)])
+    assert result.exit_code == 0 and "ru.csv: read as cp1251 (confidence 1.00)" in result.output
+    with store.opened(db, read_only=True) as con:
+        files = store.last_run(con, "ingest")["counts"]["files"]
+    assert [(f["encoding"], f["encoding_confidence"]) for f in files] == [("cp1251", 1.0)]
+    status = CliRunner().invoke(main, ["status", "--db", str(db)])
+    assert "ru.csv: read as cp1251 (confidence 1.00)" in status.output and '"files"' not in status.output

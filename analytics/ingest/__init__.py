@@ -10,10 +10,7 @@ completes. Every record read is stored, listed as a duplicate, already stored, o
 from __future__ import annotations
 
 import contextlib
-import tomllib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,175 +20,17 @@ import pandas as pd
 
 from .. import schema as s
 from .. import store
-from ..errors import InputError, NarrativeError, RecordRejected
-from . import clean, dedup, loaders, parallel, readers
+from ..errors import NarrativeError
+from . import dedup, loaders, parallel, readers, textfiles
+from .inputs import MANIFEST, InputFile, Manifest, expand, grouped, read_events, read_manifest
 from .loaders import FileNote, Item, Problem, RawRecord
 from .records import TRACES, resolve_columns
+from .report import FileReport, IngestReport
+
+__all__ = ["MANIFEST", "FileReport", "IngestReport", "InputFile", "Manifest", "expand", "ingest", "read_events",
+           "read_manifest"]
 
 CHUNK = 2000
-MANIFEST = "corpus.toml"
-
-
-@dataclass
-class FileReport:
-    """What happened to one input file."""
-
-    file: str
-    format: str
-    read: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    already_stored: int = 0
-    rejected: int = 0
-    encoding: str | None = None
-    encoding_confidence: float | None = None
-    platform: str | None = None
-
-
-@dataclass
-class IngestReport:
-    """The accounting of one ingest: read = stored + duplicates + already_stored + rejected."""
-
-    run_id: int | None = None
-    read: int = 0
-    stored: int = 0
-    near_duplicates: int = 0
-    duplicates: int = 0
-    already_stored: int = 0
-    rejected: int = 0
-    undated: int = 0
-    rejects_by_reason: Counter = field(default_factory=Counter)
-    files: list[FileReport] = field(default_factory=list)
-    events: int = 0
-    copies_linked: int = 0
-
-    def balanced(self) -> bool:
-        return self.read == self.stored + self.duplicates + self.already_stored + self.rejected
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"read": self.read, "stored": self.stored, "near_duplicates": self.near_duplicates,
-                "duplicates": self.duplicates, "already_stored": self.already_stored, "rejected": self.rejected,
-                "undated": self.undated, "rejects_by_reason": dict(self.rejects_by_reason), "events": self.events,
-                "copies_linked": self.copies_linked,
-                # data files only: a text file's encoding is in its document's metadata
-                "files": [{"file": f.file, "format": f.format, "platform": f.platform, "read": f.read,
-                           "stored": f.stored, "encoding": f.encoding, "encoding_confidence": f.encoding_confidence}
-                          for f in self.files if f.format not in loaders.TEXT_FORMATS]}
-
-
-@dataclass
-class InputFile:
-    path: Path
-    format: str
-    defaults: dict[str, str] = field(default_factory=dict)
-    confidence: float = 1.0
-
-
-@dataclass
-class Manifest:
-    """A packaged corpus folder's corpus.toml: its document files, events file, alias list and defaults."""
-
-    folder: Path
-    name: str
-    documents: list[Path]
-    events: Path | None
-    aliases: Path | None
-    defaults: dict[str, str]
-    framing: Path | None = None
-
-
-def read_manifest(folder: Path) -> Manifest:
-    """Parse a corpus.toml; names the file and the problem when it is wrong."""
-    path = folder / MANIFEST
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"not valid TOML ({exc})") from exc
-    docs: list[Path] = []
-    for pattern in data.get("documents", ["*"]):
-        docs += sorted(p for p in folder.glob(pattern) if p.is_file())
-    if not docs:
-        raise InputError(str(path), f"its documents patterns {data.get('documents')} match no file")
-    events = folder / data["events"] if data.get("events") else None
-    aliases = (folder / data["aliases"]).resolve() if data.get("aliases") else None
-    framing = (folder / data["framing"]).resolve() if data.get("framing") else None
-    return Manifest(folder, data.get("name", folder.name), docs, events, aliases, dict(data.get("defaults", {})),
-                    framing)
-
-
-def expand(paths: Iterable[Path], fmt: str | None = None) -> tuple[list[InputFile], list[Problem], list[Manifest]]:
-    """Input files to read (each with its detected format), problems with paths (missing, unsupported), and
-    manifests found."""
-    files: list[InputFile] = []
-    problems: list[Problem] = []
-    manifests: list[Manifest] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(str(path), "no such file or folder")
-        if path.is_dir() and (path / MANIFEST).is_file():
-            manifest = read_manifest(path)
-            manifests.append(manifest)
-            for p in manifest.documents:
-                found = readers.detect(p, fmt)
-                files.append(InputFile(p, found.format if found else "txt", manifest.defaults,
-                                       found.confidence if found else 1.0))
-            continue
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        archives = _twitter_archive_roots(candidates) if path.is_dir() else set()
-        for p in candidates:
-            if path.is_dir() and (any(part.startswith(".") for part in p.relative_to(path).parts)
-                                  or loaders.NOT_DOCUMENTS.match(p.name) or p.name in loaders.SIDECAR_NAMES):
-                continue
-            if archives and any(root in p.parents for root in archives) and \
-                    not readers.twitter_archive.TWEET_FILES.match(p.name):
-                continue  # an X/Twitter archive's other files (likes, messages, its viewer's pages): not posts
-            if p.is_symlink():
-                problems.append(Problem(str(p), None, "symbolic link: not followed"))
-                continue
-            found = readers.detect(p, fmt)
-            if found is None:
-                problems.append(Problem(str(p), None, f"unsupported file type {p.suffix or '(none)'}; "
-                                        "use CSV, TSV, JSON, JSONL, Parquet, RSS/Atom, TXT, MD or HTML, or a "
-                                        "platform export (see --format)"))
-                continue
-            files.append(InputFile(p, found.format, confidence=found.confidence))
-    # A .json beside a text file of the same stem is that file's metadata, not a data file.
-    text_stems = {(f.path.parent, f.path.stem) for f in files if f.format in loaders.TEXT_FORMATS}
-    files = [f for f in files if not (f.format == "json" and (f.path.parent, f.path.stem) in text_stems)]
-    return files, problems, manifests
-
-
-def _twitter_archive_roots(candidates: list[Path]) -> set[Path]:
-    """Folders that are X/Twitter archives (a data/ folder with account.js and a tweets file)."""
-    roots = set()
-    for p in candidates:
-        if p.name == "account.js" and any(readers.twitter_archive.TWEET_FILES.match(q.name)
-                                          for q in p.parent.iterdir()):
-            roots.add(p.parent.parent if p.parent.name == "data" else p.parent)
-    return roots
-
-
-def _text_records(group: list[InputFile]) -> Iterator[RawRecord | Problem]:
-    """Text files of one folder, with sidecar metadata and the folder's repeated lines for boilerplate."""
-    folder = group[0].path.parent
-    sidecar = loaders.load_sidecar(folder)
-    records = []
-    for item in group:
-        meta = dict(sidecar.get(item.path.name, {}))
-        per_file = item.path.with_suffix(".json")
-        if per_file.is_file():
-            for rec in loaders.load_json(per_file):
-                if isinstance(rec, RawRecord):
-                    meta.update(rec.fields)
-                    break
-        records.append(loaders.load_text_file(item.path, meta or None, item.format))
-    texts = [r.fields["text"] for r in records if isinstance(r, RawRecord) and r.kind == "scraped"]
-    repeats = clean.repeated_lines(texts)
-    for record in records:
-        if isinstance(record, RawRecord):
-            record.extra["_repeats"] = repeats
-        yield record
 
 
 class _Writer:
@@ -264,30 +103,6 @@ def _reason_kind(reason: str) -> str:
     return text.split(":")[0].split(" (")[0]
 
 
-def read_events(path: Path) -> pd.DataFrame:
-    """An events file (date, date_precision, label, description, kind); a bad row names its line."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"date", "label"} - set(frame.columns)
-    if missing:
-        raise InputError(str(path), f"events file lacks the column(s) {', '.join(sorted(missing))}")
-    from .dates import parse_date
-
-    rows = []
-    for n, row in enumerate(frame.to_dict("records"), 2):
-        try:
-            parsed = parse_date(row["date"])
-        except RecordRejected as exc:
-            raise InputError(str(path), f"line {n}: {exc.reason}") from exc
-        if parsed is None:
-            raise InputError(str(path), f"line {n}: no date")
-        rows.append({"date": parsed[0], "date_precision": row.get("date_precision") or parsed[1],
-                     "label": row["label"], "description": row.get("description", ""),
-                     "kind": row.get("kind", "")})
-    out = pd.DataFrame(rows, columns=["date", "date_precision", "label", "description", "kind"])
-    out["date"] = pd.to_datetime(out["date"])
-    return out
-
-
 def ingest(
     paths: Iterable[Path | str],
     con: duckdb.DuckDBPyConnection,
@@ -325,7 +140,7 @@ def ingest(
             report.files.append(fr)
             report.read += 1
             writer.write([], [(problem, fr)], [])
-        groups = _grouped(files)
+        groups = grouped(files)
         for group in groups:
             for item in group:
                 report.files.append(FileReport(str(item.path), item.format))
@@ -334,7 +149,7 @@ def ingest(
             # The user's flags over the corpus's settings over the format's own defaults (posts are "social").
             base_defaults = {**(reader.defaults if reader else {}), **group[0].defaults, **(defaults or {})}
             if group[0].format in loaders.TEXT_FORMATS:
-                records: Iterable[Item] = _text_records(group)
+                records: Iterable[Item] = textfiles.text_records(group)
             else:
                 by_file[str(group[0].path)].platform = reader.platform if reader else None
                 records = readers.records(group[0].path, group[0].format)
@@ -355,21 +170,6 @@ def ingest(
     if not report.balanced():  # a bug, not bad input: say so loudly rather than lose a record silently
         raise NarrativeError(f"ingest accounting does not close: {report.as_dict()}")
     return report
-
-
-def _grouped(files: list[InputFile]) -> list[list[InputFile]]:
-    """Data files one by one; text files together per folder (they share sidecars and boilerplate)."""
-    groups: list[list[InputFile]] = []
-    text_groups: dict[Path, list[InputFile]] = {}
-    for item in files:
-        if item.format in loaders.TEXT_FORMATS:
-            if item.path.parent not in text_groups:
-                text_groups[item.path.parent] = []
-                groups.append(text_groups[item.path.parent])
-            text_groups[item.path.parent].append(item)
-        else:
-            groups.append([item])
-    return groups
 
 
 def _consume(records: Iterable[Item], by_file: dict[str, FileReport], writer: _Writer,

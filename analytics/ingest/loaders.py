@@ -31,8 +31,6 @@ SUFFIX_FORMATS = {
 }
 # Files in a corpus folder that describe it rather than belong to it.
 NOT_DOCUMENTS = re.compile(r"^(readme|provenance|license|licence|changelog|corpus\.toml|\.)", re.IGNORECASE)
-SIDECAR_NAMES = ("metadata.csv", "metadata.json", "metadata.jsonl", "_metadata.csv", "_metadata.json")
-SIDECAR_KEYS = ("file", "filename", "file_name", "path", "name")
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 
 
@@ -266,71 +264,6 @@ def load_feed(path: Path) -> Iterator[Item]:
         if not fields["text"]:  # a headline-only entry: its title becomes the text (recorded in metadata)
             del fields["text"]
         yield RawRecord(str(path), n, fields)
-
-
-# text files --------------------------------------------------------------------------------------
-
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """YAML front matter (--- … ---) as a dict, and the text after it; ({}, text) when there is none."""
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return {}, text
-    import yaml
-
-    try:
-        meta = yaml.safe_load(m.group(1))
-    except yaml.YAMLError:
-        return {}, text
-    if not isinstance(meta, dict):
-        return {}, text
-    return {str(k): v for k, v in meta.items()}, text[m.end():]
-
-
-def load_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
-    """Metadata for the text files of a folder, keyed by file name, from metadata.csv/.json/.jsonl."""
-    out: dict[str, dict[str, Any]] = {}
-    for name in SIDECAR_NAMES:
-        path = folder / name
-        if not path.is_file():
-            continue
-        loader = load_csv if path.suffix == ".csv" else load_jsonl if path.suffix == ".jsonl" else load_json
-        for record in loader(path):
-            if not isinstance(record, RawRecord):
-                continue
-            fields = {k.strip(): v for k, v in record.fields.items()}
-            key = next((fields[k] for k in SIDECAR_KEYS if fields.get(k)), None)
-            if key:
-                out[Path(str(key)).name] = {k: v for k, v in fields.items() if k not in SIDECAR_KEYS}
-    return out
-
-
-def load_text_file(path: Path, sidecar: dict[str, Any] | None, fmt: str) -> RawRecord | Problem:
-    """One .txt/.md/.html file as one record; metadata from the sidecar, front matter, then the file name."""
-    try:
-        decoded = encoding.decode(read_bytes(path), str(path))
-    except InputError as exc:
-        return Problem(str(path), None, exc.reason)
-    text = decoded.text
-    if not text.strip():
-        return Problem(str(path), None, "empty file")
-    fields: dict[str, Any] = {}
-    origin = "none"
-    if fmt in ("txt", "md"):
-        front, text = split_front_matter(text)
-        if front:
-            fields.update(front)
-            origin = "front_matter"
-    if sidecar:
-        fields.update(sidecar)
-        origin = "sidecar"
-    fields["text"] = text
-    fields.setdefault("_file_name", path.name)
-    return RawRecord(str(path), None, fields, date_origin=origin,
-                     kind="html" if fmt == "html" else "scraped",
-                     extra={"encoding": decoded.encoding, "encoding_confidence": decoded.confidence})
 
 
 def load_table(path: Path, fmt: str) -> Iterator[Item]:

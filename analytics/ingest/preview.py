@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import schema as s
 from ..errors import RecordRejected
-from . import loaders, readers
+from . import loaders, readers, textfiles
 from .loaders import FileNote, Problem, RawRecord
 from .records import INFERRED_TYPE, resolve_columns, to_document
 
@@ -60,7 +60,7 @@ def preview(path: Path | str, *, rows: int = 5, fmt: str | None = None, column_m
     out = Preview(str(path), found.format, reader.description if reader else f"{found.format} text file",
                   found.confidence, list(found.alternatives), platform=reader.platform if reader else None)
     if found.format in loaders.TEXT_FORMATS:
-        items: list[Any] = [loaders.load_text_file(path, None, found.format)]
+        items: list[Any] = [textfiles.load_text_file(path, None, found.format)]
     else:
         items = list(islice(readers.records(path, found.format), rows + 1))
     merged = {**(reader.defaults if reader else {}), **(defaults or {})}

@@ -1,0 +1,57 @@
+"""The accounting of an ingest: what happened to each file and to the whole run (read = stored + duplicates +
+already stored + rejected)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import loaders
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    file: str
+    format: str
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    already_stored: int = 0
+    rejected: int = 0
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    platform: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """The accounting of one ingest: read = stored + duplicates + already_stored + rejected."""
+
+    run_id: int | None = None
+    read: int = 0
+    stored: int = 0
+    near_duplicates: int = 0
+    duplicates: int = 0
+    already_stored: int = 0
+    rejected: int = 0
+    undated: int = 0
+    rejects_by_reason: Counter = field(default_factory=Counter)
+    files: list[FileReport] = field(default_factory=list)
+    events: int = 0
+    copies_linked: int = 0
+
+    def balanced(self) -> bool:
+        return self.read == self.stored + self.duplicates + self.already_stored + self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "stored": self.stored, "near_duplicates": self.near_duplicates,
+                "duplicates": self.duplicates, "already_stored": self.already_stored, "rejected": self.rejected,
+                "undated": self.undated, "rejects_by_reason": dict(self.rejects_by_reason), "events": self.events,
+                "copies_linked": self.copies_linked,
+                # data files only: a text file's encoding is in its document's metadata
+                "files": [{"file": f.file, "format": f.format, "platform": f.platform, "read": f.read,
+                           "stored": f.stored, "encoding": f.encoding, "encoding_confidence": f.encoding_confidence}
+                          for f in self.files if f.format not in loaders.TEXT_FORMATS]}

@@ -52,8 +52,18 @@ class CountTable:
 
     def evidence(self, subject: int, mask: np.ndarray) -> tuple[str, ...]:
         """Ids of the documents about `subject` among those where `mask` is True, by date."""
-        column = self.incidence[:, subject].toarray().ravel().astype(bool)
-        return tuple(self.docs.loc[column & mask, s.ID].tolist())
+        rows = self.by_subject.indices[self.by_subject.indptr[subject]:self.by_subject.indptr[subject + 1]]
+        rows = np.sort(rows[mask[rows]])
+        return tuple(self.docs[s.ID].to_numpy()[rows].tolist())
+
+    @property
+    def by_subject(self) -> sparse.csc_matrix:
+        """The incidence matrix by columns (one subject's documents at once)."""
+        cached = self.__dict__.get("_by_subject")
+        if cached is None:
+            cached = self.incidence.tocsc()
+            object.__setattr__(self, "_by_subject", cached)
+        return cached
 
     def period_mask(self, first: int, stop: int) -> np.ndarray:
         """Documents whose period position is in [first, stop)."""
@@ -85,21 +95,17 @@ def count_table(documents: pd.DataFrame, items: pd.DataFrame, granularity: str,
     rows = items[list(ITEM_COLUMNS)].dropna(subset=[s.DOC_ID, SUBJECT_ID]).astype({SUBJECT_ID: str})
     position = pd.Series(np.arange(len(docs)), index=docs[s.ID])
     rows = rows[rows[s.DOC_ID].isin(position.index)].drop_duplicates([s.DOC_ID, SUBJECT_TYPE, SUBJECT_ID])
-    keys = rows[[SUBJECT_TYPE, SUBJECT_ID]].apply(tuple, axis=1) if len(rows) else pd.Series(dtype=object)
+    keys = rows[SUBJECT_TYPE].astype(str) + "\x1f" + rows[SUBJECT_ID]
     sizes = keys.value_counts()
-    kept = sizes[sizes >= min_subject_documents].index
-    rows = rows[keys.isin(kept)] if len(rows) else rows
+    rows = rows[keys.map(sizes).to_numpy() >= min_subject_documents] if len(rows) else rows
     subjects = (rows.groupby([SUBJECT_TYPE, SUBJECT_ID], sort=True)[SUBJECT].first().reset_index()
-                if len(rows) else pd.DataFrame(columns=[SUBJECT_TYPE, SUBJECT_ID, SUBJECT]))
-    subjects = subjects[[SUBJECT_TYPE, SUBJECT, SUBJECT_ID]]
-    index = pd.Series(np.arange(len(subjects)), index=pd.MultiIndex.from_frame(subjects[[SUBJECT_TYPE, SUBJECT_ID]])) \
-        if len(subjects) else pd.Series(dtype=int)
-    if len(rows):
-        cols = index.reindex(pd.MultiIndex.from_frame(rows[[SUBJECT_TYPE, SUBJECT_ID]])).to_numpy()
-        doc_rows = position.reindex(rows[s.DOC_ID]).to_numpy()
-    else:
-        cols = doc_rows = np.array([], dtype=int)
-    incidence = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), (doc_rows, cols)),
+                [[SUBJECT_TYPE, SUBJECT, SUBJECT_ID]] if len(rows)
+                else pd.DataFrame(columns=[SUBJECT_TYPE, SUBJECT, SUBJECT_ID]))
+    subject_keys = subjects[SUBJECT_TYPE].astype(str) + "\x1f" + subjects[SUBJECT_ID].astype(str)
+    column_of = pd.Series(np.arange(len(subjects)), index=subject_keys.to_numpy())
+    cols = column_of.reindex((rows[SUBJECT_TYPE].astype(str) + "\x1f" + rows[SUBJECT_ID]).to_numpy()).to_numpy()
+    doc_rows = position.reindex(rows[s.DOC_ID].to_numpy()).to_numpy()
+    incidence = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), (doc_rows.astype(int), cols.astype(int))),
                                   shape=(len(docs), len(subjects)))
     counts, totals = _period_counts(incidence, docs["period"].to_numpy(), len(periods), np.ones(len(docs), bool))
     return CountTable(granularity, periods, docs, subjects.reset_index(drop=True), incidence, counts, totals)

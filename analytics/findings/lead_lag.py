@@ -6,8 +6,9 @@ is no test (it breaks that drift). Instead each direction is tested after pre-wh
 autoregressive model of order 0–`max_ar_order` (chosen by AIC) is fitted on the would-be leader and the same
 filter is applied to both series; the leader's filtered series is then close to white noise, so its lagged
 correlation with the filtered follower has a known spread whatever the follower's own memory. Each lag 1..`max_lag`
-in both directions gets a one-sided test of a positive correlation (a heteroscedasticity-robust z, referred to a
-t distribution), and the best of the 2·`max_lag` gets a Šidák correction. Lag 0 (moving together) is not a lead.
+in both directions gets a one-sided test of a positive correlation (a z whose spread is estimated from each
+series' local scatter, referred to a t distribution), and the best of the 2·`max_lag` gets a Šidák correction.
+Lag 0 (moving together) is not a lead.
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ def apply_filter(x: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return out
 
 
+def local_mean(x: np.ndarray, half_window: int = 3) -> np.ndarray:
+    """Mean of x over each position's neighbourhood of ±half_window positions (fewer at the ends)."""
+    kernel = np.ones(2 * half_window + 1)
+    return np.convolve(x, kernel, mode="same") / np.convolve(np.ones_like(x), kernel, mode="same")
+
+
 def _one_direction(leader: np.ndarray, follower: np.ndarray, max_lag: int, max_order: int):
     coef, order = ar_filter(leader, max_order)
     e, f = apply_filter(leader, coef), apply_filter(follower, coef)
@@ -76,7 +83,10 @@ def _one_direction(leader: np.ndarray, follower: np.ndarray, max_lag: int, max_o
         if len(a) < 8:
             continue
         a, b = a - a.mean(), b - b.mean()
-        spread = float(np.sqrt(np.sum(a**2 * b**2)))
+        # Under independence Var(Σ a·b) = Σ E[a²]·E[b²]; each expectation is estimated from the series' own
+        # neighbouring periods, so periods thin in both series (large scatter in both) are weighed correctly
+        # and a real co-movement does not inflate its own yardstick.
+        spread = float(np.sqrt(np.sum(local_mean(a**2) * local_mean(b**2))))
         if spread == 0 or a.std() == 0 or b.std() == 0:
             continue
         z = float(np.sum(a * b)) / spread

@@ -189,3 +189,46 @@ def false_findings(found: list, corpus: Corpus) -> list:
     if corpus.truth.get("null") == "lead_lag":
         return [f for f in found if f.significant and f.kind == "lead_lag"]
     return [f for f in found if f.significant and f.subject not in PLANTED]
+
+
+def make_corpus(name: str, seed: int, design: Design = Design(), **effects) -> Corpus:
+    """A corpus by name: 'constant', 'ar1:PHI', 'shuffled' (a planted corpus with dates permuted) or 'planted'."""
+    if name == "constant":
+        return null_corpus(seed, design)
+    if name.startswith("ar1:"):
+        return null_corpus(seed, design, phi=float(name.split(":", 1)[1]))
+    if name == "shuffled":
+        return shuffled_dates(planted_corpus(seed, design), seed + 10_000)
+    if name == "planted":
+        return planted_corpus(seed, design, **effects)
+    raise ValueError(f"unknown corpus {name!r}")
+
+
+def calibration_run(name: str, seeds: range, design: Design = Design(), **effects) -> dict:
+    """Run the engine on one kind of simulated corpus over many seeds and count what it calls significant.
+
+    Returns per kind: tests, raw p < 0.05, significant, false significant; per corpus: false findings; and for
+    planted corpora how often each planted effect was found (power)."""
+    from .engine import run
+
+    per_kind: dict[str, dict[str, int]] = {}
+    false_per_corpus, found_per_corpus = [], []
+    power = dict.fromkeys(PLANTED, 0)
+    for seed in seeds:
+        corpus = make_corpus(name, seed, design, **effects)
+        found = run(corpus.documents, corpus.items, corpus.events, corpus.granularity)
+        false = {id(f) for f in false_findings(found, corpus)}
+        for f in found:
+            row = per_kind.setdefault(f.kind, {"tests": 0, "raw": 0, "significant": 0, "false": 0})
+            row["tests"] += 1
+            row["raw"] += f.p_value < 0.05
+            row["significant"] += f.significant
+            row["false"] += id(f) in false
+        false_per_corpus.append(len(false))
+        found_per_corpus.append(sum(f.significant for f in found))
+        if name == "planted":
+            for key, hit in planted_found(found, corpus).items():
+                power[key] += hit
+    return {"corpus": name, "corpora": len(seeds), "per_kind": per_kind, "false_per_corpus": false_per_corpus,
+            "significant_per_corpus": found_per_corpus,
+            "power": {k: v / len(seeds) for k, v in power.items()} if name == "planted" else None}

@@ -68,11 +68,15 @@ def _documents(design: Design, rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
-def _null_rates(rng: np.random.Generator, design: Design, phi: float | None, sd: float = 0.5) -> np.ndarray:
-    """rates[subject, source type, period]: constant (phi None) or logit-AR(1) with stationary sd `sd`."""
+def _null_rates(rng: np.random.Generator, design: Design, phi: float | None, sd: float = 0.5,
+                common: bool = False) -> np.ndarray:
+    """rates[subject, source type, period]: constant (phi None) or logit-AR(1) with stationary sd `sd`, either
+    independent per source type or (`common`) one series both source types follow in the same periods."""
     base = rng.uniform(0.04, 0.25, design.null_subjects)
     logit = np.log(base / (1 - base))[:, None, None] * np.ones((1, len(SOURCE_TYPES), design.periods))
-    if phi is not None:
+    if phi is not None and common:
+        logit = logit + ar1(rng, (design.null_subjects, 1), design.periods, phi, sd)
+    elif phi is not None:
         logit = logit + ar1(rng, (design.null_subjects, len(SOURCE_TYPES)), design.periods, phi, sd)
     return 1 / (1 + np.exp(-logit))
 
@@ -104,13 +108,16 @@ def _random_events(rng: np.random.Generator, design: Design, exclude: tuple = ()
     return pd.DataFrame({s.DATE: dates, "label": [f"event {i}" for i in range(len(dates))]})
 
 
-def null_corpus(seed: int, design: Design = Design(), phi: float | None = None) -> Corpus:
-    """Nothing to find: constant rates (phi None) or independent logit-AR(1) attention per source type."""
+def null_corpus(seed: int, design: Design = Design(), phi: float | None = None, common: bool = False) -> Corpus:
+    """Nothing to find: constant rates (phi None) or logit-AR(1) attention, independent per source type or
+    (`common`) shared by both in the same periods: moving together, which is no lead either."""
     rng = np.random.default_rng(seed)
     documents = _documents(design, rng)
     names = [f"theme {i}" for i in range(design.null_subjects)]
-    items = _items(documents, _null_rates(rng, design, phi), names, rng)
-    truth = {"null": "all" if phi is None else "lead_lag", "phi": phi}
+    items = _items(documents, _null_rates(rng, design, phi, common=common), names, rng)
+    # Independent waves: only "no lead" holds. One shared wave: no lead, and no source type favours a subject.
+    null_kinds = None if phi is None else ("lead_lag", "share_of_voice") if common else ("lead_lag",)
+    truth = {"null": "all" if phi is None else "some", "null_kinds": null_kinds, "phi": phi}
     return Corpus(documents.drop(columns="t"), items, _random_events(rng, design), design.granularity, truth)
 
 
@@ -186,17 +193,20 @@ def false_findings(found: list, corpus: Corpus) -> list:
     """Significant findings that the corpus's truth says are false."""
     if corpus.truth.get("null") == "all":
         return [f for f in found if f.significant]
-    if corpus.truth.get("null") == "lead_lag":
-        return [f for f in found if f.significant and f.kind == "lead_lag"]
+    if corpus.truth.get("null") == "some":  # AR(1) corpora: the rates move, but nothing leads
+        return [f for f in found if f.significant and f.kind in corpus.truth["null_kinds"]]
     return [f for f in found if f.significant and f.subject not in PLANTED]
 
 
 def make_corpus(name: str, seed: int, design: Design = Design(), **effects) -> Corpus:
-    """A corpus by name: 'constant', 'ar1:PHI', 'shuffled' (a planted corpus with dates permuted) or 'planted'."""
+    """A corpus by name: 'constant', 'ar1:PHI', 'common-ar1:PHI', 'shuffled' (a planted corpus with dates permuted)
+    or 'planted'."""
     if name == "constant":
         return null_corpus(seed, design)
     if name.startswith("ar1:"):
         return null_corpus(seed, design, phi=float(name.split(":", 1)[1]))
+    if name.startswith("common-ar1:"):
+        return null_corpus(seed, design, phi=float(name.split(":", 1)[1]), common=True)
     if name == "shuffled":
         return shuffled_dates(planted_corpus(seed, design), seed + 10_000)
     if name == "planted":
@@ -229,6 +239,28 @@ def calibration_run(name: str, seeds: range, design: Design = Design(), **effect
         if name == "planted":
             for key, hit in planted_found(found, corpus).items():
                 power[key] += hit
-    return {"corpus": name, "corpora": len(seeds), "per_kind": per_kind, "false_per_corpus": false_per_corpus,
+    null_kinds = corpus.truth.get("null_kinds") if corpus.truth.get("null") == "some" else None
+    return {"corpus": name, "corpora": len(seeds), "per_kind": per_kind, "null_kinds": null_kinds,
+            "false_per_corpus": false_per_corpus,
             "significant_per_corpus": found_per_corpus,
             "power": {k: v / len(seeds) for k, v in power.items()} if name == "planted" else None}
+
+
+def shuffled_store_runs(documents: pd.DataFrame, items: pd.DataFrame, events: pd.DataFrame | None,
+                        granularity: str, seeds: range) -> list[dict[str, int]]:
+    """Significant findings per kind on the real documents with their dates permuted across documents, one dict
+    per seed ('tests' counts all hypotheses). Time-based kinds should go silent; share of voice compares source
+    types, which shuffling dates does not change, so it may remain."""
+    from .engine import run
+
+    out = []
+    dated = documents[documents[s.DATE].notna()]
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        shuffled = dated.assign(**{s.DATE: rng.permutation(dated[s.DATE].to_numpy())})
+        found = run(shuffled, items, events, granularity)
+        counts = {"tests": len(found)}
+        for f in found:
+            counts[f.kind] = counts.get(f.kind, 0) + f.significant
+        out.append(counts)
+    return out

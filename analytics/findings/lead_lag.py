@@ -8,7 +8,9 @@ filter is applied to both series; the leader's filtered series is then close to 
 correlation with the filtered follower has a known spread whatever the follower's own memory. Each lag 1..`max_lag`
 in both directions gets a one-sided test of a positive correlation (a z whose spread is estimated from each
 series' local scatter, referred to a t distribution), and the best of the 2·`max_lag` gets a Šidák correction.
-Lag 0 (moving together) is not a lead.
+Lag 0 (moving together) is not a lead, and neither is a lag that shows in both directions alike: two series that
+follow one common wave with noise correlate at lag 1 both ways. So the lead must also be asymmetric
+(`asymmetry_test`); the p-value is the larger of the two tests' (both must reject).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from .counts import CountTable
 from .finding import Finding
 from .settings import FindingsSettings
 
-TEST = "pre-whitened lagged correlation (AR fitted on the leader), robust z, Šidák over lags and directions"
+TEST = ("pre-whitened lagged correlation (AR fitted on the leader) and lead/lag asymmetry (Newey-West), "
+        "Šidák over lags, both must reject")
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,55 @@ def lagged_correlation_test(x: np.ndarray, y: np.ndarray, max_lag: int = 4, max_
     if not candidates:
         return None
     p, lag, r, x_leads, order = min(candidates)
-    return LeadLag(x_leads, lag, r, float(1 - (1 - p) ** len(candidates)), order)
+    p_lagged = float(1 - (1 - p) ** len(candidates))
+    p_asymmetry = asymmetry_test(x, y, max_lag, max_order)
+    # Both must hold (an intersection-union test, so the p-value is the larger one): the lagged correlation
+    # rules out independent drifting series, the asymmetry rules out two series that move together.
+    return LeadLag(x_leads, lag, r, max(p_lagged, p_asymmetry), order)
+
+
+def asymmetry_test(x: np.ndarray, y: np.ndarray, max_lag: int = 4, max_order: int = 3) -> float:
+    """p-value that x's past says as much about y as x's future does, at every lag (no lead either way).
+
+    Two series driven by one common wave (both measured with noise) correlate at lag k in both directions alike,
+    so a lead shows as an asymmetry. Both series are standardised and filtered with one AR model (fitted on their
+    average); at each lag k, b[t] is regressed on a[t-k] and a[t+k] and the difference of the two coefficients is
+    tested against zero with a Newey–West (Bartlett) standard error, referred to a t distribution; Šidák over lags.
+    """
+    xs = (x - x.mean()) / (x.std() or 1.0)
+    ys = (y - y.mean()) / (y.std() or 1.0)
+    coef, _ = ar_filter((xs + ys) / 2, max_order)
+    a, b = apply_filter(xs, coef), apply_filter(ys, coef)
+    contrast = np.array([1.0, -1.0, 0.0])
+    p_values = []
+    for lag in range(1, max_lag + 1):
+        n = len(a) - 2 * lag
+        if n < 10:
+            continue
+        design = np.column_stack([a[:n], a[2 * lag:2 * lag + n], np.ones(n)])  # a[t-k], a[t+k] for b[t]
+        target = b[lag:lag + n]
+        beta, *_ = np.linalg.lstsq(design, target, rcond=None)
+        variance = _newey_west_covariance(design, target - design @ beta)
+        se = float(np.sqrt(max(contrast @ variance @ contrast, 0.0)))
+        if se == 0:
+            continue
+        p_values.append(float(2 * t_dist.sf(abs(contrast @ beta) / se, n - design.shape[1])))
+    if not p_values:
+        return 1.0
+    return float(1 - (1 - min(p_values)) ** len(p_values))
+
+
+def _newey_west_covariance(design: np.ndarray, residual: np.ndarray) -> np.ndarray:
+    """Heteroscedasticity- and autocorrelation-consistent covariance of OLS coefficients (Bartlett kernel)."""
+    n, k = design.shape
+    bandwidth = int(np.floor(4 * (n / 100) ** (2 / 9)))
+    scores = design * residual[:, None]
+    meat = scores.T @ scores
+    for lag in range(1, bandwidth + 1):
+        cross = scores[lag:].T @ scores[:-lag]
+        meat += (1 - lag / (bandwidth + 1)) * (cross + cross.T)
+    bread = np.linalg.pinv(design.T @ design)
+    return bread @ meat @ bread * n / (n - k)
 
 
 def lead_lag_findings(table: CountTable, settings: FindingsSettings) -> list[Finding]:

@@ -218,3 +218,12 @@ def test_narrative_findings_text_says_how_many_were_tested(analysed_store):
     assert "hypotheses tested by month" in lines[0] and "significant" in lines[0]
     assert any(line.startswith("* [shift] “Telegram” rose from") for line in lines)
     assert len(lines) - 1 == int(lines[0].split()[0])  # every tested hypothesis is printed
+
+
+def test_period_spans_read_plainly():
+    from analytics.findings.sentences import span_name
+
+    first, last = pd.Timestamp("2014-02-17"), pd.Timestamp("2014-05-05")
+    assert span_name(first, last, "week") == "the weeks of 17 Feb 2014 to 5 May 2014"
+    assert span_name(pd.Timestamp("2016-07-01"), pd.Timestamp("2017-01-01"), "quarter") == "2016 Q3–2017 Q1"
+    assert span_name(first, first, "month") == "Feb 2014"

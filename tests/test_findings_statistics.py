@@ -136,3 +136,8 @@ def test_lagged_correlation_is_calibrated_on_independent_ar1_series(phi):
     p = [lagged_correlation_test(calibration.ar1(rng, (), 60, phi, 1.0), calibration.ar1(rng, (), 60, phi, 1.0),
                                  4, 3).p_value for _ in range(300)]
     assert np.mean(np.array(p) < 0.05) <= 0.065  # nominal 5 %, with room for 300 draws' noise (sd 1.3 %)
+
+
+def test_dispersion_of_a_series_shorter_than_its_window():
+    assert dispersion(np.array([[3, 4, 2, 5]]), np.array([40, 40, 40, 40]), half_window=2).shape == (1,)
+    assert dispersion(np.array([[3]]), np.array([40]))[0] == 1.0

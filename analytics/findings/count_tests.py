@@ -51,19 +51,26 @@ def dispersion(counts: np.ndarray, totals: np.ndarray, half_window: int = 2) -> 
     """
     counts = np.atleast_2d(np.asarray(counts, dtype=float))
     totals = np.asarray(totals, dtype=float)
-    kernel = np.ones(2 * half_window + 1)
-    kernel[half_window] = 0.0
-    n_local = np.convolve(totals, kernel, mode="same")
+    n_local = _neighbour_sums(totals, half_window)
     overall = counts.sum(axis=1) / max(totals.sum(), 1.0)
     out = np.ones(len(counts))
     for j, row in enumerate(counts):
-        k_local = np.convolve(row, kernel, mode="same")
+        k_local = _neighbour_sums(row, half_window)
         rate = (k_local + overall[j]) / (n_local + 1.0)
         var = totals * rate * (1 - rate) * (1 + totals / (n_local + 1.0))
         ok = (totals > 0) & (n_local > 0) & (var > 0)
         if ok.sum() >= 3:
             out[j] = max(1.0, float(np.mean((row[ok] - totals[ok] * rate[ok]) ** 2 / var[ok])))
     return out
+
+
+def _neighbour_sums(x: np.ndarray, half_window: int) -> np.ndarray:
+    """Sum of x over the half_window positions on either side of each position, the position itself left out."""
+    padded = np.concatenate([[0.0], np.cumsum(x)])
+    index = np.arange(len(x))
+    upper = padded[np.minimum(index + half_window + 1, len(x))]
+    lower = padded[np.maximum(index - half_window, 0)]
+    return upper - lower - x
 
 
 def cochran_mantel_haenszel(k_a, n_a, k_b, n_b) -> tuple[float, float, float]:

@@ -35,7 +35,11 @@ def day_name(ts: pd.Timestamp) -> str:
 def span_name(first: pd.Timestamp, last: pd.Timestamp, granularity: str) -> str:
     """'2016 Q1–2016 Q4', or one period's name when first and last are the same."""
     a, b = period_name(first, granularity), period_name(last, granularity)
-    return a if a == b else f"{a}–{b}"
+    if a == b:
+        return a
+    if granularity == "week":
+        return f"the weeks of {day_name(first)} to {day_name(last)}"
+    return f"{a}–{b}"
 
 
 def q_text(q: float) -> str:

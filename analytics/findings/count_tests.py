@@ -10,7 +10,8 @@
 - `scan_p`: the p-value of the best of many candidate splits or intervals, made honest by multiplying by the
   number of candidates that could have been chosen (Bonferroni), so looking at every split costs what it should.
 - `cochran_mantel_haenszel`: one group against the others, period by period (share of voice), so that a source
-  type active mostly in busy years is compared with the others in the same periods.
+  type active mostly in busy years is compared with the others in the same periods; widened by the periods'
+  over-dispersion like the other tests.
 """
 
 from __future__ import annotations
@@ -73,11 +74,25 @@ def _neighbour_sums(x: np.ndarray, half_window: int) -> np.ndarray:
     return upper - lower - x
 
 
+def stratum_dispersion(deviation: np.ndarray, variance: np.ndarray) -> float:
+    """How much more the per-stratum deviations scatter around their common shift than chance allows, at least 1.
+
+    The deviations k − E with variances V are fitted by one common shift (weighted least squares); the residual
+    sum of squares over its degrees of freedom is the factor. A group that favours a subject in every period
+    alike leaves it near 1; one whose share jumps around from period to period (or favours the subject only now
+    and then) raises it, and the CMH statistic is divided by it."""
+    if len(deviation) < 3:
+        return 1.0
+    residual = float(np.sum(deviation**2 / variance) - deviation.sum() ** 2 / variance.sum())
+    return max(1.0, residual / (len(deviation) - 1))
+
+
 def cochran_mantel_haenszel(k_a, n_a, k_b, n_b) -> tuple[float, float, float]:
     """Group a against group b over strata (periods): (Mantel–Haenszel common odds ratio, CMH statistic, p).
 
     Null: within every stratum the subject's rate is the same in both groups. Strata where either group has no
     documents or the subject is absent or universal carry no information and drop out. No continuity correction.
+    The statistic is divided by the strata's over-dispersion (`stratum_dispersion`, never below 1).
     """
     k_a, n_a, k_b, n_b = (np.asarray(v, dtype=float) for v in (k_a, n_a, k_b, n_b))
     n = n_a + n_b
@@ -88,7 +103,7 @@ def cochran_mantel_haenszel(k_a, n_a, k_b, n_b) -> tuple[float, float, float]:
     k_a, n_a, k_b, n_b, n, m1 = (v[ok] for v in (k_a, n_a, k_b, n_b, n, m1))
     expected = n_a * m1 / n
     variance = n_a * n_b * m1 * (n - m1) / (n**2 * (n - 1))
-    statistic = float((k_a - expected).sum() ** 2 / variance.sum())
+    statistic = float((k_a - expected).sum() ** 2 / variance.sum()) / stratum_dispersion(k_a - expected, variance)
     numerator = (k_a * (n_b - k_b) / n).sum()
     denominator = ((n_a - k_a) * k_b / n).sum()
     odds = float(numerator / denominator) if denominator > 0 else float("inf")

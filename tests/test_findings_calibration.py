@@ -37,20 +37,35 @@ def test_planted_effects_are_found_quick():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["constant", "ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9", "common-ar1:0.9",
-                                  "shuffled"])
+@pytest.mark.parametrize("name", ["constant", "shuffled"])
 def test_null_corpora_stay_silent_over_many_seeds(name):
+    """Nothing to find at all: BH then bounds the chance of any finding per corpus by 5 %."""
     result = calibration.calibration_run(name, range(100, 160))
     assert _false_share(result) <= 0.05
-    assert max(result["false_per_corpus"]) <= 1
-    # At most the nominal 5 % of null corpora hold any false finding (BH controls this under the global null),
-    # with room for 60 draws' noise.
-    assert np.mean(np.array(result["false_per_corpus"]) > 0) <= 0.10
-    # Each test is valid on its own: raw p < 0.05 in at most ~5 % of the tests whose null holds.
-    kinds = set(result["null_kinds"] or result["per_kind"])
+    # One chance fluctuation can pass two nearly identical tests (two events a week apart, same subject, almost
+    # the same documents): at most two false findings in a corpus, and in few corpora any.
+    assert max(result["false_per_corpus"]) <= 2
+    assert np.mean(np.array(result["false_per_corpus"]) > 0) <= 0.10  # 5 %, with room for 60 draws' noise
+    raw = sum(r["raw"] for r in result["per_kind"].values())
+    assert raw / sum(r["tests"] for r in result["per_kind"].values()) <= 0.06  # each test valid on its own
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9", "common-ar1:0.9"])
+def test_no_lead_is_claimed_between_drifting_series_over_many_seeds(name):
+    """Drifting attention: the rates really move (shifts and bursts there are true), but nothing leads, and with
+    one shared wave no source type favours a subject. Those tests stay at the nominal level; because the many true
+    findings of these corpora loosen BH's threshold (it controls the share of false findings among all findings),
+    a corpus may hold a false one now and then: the false share of what is called significant stays near 5 %."""
+    result = calibration.calibration_run(name, range(100, 160))
+    kinds = set(result["null_kinds"])
+    assert _false_share(result, kinds) <= 0.05
     raw = sum(result["per_kind"][k]["raw"] for k in kinds if k in result["per_kind"])
     tests = sum(result["per_kind"][k]["tests"] for k in kinds if k in result["per_kind"])
     assert raw / tests <= 0.06
+    false = sum(result["false_per_corpus"])
+    assert false / max(sum(result["significant_per_corpus"]), 1) <= 0.10
+    assert max(result["false_per_corpus"]) <= 2
 
 
 @pytest.mark.slow

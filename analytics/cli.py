@@ -357,5 +357,41 @@ def app(db: Path, streamlit_args: tuple[str, ...]) -> None:
     raise SystemExit(subprocess.call(cmd, env=env))
 
 
+
+@main.command("findings")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per test.")
+@click.option("--granularity", type=click.Choice(["day", "week", "month", "quarter", "year"]), default="quarter",
+              show_default=True, help="Period the tests count documents in.")
+@click.option("--significant-only", is_flag=True, help="Print only the significant findings.")
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="A source (outlet, account) to compare with the others and in lead-lag; repeat for more.")
+@DB_OPTION
+@friendly_errors
+def findings_command(as_json: bool, granularity: str, significant_only: bool, sources: tuple[str, ...],
+                     db: Path) -> None:
+    """Every hypothesis tested (shifts, bursts, emerging/fading, event impact, lead-lag, share of voice), each
+    with its counts, p-value and q-value after one Benjamini-Hochberg correction; significant ones first."""
+    from . import findings, store
+
+    with store.opened(db, read_only=True) as con:
+        documents, items, events = findings.load_inputs(con)
+    settings = findings.FindingsSettings(sources=tuple(sources))
+    found = findings.run(documents, items, events, granularity=granularity, settings=settings)
+    shown = findings.significant_only(found) if significant_only else found
+    if as_json:
+        click.echo(json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=1))
+        return
+    n_significant = sum(f.significant for f in found)
+    click.echo(f"{len(found)} hypotheses tested by {granularity}, {n_significant} significant (q < "
+               f"{findings.FindingsSettings().alpha}, Benjamini-Hochberg over all of them).")
+    for f in shown:
+        mark = "*" if f.significant else " "
+        click.echo(f"{mark} [{f.kind}] {findings.sentence(f)}  ({_documents(len(f.doc_ids))}; p = {f.p_value:.2g}; "
+                   f"{f.test})")
+
+
+def _documents(n: int) -> str:
+    return "1 document" if n == 1 else f"{n} documents"
+
 if __name__ == "__main__":
     main()

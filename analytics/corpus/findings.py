@@ -58,7 +58,8 @@ class FindingQueries(CountQueries, DocumentQueries):
             items = store.assignments(con, run_id, store.scope(filters, run_id)) if run_id is not None else None
         shifts = pd.DataFrame(columns=["sentence", s.TOPIC_ID, s.PERIOD, "before", "after", "change", "doc_ids"])
         if items is not None and not items.empty:
-            shifts = engine.largest_theme_shifts(items[[s.ID, s.DATE]], items[[s.DOC_ID, s.TOPIC_ID]], self.labels(),
+            documents = items[[s.ID, s.DATE, s.SOURCE, s.SOURCE_TYPE]]
+            shifts = engine.largest_theme_shifts(documents, items[[s.DOC_ID, s.TOPIC_ID]], self.labels(),
                                                  granularity=granularity, top=top)
         platforms = self.platform_shares(platform_granularity, filters)
         if platforms.empty:

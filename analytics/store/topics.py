@@ -163,8 +163,10 @@ def theme_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, gran
 
 
 def assignments(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope) -> pd.DataFrame:
-    """Each dated document of the scope with its theme (merges applied): id, date, doc_id, topic_id."""
+    """Each dated document of the scope with its theme (merges applied): id, date, source, source_type, doc_id,
+    topic_id."""
     return con.execute(
-        f"SELECT d.id, d.date, a.doc_id, a.topic_id FROM (SELECT id, date FROM documents WHERE {where.sql} "
+        f"SELECT d.id, d.date, d.source, d.source_type, a.doc_id, a.topic_id FROM (SELECT id, date, source, "
+        f"source_type FROM documents WHERE {where.sql} "
         f"AND date IS NOT NULL) d JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id ORDER BY d.date, d.id",
         [*where.params, run_id]).df()

@@ -79,8 +79,8 @@ def timed(items: pd.DataFrame, posts: pd.DataFrame) -> pd.Series:
     exactly midnight (where dates without a time are stored)."""
     ok = items[s.DATE].notna() & (items[s.DATE] != items[s.DATE].dt.normalize())
     if s.DATE_PRECISION in posts.columns:
-        coarse = set(posts.loc[posts[s.DATE_PRECISION].isin(c.UNTIMED_PRECISIONS), s.ID])
-        ok &= ~items[s.DOC_ID].isin(coarse)
+        coarse = posts.loc[posts[s.DATE_PRECISION].isin(c.UNTIMED_PRECISIONS), s.ID].to_numpy(dtype=object)
+        ok &= ~items[s.DOC_ID].astype(object).isin(coarse)
     return ok
 
 

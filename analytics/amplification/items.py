@@ -39,8 +39,8 @@ def near_duplicate_clusters(posts: pd.DataFrame) -> pd.DataFrame:
     # the original: a member that copies nothing (first by id if several); else the smallest id
     name = frame.sort_values(["_copy", s.DOC_ID]).drop_duplicates("_component").set_index("_component")[s.DOC_ID]
     frame[c.CLUSTER] = frame["_component"].map(name)
-    present = set(posts[s.ID].astype(str))
-    frame = frame[frame[s.DOC_ID].isin(present)]
+    present = posts[s.ID].astype(str).to_numpy(dtype=object)
+    frame = frame[frame[s.DOC_ID].astype(object).isin(present)]
     size = frame.groupby(c.CLUSTER)[s.DOC_ID].transform("size")
     return frame.loc[size >= 2, [s.DOC_ID, c.CLUSTER]].sort_values([c.CLUSTER, s.DOC_ID], ignore_index=True)
 
@@ -52,10 +52,15 @@ def hashtag_sequences(traces: pd.DataFrame, min_hashtags: int = 1) -> pd.DataFra
         return pd.DataFrame({s.DOC_ID: pd.Series(dtype=object), c.VALUE: pd.Series(dtype=object)})
     order = [s.DOC_ID, c.POSITION] if c.POSITION in tags.columns else [s.DOC_ID]
     tags = tags.sort_values(order, kind="stable")
-    grouped = tags.groupby(s.DOC_ID, sort=False)[c.VALUE]
-    seq = grouped.agg(" ".join)
-    seq = seq[grouped.size() >= min_hashtags]
-    return pd.DataFrame({s.DOC_ID: seq.index.to_numpy(), c.VALUE: seq.to_numpy()})
+    docs = tags[s.DOC_ID].to_numpy(dtype=object)
+    values = tags[c.VALUE].astype(str).to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    sizes = np.diff(np.r_[starts, len(docs)])
+    # join each post's tags with spaces: a space before every tag but the first, then concatenate per post
+    spaced = np.where(np.isin(np.arange(len(docs)), starts), "", " ").astype(object) + values
+    joined = np.add.reduceat(spaced, starts)
+    keep = sizes >= min_hashtags
+    return pd.DataFrame({s.DOC_ID: docs[starts][keep], c.VALUE: joined[keep]})
 
 
 def shared_items(posts: pd.DataFrame, traces: pd.DataFrame, kinds: tuple[str, ...] | list[str],

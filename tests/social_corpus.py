@@ -42,6 +42,7 @@ class SocialCorpus:
     posts: pd.DataFrame
     traces: pd.DataFrame
     planted_accounts: set[str] = field(default_factory=set)
+    planted_groups: list[set[str]] = field(default_factory=list)
     # each planted campaign text as its documents in posting order (first poster first)
     planted_chains: list[list[str]] = field(default_factory=list)
 
@@ -169,9 +170,10 @@ def _tags(rng: np.random.Generator, topic: np.ndarray, n_tags: np.ndarray) -> li
 
 def social_corpus(seed: int = 42, n_organic: int = 300, n_planted: int = 10, days: int = 14,
                   n_actions: int = 20, participation: float = 0.75, spread_seconds: float = 55.0,
-                  fast_life: float = 1800.0) -> SocialCorpus:
-    """The simulated corpus. `n_actions` campaign actions, each joined by every planted account with probability
-    `participation`, all within `spread_seconds` of the action's moment. `fast_life`: how quickly (seconds) the
+                  fast_life: float = 1800.0, n_groups: int = 1) -> SocialCorpus:
+    """The simulated corpus. The planted accounts form `n_groups` groups of (about) equal size; each group takes
+    `n_actions` campaign actions, each joined by each of its accounts with probability `participation`, all within
+    `spread_seconds` of the action's moment. `fast_life`: how quickly (seconds) the
     fastest quarter of news links and viral texts stop being shared."""
     organic_rng = np.random.default_rng([seed, 1])
     pools = _pools(organic_rng, days, n_organic, fast_life)
@@ -181,16 +183,19 @@ def social_corpus(seed: int = 42, n_organic: int = 300, n_planted: int = 10, day
     planted_accounts = [f"planted{i:02d}" for i in range(n_planted)]
     plant_rng = np.random.default_rng([seed, 3])
     campaign_kind: list[str] = []
+    groups = [set(planted_accounts[g::n_groups]) for g in range(n_groups)] if n_planted else []
     if n_planted:
         # everyday posting like anyone else's
         frames.append(_organic_posts(plant_rng, planted_accounts, days, pools, spells).assign(campaign=-1))
-        moments = np.sort(_daytime_moments(plant_rng, n_actions, days))
-        campaign_kind = [CAMPAIGN_KINDS[i % len(CAMPAIGN_KINDS)] for i in range(n_actions)]
         rows = []
-        for k, moment in enumerate(moments):
-            joined = [a for a in planted_accounts if plant_rng.random() < participation]
-            for a in joined:
-                rows.append({"account": a, "t": moment + plant_rng.random() * spread_seconds, "campaign": k})
+        for group in groups:
+            members = sorted(group)
+            for moment in np.sort(_daytime_moments(plant_rng, n_actions, days)):
+                k = len(campaign_kind)
+                campaign_kind.append(CAMPAIGN_KINDS[k % len(CAMPAIGN_KINDS)])
+                for a in members:
+                    if plant_rng.random() < participation:
+                        rows.append({"account": a, "t": moment + plant_rng.random() * spread_seconds, "campaign": k})
         camp = pd.DataFrame(rows)
         frames.append(camp.assign(topic=0, link=-1, site=-1, viral=-1, tags=[[]] * len(camp), mention=-1))
     posts = pd.concat(frames, ignore_index=True)
@@ -199,10 +204,10 @@ def social_corpus(seed: int = 42, n_organic: int = 300, n_planted: int = 10, day
     # the same post ids whatever the planted part: ids follow the organic order only
     organic = posts["campaign"].eq(-1) & posts["account"].str.startswith("user")
     posts.loc[organic, "id"] = [f"o{seed % 1000:03d}-{i:07d}" for i in range(int(organic.sum()))]
-    return _frames(posts, campaign_kind, set(planted_accounts))
+    return _frames(posts, campaign_kind, set(planted_accounts), groups)
 
 
-def _frames(posts: pd.DataFrame, campaign_kind: list[str], planted: set[str]) -> SocialCorpus:
+def _frames(posts: pd.DataFrame, campaign_kind: list[str], planted: set[str], groups: list[set[str]]) -> SocialCorpus:
     """Posts and traces frames in the contract's shapes from the simulated posting table."""
     trace_rows: list[tuple[str, str, str, int]] = []
     ids = posts["id"].to_numpy()
@@ -262,4 +267,5 @@ def _frames(posts: pd.DataFrame, campaign_kind: list[str], planted: set[str]) ->
         "author": posts["account"].to_numpy(), "source_type": "social", "duplicate_of": duplicate_of.to_numpy(),
         "similarity": similarity.to_numpy(),
     })
-    return SocialCorpus(posts=frame, traces=traces, planted_accounts=planted, planted_chains=chains)
+    return SocialCorpus(posts=frame, traces=traces, planted_accounts=planted, planted_groups=groups,
+                        planted_chains=chains)

@@ -2,10 +2,11 @@
 
 The test, for one pair of accounts A and B:
 
-- An *occasion* is an item (a link, a near-identical text, a hashtag sequence) that both accounts posted within the
-  null window (default 30 minutes) of each other; it is counted once per item and half-hour slot, so the same link
-  pushed on five different days is five occasions. A *co-post* is an occasion where they posted it within the
-  coordination window (default 60 seconds) of each other.
+- An *occasion* is a half-hour slot (the null window, fixed slots from the first post) in which both accounts
+  posted the same item — a link, a near-identical text, a hashtag sequence — within the null window of each other.
+  A *co-post* is an occasion in which they did so within the coordination window (default 60 seconds). Counting
+  slots, not items, keeps one moment one piece of evidence: a post carrying a link and a hashtag sequence, or a
+  burst of several shared posts, counts once; the same link pushed on five different days counts five times.
 - Null hypothesis: the two accounts time their posts independently below the half-hour scale. Whatever brings both
   to the item in the same half hour (the news cycle, a trending topic, the same daily rhythm, a busy evening) is
   kept; only the exact moment is left to chance, so each gap between their posts of an item within the half hour is
@@ -104,12 +105,13 @@ def coordination_from_items(items: pd.DataFrame, params: CoordinationParams, act
     activity = activity if activity is not None else items.groupby(c.ACCOUNT)[s.DOC_ID].nunique().rename("posts")
     window_ms = int(round(params.coordination_window * MS))
     null_ms = int(round(params.null_window * MS))
-    item_code, item_names = pd.factorize(items[c.ITEM])
-    acc_code, acc_names = pd.factorize(items[c.ACCOUNT])
+    # sorted codes: the same input in any row order gives the same pairs, and account_a < account_b
+    item_code, item_names = pd.factorize(items[c.ITEM], sort=True)
+    acc_code, acc_names = pd.factorize(items[c.ACCOUNT].astype(str), sort=True)
     t = items[s.DATE].to_numpy("datetime64[ms]").astype(np.int64)
-    empty = _empty(params, activity, n_untimed)
+    n_posts = items[s.DOC_ID].nunique()
     if len(items) < 2:
-        return empty
+        return _empty(params, activity, n_untimed, n_posts=n_posts)
     t = t - t.min()
     # one sortable key per post: items far apart on the axis, time within the item
     stride = np.int64(t.max() + 2 * null_ms + 1)
@@ -126,9 +128,13 @@ def coordination_from_items(items: pd.DataFrame, params: CoordinationParams, act
     cross = acc_code[i] != acc_code[j]
     i, j = i[cross], j[cross]
     if len(i) == 0:
-        return empty
-    tested, family = _test_pairs(i, j, t, item_code, acc_code, len(acc_names), window_ms, null_ms, params)
-    n_posts = items[s.DOC_ID].nunique()
+        return _empty(params, activity, n_untimed, crowds, n_posts=n_posts)
+    # a pair of posts sharing several items (a link and a hashtag sequence) is one pair of posts
+    doc_code = pd.factorize(items[s.DOC_ID])[0]
+    lo, hi = np.minimum(doc_code[i], doc_code[j]), np.maximum(doc_code[i], doc_code[j])
+    _, first = np.unique(lo.astype(np.int64) * len(doc_code) + hi, return_index=True)
+    first = np.sort(first)
+    tested, family = _test_pairs(i[first], j[first], t, acc_code, len(acc_names), window_ms, null_ms, params)
     if tested.empty:
         return _empty(params, activity, n_untimed, crowds, n_posts=n_posts, pairs_compared=family)
     # the untested pairs of the family enter with p = 1
@@ -188,16 +194,15 @@ def _pairs_within(sorted_key: np.ndarray, span: int) -> tuple[np.ndarray, np.nda
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
-def _test_pairs(i: np.ndarray, j: np.ndarray, t: np.ndarray, item_code: np.ndarray, acc_code: np.ndarray,
-                n_accounts: int, window_ms: int, null_ms: int, params: CoordinationParams) -> tuple[pd.DataFrame, int]:
+def _test_pairs(i: np.ndarray, j: np.ndarray, t: np.ndarray, acc_code: np.ndarray, n_accounts: int, window_ms: int,
+                null_ms: int, params: CoordinationParams) -> tuple[pd.DataFrame, int]:
     """Per pair of accounts with at least `min_repeats` co-posts: co-posts, occasions, expected, score, p-value;
     and the number of pairs with at least one occasion (the family)."""
     a = np.minimum(acc_code[i], acc_code[j]).astype(np.int64)
     b = np.maximum(acc_code[i], acc_code[j]).astype(np.int64)
     pair = a * n_accounts + b
     family = len(np.unique(pair))
-    slot = np.minimum(t[i], t[j]) // null_ms
-    occasion = item_code[i].astype(np.int64) * (slot.max() + 1) + slot
+    occasion = np.minimum(t[i], t[j]) // null_ms  # the slot of the earlier post
     hit = np.abs(t[j] - t[i]) <= window_ms
     # co-posts per pair (an occasion counts once however many of its posts fall within the window)
     hits = pd.DataFrame({"pair": pair[hit], "occasion": occasion[hit]}).drop_duplicates()

@@ -85,7 +85,8 @@ def shared_items(posts: pd.DataFrame, traces: pd.DataFrame, kinds: tuple[str, ..
                                    c.ITEM_VALUE: clusters[c.CLUSTER].to_numpy()}))
     parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame({col: pd.Series(dtype=object) for col in ITEM_COLUMNS})
+        return pd.DataFrame({col: pd.Series(dtype="datetime64[ns]" if col == s.DATE else object)
+                             for col in ITEM_COLUMNS})
     items = pd.concat(parts, ignore_index=True)
     items = items[items[c.ITEM_VALUE].notna()]
     meta = pd.DataFrame({s.DOC_ID: posts[s.ID].to_numpy(), c.ACCOUNT: posts[account].to_numpy(),

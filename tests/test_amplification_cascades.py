@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from social_corpus import social_corpus
 
-from analytics.amplification import near_duplicate_clusters
 from analytics.amplification import contracts as c
+from analytics.amplification import near_duplicate_clusters
 from analytics.amplification.cascades import cascade_events, cascades
 from analytics.amplification.items import hashtag_sequences
 

@@ -15,8 +15,10 @@ from analytics.amplification import (
     SETTINGS,
     AmplificationInputError,
     CoordinationParams,
+    cluster_sentences,
     clusters_json,
     coordination,
+    coordination_summary,
     shared_items,
 )
 from analytics.amplification import contracts as c
@@ -125,3 +127,21 @@ def test_empty_inputs_give_empty_tables_not_errors():
     result = coordination(posts, traces)
     assert result.pairs.empty and result.clusters.empty and clusters_json(result) == []
     assert coordination_graph(result).number_of_nodes() == 0
+
+
+def test_sentences_say_what_was_compared_and_found_in_plain_words():
+    data, result = planted()
+    summary = coordination_summary(result)
+    assert f"{result.pairs_compared:,} pairs of accounts" in summary and "forming 1 group." in summary
+    (sentence,) = cluster_sentences(result)
+    group = result.clusters.iloc[0]
+    # each campaign action is one moment (organic chance coincidences of members could add one or two)
+    assert 20 <= group["moments"] <= 22
+    assert sentence.startswith("Group 1: 10 accounts") and f"at {group['moments']} different moments" in sentence
+
+
+def test_summary_names_what_was_left_out():
+    posts = pd.DataFrame({"id": ["a", "b"], "source": ["x", "y"], "date": pd.to_datetime(["2024-02-01"] * 2)})
+    traces = pd.DataFrame({"doc_id": ["a", "b"], "kind": "url", "value": "u.example/1"})
+    summary = coordination_summary(coordination(posts, traces))
+    assert summary.startswith("No posts with a time of day") and "2 posts were left out" in summary

@@ -70,7 +70,7 @@ class Coordination:
 PAIR_COLUMNS = [c.ACCOUNT_A, c.ACCOUNT_B, c.CO_POSTS, c.OCCASIONS, c.EXPECTED, c.SCORE, c.P_VALUE, c.Q_VALUE,
                 c.SIGNIFICANT, c.CLUSTER, c.SHARED_ITEMS, c.N_DOCUMENTS, c.FIRST_SEEN, c.LAST_SEEN, c.DOC_IDS]
 CLUSTER_COLUMNS = [c.CLUSTER, c.ACCOUNTS, "n_accounts", "n_pairs", c.SHARED_ITEMS, c.FIRST_SEEN, c.LAST_SEEN,
-                   c.N_DOCUMENTS, c.CO_POSTS, c.SCORE, c.P_VALUE, c.Q_VALUE, c.DOC_IDS]
+                   c.N_DOCUMENTS, "moments", c.CO_POSTS, c.SCORE, c.P_VALUE, c.Q_VALUE, c.DOC_IDS]
 CO_POST_COLUMNS = [c.ACCOUNT_A, c.ACCOUNT_B, c.ITEM, "doc_a", "doc_b", "date_a", "date_b", "gap_seconds"]
 CROWD_COLUMNS = [c.ITEM, "crowded_posts", "accounts", c.FIRST_SEEN, c.LAST_SEEN]
 
@@ -143,7 +143,7 @@ def coordination_from_items(items: pd.DataFrame, params: CoordinationParams, act
     tested[c.SIGNIFICANT] = tested[c.Q_VALUE] < params.fdr
     co_posts = _co_post_table(i, j, t, item_code, acc_code, tested, window_ms, items, item_names, acc_names)
     pairs = _pair_table(tested, co_posts, acc_names)
-    pairs, clusters = _clusters(pairs, co_posts, params.cluster_method)
+    pairs, clusters = _clusters(pairs, co_posts, params.cluster_method, window_ms)
     return Coordination(pairs=pairs, clusters=clusters, co_posts=co_posts, crowds=crowds, activity=activity,
                         params=params, n_posts=n_posts, n_untimed=n_untimed, pairs_compared=family)
 
@@ -279,8 +279,11 @@ def _evidence(co_posts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 # -- groups ----------------------------------------------------------------------------------------------------------
 
 
-def _clusters(pairs: pd.DataFrame, co_posts: pd.DataFrame, method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Groups of accounts on the network of significant pairs, numbered from the largest; pairs get their group."""
+def _clusters(pairs: pd.DataFrame, co_posts: pd.DataFrame, method: str,
+              window_ms: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Groups of accounts on the network of significant pairs, numbered from the largest; pairs get their group.
+    `moments`: runs of the members' posting together separated by more than the coordination window (co-posts
+    count pairs of accounts, so ten accounts posting together once make 45 co-posts and one moment)."""
     sig = pairs.loc[pairs[c.SIGNIFICANT].astype(bool)]
     if sig.empty:
         return pairs, pd.DataFrame(columns=CLUSTER_COLUMNS)
@@ -309,10 +312,13 @@ def _clusters(pairs: pd.DataFrame, co_posts: pd.DataFrame, method: str) -> tuple
         q_hold = max(d["q"] for _, _, d in tree.edges(data=True))
         evidence = co_posts.merge(edges[[c.ACCOUNT_A, c.ACCOUNT_B]], on=[c.ACCOUNT_A, c.ACCOUNT_B])
         ev = _evidence(evidence.assign(_g=n), ["_g"]).iloc[0]
+        earlier = np.sort(np.minimum(evidence["date_a"].to_numpy("datetime64[ms]").astype(np.int64),
+                                     evidence["date_b"].to_numpy("datetime64[ms]").astype(np.int64)))
+        moments = int(1 + np.sum(np.diff(earlier) > window_ms)) if len(earlier) else 0
         rows.append({
             c.CLUSTER: n, c.ACCOUNTS: members, "n_accounts": len(members), "n_pairs": len(edges),
             c.SHARED_ITEMS: ev[c.SHARED_ITEMS], c.FIRST_SEEN: ev[c.FIRST_SEEN], c.LAST_SEEN: ev[c.LAST_SEEN],
-            c.N_DOCUMENTS: int(ev[c.N_DOCUMENTS]), c.CO_POSTS: int(edges[c.CO_POSTS].sum()),
+            c.N_DOCUMENTS: int(ev[c.N_DOCUMENTS]), "moments": moments, c.CO_POSTS: int(edges[c.CO_POSTS].sum()),
             c.SCORE: float(edges[c.CO_POSTS].sum() / edges[c.EXPECTED].sum()), c.P_VALUE: float(p_hold),
             c.Q_VALUE: float(q_hold), c.DOC_IDS: ev[c.DOC_IDS],
         })
@@ -334,6 +340,45 @@ def _crowd_table(items: pd.DataFrame, crowded: np.ndarray) -> pd.DataFrame:
 
 def _iso(ts: object) -> str | None:
     return None if pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _day(ts: object) -> str:
+    return pd.Timestamp(ts).strftime("%-d %b %Y")
+
+
+def coordination_summary(result: Coordination) -> str:
+    """One paragraph in plain words: what was compared, what was found, and what was left out."""
+    p = result.params
+    window, null = f"{p.coordination_window:g} seconds", f"{p.null_window / 60:g} minutes"
+    n_sig = int(result.pairs[c.SIGNIFICANT].sum()) if len(result.pairs) else 0
+    parts = []
+    if result.n_posts == 0:
+        parts.append("No posts with a time of day share a link, text or hashtags, so no accounts could be compared.")
+    else:
+        parts.append(
+            f"{result.pairs_compared:,} pairs of accounts posted the same thing within {null} of each other "
+            f"({result.n_posts:,} posts compared). {n_sig:,} of these pairs did so within {window} more often than "
+            f"chance explains (at most {p.fdr:.0%} of such findings are expected to be chance), forming "
+            f"{len(result.clusters):,} group{'s' if len(result.clusters) != 1 else ''}.")
+    if result.n_untimed:
+        parts.append(f"{result.n_untimed:,} posts were left out because they have no time of day.")
+    if len(result.crowds):
+        parts.append(f"{len(result.crowds):,} items were set aside at moments when more than {p.crowd_limit} "
+                     "accounts posted them (trending).")
+    return " ".join(parts)
+
+
+def cluster_sentences(result: Coordination) -> list[str]:
+    """One sentence per group, with its evidence in numbers."""
+    out = []
+    for row in result.clusters.itertuples(index=False):
+        out.append(
+            f"Group {row.cluster + 1}: {row.n_accounts} accounts ({', '.join(map(str, row.accounts[:5]))}"
+            f"{', …' if row.n_accounts > 5 else ''}) posted the same {len(row.shared_items)} items within "
+            f"{result.params.coordination_window:g} seconds of each other at {row.moments} different moments from "
+            f"{_day(row.first_seen)} to {_day(row.last_seen)} ({row.n_documents} posts), {row.score:.0f} times "
+            f"as often as chance gives (q = {row.q_value:.1g}).")
+    return out
 
 
 def clusters_json(result: Coordination, with_pairs: bool = True) -> list[dict]:

@@ -275,3 +275,21 @@ def test_timezone_aware_and_naive_utc_dates_agree():
     b = coordination(shifted, data.traces)
     assert a.clusters[c.ACCOUNTS].tolist() == b.clusters[c.ACCOUNTS].tolist()
     assert a.pairs[c.P_VALUE].tolist() == b.pairs[c.P_VALUE].tolist()
+
+
+def test_posts_read_back_from_the_store_give_the_same_groups(fresh_db):
+    """The posts contract is what the store's documents table gives back (naive UTC timestamps, nullable links)."""
+    from analytics import store
+
+    data = corpus(2)
+    rows = data.posts.assign(
+        date=data.posts["date"].dt.tz_convert("UTC").dt.tz_localize(None), date_precision="day",
+        date_origin="field", text="post", language="en", words=1)
+    store.insert_frame(fresh_db, "documents", rows)
+    stored = store.documents(fresh_db, columns=["id", "date", "date_precision", "source", "source_type", "author",
+                                                "duplicate_of"], with_text=False)
+    a = coordination(data.posts, data.traces)
+    b = coordination(stored, data.traces)
+    assert a.clusters[c.ACCOUNTS].tolist() == b.clusters[c.ACCOUNTS].tolist()
+    np.testing.assert_allclose(a.pairs[c.P_VALUE], b.pairs[c.P_VALUE])
+    assert a.clusters[c.DOC_IDS].tolist() == b.clusters[c.DOC_IDS].tolist()

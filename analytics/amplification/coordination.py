@@ -13,17 +13,19 @@ The test, for one pair of accounts A and B:
   equally likely to be anything from -30 to +30 minutes. One such pair of posts then lands within 60 seconds with
   chance W/J (60/1800 = 1/30), and an occasion with m such pairs of posts with chance at most min(1, m·W/J).
 - Test: the number of co-posts K is a sum of independent occasions under the null; its upper tail is taken from a
-  Poisson law with the summed chances λ as its mean (Poisson tails are wider than those of such sums, so the
-  p-value errs on the safe side). The null holds the occasions fixed, so every pair with at least one occasion is
-  in the family of tests; pairs with fewer than `min_repeats` co-posts are not worked out and enter the family
-  with p = 1 (a valid, cautious p-value). Benjamini–Hochberg q-values over that family decide; the score is K/λ,
-  how many times more often the two posted together than chance gives.
+  Poisson law with the summed chances λ as its mean. Above the mean (k ≥ λ + 1, the only counts that can be
+  significant) a Poisson tail is at least as wide as that of such a sum (Hoeffding 1956; Anderson & Samuels
+  1967), and the chances are upper bounds, so the p-value errs on the safe side. The null holds the occasions
+  fixed, so every pair with at least one occasion is in the family of tests; pairs with fewer than `min_repeats`
+  co-posts are not worked out and enter the family with p = 1 (a valid, cautious p-value). Benjamini–Hochberg
+  q-values over that family decide; the score is K/λ, how many times more often the two posted together than
+  chance gives.
 
 Crowds: a moment when more than `crowd_limit` accounts post the same item within the null window (a trending
 hashtag, a viral link) is set aside before pairs are formed — it would add crowd² pairs, and being in a crowd says
 nothing about any two of its members. So the pair search costs about (posts × accounts per item in a half hour),
 never posts². Posts without a time of day (dated to the month or year, or at exactly midnight: how dates without a
-time are stored) are left out, and so are accounts' posts of items nobody else posted.
+time are stored) are left out; posts of items nobody else posted form no pairs and cost nothing.
 
 Groups: the accounts linked by significant pairs, as connected components (or Louvain communities) of that network.
 A group holds together at its q-value: every link needed to connect its members passed with q at most that.

@@ -109,3 +109,11 @@ def test_cascades_take_the_themes_of_their_documents():
         counts = by_doc[row.doc_ids].value_counts()
         assert row.themes[0] in set(counts[counts == counts.max()].index)
         assert sorted(row.themes) == sorted(counts.index)
+
+
+def test_numeric_ids_in_one_frame_and_text_in_another_still_join():
+    posts = pd.DataFrame({"id": [1, 2, 3], "source": ["a", "b", "c"],
+                          "date": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 09:00", "2024-01-01 11:00"])})
+    traces = pd.DataFrame({"doc_id": ["1", "2", "3"], "kind": "url", "value": "x.example/1"})
+    row = cascades(posts, traces, pd.DataFrame({"doc_id": [1, 2, 3], "topic_id": [4, 4, 9]})).iloc[0]
+    assert (row["first_doc"], row["followers"], row[c.DOC_IDS], row["theme"]) == ("2", ["a", "c"], ["2", "1", "3"], 4)

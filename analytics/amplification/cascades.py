@@ -36,7 +36,7 @@ def cascade_events(posts: pd.DataFrame, traces: pd.DataFrame, assignments: pd.Da
     if items.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     meta_cols = [s.ID] + [col for col in (s.SOURCE, s.SOURCE_TYPE) if col in posts.columns and col != c.ACCOUNT]
-    meta = posts[meta_cols].rename(columns={s.ID: s.DOC_ID})
+    meta = posts[meta_cols].rename(columns={s.ID: s.DOC_ID}).astype({s.DOC_ID: str})
     events = items.merge(meta, on=s.DOC_ID, how="left")
     for col in (s.SOURCE, s.SOURCE_TYPE):
         if col not in events.columns:
@@ -50,7 +50,7 @@ def cascade_events(posts: pd.DataFrame, traces: pd.DataFrame, assignments: pd.Da
     events["new_account"] = ~events.duplicated([c.ITEM, c.ACCOUNT])
     if assignments is not None:
         c.check_columns(assignments, "assignments", [s.DOC_ID, s.TOPIC_ID])
-        topics = assignments[[s.DOC_ID, s.TOPIC_ID]].drop_duplicates(s.DOC_ID)
+        topics = assignments[[s.DOC_ID, s.TOPIC_ID]].astype({s.DOC_ID: str}).drop_duplicates(s.DOC_ID)
         events = events.merge(topics, on=s.DOC_ID, how="left")
     else:
         events[s.TOPIC_ID] = pd.NA

@@ -89,7 +89,9 @@ def shared_items(posts: pd.DataFrame, traces: pd.DataFrame, kinds: tuple[str, ..
                              for col in ITEM_COLUMNS})
     items = pd.concat(parts, ignore_index=True)
     items = items[items[c.ITEM_VALUE].notna()]
-    meta = pd.DataFrame({s.DOC_ID: posts[s.ID].to_numpy(), c.ACCOUNT: posts[account].to_numpy(),
+    # ids are strings in the store; a frame built elsewhere may hold numbers in one frame and text in the other
+    items[s.DOC_ID] = items[s.DOC_ID].astype(str)
+    meta = pd.DataFrame({s.DOC_ID: posts[s.ID].astype(str).to_numpy(), c.ACCOUNT: posts[account].to_numpy(),
                          s.DATE: c.utc_naive(posts[s.DATE]).to_numpy()})
     meta = meta[meta[s.DATE].notna() & meta[c.ACCOUNT].notna()]
     items = items.merge(meta, on=s.DOC_ID, how="inner")

@@ -20,7 +20,7 @@ TREND_COLUMNS = [s.PERIOD, c.VALUE, s.COUNT, s.TOTAL, s.SHARE, s.CI_LOW, s.CI_HI
 
 def _dated_posts(posts: pd.DataFrame) -> pd.DataFrame:
     c.check_columns(posts, "posts", [s.ID, s.DATE])
-    out = pd.DataFrame({s.DOC_ID: posts[s.ID].to_numpy(), s.DATE: c.utc_naive(posts[s.DATE]).to_numpy()})
+    out = pd.DataFrame({s.DOC_ID: posts[s.ID].astype(str).to_numpy(), s.DATE: c.utc_naive(posts[s.DATE]).to_numpy()})
     return out[out[s.DATE].notna()]
 
 
@@ -30,7 +30,7 @@ def _carriers(posts: pd.DataFrame, traces: pd.DataFrame, kind: str) -> pd.DataFr
         raise c.AmplificationInputError("traces", f"unknown trace kind {kind!r}",
                                         f"use one of {', '.join(c.TRACE_KINDS)}")
     c.check_traces(traces)
-    t = traces.loc[traces[s.KIND] == kind, [s.DOC_ID, c.VALUE]].dropna().drop_duplicates()
+    t = traces.loc[traces[s.KIND] == kind, [s.DOC_ID, c.VALUE]].dropna().astype({s.DOC_ID: str}).drop_duplicates()
     return t.merge(_dated_posts(posts), on=s.DOC_ID, how="inner")
 
 

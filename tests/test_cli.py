@@ -86,7 +86,7 @@ def test_topic_quality_scores_our_themes(runner, app_store, tmp_path):
 
 def test_app_serves_the_installed_entry_script(runner, monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr(cli.output_commands.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
     result = runner.invoke(cli.main, ["app", "--db", str(tmp_path / "s.duckdb"), "--server.port", "8642"])
     assert result.exit_code == 0
     cmd, env = calls[0]

@@ -1,0 +1,114 @@
+"""Commands that analyse a store or check the models: analyze, models, entities-eval, topic-quality."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .. import config
+from .base import DB_OPTION, TqdmProgress, friendly_errors, main, setting_option
+
+
+@main.command()
+@DB_OPTION
+@setting_option("--profile", "profile")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Alias list (default: the corpus's own, else corpora/aliases.csv).")
+@setting_option("--n-process", "n_process")
+@click.option("--no-topics", is_flag=True, help="Only extract entities.")
+@click.option("--refit", is_flag=True, help="Fit the topic model again on all documents (labels and merges you "
+              "made are kept where a theme matches the previous fit).")
+@click.option("--seed-words", "seed_words", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Guided topics: CSV with columns theme, seed_words (';'-separated), e.g. "
+              "corpora/known_themes.csv. Implies --refit.")
+@click.option("--zero-shot", "zero_shot", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Zero-shot topics: the same CSV; each named theme collects the documents close to its name, "
+              "the rest are clustered. Implies --refit.")
+@setting_option("--zero-shot-similarity", "zero_shot_similarity")
+@setting_option("--min-topic-size", "min_topic_size", help=config.SETTINGS["min_topic_size"].help +
+                " Other than 0 implies --refit.")
+@click.option("--dask", metavar="ADDRESS", help="Run entity extraction and embedding on a Dask cluster "
+              "(scheduler address, e.g. tcp://10.0.0.5:8786, or 'local' for local worker processes).")
+@friendly_errors
+def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_topics: bool, refit: bool,
+            seed_words: Path | None, zero_shot: Path | None, zero_shot_similarity: float, min_topic_size: int,
+            dask: str | None) -> None:
+    """Extract entities and fit (or update) the topic model for stored documents."""
+    from ..pipeline import analyze as run_analysis
+    from ..topics import known_theme_options
+
+    options: dict = {}
+    if seed_words:
+        options.update(known_theme_options(seed_words, "guided"))
+    if zero_shot:
+        options.update(known_theme_options(zero_shot, "zero-shot", zero_shot_similarity))
+    if min_topic_size:
+        options["min_topic_size"] = min_topic_size
+    bar = TqdmProgress()
+    try:
+        results = run_analysis(db, profile=profile, aliases_path=aliases, n_process=n_process, progress=bar,
+                               topics=not no_topics, dask=dask, refit=refit, topic_options=options)
+    finally:
+        bar.close()
+    for stage, summary in results.items():
+        click.echo(f"{stage}: {json.dumps(summary, default=str)}")
+
+
+@main.command()
+@friendly_errors
+def models() -> None:
+    """Check the pinned models (sha256) and distil the fast profile's static model if it is not cached."""
+    from .. import embeddings, entities
+
+    click.echo(f"spaCy model: {entities.model_dir()} (every pinned file's sha256 matches)")
+    click.echo(f"MiniLM: {embeddings.minilm_path()} (model.safetensors sha256 {embeddings.MINILM_SHA256[:12]}…)")
+    embeddings.StaticBackend().model()
+    click.echo(f"static model: {embeddings.static_model_dir()} (distilled from the MiniLM above; checksum checked)")
+
+
+@main.command("entities-eval")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=lambda: str(config.ENTITIES_GOLD), show_default="corpora/entities_gold.jsonl",
+              help="Hand-annotated documents (JSON Lines).")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=lambda: str(config.DEFAULT_ALIASES), show_default="corpora/aliases.csv")
+@click.option("--errors", "show_errors", is_flag=True, help="Also list every missed and spurious mention.")
+@friendly_errors
+def entities_eval(gold: Path, aliases: Path, show_errors: bool) -> None:
+    """Precision, recall and F1 of the entity stage per type against a hand-annotated gold set."""
+    from .. import entities
+
+    items = entities.read_gold_set(gold)
+    pipes = entities.build_pipeline(entities.load_aliases(aliases))
+    result = entities.evaluate(pipes, items)
+    click.echo(f"gold set {gold}: {len(items)} documents; pipeline {pipes.version}")
+    click.echo(f"{'type':<14}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}")
+    for label, m in [*result["by_label"].items(), ("ALL", result["overall"]), ("CANONICAL", result["canonical"])]:
+        click.echo(f"{label:<14}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9}")
+    if show_errors:
+        for err in result["errors"]:
+            click.echo(json.dumps(err, ensure_ascii=False))
+
+
+@main.command("topic-quality")
+@DB_OPTION
+@click.option("--lda-k", default=50, show_default=True, help="Topics of the LDA baseline.")
+@click.option("--no-baselines", is_flag=True, help="Only score our own fit.")
+@click.option("--bare-runs", default=3, show_default=True, help="Seeds bare BERTopic is run with (it is unseeded).")
+@friendly_errors
+def topic_quality(db: Path, lda_k: int, no_baselines: bool, bare_runs: int) -> None:
+    """Coherence (NPMI) and diversity of our topics beside bare BERTopic and LDA on the same corpus.
+
+    npmi: each method's top-10 words as returned, stop words dropped when scoring; npmi_content: the first ten
+    scoreable words (stop words and rare words dropped first); words_scored: words per topic that npmi used."""
+    import pandas as pd
+
+    from ..store import opened
+    from ..topic_quality import compare
+
+    with opened(db) as con:  # read-write: the embedding cache may be filled
+        table = compare(con, lda_k=lda_k, with_baselines=not no_baselines, bare_runs=bare_runs)
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        click.echo(table.to_string(index=False))

@@ -27,7 +27,7 @@ nothing about any two of its members. So the pair search costs about (posts × a
 never posts². Posts without a time of day (dated to the month or year, or at exactly midnight: how dates without a
 time are stored) are left out; posts of items nobody else posted form no pairs and cost nothing.
 
-Groups: the accounts linked by significant pairs, as connected components (or Louvain communities) of that network.
+Groups (groups.py): the accounts linked by significant pairs, as connected components (or Louvain communities) of that network.
 A group holds together at its q-value: every link needed to connect its members passed with q at most that.
 """
 
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -43,6 +42,7 @@ from scipy import stats
 from .. import schema as s
 from ..multiple_testing import q_values
 from . import contracts as c
+from .groups import CLUSTER_COLUMNS, account_groups, evidence_table
 from .items import shared_items
 from .settings import CoordinationParams
 
@@ -71,8 +71,6 @@ class Coordination:
 
 PAIR_COLUMNS = [c.ACCOUNT_A, c.ACCOUNT_B, c.CO_POSTS, c.OCCASIONS, c.EXPECTED, c.SCORE, c.P_VALUE, c.Q_VALUE,
                 c.SIGNIFICANT, c.CLUSTER, c.SHARED_ITEMS, c.N_DOCUMENTS, c.FIRST_SEEN, c.LAST_SEEN, c.DOC_IDS]
-CLUSTER_COLUMNS = [c.CLUSTER, c.ACCOUNTS, "n_accounts", "n_pairs", c.SHARED_ITEMS, c.FIRST_SEEN, c.LAST_SEEN,
-                   c.N_DOCUMENTS, "moments", c.CO_POSTS, c.SCORE, c.P_VALUE, c.Q_VALUE, c.DOC_IDS]
 CO_POST_COLUMNS = [c.ACCOUNT_A, c.ACCOUNT_B, c.ITEM, "doc_a", "doc_b", "date_a", "date_b", "gap_seconds"]
 CROWD_COLUMNS = [c.ITEM, "crowded_posts", "accounts", c.FIRST_SEEN, c.LAST_SEEN]
 
@@ -145,7 +143,7 @@ def coordination_from_items(items: pd.DataFrame, params: CoordinationParams, act
     tested[c.SIGNIFICANT] = tested[c.Q_VALUE] < params.fdr
     co_posts = _co_post_table(i, j, t, item_code, acc_code, tested, window_ms, items, item_names, acc_names)
     pairs = _pair_table(tested, co_posts, acc_names)
-    pairs, clusters = _clusters(pairs, co_posts, params.cluster_method, window_ms)
+    pairs, clusters = account_groups(pairs, co_posts, params.cluster_method, window_ms)
     return Coordination(pairs=pairs, clusters=clusters, co_posts=co_posts, crowds=crowds, activity=activity,
                         params=params, n_posts=n_posts, n_untimed=n_untimed, pairs_compared=family)
 
@@ -157,6 +155,17 @@ def _empty(params: CoordinationParams, activity: pd.Series, n_untimed: int, crow
         co_posts=pd.DataFrame(columns=CO_POST_COLUMNS),
         crowds=crowds if crowds is not None else pd.DataFrame(columns=CROWD_COLUMNS), activity=activity,
         params=params, n_posts=n_posts, n_untimed=n_untimed, pairs_compared=pairs_compared)
+
+
+def _crowd_table(items: pd.DataFrame, crowded: np.ndarray) -> pd.DataFrame:
+    """Items set aside because a crowd posted them: how many posts, how many accounts, when."""
+    if not crowded.any():
+        return pd.DataFrame(columns=CROWD_COLUMNS)
+    rows = items[crowded]
+    out = rows.groupby(c.ITEM).agg(crowded_posts=(s.DOC_ID, "size"), accounts=(c.ACCOUNT, "nunique"),
+                                   **{c.FIRST_SEEN: (s.DATE, "min"), c.LAST_SEEN: (s.DATE, "max")})
+    return out.reset_index().sort_values(["crowded_posts", c.ITEM], ascending=[False, True], ignore_index=True)
+
 
 
 # -- the pair search -------------------------------------------------------------------------------------------------
@@ -254,161 +263,9 @@ def _pair_table(tested: pd.DataFrame, co_posts: pd.DataFrame, acc_names: pd.Inde
     """Tested pairs with their names, shared items, time span and documents."""
     out = tested.assign(**{c.ACCOUNT_A: acc_names[tested["a"].to_numpy()],
                            c.ACCOUNT_B: acc_names[tested["b"].to_numpy()]})
-    evidence = _evidence(co_posts, [c.ACCOUNT_A, c.ACCOUNT_B])
+    evidence = evidence_table(co_posts, [c.ACCOUNT_A, c.ACCOUNT_B])
     out = out.merge(evidence, on=[c.ACCOUNT_A, c.ACCOUNT_B], how="left")
     out[c.CLUSTER] = -1
     out = out.sort_values([c.Q_VALUE, c.P_VALUE, c.SCORE, c.ACCOUNT_A, c.ACCOUNT_B],
                           ascending=[True, True, False, True, True], ignore_index=True)
     return out[PAIR_COLUMNS]
-
-
-def _evidence(co_posts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Per group of co-post rows: shared items (most co-posted first), documents, first and last seen."""
-    docs = pd.concat([
-        co_posts[by + ["doc_a", "date_a"]].set_axis(by + [s.DOC_ID, s.DATE], axis=1),
-        co_posts[by + ["doc_b", "date_b"]].set_axis(by + [s.DOC_ID, s.DATE], axis=1),
-    ]).drop_duplicates(by + [s.DOC_ID]).sort_values(by + [s.DATE, s.DOC_ID])
-    grouped = docs.groupby(by, sort=False)
-    out = grouped.agg(**{c.FIRST_SEEN: (s.DATE, "min"), c.LAST_SEEN: (s.DATE, "max"),
-                         c.N_DOCUMENTS: (s.DOC_ID, "size")})
-    out[c.DOC_IDS] = grouped[s.DOC_ID].agg(list)
-    counts = co_posts.groupby(by + [c.ITEM], sort=False).size().rename("n").reset_index()
-    counts = counts.sort_values(by + ["n", c.ITEM], ascending=[True] * len(by) + [False, True])
-    out[c.SHARED_ITEMS] = counts.groupby(by, sort=False)[c.ITEM].agg(list)
-    return out.reset_index()
-
-
-# -- groups ----------------------------------------------------------------------------------------------------------
-
-
-def _clusters(pairs: pd.DataFrame, co_posts: pd.DataFrame, method: str,
-              window_ms: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Groups of accounts on the network of significant pairs, numbered from the largest; pairs get their group.
-    `moments`: runs of the members' posting together separated by more than the coordination window (co-posts
-    count pairs of accounts, so ten accounts posting together once make 45 co-posts and one moment)."""
-    sig = pairs.loc[pairs[c.SIGNIFICANT].astype(bool)]
-    if sig.empty:
-        return pairs, pd.DataFrame(columns=CLUSTER_COLUMNS)
-    graph = nx.Graph()
-    for row in sig.itertuples(index=False):
-        graph.add_edge(getattr(row, c.ACCOUNT_A), getattr(row, c.ACCOUNT_B), p=getattr(row, c.P_VALUE),
-                       q=getattr(row, c.Q_VALUE), weight=getattr(row, c.CO_POSTS))
-    if method == "louvain":
-        groups = nx.community.louvain_communities(graph, weight="weight", seed=42)
-    else:
-        groups = list(nx.connected_components(graph))
-    groups = [sorted(g) for g in groups if len(g) >= 2]
-    groups.sort(key=lambda g: (-len(g), g[0]))
-    member_of = {acc: n for n, g in enumerate(groups) for acc in g}
-    a = pairs[c.ACCOUNT_A].map(member_of)
-    b = pairs[c.ACCOUNT_B].map(member_of)
-    inside = pairs[c.SIGNIFICANT] & a.notna() & (a == b)
-    pairs = pairs.assign(**{c.CLUSTER: np.where(inside, a.fillna(-1), -1).astype(int)})
-    rows = []
-    for n, members in enumerate(groups):
-        edges = pairs[pairs[c.CLUSTER] == n]
-        sub = graph.subgraph(members)
-        # the links that hold the group together: a spanning tree of its most significant pairs
-        tree = nx.minimum_spanning_tree(sub, weight="p") if nx.is_connected(sub) else sub
-        p_hold = max(d["p"] for _, _, d in tree.edges(data=True))
-        q_hold = max(d["q"] for _, _, d in tree.edges(data=True))
-        evidence = co_posts.merge(edges[[c.ACCOUNT_A, c.ACCOUNT_B]], on=[c.ACCOUNT_A, c.ACCOUNT_B])
-        ev = _evidence(evidence.assign(_g=n), ["_g"]).iloc[0]
-        earlier = np.sort(np.minimum(evidence["date_a"].to_numpy("datetime64[ms]").astype(np.int64),
-                                     evidence["date_b"].to_numpy("datetime64[ms]").astype(np.int64)))
-        moments = int(1 + np.sum(np.diff(earlier) > window_ms)) if len(earlier) else 0
-        rows.append({
-            c.CLUSTER: n, c.ACCOUNTS: members, "n_accounts": len(members), "n_pairs": len(edges),
-            c.SHARED_ITEMS: ev[c.SHARED_ITEMS], c.FIRST_SEEN: ev[c.FIRST_SEEN], c.LAST_SEEN: ev[c.LAST_SEEN],
-            c.N_DOCUMENTS: int(ev[c.N_DOCUMENTS]), "moments": moments, c.CO_POSTS: int(edges[c.CO_POSTS].sum()),
-            c.SCORE: float(edges[c.CO_POSTS].sum() / edges[c.EXPECTED].sum()), c.P_VALUE: float(p_hold),
-            c.Q_VALUE: float(q_hold), c.DOC_IDS: ev[c.DOC_IDS],
-        })
-    return pairs, pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
-
-
-# -- views -----------------------------------------------------------------------------------------------------------
-
-
-def _crowd_table(items: pd.DataFrame, crowded: np.ndarray) -> pd.DataFrame:
-    """Items set aside because a crowd posted them: how many posts, how many accounts, when."""
-    if not crowded.any():
-        return pd.DataFrame(columns=CROWD_COLUMNS)
-    rows = items[crowded]
-    out = rows.groupby(c.ITEM).agg(crowded_posts=(s.DOC_ID, "size"), accounts=(c.ACCOUNT, "nunique"),
-                                   **{c.FIRST_SEEN: (s.DATE, "min"), c.LAST_SEEN: (s.DATE, "max")})
-    return out.reset_index().sort_values(["crowded_posts", c.ITEM], ascending=[False, True], ignore_index=True)
-
-
-def _iso(ts: object) -> str | None:
-    return None if pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _day(ts: object) -> str:
-    return pd.Timestamp(ts).strftime("%-d %b %Y")
-
-
-def coordination_summary(result: Coordination) -> str:
-    """One paragraph in plain words: what was compared, what was found, and what was left out."""
-    p = result.params
-    window, null = f"{p.coordination_window:g} seconds", f"{p.null_window / 60:g} minutes"
-    n_sig = int(result.pairs[c.SIGNIFICANT].sum()) if len(result.pairs) else 0
-    parts = []
-    if result.n_posts == 0:
-        parts.append("No posts with a time of day share a link, text or hashtags, so no accounts could be compared.")
-    else:
-        parts.append(
-            f"{result.pairs_compared:,} pairs of accounts posted the same thing within {null} of each other "
-            f"({result.n_posts:,} posts compared). {n_sig:,} of these pairs did so within {window} more often than "
-            f"chance explains (at most {p.fdr:.0%} of such findings are expected to be chance), forming "
-            f"{len(result.clusters):,} group{'s' if len(result.clusters) != 1 else ''}.")
-    if result.n_untimed:
-        parts.append(f"{result.n_untimed:,} posts were left out because they have no time of day.")
-    if len(result.crowds):
-        parts.append(f"{len(result.crowds):,} items were set aside at moments when more than {p.crowd_limit} "
-                     "accounts posted them (trending).")
-    return " ".join(parts)
-
-
-def cluster_sentences(result: Coordination) -> list[str]:
-    """One sentence per group, with its evidence in numbers."""
-    out = []
-    for row in result.clusters.itertuples(index=False):
-        out.append(
-            f"Group {row.cluster + 1}: {row.n_accounts} accounts ({', '.join(map(str, row.accounts[:5]))}"
-            f"{', …' if row.n_accounts > 5 else ''}) posted the same {len(row.shared_items)} items within "
-            f"{result.params.coordination_window:g} seconds of each other at {row.moments} different moments from "
-            f"{_day(row.first_seen)} to {_day(row.last_seen)} ({row.n_documents} posts), {row.score:.0f} times "
-            f"as often as chance gives (q = {row.q_value:.1g}).")
-    return out
-
-
-def clusters_json(result: Coordination, with_pairs: bool = True) -> list[dict]:
-    """The groups as JSON-ready dicts with the keys of `narrative coordination --json` (accounts, shared_items,
-    first_seen, last_seen, n_documents, score, p_value, q_value, doc_ids), plus `cluster` and, with `with_pairs`,
-    the pairs behind each group."""
-    out = []
-    for row in result.clusters.itertuples(index=False):
-        record = {"cluster": int(row.cluster)}
-        for key in c.CLUSTER_JSON_KEYS:
-            value = getattr(row, key)
-            if key in (c.FIRST_SEEN, c.LAST_SEEN):
-                value = _iso(value)
-            elif key in (c.ACCOUNTS, c.SHARED_ITEMS, c.DOC_IDS):
-                value = [str(v) for v in value]
-            elif key == c.N_DOCUMENTS:
-                value = int(value)
-            else:
-                value = float(value)
-            record[key] = value
-        if with_pairs:
-            pairs = result.pairs[result.pairs[c.CLUSTER] == row.cluster]
-            record["pairs"] = [{
-                c.ACCOUNT_A: str(p[c.ACCOUNT_A]), c.ACCOUNT_B: str(p[c.ACCOUNT_B]), c.CO_POSTS: int(p[c.CO_POSTS]),
-                c.OCCASIONS: int(p[c.OCCASIONS]), c.EXPECTED: float(p[c.EXPECTED]), c.SCORE: float(p[c.SCORE]),
-                c.P_VALUE: float(p[c.P_VALUE]), c.Q_VALUE: float(p[c.Q_VALUE]),
-                c.SHARED_ITEMS: [str(v) for v in p[c.SHARED_ITEMS]],
-                c.DOC_IDS: [str(v) for v in p[c.DOC_IDS]],
-            } for _, p in pairs.iterrows()]
-        out.append(record)
-    return out

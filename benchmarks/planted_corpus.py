@@ -2,10 +2,10 @@
 
 Each document is mostly one theme, in one of two shapes: posts (8–60 words, one to five sentences, all of their
 theme) and news articles (250–900 words, whose sentences draw their content words from their theme with
-probability `PRIMARY_SHARE`, else from one secondary theme). Theme shares change over time in planted ways (`SHIFTS`): one theme grows,
-one fades, one bursts in one quarter, one appears only from 2017. The vocabularies are real English words of
-distinct news beats, so any embedding model can tell the themes apart, and the function words make every
-document read as English to the language detector.
+probability `PRIMARY_SHARE`, else from one secondary theme). Theme shares change over time in planted ways
+(`SHIFTS`): one theme grows, one fades, one bursts in one quarter, one appears only from 2017.
+The vocabularies are real English words of distinct news beats, so any embedding model can tell the themes
+apart, and the function words make every document read as English to the language detector.
 
 Streaming: document i is generated from its own seeded random stream (seed, i), so any slice of the corpus can be
 made without the rest, in any order or on any number of processes, and a million documents never sit in memory.

@@ -16,12 +16,15 @@ from typing import Any
 
 from .errors import NarrativeError
 
-# Entity extraction with spaCy's statistical model: one extra process pays off only when it gets enough documents
-# to outweigh its start (a fork of the loaded pipeline) and the Docs it sends back. Measured in the benchmark
-# (docs/SCALING.md): with the quality pipeline a process handles ~20–35 documents a second, and a fork plus its
-# transfers cost ~1–2 s per batch, so below a few hundred documents per process a second process loses.
-MIN_DOCS_PER_PROCESS = 400
-# Resident memory of one spaCy worker process with en_core_web_sm and the alias ruler (measured ~0.6 GB).
+# Entity extraction with spaCy's statistical model: a second process pays off once it gets enough documents to
+# outweigh what it costs — a fork of the loaded pipeline and the Docs it sends back. Measured on UK news articles
+# (~700 words) with the quality pipeline (docs/SCALING.md): 50 documents took 4.5 CPU-s in one process and 5.0 in
+# two (+11 %), 200 took 19.2 and 22.2 (+16 %, the Docs sent back grow with the text); so on two idle cores two
+# processes finish in ~0.55–0.6 of the time from a few dozen documents on. 100 keeps a margin for the start-up
+# that CPU time does not show.
+MIN_DOCS_PER_PROCESS = 100
+# Resident memory of one spaCy worker process with en_core_web_sm and the alias ruler (~0.6 GB measured, with a
+# margin for long documents).
 PROCESS_MEMORY_BYTES = 800 * 1024**2
 
 

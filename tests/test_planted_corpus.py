@@ -84,7 +84,7 @@ def test_planted_shifts_over_time(docs):
 
 
 def test_written_csv_streams_and_holds_labels(tmp_path, monkeypatch):
-    monkeypatch.setattr(pc, "CHUNK", 300)  # pieces of 300 documents: memory holds one piece, not the corpus
+    monkeypatch.setattr(pc, "CHUNK", 100)  # pieces of 100 documents: memory holds one piece, not the corpus
     path = tmp_path / "corpus.csv"
     tracemalloc.start()
     pc.write_csv(3000, path, seed=3)
@@ -94,7 +94,7 @@ def test_written_csv_streams_and_holds_labels(tmp_path, monkeypatch):
         rows = list(csv.DictReader(fh))
     text_bytes = sum(len(r["text"]) for r in rows)
     assert len(rows) == 3000 and len({r["id"] for r in rows}) == 3000
-    assert peak < text_bytes / 3  # a piece at a time (a tenth of the corpus here), not the corpus
+    assert peak < text_bytes / 3  # a piece at a time (a thirtieth of the corpus here), not the corpus
     labels = pc.read_labels(path)
     assert labels == {d["id"]: d["theme"] for d in pc.documents(3000, seed=3)}
 

@@ -30,10 +30,12 @@ def fit_of(con) -> pd.DataFrame:
 
 def known_themes(con, labels: Path | None) -> pd.Series | None:
     """The written or planted theme of each document, where known."""
-    if labels is not None:
-        frame = pd.read_csv(labels, usecols=["id", "theme"])
-        return frame.set_index("id")["theme"]
     from analytics import store
+
+    if labels is not None:  # keyed by the CSV's id, which the store keeps as the external id
+        planted = pd.read_csv(labels, usecols=["id", "theme"]).set_index("id")["theme"]
+        ids = store.documents(con, columns=["id", "external_id"])
+        return pd.Series(ids["external_id"].map(planted).to_numpy(), index=ids["id"]).dropna()
 
     docs = store.documents(con, columns=["id", "metadata"])
     themes = docs["metadata"].map(lambda m: json.loads(m or "{}").get("theme"))

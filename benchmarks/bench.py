@@ -104,14 +104,19 @@ def planted_nmi(con, labels: dict[str, str]) -> dict:
     from analytics import store
 
     fit = store.doc_topic_table(con, store.topic_run_id(con))
-    fit = fit[fit["doc_id"].isin(labels.keys())]
-    planted = fit["doc_id"].map(labels)
+    # The CSV's id column is kept as each document's external id; the store gives documents ids of its own.
+    ids = store.documents(con, columns=["id", "external_id"])
+    by_store_id = dict(zip(ids["id"], ids["external_id"].map(labels), strict=True))
+    fit = fit.assign(theme=fit["doc_id"].map(by_store_id)).dropna(subset=["theme"])
+    if fit.empty:
+        raise SystemExit("no fitted document carries a planted label: the corpus and its labels file differ")
+    planted = fit["theme"]
     assigned = fit[fit["topic_id"] != -1]
     return {"planted_themes": len(set(labels.values())), "topics": int(fit["topic_id"][fit["topic_id"] >= 0].nunique()),
             "outliers": round(float((fit["topic_id"] == -1).mean()), 4),
             "nmi_planted": round(float(normalized_mutual_info_score(planted, fit["topic_id"])), 4),
             "nmi_planted_without_outliers": round(float(normalized_mutual_info_score(
-                assigned["doc_id"].map(labels), assigned["topic_id"])), 4)}
+                assigned["theme"], assigned["topic_id"])), 4)}
 
 
 # Above this many documents the bare-library comparisons run on a seeded sample of this size and are scaled to the

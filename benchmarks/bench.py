@@ -130,10 +130,11 @@ def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limi
     from analytics.ingest import ingest
 
     labels: dict[str, str] = {}
-    if corpus == "planted":
+    if corpus in ("planted", "planted-news"):
         from benchmarks import planted_corpus
 
-        csv_path = planted_corpus.write_csv(size, workdir / f"planted-{size}.csv", processes=os.cpu_count() or 1)
+        csv_path = planted_corpus.write_csv(size, workdir / f"{corpus}-{size}.csv", processes=os.cpu_count() or 1,
+                                            post_share=0.0 if corpus == "planted-news" else planted_corpus.POST_SHARE)
         labels = planted_corpus.read_labels(csv_path)
     else:
         csv_path = make_corpus(size, workdir / f"corpus-{size}.csv")
@@ -382,9 +383,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--profile", choices=["quality", "quality-int8", "fast"], default="fast")
-    parser.add_argument("--corpus", choices=["mixed", "planted"], default="mixed",
+    parser.add_argument("--corpus", choices=["mixed", "planted", "planted-news"], default="mixed",
                         help="mixed: demo sentences in random order (speed only); planted: documents from planted "
-                        "themes (benchmarks.planted_corpus), with topic count, outliers and NMI against them")
+                        "themes (benchmarks.planted_corpus), half posts and half articles, with topic count, "
+                        "outliers and NMI against them; planted-news: the same, news articles only")
     parser.add_argument("--dask-tcp", type=int, metavar="WORKERS", default=0,
                         help="instead: time entities + embeddings + topics on a Dask cluster of a scheduler and "
                         "WORKERS worker processes started over TCP, against the same work in one process")

@@ -78,10 +78,11 @@ def run_dask_tcp(size: int, profile: str, workdir: Path, workers: int, corpus: s
     from analytics import pipeline, store
     from analytics.ingest import ingest
 
-    if corpus == "planted":
+    if corpus in ("planted", "planted-news"):
         from benchmarks import planted_corpus
 
-        csv_path = planted_corpus.write_csv(size, workdir / f"planted-{size}.csv")
+        csv_path = planted_corpus.write_csv(size, workdir / f"{corpus}-{size}.csv", processes=os.cpu_count() or 1,
+                                            post_share=0.0 if corpus == "planted-news" else planted_corpus.POST_SHARE)
     else:
         from benchmarks.bench import make_corpus
 

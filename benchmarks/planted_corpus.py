@@ -188,14 +188,14 @@ def _length(rng: random.Random, post: bool) -> int:
     return min(900, max(250, round(math.exp(rng.gauss(math.log(450), 0.35)))))
 
 
-def document(i: int, seed: int = 42) -> dict:
+def document(i: int, seed: int = 42, post_share: float = POST_SHARE) -> dict:
     """Document i of the corpus with this seed: id, date, source, source_type, title, text, and the planted
     theme (its name), secondary theme and kind (post or news)."""
     rng = random.Random(seed * 1_000_003 + i)
     day = START + timedelta(days=rng.randrange(SPAN_DAYS))
     primary = _pick_theme(rng, day)
     secondary = rng.choice([k for k in range(len(THEMES)) if k != primary])
-    post = rng.random() < POST_SHARE
+    post = rng.random() < post_share
     target = _length(rng, post)
     sentences, words = [], 0
     while words < target:
@@ -213,10 +213,10 @@ def document(i: int, seed: int = 42) -> dict:
             "theme": THEMES[primary].name, "secondary": THEMES[secondary].name, "kind": "post" if post else "news"}
 
 
-def documents(n: int, seed: int = 42, start: int = 0) -> Iterator[dict]:
-    """Documents start … start+n-1, one at a time."""
+def documents(n: int, seed: int = 42, start: int = 0, post_share: float = POST_SHARE) -> Iterator[dict]:
+    """Documents start … start+n-1, one at a time (post_share 0: news articles only)."""
     for i in range(start, start + n):
-        yield document(i, seed)
+        yield document(i, seed, post_share)
 
 
 CORPUS_COLUMNS = ("id", "date", "source", "source_type", "title", "text")
@@ -231,25 +231,26 @@ def labels_path(corpus: Path) -> Path:
 CHUNK = 10_000  # documents per piece when several processes generate
 
 
-def _csv_rows(n: int, seed: int, start: int) -> tuple[str, str]:
+def _csv_rows(n: int, seed: int, start: int, post_share: float = POST_SHARE) -> tuple[str, str]:
     """Documents start … start+n-1 as CSV text (corpus rows, label rows), without headers."""
     docs, labels = io.StringIO(), io.StringIO()
     doc_writer, label_writer = csv.writer(docs), csv.writer(labels)
-    for doc in documents(n, seed, start):
+    for doc in documents(n, seed, start, post_share):
         doc_writer.writerow([doc[c] for c in CORPUS_COLUMNS])
         label_writer.writerow([doc[c] for c in LABEL_COLUMNS])
     return docs.getvalue(), labels.getvalue()
 
 
-def _piece(args: tuple[int, int, int]) -> tuple[str, str]:
+def _piece(args: tuple[int, int, int, float]) -> tuple[str, str]:
     return _csv_rows(*args)
 
 
-def write_csv(n: int, path: Path, seed: int = 42, start: int = 0, processes: int = 1) -> Path:
+def write_csv(n: int, path: Path, seed: int = 42, start: int = 0, processes: int = 1,
+              post_share: float = POST_SHARE) -> Path:
     """The corpus as CSV (what a user would ingest) and its planted labels beside it, written as generated, in
     pieces of CHUNK documents; with `processes` > 1 the pieces are made in parallel and written in order (a few
     pieces in memory at a time, so a million documents never are)."""
-    pieces = [(min(CHUNK, start + n - a), seed, a) for a in range(start, start + n, CHUNK)]
+    pieces = [(min(CHUNK, start + n - a), seed, a, post_share) for a in range(start, start + n, CHUNK)]
     with open(path, "w", newline="", encoding="utf-8") as out, \
             open(labels_path(path), "w", newline="", encoding="utf-8") as lab:
         csv.writer(out).writerow(CORPUS_COLUMNS)

@@ -151,6 +151,15 @@ STATIC_CHECKSUM = Message("E306", ModelUnavailableError, "{path}: the cached sta
                           "delete {path}; it is distilled again by `narrative models` or the next run")
 NO_SAVED_MODEL = Message("E307", ModelUnavailableError, "{path}: no saved topic model for this store's current fit",
                          "run `narrative analyze --refit` to fit and save one")
+ONNX_RUNTIME_MISSING = Message("E308", ModelUnavailableError, "ONNX Runtime is not installed (the quality-int8 profile "
+                               "needs it)", "run `pip install onnxruntime onnx` or choose another profile")
+ONNX_NOT_EXPORTED = Message("E309", ModelUnavailableError, "{path}: the int8 ONNX model has not been exported",
+                            "run `narrative models` once")
+ONNX_FOREIGN_SOURCE = Message("E310", ModelUnavailableError, "{path}: exported from another MiniLM than the pinned one",
+                              "delete {path} and run `narrative models`")
+ONNX_CHECKSUM = Message("E311", ModelUnavailableError,
+                        "{path}: missing, or its sha256 does not match the one recorded at export ({why})",
+                        "delete {folder} and run `narrative models`; a changed model is never loaded")
 
 NO_DOCUMENTS = Message("E401", NarrativeError, "the store holds no documents", "run `narrative ingest PATH` first")
 TOO_FEW_FOR_THEMES = Message("E402", NarrativeError, "only {n} documents: too few for a topic model",

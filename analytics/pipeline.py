@@ -32,7 +32,7 @@ def analyze(
     *,
     profile: str = "quality",
     aliases_path: Path | None = None,
-    n_process: int = 1,
+    n_process: int = 0,
     progress: Progress = _quiet,
     topics: bool = True,
     dask: str | None = None,

@@ -73,30 +73,92 @@ def make_corpus(n: int, path: Path, seed: int = 42) -> Path:
     return path
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (every thread) and its finished children: what other jobs on a shared machine do
+    not inflate as much as the wall time."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+LAST_CPU = {"seconds": 0.0}  # CPU seconds of the last `timed` call
+
+
 def timed(fn):
+    cpu = cpu_seconds()
     t = time.perf_counter()
     result = fn()
+    LAST_CPU["seconds"] = cpu_seconds() - cpu
     return result, time.perf_counter() - t
 
 
-def run(size: int, profile: str, workdir: Path) -> dict:
+def stage_rss_mb() -> float:
+    """Resident memory of this process now, in MB (the peak so far is peak_rss_mb)."""
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024**2
+
+
+def planted_nmi(con, labels: dict[str, str]) -> dict:
+    """Topic count, outliers and NMI of the current fit with the planted themes (outliers count as one class)."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from analytics import store
+
+    fit = store.doc_topic_table(con, store.topic_run_id(con))
+    # The CSV's id column is kept as each document's external id; the store gives documents ids of its own.
+    ids = store.documents(con, columns=["id", "external_id"])
+    by_store_id = dict(zip(ids["id"], ids["external_id"].map(labels), strict=True))
+    fit = fit.assign(theme=fit["doc_id"].map(by_store_id)).dropna(subset=["theme"])
+    if fit.empty:
+        raise SystemExit("no fitted document carries a planted label: the corpus and its labels file differ")
+    planted = fit["theme"]
+    assigned = fit[fit["topic_id"] != -1]
+    return {"planted_themes": len(set(labels.values())), "topics": int(fit["topic_id"][fit["topic_id"] >= 0].nunique()),
+            "outliers": round(float((fit["topic_id"] == -1).mean()), 4),
+            "nmi_planted": round(float(normalized_mutual_info_score(planted, fit["topic_id"])), 4),
+            "nmi_planted_without_outliers": round(float(normalized_mutual_info_score(
+                assigned["theme"], assigned["topic_id"])), 4)}
+
+
+# Above this many documents the bare-library comparisons run on a seeded sample of this size and are scaled to the
+# corpus (per document): the benchmark itself must not hold a million texts and their passages beside the stages.
+BARE_LIMIT = 100_000
+
+
+def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limit: int = BARE_LIMIT) -> dict:
     """Every stage on a corpus of `size` documents; returns the figures."""
     from analytics import config, store, timeline
     from analytics.ingest import ingest
 
-    csv_path = make_corpus(size, workdir / f"corpus-{size}.csv")
+    labels: dict[str, str] = {}
+    if corpus in ("planted", "planted-news"):
+        from benchmarks import planted_corpus
+
+        csv_path = planted_corpus.write_csv(size, workdir / f"{corpus}-{size}.csv", processes=os.cpu_count() or 1,
+                                            post_share=0.0 if corpus == "planted-news" else planted_corpus.POST_SHARE)
+        labels = planted_corpus.read_labels(csv_path)
+    else:
+        csv_path = make_corpus(size, workdir / f"corpus-{size}.csv")
     db = workdir / f"bench-{size}-{profile}.duckdb"
     if db.exists():
         db.unlink()
-    figures: dict = {"size": size, "profile": profile, "stages": {}}
+    figures: dict = {"size": size, "profile": profile, "corpus": corpus, "stages": {}, "rss_after_mb": {},
+                     "load_average": {"start": os.getloadavg()}}
     t_all = time.perf_counter()
     _, bare = timed(lambda: pd.read_csv(csv_path))
     con = store.connect(db)
     report, secs = timed(lambda: ingest([csv_path], con))
-    docs = store.documents(con, columns=["id", "text"])
-    words = int(docs["text"].str.split().str.len().sum())
+    cpu = LAST_CPU["seconds"]
+    words = int(store.documents(con, columns=["words"])["words"].sum())
+    all_ids = store.documents(con, columns=["id"])["id"]
+    sample_ids = all_ids if len(all_ids) <= bare_limit else all_ids.sample(bare_limit, random_state=42)
+    docs = store.documents(con, columns=["id", "text"], ids=sample_ids.tolist())
+    scale = len(all_ids) / max(1, len(docs))  # bare seconds of the sample × scale = bare seconds of the corpus
+    del all_ids, sample_ids
     figures["stages"]["ingest"] = {"seconds": secs, "docs_per_s": size / secs, "words_per_s": words / secs,
-                                   "bare_seconds": bare, "bare": "pandas.read_csv", "stored": report.stored}
+                                   "bare_seconds": bare, "bare": "pandas.read_csv", "stored": report.stored,
+                                   "cpu_seconds": cpu}
+    figures["rss_after_mb"]["ingest"] = stage_rss_mb()
+    figures["peak_rss_after_mb"] = {"ingest": peak_rss_mb()}
 
     # entities: ours end to end (store writes included) vs bare nlp.pipe with the same components
     from analytics import entities
@@ -113,11 +175,15 @@ def run(size: int, profile: str, workdir: Path) -> dict:
     # store, building mention rows (sentences, canonical ids) and writing them in transactions, the writes on a
     # second thread (DuckDB inserts Arrow data without the GIL).
     _, bare = timed(lambda: [None for _ in nlp.pipe(texts, batch_size=64)])
-    _, secs = timed(lambda: entities.run_entities(con, aliases, profile=profile))
+    bare *= scale
+    # One process, as bare: the automatic process count is timed by the Dask/one-process comparison instead.
+    _, secs = timed(lambda: entities.run_entities(con, aliases, profile=profile, n_process=1))
     figures["stages"]["entities"] = {"seconds": secs, "docs_per_s": size / secs, "words_per_s": words / secs,
                                      "bare_seconds": bare, "bare": "nlp.pipe (same components)",
                                      "ratio": bare / secs, "components": nlp.pipe_names,
-                                     "pipeline_load_seconds": load}
+                                     "pipeline_load_seconds": load, "cpu_seconds": LAST_CPU["seconds"]}
+    figures["rss_after_mb"]["entities"] = stage_rss_mb()
+    figures["peak_rss_after_mb"]["entities"] = peak_rss_mb()
 
     # embeddings and topics
     from analytics import topics
@@ -128,24 +194,40 @@ def run(size: int, profile: str, workdir: Path) -> dict:
     passages = [t[a:b] for t in texts for a, b in split_passages(t)]
     backend.encode(passages[:8])  # load the model outside the timings
     _, bare = timed(lambda: backend.encode(passages))
+    bare *= scale
+    n_passages = len(passages)
+    passages = texts = docs = None  # the sample is not needed past here
     fresh = get_backend(backend_name)
-    fresh._model = backend._model  # same loaded model: time the stage, not the load
+    for loaded in ("_model", "_session", "_tokenizer"):  # same loaded model: time the stage, not the load
+        if hasattr(backend, loaded):
+            setattr(fresh, loaded, getattr(backend, loaded))
     corpus = store.corpus_texts(con)
     _, secs = timed(lambda: topics.passage_vectors(con, corpus, fresh))
-    bare_name = {"minilm": "SentenceTransformer.encode", "static": "model2vec StaticModel.encode"}[backend_name]
+    cpu = LAST_CPU["seconds"]
+    bare_name = {"minilm": "SentenceTransformer.encode", "static": "model2vec StaticModel.encode",
+                 "minilm-int8": "onnxruntime InferenceSession.run (same batches)"}[backend_name]
     figures["stages"]["embeddings"] = {"seconds": secs, "docs_per_s": size / secs, "words_per_s": words / secs,
                                        "bare_seconds": bare, "bare": f"{bare_name} (same passages)",
-                                       "ratio": bare / secs, "passages": len(passages)}
+                                       "ratio": bare / secs, "passages_in_bare_sample": n_passages,
+                                       "bare_sample_documents": round(size / scale), "cpu_seconds": cpu}
+    figures["rss_after_mb"]["embeddings"] = stage_rss_mb()
+    figures["peak_rss_after_mb"]["embeddings"] = peak_rss_mb()
     # Bare BERTopic first: the first fit in a process pays numba's compilation, and that should not be ours alone.
     n_fit = min(size, topics.TopicParams().fit_sample)
     bare_fit = _bare_bertopic(con, corpus, fresh, n_fit)
     result, secs = timed(lambda: topics.run_topics(con, profile=profile, refit=True))
+    cpu = LAST_CPU["seconds"]
     figures["stages"]["topic fit"] = {"seconds": secs, "docs_per_s": size / secs, "topics": result.get("topics"),
                                       "outliers": result.get("outliers"), "fitted_on": result.get("fitted_on"),
-                                      "note": "embeddings from the cache; UMAP + HDBSCAN + c-TF-IDF + outliers"}
+                                      "note": "embeddings from the cache; UMAP + HDBSCAN + c-TF-IDF + outliers",
+                                      "cpu_seconds": cpu}
     fit = figures["stages"]["topic fit"]
     fit.update(bare_fit)
     fit["ratio"] = fit["bare_seconds"] / fit["seconds"]
+    figures["rss_after_mb"]["topic fit"] = stage_rss_mb()
+    figures["peak_rss_after_mb"]["topic fit"] = peak_rss_mb()
+    if labels:
+        figures["planted"] = planted_nmi(con, labels)
 
     # incremental: 1 % new documents after the fit are entity-extracted and assigned, nothing else recomputed
     n_extra = max(10, size // 100)
@@ -163,6 +245,7 @@ def run(size: int, profile: str, workdir: Path) -> dict:
     figures["stages"]["aggregation"] = {"seconds": secs, "docs_per_s": size / secs}
 
     figures["page_queries_ms_warm"] = page_query_timings(con)
+    figures["load_average"]["end"] = os.getloadavg()
     figures["wall_seconds"] = time.perf_counter() - t_all
     figures["peak_rss_mb"] = peak_rss_mb()
     figures["peak_child_rss_mb"] = peak_child_rss_mb()
@@ -272,21 +355,44 @@ def _bare_bertopic(con, corpus, backend, n_fit: int) -> dict:
 
 def print_table(figures: dict) -> None:
     print(f"\n== {figures['size']:,} documents, profile {figures['profile']} ==")
-    print(f"{'stage':<12} {'seconds':>9} {'docs/s':>9} {'words/s':>10} {'bare s':>8} {'ratio':>6}  target")
+    print(f"{'stage':<12} {'seconds':>9} {'cpu s':>8} {'docs/s':>9} {'words/s':>10} {'bare s':>8} {'ratio':>6}  target")
     for stage, r in figures["stages"].items():
         target = TARGETS.get(stage)
         verdict = "" if target is None else f"{target[0]}: {'met' if target[1](r) else 'NOT met'}"
-        print(f"{stage:<12} {r['seconds']:>9.2f} {r.get('docs_per_s', 0):>9.1f} {r.get('words_per_s', 0):>10.0f} "
+        cpu = r.get("cpu_seconds", float("nan"))
+        print(f"{stage:<12} {r['seconds']:>9.2f} {cpu:>8.1f} {r.get('docs_per_s', 0):>9.1f} "
+              f"{r.get('words_per_s', 0):>10.0f} "
               f"{r.get('bare_seconds', float('nan')):>8.2f} {r.get('ratio', float('nan')):>6.2f}  {verdict}")
     print(f"wall {figures['wall_seconds']:.1f} s · peak RSS {figures['peak_rss_mb']:.0f} MB (target ≤ 6144 MB at 100k)"
           f" · largest worker process {figures.get('peak_child_rss_mb', 0):.0f} MB")
+    peaks = figures["peak_rss_after_mb"]
+    print("memory after each stage (MB, resident now / peak so far): " + ", ".join(
+        f"{stage} {now:.0f} / {peaks[stage]:.0f}" for stage, now in figures["rss_after_mb"].items()))
+    load = figures.get("load_average", {})
+    print(f"load average at start {tuple(round(x, 1) for x in load.get('start', ()))}, at end "
+          f"{tuple(round(x, 1) for x in load.get('end', ()))} on {os.cpu_count()} CPUs")
+    if "planted" in figures:
+        p = figures["planted"]
+        print(f"planted structure: {p['planted_themes']} planted themes → {p['topics']} topics, outliers "
+              f"{p['outliers']:.1%}, NMI with the planted themes {p['nmi_planted']:.3f} "
+              f"({p['nmi_planted_without_outliers']:.3f} over the documents not left as outliers)")
     print_page_queries(figures["page_queries_ms_warm"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
-    parser.add_argument("--profile", choices=["quality", "fast"], default="fast")
+    parser.add_argument("--profile", choices=["quality", "quality-int8", "fast"], default="fast")
+    parser.add_argument("--corpus", choices=["mixed", "planted", "planted-news"], default="mixed",
+                        help="mixed: demo sentences in random order (speed only); planted: documents from planted "
+                        "themes (benchmarks.planted_corpus), half posts and half articles, with topic count, "
+                        "outliers and NMI against them; planted-news: the same, news articles only")
+    parser.add_argument("--dask-tcp", type=int, metavar="WORKERS", default=0,
+                        help="instead: time entities + embeddings + topics on a Dask cluster of a scheduler and "
+                        "WORKERS worker processes started over TCP, against the same work in one process")
+    parser.add_argument("--bare-limit", type=int, default=BARE_LIMIT,
+                        help="largest number of documents the bare-library comparisons run on (a seeded sample "
+                        "above it, scaled per document)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
     parser.add_argument("--store", type=Path, help="only time the page queries on this existing store "
                         "(opened read-only; e.g. a copy of a 100k benchmark store)")
@@ -303,9 +409,18 @@ def main() -> None:
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            figures = run(size, args.profile, Path(tmp)) | {"machine": machine}
+            if args.dask_tcp:
+                from benchmarks.dask_tcp import print_dask_run, run_dask_tcp
+
+                figures = run_dask_tcp(size, args.profile, Path(tmp), args.dask_tcp, args.corpus) | {"machine": machine}
+                print_dask_run(figures)
+                out = args.out / f"dask-tcp-{size}-{args.profile}-{args.corpus}.json"
+                out.write_text(json.dumps(figures, indent=2, default=float))
+                print(f"wrote {out}")
+                continue
+            figures = run(size, args.profile, Path(tmp), args.corpus, args.bare_limit) | {"machine": machine}
             print_table(figures)
-            out = args.out / f"bench-{size}-{args.profile}.json"
+            out = args.out / f"bench-{size}-{args.profile}-{args.corpus}.json"
             out.write_text(json.dumps(figures, indent=2, default=float))
             print(f"wrote {out}")
 

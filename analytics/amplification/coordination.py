@@ -27,8 +27,9 @@ nothing about any two of its members. So the pair search costs about (posts × a
 never posts². Posts without a time of day (dated to the month or year, or at exactly midnight: how dates without a
 time are stored) are left out; posts of items nobody else posted form no pairs and cost nothing.
 
-Groups (groups.py): the accounts linked by significant pairs, as connected components (or Louvain communities) of that network.
-A group holds together at its q-value: every link needed to connect its members passed with q at most that.
+Groups (groups.py): the accounts linked by significant pairs, as connected components (or Louvain communities) of
+that network. A group holds together at its q-value: every link needed to connect its members passed with q at most
+that.
 """
 
 from __future__ import annotations

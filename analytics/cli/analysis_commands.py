@@ -59,13 +59,15 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
 @main.command()
 @friendly_errors
 def models() -> None:
-    """Check the pinned models (sha256) and distil the fast profile's static model if it is not cached."""
+    """Check the pinned models (sha256); distil the fast profile's static model and export the quality-int8 profile's
+    ONNX model if they are not cached."""
     from .. import embeddings, entities
 
     click.echo(f"spaCy model: {entities.model_dir()} (every pinned file's sha256 matches)")
     click.echo(f"MiniLM: {embeddings.minilm_path()} (model.safetensors sha256 {embeddings.MINILM_SHA256[:12]}…)")
     embeddings.StaticBackend().model()
     click.echo(f"static model: {embeddings.static_model_dir()} (distilled from the MiniLM above; checksum checked)")
+    click.echo(f"int8 ONNX model: {embeddings.verified_onnx_dir()} (exported from the MiniLM above; checksum checked)")
 
 
 @main.command("entities-eval")

@@ -5,6 +5,8 @@
 - `static` (fast): a model2vec static embedding model distilled from that same pinned MiniLM on first use (one
   forward pass per word piece, PCA to 256 dimensions, Zipf/SIF weights, following model2vec's recipe) and cached
   on disk with its sha256; encoding is then a table lookup, two orders of magnitude faster than MiniLM.
+- `minilm-int8` (quality-int8): the same MiniLM exported to ONNX with int8 weights at set-up (`narrative models`),
+  its files checked against the sha256 recorded at export; 1.5–2× less CPU, vectors at cosine ≈ 0.99.
 - `tfidf`: TF-IDF + truncated SVD fitted on the corpus itself. Needs no model and always works; corpus-dependent,
   so its vectors are not cached across corpora.
 
@@ -16,6 +18,7 @@ store's passage-vector cache.
 from .base import BackendBase, EmbeddingBackend, mean_unit, sha256_of
 from .cache import document_matrix, encode_batch, passage_vectors
 from .minilm import MINILM_PACKAGE_LINE, MINILM_SHA256, MiniLMBackend, minilm_path
+from .onnx_minilm import OnnxMiniLMBackend, export_onnx_model, verified_onnx_dir
 from .passages import PASSAGE_WORDS, even_chunks, split_passages
 from .registry import BACKENDS, get_backend
 from .static import STATIC_DIMS, STATIC_SIF, StaticBackend, distill_static_model, static_model_dir
@@ -31,12 +34,14 @@ __all__ = [
     "BackendBase",
     "EmbeddingBackend",
     "MiniLMBackend",
+    "OnnxMiniLMBackend",
     "StaticBackend",
     "TfidfBackend",
     "distill_static_model",
     "document_matrix",
     "encode_batch",
     "even_chunks",
+    "export_onnx_model",
     "get_backend",
     "mean_unit",
     "minilm_path",
@@ -44,4 +49,5 @@ __all__ = [
     "sha256_of",
     "split_passages",
     "static_model_dir",
+    "verified_onnx_dir",
 ]

@@ -5,14 +5,17 @@ from __future__ import annotations
 from ..errors import UNKNOWN_BACKEND
 from .base import EmbeddingBackend
 from .minilm import MiniLMBackend
+from .onnx_minilm import OnnxMiniLMBackend
 from .static import StaticBackend
 from .tfidf import TfidfBackend
 
-BACKENDS = {"minilm": MiniLMBackend, "static": StaticBackend, "tfidf": TfidfBackend}
+BACKENDS = {
+    "minilm": MiniLMBackend, "minilm-int8": OnnxMiniLMBackend, "static": StaticBackend, "tfidf": TfidfBackend,
+}
 
 
 def get_backend(name: str) -> EmbeddingBackend:
-    """An embedding backend by name: `minilm`, `static` or `tfidf` (the keys of BACKENDS)."""
+    """An embedding backend by name: `minilm`, `minilm-int8`, `static` or `tfidf` (the keys of BACKENDS)."""
     try:
         return BACKENDS[name]()
     except KeyError:

@@ -74,7 +74,8 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = Non
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
     meta = nlp.meta
-    version = f"{meta['name']}-{meta['version']}/{profile}/{variant}"
+    # The same spaCy pipeline serves both quality profiles (they differ in their embeddings only): one version.
+    version = f"{meta['name']}-{meta['version']}/{'fast' if profile == 'fast' else 'quality'}/{variant}"
     return Pipelines(nlp, aliases, profile, version, {})
 
 

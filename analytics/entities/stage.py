@@ -12,7 +12,7 @@ import pandas as pd
 from .. import store
 from ..config import setting
 from ..errors import CUSTOM_PIPELINE_NOT_FOR_WORKERS
-from ..scale import LocalMap
+from ..scale import LocalMap, entity_processes
 from .aliases import load_aliases
 from .extraction import ALIASES_ONLY, STAGE, extract_batch
 from .pipeline import cached_pipeline
@@ -34,7 +34,7 @@ def run_entities(
     aliases_path: Path | str,
     *,
     profile: str = "quality",
-    n_process: int = 1,
+    n_process: int = 0,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int | None], None] | None = None,
     mapper: Any = None,
@@ -60,6 +60,9 @@ def run_entities(
         return summary
     import spacy
 
+    if n_process <= 0:  # automatic: from the cores, the memory and the number of documents
+        n_process = entity_processes(len(todo), profile)
+    summary["n_process"] = n_process
     run_id = store.start_run(con, "entities", {"profile": profile, "n_process": n_process, "batch_size": batch_size,
                                                "aliases_path": str(aliases_path), "aliases_digest": aliases.digest},
                              {"spacy": spacy.__version__, "pipeline": pipes.version})

@@ -26,7 +26,7 @@ ZEROSHOT_MIN_SIMILARITY = {name: cls.zeroshot_similarity for name, cls in BACKEN
 
 
 # The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.
-PROFILE_BACKENDS = {"quality": "minilm", "fast": "static"}
+PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static"}
 
 
 @dataclass

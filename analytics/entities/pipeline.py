@@ -8,6 +8,7 @@ from typing import Any
 from .aliases import AliasTable, ambiguous_aliases, case_config, ruler_patterns
 from .components import RULER_CONFIG, _register_components
 from .model import model_dir
+from .posts import POSTS_VARIANT, add_post_components
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Pipelines:
             ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
             ruler.add_patterns(ruler_patterns(self.aliases, nlp.make_doc))
             nlp.add_pipe("alias_case", config=case_config(self.aliases))
+            add_post_components(nlp, self.aliases)  # [posts] @mentions, #hashtags, links: entities/posts.py
             nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(self.aliases)})
             nlp.add_pipe("is_context")
             self._others[lang] = nlp
@@ -70,13 +72,14 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = Non
         variant = "v1"
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     nlp.add_pipe("alias_case", after="entity_ruler", config=case_config(aliases))
+    add_post_components(nlp, aliases)  # [posts] @mentions, #hashtags, links; listed places over the model's PERSON
     # Last but one: it judges the ruler's and the model's readings alike.
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
     meta = nlp.meta
     # The same spaCy pipeline serves both quality profiles (they differ in their embeddings only): one version.
     version = f"{meta['name']}-{meta['version']}/{'fast' if profile == 'fast' else 'quality'}/{variant}"
-    return Pipelines(nlp, aliases, profile, version, {})
+    return Pipelines(nlp, aliases, profile, version + POSTS_VARIANT, {})
 
 
 # One pipeline per process and (alias list, profile): built once, whether the process is this one or a Dask worker.

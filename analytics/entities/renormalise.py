@@ -12,6 +12,10 @@ from .. import store
 from .aliases import AliasTable, alias_key, ambiguous_aliases, case_config, ruler_patterns
 from .components import RULER_CONFIG, _register_components
 from .extraction import ENTITY_COLUMNS, MODEL_LABELS, _mention_rows
+from .posts import POST_ORIGINS, add_post_components
+
+# Mentions the rules give (the alias ruler, accounts, hashtags): recomputed from the text on an alias-list edit.
+RULE_ORIGINS = ("alias", *POST_ORIGINS)
 
 
 def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
@@ -32,6 +36,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     nlp.add_pipe("alias_case", config=case_config(aliases))
+    add_post_components(nlp, aliases)  # [posts] accounts, hashtags and the aliases a hashtag's words spell
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
     docs = store.documents(con, columns=[s.ID, s.TEXT])
@@ -41,14 +46,14 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     fresh_frame = pd.DataFrame(fresh, columns=ENTITY_COLUMNS)
     kept = []
     changed = 0
-    alias_spans = {(r.doc_id, r.start_char, r.end_char) for r in fresh_frame.itertuples(index=False)}
+    alias_spans = {(r.doc_id, r.start_char, r.end_char, r.canonical_id) for r in fresh_frame.itertuples(index=False)}
     by_doc: dict[str, list[tuple[int, int]]] = {}
     for r in fresh_frame.itertuples(index=False):
         by_doc.setdefault(r.doc_id, []).append((r.start_char, r.end_char))
-    stored_alias = {(r.doc_id, r.start_char, r.end_char): r for r in stored.itertuples(index=False)
-                    if r.origin == "alias"}
+    stored_alias = {(r.doc_id, r.start_char, r.end_char, r.canonical_id): r for r in stored.itertuples(index=False)
+                    if r.origin in RULE_ORIGINS}
     for r in stored.itertuples(index=False):
-        if r.origin == "alias":
+        if r.origin in RULE_ORIGINS:
             continue  # recomputed below from the fresh matches
         if any(a < r.end_char and r.start_char < b for a, b in by_doc.get(r.doc_id, [])):
             changed += 1  # an alias now covers this model mention
@@ -68,7 +73,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
         row.update(zip([s.CANONICAL_ID, s.CANONICAL_NAME, s.LABEL, s.ORIGIN], new, strict=True))
         kept.append(row)
     for r in fresh_frame.itertuples(index=False):
-        old = stored_alias.get((r.doc_id, r.start_char, r.end_char))
+        old = stored_alias.get((r.doc_id, r.start_char, r.end_char, r.canonical_id))
         if old is None or (old.canonical_id, old.label) != (r.canonical_id, r.label):
             changed += 1
     changed += sum(1 for key in stored_alias if key not in alias_spans)

@@ -28,6 +28,7 @@ DEFAULT_ALIASES = CORPORA_DIR / "aliases.csv"
 KNOWN_THEMES = CORPORA_DIR / "known_themes.csv"
 FRAMING_LEXICON = CORPORA_DIR / "framing.csv"
 ENTITIES_GOLD = CORPORA_DIR / "entities_gold.jsonl"
+ENTITIES_GOLD_POSTS = CORPORA_DIR / "entities_gold_posts.jsonl"  # tweets and channel posts
 DATA_DIR = Path(os.environ.get("NARRATIVE_DATA", "data"))
 DEFAULT_DB = DATA_DIR / "narrative.duckdb"
 

@@ -76,6 +76,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("zero_shot_similarity", 0.0, "Cosine a document needs to join a named (zero-shot) theme; 0 uses "
                 "the embedding model's own threshold."),
         Setting("min_documents_for_themes", 20, "Fewest documents a theme model is fitted on."),
+        Setting("min_fit_words", 0, "Texts with fewer words than this (a post without its links, handles and "
+                "retweet prefix) are not fitted on but assigned to the nearest theme afterwards."),
         Setting("thin_period_documents", 5, "A period with fewer documents than this is flagged thin: read its "
                 "shares with care."),
         Setting("period_median_documents", 8, "The app's first granularity is the finest whose median period "

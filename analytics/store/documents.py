@@ -118,9 +118,9 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> Path:
 
 
 def corpus_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Id and text of every stored document, with whether it is a near-duplicate."""
+    """Id and text of every stored document, with whether it is a near-duplicate and of which document."""
     return con.execute(
-        "SELECT id, text, duplicate_of IS NOT NULL AS is_duplicate FROM documents ORDER BY id"
+        "SELECT id, text, duplicate_of IS NOT NULL AS is_duplicate, duplicate_of FROM documents ORDER BY id"
     ).df()
 
 

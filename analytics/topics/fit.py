@@ -26,8 +26,12 @@ def backend_embedder(backend: EmbeddingBackend) -> Any:
 
 def fit_topics(
     texts: list[str], doc_ids: list[str], doc_matrix: np.ndarray, backend: EmbeddingBackend, params: TopicParams,
+    extra_stop_words: frozenset[str] = frozenset(),
 ) -> TopicFit:
-    """Fit BERTopic on documents already sorted by id, with precomputed vectors; outliers reassigned."""
+    """Fit BERTopic on documents already sorted by id, with precomputed vectors; outliers reassigned.
+
+    `extra_stop_words`: more words that never name a theme (other languages', posts' filler, usernames:
+    topics/vocabulary.py)."""
     from bertopic import BERTopic
     from bertopic.representation import MaximalMarginalRelevance
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -39,9 +43,10 @@ def fit_topics(
     if n < MIN_DOCUMENTS:
         raise TOO_FEW_FOR_THEMES.error(n=n, minimum=MIN_DOCUMENTS)
     min_size = params.scaled_min_topic_size(n)
-    stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
+    stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS) | extra_stop_words)
     vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=tuple(params.n_gram_range),
-                                 min_df=2 if n >= 50 else 1, token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
+                                 min_df=params.vocabulary_min_df or (2 if n >= 50 else 1),
+                                 token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
     umap_model = UMAP(n_neighbors=min(params.umap_neighbors, n - 1), n_components=params.umap_components,
                       min_dist=0.0, metric="cosine", random_state=params.seed, low_memory=True)
     hdbscan_model = HDBSCAN(min_cluster_size=min_size, min_samples=max(2, min_size // 2), metric="euclidean",
@@ -92,7 +97,7 @@ def fit_topics(
         mask = topics == t
         sims[mask] = doc_matrix[mask] @ c
     assignments = pd.DataFrame({"doc_id": doc_ids, "topic": topics.astype(int), "probability": sims.round(4)})
-    phrases = key_phrases(texts, topics)
+    phrases = key_phrases(texts, topics, extra_stop_words=extra_stop_words)
     rows = []
     for t in sorted(set(topics.tolist())):
         if t == -1:

@@ -52,6 +52,12 @@ class TopicParams:
     zeroshot_words: list[list[str]] = field(default_factory=list)  # a named theme's seed words, embedded with it
     zeroshot_min_similarity: float = float(setting("zero_shot_similarity"))  # 0: the backend's own threshold
     merge_suggestions: int = 10  # pairs of topics from the hierarchy offered for merging
+    # Texts with fewer words than this (after a post's links, handles and RT prefix are taken out) are not fitted
+    # on but assigned to the nearest theme afterwards (topics/fitting_texts.py; chosen on planted posts).
+    min_fit_words: int = int(setting("min_fit_words"))
+    # In how many themes a word must occur to be counted for names (BERTopic fits its vectorizer on one text per
+    # theme); 0: 2 from 50 documents up, else 1.
+    vocabulary_min_df: int = 0
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
         """Smallest topic: min_topic_share of the corpus (0.4 %), at least 5 documents."""

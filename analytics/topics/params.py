@@ -25,8 +25,8 @@ Progress = Callable[[int, int | None], None]
 ZEROSHOT_MIN_SIMILARITY = {name: cls.zeroshot_similarity for name, cls in BACKENDS.items()}
 
 
-# The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.
-PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static"}
+# The embedding backend of each profile; a backend name (minilm, static, tfidf, e5) is also accepted as a profile.
+PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static", "multilingual": "e5"}
 
 
 @dataclass

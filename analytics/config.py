@@ -75,6 +75,9 @@ SETTINGS: dict[str, Setting] = {
                 "own, 0.20.)"),
         Setting("match_threshold", 0.80, "Cosine between theme centres above which a refitted theme is the same "
                 "theme (keeps its id, your label and your merges). (The multilingual model's own: 0.70.)"),
+        Setting("label_language", "en", "Language of a theme's label when the theme spans languages (the app's "
+                "language): its label is made from its words in this language, and its top words in the others are "
+                "shown beside it."),
         Setting("zero_shot_similarity", 0.0, "Cosine a document needs to join a named (zero-shot) theme; 0 uses "
                 "the embedding model's own threshold."),
         Setting("min_documents_for_themes", 20, "Fewest documents a theme model is fitted on."),

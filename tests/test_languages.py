@@ -5,6 +5,7 @@ Planted data with known answers; no embedding model is loaded here (those tests 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -399,3 +400,98 @@ def test_themes_of_one_language_are_labelled_with_that_languages_content_words()
             assert all(has_arabic(w) for w in words)
             assert "الدولة" in words and "الدوله" not in words  # written with ta marbuta, as the documents do
     assert arabic_themes == 1
+
+
+# -- search and framing across scripts --------------------------------------------------------------------------
+
+
+SEARCH_ALIASES = [("telegram", "Telegram"), ("telegram", "تيليغرام"), ("telegram", "تلغرام"), ("telegram", "تيليجرام"),
+                  ("raqqa", "الرقة"), ("raqqa", "Raqqa"), ("facebook", "فيسبوك")]
+SEARCH_TEXTS = {
+    "plain": "أغلقت تلغرام القنوات.", "and": "انتقلوا وتلغرام.", "with-variant": "نشروا بتيليغرام.",
+    "spelling": "تيليجرام منصة.", "marks": "قناة تِلِغْرام حذفت.", "tatweel": "تلغـرام حذف.",
+    "other-word": "تلغرامات كثيرة.", "latin": "Telegram deleted channels.", "unrelated": "فيسبوك حذف الحسابات.",
+}
+
+
+def test_spellings_of_a_search_term_are_the_alias_lists_arabic_spellings_of_its_actor():
+    from analytics.languages import spellings
+
+    assert spellings("تلغرام", SEARCH_ALIASES) == ["تلغرام", "تيليغرام", "تيليجرام"]
+    assert spellings("وتلغرام", SEARCH_ALIASES)[1:] == ["تيليغرام", "تلغرام", "تيليجرام"]  # its proclitic split off
+    assert spellings("رقة", SEARCH_ALIASES) == ["رقة", "الرقة"]  # without the article
+    assert spellings("مخيم", SEARCH_ALIASES) == ["مخيم"]  # no actor: the word alone
+    assert spellings("Telegram", SEARCH_ALIASES) == ["Telegram"]  # Latin script: unchanged
+
+
+def test_keyword_pattern_finds_whole_arabic_words_with_proclitics_and_variants():
+    from analytics.languages import word_pattern
+
+    pattern = word_pattern("تلغرام", SEARCH_ALIASES)
+    found = {name for name, text in SEARCH_TEXTS.items() if pattern.search(text)}
+    assert found == {"plain", "and", "with-variant", "spelling", "marks", "tatweel"}
+    raqqa = word_pattern("الرقة", SEARCH_ALIASES)
+    for text, written in [("في الرقة", "الرقة"), ("وصلوا بالرقة", "بالرقة"), ("عاد للرقة", "للرقة"),
+                          ("وللرقه اليوم", "وللرقه"), ("في الرَّقَّة", "الرَّقَّة")]:
+        assert raqqa.search(text).group(0) == written, text
+    assert not raqqa.search("الرقيب") and not raqqa.search("Raqqa")
+    english = word_pattern("Telegram", SEARCH_ALIASES)
+    assert english.pattern == r"(?i)(?<!\w)Telegram(?!\w)"  # exactly the plain whole-word match
+
+
+def test_the_stores_search_pattern_matches_in_duckdb_as_in_python(fresh_db):
+    """RE2 (DuckDB's regexp_matches) and Python's re agree on the substring patterns, for every planted text."""
+    from analytics.languages import substring_pattern
+
+    for term in ("تلغرام", "الرقة", "Telegram", "فيسبوك"):
+        pattern = substring_pattern(term, SEARCH_ALIASES)
+        for text in SEARCH_TEXTS.values():
+            in_duckdb = fresh_db.execute("SELECT regexp_matches(?, ?)", [text, pattern]).fetchone()[0]
+            assert in_duckdb == bool(re.search(pattern, text)), (term, text)
+    hits = {n for n, t in SEARCH_TEXTS.items() if re.search(substring_pattern("تلغرام", SEARCH_ALIASES), t)}
+    assert hits == {"plain", "and", "with-variant", "spelling", "marks", "tatweel", "other-word"}  # substrings
+
+
+def test_framing_counts_each_frame_over_the_languages_it_has_words_for():
+    """Planted documents: per year 20 English, 10 French, 10 Arabic and 4 of undetermined language; a frame with
+    words in three languages, and one with English words only."""
+    from analytics import timeline
+
+    rng = np.random.default_rng(7)
+    texts = {"en": ("Fighters spoke of patience and endurance.", "The market reopened."),
+             "fr": ("Les partisans parlent de patience et d'usure.", "Le marché a rouvert."),
+             "ar": ("تحدث الأنصار عن الصبر والثبات.", "أعيد فتح السوق."),
+             "und": ("patience", "ok")}
+    rows = []
+    for year in (2016, 2017):
+        for lang, n in (("en", 20), ("fr", 10), ("ar", 10), ("und", 4)):
+            for i in range(n):
+                use = rng.random() < 0.5
+                rows.append({"id": f"{year}-{lang}-{i}", "date": pd.Timestamp(f"{year}-05-01"),
+                             "language": "" if lang == "und" else lang, "text": texts[lang][0 if use else 1],
+                             "uses": use})
+    docs = pd.DataFrame(rows)
+    lexicon = {"endurance": {"en": ["endurance", "patience"], "fr": ["usure", "patience"], "ar": ["الثبات"]},
+               "english only": {"en": ["patience"]}}
+    table = timeline.lexicon_shares(docs, lexicon, "year")
+    for r in table.itertuples():
+        year = docs["date"].dt.year == r.period.year
+        langs = {"endurance": ["en", "fr", "ar", ""], "english only": ["en", ""]}[r.frame]
+        counted = docs[year & docs["language"].isin(langs)]
+        assert r.total == len(counted), r
+        assert sorted(r.doc_ids) == sorted(counted[counted["uses"]]["id"]), r
+    assert set(table.loc[table["frame"] == "endurance", "languages"]) == {"ar, en, fr"}
+    assert set(table.loc[table["frame"] == "english only", "languages"]) == {"en"}
+    # a lexicon without languages is looked for in every document, as before
+    plain = timeline.lexicon_shares(docs, {"endurance": ["patience", "usure", "الثبات"]}, "year")
+    assert set(plain["total"]) == {44} and set(plain["languages"]) == {"all languages"}
+
+
+def test_the_shipped_framing_lexicon_has_words_in_each_demo_language():
+    from analytics import config, timeline
+
+    lexicon = timeline.read_lexicon(config.FRAMING_LEXICON)
+    assert set(lexicon) == {"victory and state-building", "endurance and attrition"}
+    for frame, by_language in lexicon.items():
+        assert set(by_language) == {"en", "fr", "ar"}, frame
+        assert all(len(words) >= 10 for words in by_language.values()), frame

@@ -22,9 +22,10 @@ from .base import CorpusBase, FilterOptions, Summary
 from .counts import THEME_COLUMNS
 from .documents import Reading
 from .findings import FindingQueries, Findings, Framing
+from .languages import LanguageQueries, ThemeProfile
 
 
-class Corpus(FindingQueries):
+class Corpus(FindingQueries, LanguageQueries):
     """An analysed corpus in its store, read-only. Open it with `Corpus.open(path)`."""
 
     def topic_model(self) -> Any:
@@ -63,4 +64,5 @@ __all__ = [
     "Framing",
     "Reading",
     "Summary",
+    "ThemeProfile",
 ]

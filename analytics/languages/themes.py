@@ -29,10 +29,30 @@ def language_mix(docs: pd.DataFrame, doc_topics: pd.DataFrame) -> pd.DataFrame:
     docs: id, language; doc_topics: doc_id, topic_id (outliers are topic -1 and are counted like any theme).
     Rows are sorted by theme, then by documents (most first); the shares of one theme sum to 1."""
     frame = _joined(docs, doc_topics)
-    counts = frame.groupby(["topic_id", "language"]).size().rename("documents").reset_index()
-    counts["share"] = counts["documents"] / counts.groupby("topic_id")["documents"].transform("sum")
+    return mix_shares(frame.groupby(["topic_id", "language"]).size().rename("documents").reset_index())
+
+
+def mix_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """Documents per theme and language (topic_id, language, documents) with each language's share of its
+    theme's documents; sorted by theme, then by documents (most first) and language."""
+    counts = counts.assign(share=counts["documents"] / counts.groupby("topic_id")["documents"].transform("sum"))
     return counts.sort_values(["topic_id", "documents", "language"], ascending=[True, False, True],
                               ignore_index=True)
+
+
+def words_of_fit(texts: list[str], languages: list[str], topics: np.ndarray, vocabulary: ThemeVocabulary,
+                 n: int = 10, min_documents: int = 2) -> dict[int, dict[str, dict]]:
+    """A fit's themes' top words in each of their languages, as stored with the fit: topic → language →
+    {"documents": n, "words": [...]} (theme_words_by_language on the fitted documents; outliers left out)."""
+    ids = [str(i) for i in range(len(texts))]
+    table = theme_words_by_language(pd.DataFrame({"id": ids, "text": texts, "language": languages}),
+                                    pd.DataFrame({"doc_id": ids, "topic_id": np.asarray(topics, dtype=int)}),
+                                    n=n, min_documents=min_documents, vocabulary=vocabulary)
+    out: dict[int, dict[str, dict]] = {}
+    for row in table.itertuples(index=False):
+        out.setdefault(int(row.topic_id), {})[row.language] = {"documents": int(row.documents),
+                                                                "words": list(row.words)}
+    return out
 
 
 def theme_words_by_language(docs: pd.DataFrame, doc_topics: pd.DataFrame, n: int = 10, min_documents: int = 2,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..embeddings import EmbeddingBackend
 from ..errors import TOO_FEW_FOR_THEMES
-from ..languages import is_multilingual, theme_vocabulary
+from ..languages import is_multilingual, theme_vocabulary, words_of_fit
 from .labels import auto_label, key_phrases
 from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
 
@@ -49,7 +49,7 @@ def fit_topics(
                                  min_df=2 if n >= 50 else 1, token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
     # Several languages: BERTopic counts the words that matter in each document's own language, each as the
     # commonest form of its stem (a plain string per document, so the saved model holds no custom code).
-    counted, phrase_stop_words = texts, frozenset()
+    counted, phrase_stop_words, vocabulary = texts, frozenset(), None
     if languages is not None and is_multilingual(languages):
         vocabulary = theme_vocabulary(texts, languages)
         counted = [vocabulary.text(t) for t in texts]
@@ -108,6 +108,9 @@ def fit_topics(
         sims[mask] = doc_matrix[mask] @ c
     assignments = pd.DataFrame({"doc_id": doc_ids, "topic": topics.astype(int), "probability": sims.round(4)})
     phrases = key_phrases(texts, topics, extra_stop_words=phrase_stop_words)
+    # Several languages: each theme's top words in each of its languages, kept with the fit (the app shows them
+    # beside the label), and the label made from the label language's words where the theme has some.
+    by_language = words_of_fit(texts, languages, topics, vocabulary) if vocabulary is not None else {}
     rows = []
     for t in sorted(set(topics.tolist())):
         if t == -1:
@@ -116,13 +119,28 @@ def fit_topics(
         mmr = [w for w, _ in (model.topic_aspects_.get("MMR", {}).get(t) or []) if w]
         # The label comes from the c-TF-IDF words: MMR's picks depend on how well the backend embeds single words,
         # which TF-IDF vectors do poorly.
-        members = [texts[i] for i in np.flatnonzero(topics == t)]
-        label = named.get(int(t)) or auto_label([w for w, _ in words] or mmr, members)
+        members = np.flatnonzero(topics == t)
+        label_words, label_language = [w for w, _ in words] or mmr, _one_language(languages, members)
+        own = by_language.get(int(t), {}).get(params.label_language)
+        if own and own["words"]:
+            label_words, label_language = own["words"], params.label_language
+            members = [i for i in members if languages[i] == params.label_language]
+        label = named.get(int(t)) or auto_label(label_words, [texts[i] for i in members])
         rows.append({"topic": int(t), "label": label, "words": words, "mmr": mmr, "centroid": centroids[t],
-                     "named": named.get(int(t)), "phrases": phrases.get(int(t), [])})
-    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named", "phrases"])
+                     "named": named.get(int(t)), "phrases": phrases.get(int(t), []),
+                     "by_language": by_language.get(int(t), {}), "label_language": label_language})
+    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named", "phrases",
+                                             "by_language", "label_language"])
     suggestions = merge_suggestions(model, counted, params.merge_suggestions)
     return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model, suggestions)
+
+
+def _one_language(languages: list[str] | None, members: np.ndarray) -> str | None:
+    """The language of all of a theme's documents, when they share one (None: several, or not known)."""
+    if languages is None:
+        return None
+    found = {languages[i] for i in members}
+    return found.pop() if len(found) == 1 else None
 
 
 def zeroshot_threshold(params: TopicParams, backend: EmbeddingBackend | None = None) -> float:

@@ -52,6 +52,8 @@ class TopicParams:
     zeroshot_words: list[list[str]] = field(default_factory=list)  # a named theme's seed words, embedded with it
     zeroshot_min_similarity: float = float(setting("zero_shot_similarity"))  # 0: the backend's own threshold
     merge_suggestions: int = 10  # pairs of topics from the hierarchy offered for merging
+    # A theme spanning languages is labelled from its words in this language (where it has documents in it)
+    label_language: str = str(setting("label_language"))
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
         """Smallest topic: min_topic_share of the corpus (0.4 %), at least 5 documents."""

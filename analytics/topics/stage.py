@@ -134,9 +134,12 @@ def refit_topics(
         "run_id": run_id,
         "topic_id": fit.topics["topic"].map(mapping).astype(int),
         "label": fit.topics["label"],
-        "words": [json.dumps({"ctfidf": w, "mmr": m, "phrases": p, **({"named": n} if n else {})})
-                  for w, m, n, p in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"],
-                                        fit.topics["phrases"], strict=True)],
+        "words": [json.dumps({"ctfidf": w, "mmr": m, "phrases": p, **({"named": n} if n else {}),
+                              **({"by_language": b} if b else {}), **({"label_language": lang} if lang else {})},
+                             ensure_ascii=False)
+                  for w, m, n, p, b, lang in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"],
+                                                 fit.topics["phrases"], fit.topics["by_language"],
+                                                 fit.topics["label_language"], strict=True)],
         "size": fit.topics["topic"].map(mapping).map(assignments["topic_id"].value_counts()).fillna(0).astype(int),
         "centroid": [np.asarray(c, dtype=np.float32).tolist() for c in fit.topics["centroid"]],
     })

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from .. import schema as s
 from ..config import setting
+from ..languages import ROMANISED
 from .aliases import AliasTable, alias_key
 from .pipeline import Pipelines, cached_pipeline
 from .posts import MODEL_LABELS_ON_POSTS, POST_ALIASES, post_actor_name
@@ -24,6 +25,7 @@ STAGE = "entities"
 # What the statistical model finds that counts as an actor or place; dates and numbers never do.
 MODEL_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"}
 ALIASES_ONLY = "aliases-only"
+ROMANISED_ORIGIN = "romanised+alias"  # an Arabic-script name whose Latin spelling is a listed person's alias
 
 
 ENTITY_COLUMNS = [s.DOC_ID, s.START_CHAR, s.END_CHAR, s.SENT_START, s.SENT_END, s.TEXT, s.LABEL, s.CANONICAL_ID,
@@ -75,8 +77,10 @@ def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str,
             cid = _string(strings, ent.id)
             mention = text[start:end]
             name = names.get(cid) or post_actor_name(cid) or mention
-            # a rule other than the ruler says which it was in the span's kb_id (entities/posts.py)
-            origin = _string(strings, ent.kb_id) if ent.kb_id else "alias"
+            # a rule other than the ruler says which it was in the span's kb_id (entities/posts.py); an
+            # Arabic-script name linked to a listed person by its romanisation says so
+            rule = _string(strings, ent.kb_id) if ent.kb_id else ""
+            origin = ROMANISED_ORIGIN if rule == ROMANISED else (rule or "alias")
         else:
             if label not in model_labels:
                 continue

@@ -9,13 +9,14 @@ import pandas as pd
 
 from .. import schema as s
 from .. import store
-from .aliases import AliasTable, alias_key, ambiguous_aliases, case_config, ruler_patterns
-from .components import RULER_CONFIG, _register_components
-from .extraction import ENTITY_COLUMNS, MODEL_LABELS, _mention_rows
-from .posts import POST_ORIGINS, add_post_components
+from .aliases import AliasTable, alias_key
+from .extraction import ENTITY_COLUMNS, MODEL_LABELS, ROMANISED_ORIGIN, _mention_rows
+from .pipeline import alias_only_pipeline
+from .posts import POST_ORIGINS
 
-# Mentions the rules give (the alias ruler, accounts, hashtags): recomputed from the text on an alias-list edit.
-RULE_ORIGINS = ("alias", *POST_ORIGINS)
+# Mentions the rules give (the alias ruler, romanised names, accounts, hashtags): recomputed from the text on an
+# alias-list edit.
+RULE_ORIGINS = ("alias", ROMANISED_ORIGIN, *POST_ORIGINS)
 
 
 def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
@@ -27,18 +28,10 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     """
     import spacy
 
-    _register_components()
     lookup = aliases.lookup()
     names = {v[0]: v[1] for v in lookup.values()}
     stored = store.stored_mentions(con, ENTITY_COLUMNS)
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
-    ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
-    nlp.add_pipe("alias_case", config=case_config(aliases))
-    add_post_components(nlp, aliases)  # [posts] accounts, hashtags and the aliases a hashtag's words spell
-    nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
-    nlp.add_pipe("is_context")
+    nlp = alias_only_pipeline(spacy.blank("en"), aliases)  # [posts] with accounts and hashtags
     docs = store.documents(con, columns=[s.ID, s.TEXT])
     fresh: list[dict[str, Any]] = []
     for doc_id, doc in zip(docs[s.ID], nlp.pipe(docs[s.TEXT], batch_size=256), strict=True):

@@ -103,7 +103,7 @@ def key_phrases(texts: list[str], topics: np.ndarray, n: int = 5, min_coverage: 
         mask[np.flatnonzero(topics == t)[:per_topic]] = True
     if not ids or mask.sum() < 3:
         return {}
-    stop_words = frozenset(ENGLISH_STOP_WORDS | set(EXTRA_STOP_WORDS)) | extra_stop_words
+    stop_words = frozenset(ENGLISH_STOP_WORDS | set(EXTRA_STOP_WORDS)) | extra_stop_words  # other languages'
     vectorizer = CountVectorizer(analyzer=partial(_phrases, stop_words=stop_words), min_df=min(3, int(mask.sum())))
     try:
         counts = vectorizer.fit_transform([t[:3000] for t, m in zip(texts, mask, strict=True) if m])

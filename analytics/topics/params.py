@@ -25,8 +25,8 @@ Progress = Callable[[int, int | None], None]
 ZEROSHOT_MIN_SIMILARITY = {name: cls.zeroshot_similarity for name, cls in BACKENDS.items()}
 
 
-# The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.
-PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static"}
+# The embedding backend of each profile; a backend name (minilm, static, tfidf, e5) is also accepted as a profile.
+PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static", "multilingual": "e5"}
 
 
 @dataclass
@@ -58,6 +58,8 @@ class TopicParams:
     # In how many themes a word must occur to be counted for names (BERTopic fits its vectorizer on one text per
     # theme); 0: 2 from 50 documents up, else 1.
     vocabulary_min_df: int = 0
+    # A theme spanning languages is labelled from its words in this language (where it has documents in it)
+    label_language: str = str(setting("label_language"))
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
         """Smallest topic: min_topic_share of the corpus (0.4 %), at least 5 documents."""

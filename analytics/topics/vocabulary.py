@@ -31,14 +31,17 @@ CHAT_WORDS = frozenset({
 
 
 def language_stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop words of a language (ISO 639-1 code), case-folded; none when spaCy has no list for it."""
+    """Stop words of a language (ISO 639-1 code), case-folded, as written and in the matching form the
+    multilingual word counter uses (languages/words.py); none when spaCy has no list for it."""
     import spacy.util
 
+    from ..languages.words import stop_words
+
     try:
-        words = spacy.util.get_lang_class(language).Defaults.stop_words
+        written = frozenset(w.casefold() for w in spacy.util.get_lang_class(language).Defaults.stop_words)
     except Exception:  # noqa: BLE001 - spaCy has no language class for this code: no list
         return frozenset()
-    return frozenset(w.casefold() for w in words)
+    return written | stop_words(language)
 
 
 def handle_words(handles: Iterable[str]) -> frozenset[str]:

@@ -66,6 +66,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("min_topic_size", 0, "Smallest theme in documents; 0 scales it to the corpus (min_topic_share of "
                 "the documents, at least 5)."),
         Setting("min_topic_share", 0.004, "Smallest theme as a share of the corpus when min_topic_size is 0."),
+        Setting("post_min_topic_share", 0.01, "Smallest theme as a share of the texts fitted on when most of them "
+                "are posts (source type social) and min_topic_size is 0: short posts otherwise split into many "
+                "small themes of one message."),
         Setting("nr_topics", 0, "Reduce to this many themes after fitting; 0 keeps what the model finds."),
         Setting("fit_sample", 20_000, "Above this many documents the theme model is fitted on a seeded sample of "
                 "this size and the rest are assigned to the nearest theme."),

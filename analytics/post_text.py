@@ -82,3 +82,28 @@ def theme_text(text: str) -> str:
     if text == original:
         return original  # an article with a slash or an ampersand: its text as it is (its cached vectors too)
     return _SPACES.sub(" ", text).strip()
+
+
+# Shown on the About page and printed in the README (a test keeps the two the same): plain words for readers.
+HOW_POSTS_ARE_READ = """\
+**Posts (tweets, channel posts).** A post is stored as it was posted, with HTML codes such as `&amp;` turned back
+into the characters they stand for. Its links, #hashtags, @mentions and the post it retweets, quotes, answers or
+forwards are kept beside it, one row each, so they can be counted and followed.
+
+*Volume counts every post.* A retweet, a forward or the same text posted again is one more post carrying its
+message: every share, count and timeline includes it.
+
+*Themes read each text once, and only its words.* The theme model reads a post without its `RT @user:` prefix,
+links and @handles, with each hashtag cut into words (#IslamicState → "Islamic State"). A retweet or forward of a
+post in the corpus, and a text that repeats another, is not fitted again: it takes the theme of the post it
+copies, so a message retweeted 300 times does not become a theme of its own. Words that cannot name a theme never
+do: pieces of links (`https`, `t.co`), HTML codes (`gt`, `amp`), stop words of every language in the corpus, the
+chatter of posts ("lol", "know", "think") and usernames.
+
+*Actors come from mentions and hashtags first.* Every @mention is an account actor (`@handle`, in lower case),
+every #hashtag a hashtag actor, and a hashtag whose words spell a name on the alias list (#IslamicState) also
+counts as that actor. "RT @user" is never a person or an organisation, and a place on the alias list (Aleppo,
+Palmyra) is never a person. The statistical name finder was trained on news; on posts only the kinds it reads
+reliably there (countries and cities, peoples and religions) are kept, as measured on a test set of posts written
+for this tool.
+"""

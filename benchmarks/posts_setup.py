@@ -29,6 +29,7 @@ VARIANTS: dict[str, dict] = {
     "min_df 1, fit from 4 words": {"vocabulary_min_df": 1, "min_fit_words": 4},
     "min_df 1, fit from 6 words": {"vocabulary_min_df": 1, "min_fit_words": 6},
     "min_df 1, themes of 15+": {"vocabulary_min_df": 1, "min_topic_size": 15},
+    "min_df 1, themes of 20+": {"vocabulary_min_df": 1, "min_topic_size": 20},
     "min_df 1, themes of 25+": {"vocabulary_min_df": 1, "min_topic_size": 25},
     "min_df 1, themes of 15+, fit from 4 words": {"vocabulary_min_df": 1, "min_topic_size": 15, "min_fit_words": 4},
     "min_df 1, themes of 25+, fit from 4 words": {"vocabulary_min_df": 1, "min_topic_size": 25, "min_fit_words": 4},

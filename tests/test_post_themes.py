@@ -159,3 +159,25 @@ def test_planted_posts_themes_recover_the_planted_ones_fast_profile(tmp_path):
           f"{len(words)} topics, NMI {nmi(labels, bare):.3f}, outliers {np.mean(bare == -1):.3f}")
     assert ours >= 0.7
     con.close()
+
+
+def test_the_readme_and_the_about_page_say_how_posts_are_read():
+    from pathlib import Path
+
+    from analytics.post_text import HOW_POSTS_ARE_READ
+
+    root = Path(__file__).resolve().parents[1]
+    assert HOW_POSTS_ARE_READ.strip() in (root / "README.md").read_text(encoding="utf-8")
+    assert "HOW_POSTS_ARE_READ" in (root / "analytics/app/pages/about.py").read_text(encoding="utf-8")
+
+
+def test_a_multilingual_vocabulary_drops_posts_words_too():
+    from analytics.languages import theme_vocabulary
+    from analytics.topics.vocabulary import without_words
+
+    texts = ["Stop the airstrikes now lol", "Stop airstrikes on Raqqa sparksofirhabi5", "la guerre est finie"]
+    vocabulary = without_words(theme_vocabulary(texts, ["en", "en", "fr"]),
+                               theme_stop_words(["en", "fr"], ["sparksofirhabi5"]))
+    assert vocabulary.words(texts[0]) == ["airstrikes"]
+    assert vocabulary.words(texts[1]) == ["airstrikes", "raqqa"]
+    assert vocabulary.words(texts[2]) == ["guerre", "finie"]

@@ -9,11 +9,12 @@ from ..languages import RULER_CONFIG_NORM, people_keys, use_script_matching
 from .aliases import AliasTable, ambiguous_aliases, case_config, ruler_patterns
 from .components import RULER_CONFIG, _register_components
 from .model import model_dir
-from .posts import POSTS_VARIANT, add_post_components
+from .posts import add_post_components
 
 # Bumped when the pipeline's output changes for the same model and alias list, so stored documents are processed
-# again: v2 matches Arabic-script aliases with their proclitics and spelling variants (languages/matching.py).
-PIPELINE_VARIANT = "v2"
+# again: v2 matches Arabic-script aliases with their proclitics and spelling variants (languages/matching.py);
+# v3 reads posts: @mentions and #hashtags as actors, RT prefixes and links never entities (entities/posts.py).
+PIPELINE_VARIANT = "v3"
 
 
 @dataclass
@@ -98,7 +99,7 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = Non
     # The same spaCy pipeline serves the quality, quality-int8 and multilingual profiles (they differ in their
     # embeddings only): one version.
     version = f"{meta['name']}-{meta['version']}/{'fast' if profile == 'fast' else 'quality'}/{variant}"
-    return Pipelines(nlp, aliases, profile, version + POSTS_VARIANT, {})
+    return Pipelines(nlp, aliases, profile, version, {})
 
 
 # One pipeline per process and (alias list, profile): built once, whether the process is this one or a Dask worker.

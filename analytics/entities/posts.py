@@ -37,8 +37,6 @@ POST_ORIGINS = (ORIGIN_ACCOUNT, ORIGIN_HASHTAG, ORIGIN_HASHTAG_ALIAS)
 PLACE_TYPES = ("GPE", "LOC")
 # Model labels a listed place overrides: a city read as a person, an organisation or a people.
 PLACE_OVERRIDES = ("PERSON", "ORG", "NORP")
-# Added to the pipeline's version: documents processed before the post components are processed again.
-POSTS_VARIANT = "+posts1"
 # The statistical model's labels kept on posts (source type `social`): those whose mentions were right at least
 # POST_MODEL_PRECISION of the time on the posts gold set with every label kept (`narrative entities-eval`, its
 # second table): GPE 0.87 of 23, NORP 0.89 of 9; not PERSON 0.67 of 15 ("Khilafah", "Kilis", "Brexit",

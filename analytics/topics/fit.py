@@ -12,6 +12,7 @@ from ..errors import TOO_FEW_FOR_THEMES
 from ..languages import is_multilingual, theme_vocabulary, words_of_fit
 from .labels import auto_label, key_phrases
 from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
+from .vocabulary import without_words
 
 
 def backend_embedder(backend: EmbeddingBackend) -> Any:
@@ -54,11 +55,11 @@ def fit_topics(
     # commonest form of its stem (a plain string per document, so the saved model holds no custom code).
     counted, phrase_stop_words, vocabulary = texts, frozenset(), None
     if languages is not None and is_multilingual(languages):
-        vocabulary = theme_vocabulary(texts, languages)
-        # [posts] filler, link pieces and usernames are dropped here too (case-folded: the counter keeps case)
-        counted = [" ".join(w for w in vocabulary.words(t) if w.casefold() not in extra_stop_words)
-                   for t in texts]
-        phrase_stop_words = vocabulary.stop_words | extra_stop_words
+        # [posts] filler, link pieces and usernames are the vocabulary's stop words too, so neither the counts nor
+        # the words per language (labels) hold them
+        vocabulary = without_words(theme_vocabulary(texts, languages), extra_stop_words)
+        counted = [vocabulary.text(t) for t in texts]
+        phrase_stop_words = vocabulary.stop_words
         # min_df 1: BERTopic fits the vectorizer on one text per topic, and a theme of one language has words no
         # other theme uses (min_df 2 left a theme of Arabic documents without a single word)
         vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=tuple(params.n_gram_range))

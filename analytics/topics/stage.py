@@ -90,7 +90,8 @@ def refit_topics(
     passages = theme_passages(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress, mapper=mapper)
     # Each document's language: theme words are counted per language; for a multilingual model, vectors have
     # each language's mean taken out (languages/centring.py), the means kept with the run for later documents.
-    languages = store.documents(con, columns=[s.ID, s.LANGUAGE]).set_index(s.ID)[s.LANGUAGE].to_dict()
+    stored = store.documents(con, columns=[s.ID, s.LANGUAGE, s.SOURCE_TYPE]).set_index(s.ID)
+    languages = stored[s.LANGUAGE].to_dict()
     centring = fit_centring(passages, languages) if backend.centre_languages else None
     if centring is not None:
         passages = centring.passages(passages, languages)
@@ -107,8 +108,11 @@ def refit_topics(
         originals = originals.iloc[chosen].reset_index(drop=True)
     doc_ids = originals["id"].tolist()
     matrix = document_matrix(passages, doc_ids)
+    # [posts] mostly posts: larger smallest themes, or short texts split into themes of one message each
+    posts = bool((stored[s.SOURCE_TYPE].reindex(doc_ids) == "social").mean() > 0.5)
+    fit_params = params.for_posts(len(doc_ids)) if posts else params
     fit = fit_topics(originals["theme_text"].tolist(), doc_ids, matrix,
-                     centring.queries(backend) if centring else backend, params,
+                     centring.queries(backend) if centring else backend, fit_params,
                      languages=[languages.get(d) or "und" for d in doc_ids],
                      extra_stop_words=corpus_stop_words(con, languages.values()))
 
@@ -156,7 +160,7 @@ def refit_topics(
     changes = changes[["run_id", "topic_id", "previous_topic_id", "change", "similarity"]]
     counts = {
         "documents": len(corpus), "fitted_on": len(doc_ids), "assigned_outside_sample": len(rest), **texts.counts(),
-        "topics": len(topics_rows),
+        "topics": len(topics_rows), "fitted_as_posts": posts,
         "outliers_before_reduction": round(fit.outliers_before, 4),
         "outliers": round(float((doc_topics["topic_id"] == -1).mean()), 4),
         "outlier_strategy": "embeddings" if fit.reassign_threshold is not None else "none",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..languages.words import ThemeVocabulary
 from ..post_text import FURNITURE_WORDS
 from .params import EXTRA_STOP_WORDS
 
@@ -59,3 +60,13 @@ def theme_stop_words(languages: Iterable[str] = (), handles: Iterable[str] = ())
         words |= language_stop_words(language)
     # spaCy writes contractions with their apostrophe ("n't", "'s"): the vectorizer never sees those tokens
     return frozenset(w for w in words | handle_words(handles) if "'" not in w and "’" not in w)
+
+
+def without_words(vocabulary: ThemeVocabulary, words: frozenset[str]) -> ThemeVocabulary:
+    """A multilingual corpus's vocabulary (languages/words.py) with these words (case-folded) dropped as well,
+    whether written so or counted as so."""
+    if not words:
+        return vocabulary
+    counted = {w: "" if w.casefold() in words or to.casefold() in words else to
+               for w, to in vocabulary.counted_as.items()}
+    return ThemeVocabulary(counted, vocabulary.languages)

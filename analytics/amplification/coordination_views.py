@@ -29,7 +29,7 @@ def coordination_summary(result: Coordination) -> str:
         parts.append(
             f"{result.pairs_compared:,} pairs of accounts posted the same thing within {null} of each other "
             f"({result.n_posts:,} posts compared). {n_sig:,} of these pairs did so within {window} more often than "
-            f"chance explains (at most {p.fdr:.0%} of such findings are expected to be chance), forming "
+            f"chance explains (at most {p.coordination_fdr:.0%} of such findings are expected to be chance), forming "
             f"{len(result.clusters):,} group{'s' if len(result.clusters) != 1 else ''}.")
     if result.n_untimed:
         parts.append(f"{result.n_untimed:,} posts were left out because they have no time of day.")

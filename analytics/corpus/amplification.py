@@ -187,13 +187,17 @@ class AmplificationQueries(CorpusBase):
         return amp.network_bytes(self.coordination(filters, params).network, fmt)
 
     def trace_trends(self, kind: str, granularity: str, filters: Filters | None = None, top: int = 10,
-                     per_period: int = 10) -> TraceTrends:
+                     per_period: int = 10, finer_if_needed: bool = False) -> TraceTrends:
         """How many posts carry each hashtag, domain, link or mention per period, out of all dated posts; the top
-        ones per period; and the ones whose share rose or fell in the latest periods, tested."""
+        ones per period; and the ones whose share rose or fell in the latest periods, tested. With
+        `finer_if_needed`, a shorter period is used when the posts span too few periods of `granularity` to
+        compare the latest ones with those before (a week of posts is read by day)."""
         timeline.check_granularity(granularity)
         if kind not in TREND_KINDS:
             raise c.input_error("traces", f"unknown trace kind {kind!r}", f"use one of {', '.join(TREND_KINDS)}")
         posts, traces = self._posts(filters, [kind])
+        if finer_if_needed:
+            granularity = _periods_enough(posts[s.DATE], granularity)
         shares = amp.trace_shares(posts, traces, kind, granularity, top=top)
         per = amp.top_per_period(posts, traces, kind, granularity, n=per_period)
         carriers = traces[[s.DOC_ID, c.VALUE]].drop_duplicates()
@@ -205,3 +209,16 @@ class AmplificationQueries(CorpusBase):
         if changes.empty:
             changes = pd.DataFrame(columns=[*engine.JSON_KEYS, "sentence"])
         return TraceTrends(kind, granularity, shares, per, changes)
+
+
+def _periods_enough(dates: pd.Series, granularity: str) -> str:
+    """`granularity`, or the coarsest finer one whose periods are enough for the emerging/fading comparison (twice
+    the findings engine's window); day when none is."""
+    needed = 2 * engine.FindingsSettings().emerging_window_periods
+    if dates.empty:
+        return granularity
+    order = list(s.GRANULARITIES)
+    for candidate in reversed(order[:order.index(granularity) + 1]):
+        if len(timeline.all_periods(dates.min(), dates.max(), candidate)) >= needed:
+            return candidate
+    return order[0]

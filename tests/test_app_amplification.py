@@ -11,7 +11,7 @@ from apptest_store import build_app_store
 from social_store import EMERGING_TAG, build_social_store
 from streamlit.testing.v1 import AppTest
 
-from analytics import Corpus
+from analytics import Corpus, store
 from analytics.amplification import CoordinationParams
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -79,3 +79,16 @@ def test_a_corpus_without_times_says_so_in_one_sentence(tmp_path, monkeypatch):
     at = open_page(db, monkeypatch)
     assert len(at.info) == 1 and "has a time of day" in at.info[0].value
     assert not at.error and not at.get("download_button")
+
+
+def test_hostile_account_names_are_shown_as_text(tmp_path, monkeypatch):
+    data = build_social_store(tmp_path, seed=8)
+    hostile = '<img src=x onerror="window.__xss=1">*planted*'
+    with store.opened(data.db) as con:
+        con.execute("UPDATE documents SET source = ? WHERE source = 'planted03'", [hostile])
+    at = open_page(data.db, monkeypatch)
+    sentence = next(m.value for m in at.markdown if "Group 1: 10 accounts" in m.value)
+    assert "&lt;img src=x" in sentence and "\\*planted\\*" in sentence  # escaped: no tag, no emphasis
+    assert not any("<img" in m.value for m in at.markdown)
+    groups = at.dataframe(key="amp_groups").value
+    assert hostile in groups.iloc[0]["accounts"]  # in a table it is data, shown as it is

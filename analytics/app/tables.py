@@ -33,7 +33,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV, list cells joined, text cells that would start a formula prefixed with '."""
     out = flat(frame)
     for col in out.columns:
-        if out[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].map(_inert)
     return out.to_csv(index=False).encode("utf-8")
 

@@ -130,10 +130,12 @@ class AmplificationQueries(CorpusBase):
     def posts_in_view(self, filters: Filters | None = None) -> PostsInView:
         """How many dated documents there are under the filters, how many have a time of day, traces, near-identical
         copies, and how many accounts posted them."""
-        posts, traces = self._posts(filters)
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            posts = store.posts(con, where)
+            traced = store.traced_documents(con, where)
         items = posts[[s.ID, s.DATE]].rename(columns={s.ID: s.DOC_ID})
-        return PostsInView(documents=len(posts), timed=int(timed(items, posts).sum()),
-                           with_traces=int(traces[s.DOC_ID].nunique()),
+        return PostsInView(documents=len(posts), timed=int(timed(items, posts).sum()), with_traces=traced,
                            near_duplicates=len(amp.near_duplicate_clusters(posts)),
                            accounts=int(posts[s.SOURCE].nunique()))
 
@@ -142,6 +144,7 @@ class AmplificationQueries(CorpusBase):
         """Every near-identical text, link and hashtag (`kinds`) posted by at least `min_accounts` accounts: who
         posted it first, who followed and when, how far it went, and its themes; the `top` by reach."""
         min_accounts = int(min_accounts or setting("min_cascade_accounts"))
+        # only the traces of the kinds asked for ("none" reads no trace at all: cascades of texts alone)
         posts, traces = self._posts(filters, [k for k in kinds if k in c.TRACE_KINDS] or ["none"])
         assignments = posts.loc[posts[s.TOPIC_ID].notna(), [s.ID, s.TOPIC_ID]].rename(columns={s.ID: s.DOC_ID})
         events = amp.cascade_events(posts, traces, assignments.astype({s.TOPIC_ID: int}), kinds,

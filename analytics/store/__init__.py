@@ -28,7 +28,7 @@ from .actors import (
     doc_actors,
     mentions,
 )
-from .amplification import openings, post_traces, posts
+from .amplification import openings, post_traces, posts, traced_documents
 from .connection import (
     connect,
     insert_frame,
@@ -169,6 +169,7 @@ __all__ = [
     "topic_changes",
     "topic_run_id",
     "topic_table",
+    "traced_documents",
     "traces",
     "transaction",
     "unassigned_doc_ids",

@@ -37,6 +37,12 @@ def post_traces(con: duckdb.DuckDBPyConnection, where: Scope, kinds: Iterable[st
             f"ORDER BY doc_id, position NULLS LAST, kind, value", [*params, *kinds]).df()
 
 
+def traced_documents(con: duckdb.DuckDBPyConnection, where: Scope) -> int:
+    """How many of the scope's documents carry at least one trace."""
+    with within(con, where, "doc_id") as (inside, params):
+        return int(con.execute(f"SELECT count(DISTINCT doc_id) FROM doc_traces WHERE {inside}", params).fetchone()[0])
+
+
 def openings(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str], chars: int = 160) -> pd.DataFrame:
     """The first `chars` characters of these documents' texts (whitespace runs as one space): id, opening."""
     ids = list(dict.fromkeys(doc_ids))

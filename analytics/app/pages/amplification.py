@@ -121,8 +121,14 @@ if cascades is None or cascades.table.empty:
 else:
     st.caption(f"{cascades.total:,} cascades; the {len(cascades.table)} that reached most accounts are drawn, first "
                "posted at the top. A large dot is the first post; colours are themes. Click a dot for the posts.")
+    if view.timed == 0:
+        st.caption("These documents have no time of day: posts of the same day are ordered by id, not by time.")
     picked = selected_points(st.altair_chart(charts.cascades_chart(cascades.events), width="stretch",
                                              on_select="rerun", key="amp_cascades"))
+    names = dict(zip(cascades.table["cascade_id"], cascades.table["what"], strict=True))
+    listed = st.selectbox("Read the posts of a cascade", list(names), index=None, key="amp_cascade_pick",
+                          format_func=lambda k: f"{k.split(':', 1)[0]}: {names[k][:90]}",
+                          placeholder="click a dot above, or choose a cascade here")
     table = flat(cascades.table)[["what", "item_kind", "first_account", "first_seen", "hours", "n_accounts",
                                   "n_documents", "source_types", "theme_label", "followers"]]
     st.dataframe(table, hide_index=True, width="stretch", height=260,
@@ -130,8 +136,9 @@ else:
                                 "hours": st.column_config.NumberColumn("hours first to last", format="%.1f"),
                                 "n_accounts": "accounts", "n_documents": "posts", "theme_label": "theme"})
     csv_button(cascades.table, "Cascades (CSV)", "cascades.csv", "amp_cascades_csv")
-    if picked:
-        chosen = cascades.table.set_index("cascade_id").loc[str(picked[0]["cascade_id"])]
+    pick = str(picked[0]["cascade_id"]) if picked else listed
+    if pick in names:
+        chosen = cascades.table.set_index("cascade_id").loc[pick]
         st.markdown(f"**{escape_markdown(chosen['what'][:120])}**: first posted by "
                     f"{escape_markdown(str(chosen['first_account']))}, then {len(chosen['followers'])} other "
                     f"accounts over {chosen['hours']:.1f} hours ({chosen['n_documents']} posts, in posting order).")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-ALPHA = 0.05  # the false discovery rate a finding must stay under to be called significant
+from .config import setting
+
+ALPHA = float(setting("alpha"))  # the false discovery rate a finding must stay under to be called significant
 
 
 def q_values(p_values: np.ndarray | list[float], method: str = "bh") -> np.ndarray:

@@ -76,11 +76,11 @@ def main() -> None:
 
 def store_report(db: str, granularity: str, seeds: range) -> None:
     """Significant findings per kind on a real store and on copies with the dates permuted across documents."""
-    from analytics import findings, store
+    from analytics import Corpus
 
-    with store.opened(db, read_only=True) as con:
-        documents, items, events = findings.load_inputs(con)
-    found = findings.run(documents, items, events, granularity)
+    corpus = Corpus.open(db)
+    documents, items, events = corpus.finding_inputs()
+    found = corpus.findings(granularity).tested
     kinds = sorted({f.kind for f in found})
     print(f"{db} by {granularity}: {len(found)} tests, {sum(f.significant for f in found)} significant")
     print("| data | tests | " + " | ".join(kinds) + " | time-based kinds together |")

@@ -42,11 +42,29 @@ def read_lexicon(path) -> dict[str, list[str]]:
     return {name: sorted(set(group["term"].str.strip())) for name, group in frame.groupby("frame")}
 
 
+def _frame_hits(documents: pd.DataFrame, lexicon: dict[str, list[str]]) -> dict[str, pd.Series]:
+    """Per frame, True for each document using at least one of its terms (whole words, any case)."""
+    import re
+
+    texts = documents[s.TEXT].fillna("").str.lower()
+    hits = {}
+    for name, terms in lexicon.items():
+        pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])" for t in terms))
+        hits[name] = texts.map(lambda t, p=pattern: bool(p.search(t)))
+    return hits
+
+
+def frame_items(documents: pd.DataFrame, lexicon: dict[str, list[str]]) -> pd.DataFrame:
+    """One row per document (id, text) and frame whose words it uses: doc_id, frame."""
+    rows = [(doc_id, name) for name, hit in _frame_hits(documents, lexicon).items()
+            for doc_id in documents.loc[hit.to_numpy(), s.ID]]
+    return pd.DataFrame(rows, columns=[s.DOC_ID, "frame"])
+
+
 def lexicon_shares(documents: pd.DataFrame, lexicon: dict[str, list[str]], granularity: str = "year") -> pd.DataFrame:
     """Per period and frame: documents using at least one of the frame's terms, their share of the period's dated
     documents with a Wilson interval, and their ids — a transparent dictionary measure of framing beside the
     topic model (e.g. victory and state-building words against endurance and attrition words)."""
-    import re
 
     dated = documents[documents[s.DATE].notna()]
     if dated.empty or not lexicon:
@@ -54,10 +72,7 @@ def lexicon_shares(documents: pd.DataFrame, lexicon: dict[str, list[str]], granu
     periods = period_start(dated[s.DATE], granularity)
     totals = periods.value_counts()
     rows = []
-    texts = dated[s.TEXT].fillna("").str.lower()
-    for name, terms in lexicon.items():
-        pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])" for t in terms))
-        hit = texts.map(lambda t, p=pattern: bool(p.search(t)))
+    for name, hit in _frame_hits(dated, lexicon).items():
         for period, total in totals.sort_index().items():
             mask = hit & (periods == period)
             rows.append({s.PERIOD: period, "frame": name, s.COUNT: int(mask.sum()), s.TOTAL: int(total),
@@ -66,25 +81,3 @@ def lexicon_shares(documents: pd.DataFrame, lexicon: dict[str, list[str]], granu
     out[s.SHARE] = out[s.COUNT] / out[s.TOTAL]
     low, high = wilson_interval(out[s.COUNT].to_numpy(), out[s.TOTAL].to_numpy())
     return out.assign(**{s.CI_LOW: low, s.CI_HIGH: high})
-
-
-def framing_changes(table: pd.DataFrame) -> pd.DataFrame:
-    """Per frame of a lexicon_shares table: the first change point of its share (PELT) and a sentence saying it;
-    columns frame, period (None when no change), before, after, sentence."""
-    from .shifts import change_points
-
-    rows = []
-    for frame, part in table.groupby("frame"):
-        part = part.sort_values(s.PERIOD)
-        points = change_points(part[s.SHARE].reset_index(drop=True), min_size=2)
-        if points:
-            k = points[0]
-            before, after = part[s.SHARE].iloc[:k].mean(), part[s.SHARE].iloc[k:].mean()
-            when = part[s.PERIOD].iloc[k]
-            sentence = (f"“{frame}”: {before:.0%} of documents a period before {when:%Y-%m-%d}, {after:.0%} from "
-                        "then on (change point by PELT).")
-        else:
-            when, before, after = None, None, None
-            sentence = f"“{frame}”: no change point in its share."
-        rows.append({"frame": frame, s.PERIOD: when, "before": before, "after": after, "sentence": sentence})
-    return pd.DataFrame(rows, columns=["frame", s.PERIOD, "before", "after", "sentence"])

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import schema as s
+from .multiple_testing import ALPHA
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_ROOT.parent  # the checkout, when running from one
@@ -48,8 +49,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("db", str(DEFAULT_DB), "DuckDB store file (env NARRATIVE_DB)."),
         Setting("profile", "quality", "quality: MiniLM passage embeddings + statistical NER with the alias list; "
                 "quality-int8: the same with MiniLM run by ONNX Runtime with int8 weights (faster, nearly the same "
-                "vectors); fast: static embeddings distilled from MiniLM + alias-list entities only.",
-                ("quality", "quality-int8", "fast")),
+                "vectors); fast: static embeddings distilled from MiniLM + alias-list entities only; multilingual: "
+                "multilingual-e5-small embeddings, so Arabic, French, English (and ~90 more languages) share themes, "
+                "+ the quality profile's entities.",
+                ("quality", "quality-int8", "fast", "multilingual")),
         Setting("granularity", "quarter", "Period of the report and of its findings: day, week, month, quarter or "
                 "year. (The app starts at the finest period whose median period holds enough documents.)",
                 s.GRANULARITIES),
@@ -69,9 +72,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("outlier_target", 0.10, "Share of documents allowed to stay unassigned (outliers) after those close "
                 "to a theme are reassigned."),
         Setting("assign_min_similarity", 0.25, "Cosine a new document needs to its nearest theme to be assigned "
-                "without a refit; below it, it is an outlier."),
+                "without a refit; below it, it is an outlier. (The multilingual model's scale differs: it has its "
+                "own, 0.20.)"),
         Setting("match_threshold", 0.80, "Cosine between theme centres above which a refitted theme is the same "
-                "theme (keeps its id, your label and your merges)."),
+                "theme (keeps its id, your label and your merges). (The multilingual model's own: 0.70.)"),
+        Setting("label_language", "en", "Language of a theme's label when the theme spans languages (the app's "
+                "language): its label is made from its words in this language, and its top words in the others are "
+                "shown beside it."),
         Setting("zero_shot_similarity", 0.0, "Cosine a document needs to join a named (zero-shot) theme; 0 uses "
                 "the embedding model's own threshold."),
         Setting("min_documents_for_themes", 20, "Fewest documents a theme model is fitted on."),
@@ -117,6 +124,32 @@ SETTINGS: dict[str, Setting] = {
         Setting("min_lead_lag_subject_documents", 10, "Lead and lag need at least this many documents about the "
                 "subject in each of the two series."),
         Setting("max_upload_mb", 200, "Largest upload the app accepts."),
+        # amplification and coordination (analytics/amplification; the values travel in CoordinationParams)
+        Setting("coordination_window", 60,
+                "Seconds: two accounts posting the same link, text or hashtag sequence this close together count as "
+                "posting together."),
+        Setting("null_window", 1800,
+                "Seconds: the chance model lets each shared post fall anywhere within this span around when it was "
+                "posted. Posting together counts as evidence only as far as it is tighter than this; keep it longer "
+                "than the coordination window and about as short as news goes round."),
+        Setting("min_repeats", 3,
+                "Occasions two accounts must have posted together before the pair is tested at all."),
+        Setting("crowd_limit", 50,
+                "Accounts: when more than this many post the same item within the null window (a trending hashtag, "
+                "a viral link), that moment is set aside. Being one of a crowd says nothing about any two of its "
+                "members, and skipping it keeps the search fast. Groups larger than this are found only through "
+                "what they post in smaller numbers."),
+        Setting("coordination_kinds", "url,text,hashtags",
+                "What counts as posting the same thing: url (the same link), text (the same near-identical text), "
+                "hashtags (the same hashtags in the same order); also retweet_of, forward_from, quote_of, reply_to, "
+                "mention, domain, hashtag (a single hashtag)."),
+        Setting("min_hashtags", 1, "Hashtags a post needs for its hashtag sequence to be compared."),
+        Setting("cluster_method", "components",
+                "How linked accounts are grouped: components (every account reachable through significant pairs) "
+                "or louvain (splits large components into communities).", ("components", "louvain")),
+        Setting("coordination_fdr", ALPHA, "False discovery rate of the coordination test: the share of reported "
+                "pairs of accounts allowed to be chance findings."),
+        Setting("min_cascade_accounts", 2, "Accounts a link, text or hashtag needs before it is listed as a cascade."),
     ]
 }
 

@@ -179,12 +179,14 @@ def _platform_section(corpus: Corpus, f: Filters, platforms: pd.DataFrame, found
 def _framing_section(framing: Framing, found: Findings) -> list[str]:
     """Framing words per year: a dictionary measure with the documents behind every share, and its findings."""
     parts = ["<h2>Framing words by year</h2><p>Share of each year's documents using at least one word of each "
-             f"frame (lexicon <code>{html.escape(framing.lexicon)}</code>; whole words, case-insensitive).</p>"]
+             f"frame (lexicon <code>{html.escape(framing.lexicon)}</code>; whole words, case-insensitive). A frame "
+             "is counted over the documents in the languages it has words for (column <em>languages</em>).</p>"]
     tested = found.about("frame")
     parts.append(_finding_table(tested) if tested else "<p>No finding about a frame passes the tests.</p>")
     table = framing.table
     view = table.assign(year=table[s.PERIOD].dt.year, documents=table["doc_ids"])
-    parts.append(_table(view[["year", "frame", s.COUNT, s.TOTAL, s.SHARE, "documents"]], {s.SHARE: ".0%"}))
+    parts.append(_table(view[["year", "frame", "languages", s.COUNT, s.TOTAL, s.SHARE, "documents"]],
+                        {s.SHARE: ".0%"}))
     return parts
 
 

@@ -7,8 +7,8 @@ ask for numbers, so each number has one implementation.
 
 Every method that counts takes a `Filters` and returns a tidy, labelled DataFrame (or a small dataclass of them).
 The class is assembled from one module per concern: `base` (the store, what it holds, bookkeeping), `counts`
-(numbers over time), `documents` (the documents behind them), `findings` (what changed), `model` (the saved
-topic model).
+(numbers over time), `documents` (the documents behind them), `findings` (what changed), `amplification`
+(cascades, coordination, traces of posts over time), `model` (the saved topic model).
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from typing import Any
 from ..embeddings import get_backend
 from ..errors import NO_SAVED_MODEL, NO_THEMES_YET
 from ..filters import Filters
+from .amplification import AmplificationQueries, Cascades, CoordinationFound, PostsInView, TraceTrends
 from .base import CorpusBase, FilterOptions, Summary
 from .counts import THEME_COLUMNS
 from .documents import Reading
 from .findings import FindingQueries, Findings, Framing
+from .languages import LanguageQueries, ThemeProfile
 
 
-class Corpus(FindingQueries):
+class Corpus(FindingQueries, AmplificationQueries, LanguageQueries):
     """An analysed corpus in its store, read-only. Open it with `Corpus.open(path)`."""
 
     def topic_model(self) -> Any:
@@ -33,7 +35,7 @@ class Corpus(FindingQueries):
         run = self.run()
         if run is None:
             raise NO_THEMES_YET.error(path=self.path)
-        from ..topics import backend_embedder, saved_model_dir
+        from ..topics import backend_embedder, saved_model_dir, stored_centring
 
         folder = saved_model_dir(self.path) / f"topics-run-{run['run_id']}"
         if not folder.is_dir():
@@ -41,6 +43,10 @@ class Corpus(FindingQueries):
         from bertopic import BERTopic
 
         backend = get_backend(run["params"].get("backend", "minilm"))
+        with self._read() as con:
+            centring = stored_centring(con, int(run["run_id"]))
+        if centring is not None:  # a multilingual fit: new texts in the fit's space, each language's mean out
+            backend = centring.queries(backend)
         model = BERTopic.load(str(folder), embedding_model=backend_embedder(backend))
         stable = {int(k): int(v) for k, v in (run["counts"].get("model_topics") or {}).items()}
         labels = self.labels()
@@ -51,12 +57,17 @@ class Corpus(FindingQueries):
 
 __all__ = [
     "THEME_COLUMNS",
+    "Cascades",
+    "CoordinationFound",
     "Corpus",
     "CorpusBase",
     "FilterOptions",
     "Filters",
     "Findings",
     "Framing",
+    "PostsInView",
     "Reading",
     "Summary",
+    "TraceTrends",
+    "ThemeProfile",
 ]

@@ -46,9 +46,10 @@ from .shares import (
     theme_counts,
     voice_table,
 )
-from .text import frame_items, keyword_in_context, lexicon_shares, read_lexicon
+from .text import ANY_LANGUAGE, frame_items, frame_languages, keyword_in_context, lexicon_shares, read_lexicon
 
 __all__ = [
+    "ANY_LANGUAGE",
     "MIN_DOCS_PER_PERIOD",
     "actor_period_table",
     "actor_share_table",
@@ -61,6 +62,7 @@ __all__ = [
     "default_granularity",
     "fold_themes",
     "frame_items",
+    "frame_languages",
     "keyword_in_context",
     "lexicon_shares",
     "outlier_share",

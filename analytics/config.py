@@ -93,7 +93,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("event_window_days", 90, "Event impact compares this many days after each event with the same "
                 "span before it."),
         # The findings engine (analytics/findings): what is tested, the evidence each test needs, the correction.
-        Setting("alpha", 0.05, "A finding is called significant when its q-value (the false discovery rate after "
+        Setting("alpha", ALPHA, "A finding is called significant when its q-value (the false discovery rate after "
                 "the correction) is below this."),
         Setting("correction", "bh", "Multiple-testing correction over every test of one findings run: bh "
                 "(Benjamini–Hochberg) or by (Benjamini–Yekutieli, valid under any dependence, more cautious).",

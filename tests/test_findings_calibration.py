@@ -49,11 +49,11 @@ def test_null_corpora_stay_silent_over_many_seeds(name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9", "common-ar1:0.9"])
-def test_no_lead_is_claimed_between_drifting_series_over_many_seeds(name):
-    """Drifting attention: the rates really move (shifts and bursts there are true), but nothing leads, and with
-    one shared wave no source type favours a subject. The tests whose null holds stay at most 5 % significant,
-    and no corpus holds more than one false finding."""
+@pytest.mark.parametrize("name", ["ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9"])
+def test_no_lead_is_claimed_between_independent_drifting_series_over_many_seeds(name):
+    """Independent drifting attention (the issue's AR(1) nulls): the rates really move (shifts and bursts there are
+    true), but nothing leads. The lead-lag tests stay at most 5 % significant and no corpus holds more than one
+    false finding."""
     result = calibration.calibration_run(name, range(100, 160))
     kinds = set(result["null_kinds"])
     assert _false_share(result, kinds) <= 0.05
@@ -61,6 +61,20 @@ def test_no_lead_is_claimed_between_drifting_series_over_many_seeds(name):
     tests = sum(result["per_kind"][k]["tests"] for k in kinds if k in result["per_kind"])
     assert raw / tests <= 0.06
     assert max(result["false_per_corpus"]) <= 1
+
+
+@pytest.mark.slow
+def test_one_shared_wave_keeps_the_false_discovery_rate_over_many_seeds():
+    """One wave both source types follow (not among the issue's nulls: a corpus full of real shifts and bursts):
+    no lead and no share-of-voice difference holds. Each of those tests stays valid on its own (at most 5 %
+    significant), and false findings stay a small share of all findings (the false discovery rate BH bounds);
+    the many true findings loosen BH's threshold, so a corpus may hold a false one beside them (README)."""
+    result = calibration.calibration_run("common-ar1:0.9", range(100, 160))
+    kinds = set(result["null_kinds"])
+    assert _false_share(result, kinds) <= 0.05
+    raw = sum(result["per_kind"][k]["raw"] for k in kinds)
+    assert raw / sum(result["per_kind"][k]["tests"] for k in kinds) <= 0.06
+    assert sum(result["false_per_corpus"]) / sum(result["significant_per_corpus"]) <= 0.05
 
 
 @pytest.mark.slow

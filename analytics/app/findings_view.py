@@ -25,7 +25,8 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
                    subject_type: str | None = None, subject_ids: Iterable[str | int] | None = None,
                    kinds: Iterable[str] | None = None, migration: bool = False) -> None:
     """The significant findings of the corpus under `filters` by `granularity` (only those about these subjects,
-    of these kinds, or the platform migration's), a click on one listing the documents behind it; and every
+    of these kinds, or the platform migration's), each sentence in full, a pick listing the documents behind
+    one; and every
     hypothesis tested here, significant or not, folded away."""
     found = corpus.findings(granularity, filters)
     ids = None if subject_ids is None else [str(i) for i in subject_ids]
@@ -36,22 +37,35 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
     st.caption(f"{len(found)} hypotheses tested by {granularity} on the documents under these filters, "
                f"{len(found.significant)} significant (q < {found.settings.alpha} after one "
                f"{CORRECTIONS[found.settings.correction]} correction over all of them; see **About**). "
-               + (f"{len(shown)} of them here. Click one to list the documents behind it." if shown else
+               + (f"{len(shown)} of them here; pick one below to list the documents behind it." if shown else
                   "None of them here: no change in these documents can be told from chance."))
     if shown:
-        event = st.dataframe(finding_table(shown), key=f"{key}_findings", hide_index=True, width="stretch",
-                             on_select="rerun", selection_mode="single-row",
-                             column_config={"finding": st.column_config.TextColumn("finding", width="large")})
-        rows = event.selection.rows if event and event.selection else []
-        if rows:
-            picked = shown[rows[0]]
-            st.markdown(f"**The {len(picked.doc_ids)} documents behind:** {escape_markdown(picked.sentence)}")
-            list_and_read(corpus.documents_behind(filters, ids=tuple(picked.doc_ids)), key=f"{key}_docs",
+        # Sentences in full (a table cell would cut them), then one pick opens the documents behind a finding.
+        st.markdown(finding_list(shown))
+        picked = st.selectbox("The documents behind a finding", range(len(shown)), index=None,
+                              key=f"{key}_finding_pick",
+                              format_func=lambda i: short(shown[i].sentence),
+                              placeholder="Choose a finding to list its documents")
+        if picked is not None:
+            finding = shown[picked]
+            st.markdown(f"**The {len(finding.doc_ids)} documents behind:** {escape_markdown(finding.sentence)}")
+            list_and_read(corpus.documents_behind(filters, ids=tuple(finding.doc_ids)), key=f"{key}_finding_docs",
                           corpus=corpus, height=240)
     everything = () if migration else found.about(subject_type, ids, kinds, significant=False)
     if len(everything) > len(shown):
         with st.expander(f"Every hypothesis tested here ({len(everything)}), significant or not"):
             st.dataframe(finding_table(everything, verdict=True), hide_index=True, width="stretch", height=240)
+
+
+def finding_list(found: Iterable[Finding]) -> str:
+    """Findings as escaped Markdown bullets: the sentence (its counts and q-value), its kind, its documents."""
+    return "\n".join(f"- {escape_markdown(f.sentence)} ({f.kind.replace('_', ' ')}; {len(f.doc_ids)} documents)"
+                     for f in found)
+
+
+def short(sentence: str, length: int = 110) -> str:
+    """A sentence cut to fit a picker."""
+    return sentence if len(sentence) <= length else sentence[:length - 1].rstrip() + "…"
 
 
 def finding_table(found: Iterable[Finding], verdict: bool = False) -> pd.DataFrame:

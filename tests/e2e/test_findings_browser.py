@@ -30,12 +30,20 @@ def test_the_overview_lists_what_changed(server, browser, width):
         page.goto(f"{srv.url}/?gran=quarter")
         wait_for_app(page, "What changed")
         caption = page.get_by_text("hypotheses tested by quarter").first
-        caption.wait_for()
+        caption.wait_for(timeout=90_000)
         text = caption.inner_text()
         found = Corpus.open(db).findings("quarter")
         assert f"{len(found)} hypotheses tested by quarter" in text
         assert f"{len(found.significant)} significant" in text
         page.get_by_text("What changed").first.scroll_into_view_if_needed()
         shot(page, f"findings-overview-{width}")
+        picker = page.get_by_role("combobox", name="The documents behind a finding")
+        picker.scroll_into_view_if_needed()
+        picker.click(timeout=60_000)
+        page.get_by_role("option").first.click(timeout=60_000)
+        first = found.significant[0]
+        wait_for_app(page, f"The {len(first.doc_ids)} documents behind")
+        page.get_by_text(f"The {len(first.doc_ids)} documents behind").first.scroll_into_view_if_needed()
+        shot(page, f"findings-documents-behind-{width}")
     finally:
         context.close()

@@ -8,6 +8,8 @@ when the subject was everywhere is not credited with favouring it. Effect: the g
 An actor's own documents are left out of its comparison (on both sides): Europol's statements name Europol and The
 Guardian's articles name The Guardian, so "Europol takes a larger share in statements" would only say who wrote
 them. A source is the actor's own when its name starts with the actor's name ("Amaq (IS news agency)", "BBC News").
+The documents behind a finding are the subject's documents on the side where it takes the larger share (in the
+group for "a larger share", in the others for "a smaller share": a smaller share of 0 documents still has them).
 This kind does not depend on dates beyond the periods used as strata; shuffling dates keeps it.
 """
 
@@ -66,7 +68,8 @@ def share_of_voice_findings(table: CountTable, settings: FindingsSettings) -> li
                 kind="share_of_voice", subject=str(subject["subject"]), subject_type=str(subject["subject_type"]),
                 subject_id=str(subject["subject_id"]), test=TEST, p_value=p, effect=ki / ni - ko / no,
                 effect_name="share in the group minus share in the others", n_documents=ni + no,
-                doc_ids=table.evidence(j, mask & kept), granularity=table.granularity,
+                doc_ids=table.evidence(j, (mask if ki / ni >= ko / no else ~mask) & kept),
+                granularity=table.granularity,
                 before_count=ko, before_total=no, after_count=ki, after_total=ni, before_label=others,
                 after_label=f"in {name}",
                 details={"group": name, "grouped_by": column, "odds_ratio": None if np.isnan(odds) else odds,

@@ -141,13 +141,7 @@ class CorpusBase:
     def events(self, filters: Filters | None = None) -> pd.DataFrame:
         """The event annotations (date, label, description, kind), within the filters' dates."""
         with self._read() as con:
-            events = store.events(con)
-        f = filters or Filters()
-        if f.start:
-            events = events[events[s.DATE] >= pd.Timestamp(f.start)]
-        if f.end:
-            events = events[events[s.DATE] < pd.Timestamp(f.end) + pd.Timedelta(days=1)]
-        return events.reset_index(drop=True)
+            return events_within(store.events(con), filters or Filters())
 
     def alias_spellings(self) -> tuple[tuple[str, str], ...]:
         """(canonical id, alias) of the alias list the last entity run used (else the corpus's own, else the
@@ -208,6 +202,15 @@ class CorpusBase:
             "library_versions": run.get("versions"),
             "filters": None if filters is None else {**filters.record(), "granularity": granularity},
         }
+
+
+def events_within(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The events dated within the filters' dates."""
+    if filters.start:
+        events = events[events[s.DATE] >= pd.Timestamp(filters.start)]
+    if filters.end:
+        events = events[events[s.DATE] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)]
+    return events.reset_index(drop=True)
 
 
 def _unique_labels(topics: pd.DataFrame) -> dict[int, str]:

@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import charts
 from analytics import schema as s
 from analytics.app.export import export_buttons
+from analytics.app.findings_view import findings_panel
 from analytics.app.reading import list_and_read
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import sidebar_filters
@@ -75,6 +76,8 @@ else:
         if key in st.query_params:
             del st.query_params[key]
 
+findings_panel(corpus, f, gran, key="themes", heading="Findings about these themes", subject_type="theme",
+               subject_ids=chosen)
 export_buttons(chart, table, partial(corpus.documents_behind, f, themes=tuple(chosen)), corpus, f, gran,
                "themes over time")
 with st.expander("Unassigned documents (outliers) per period"):

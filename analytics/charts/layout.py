@@ -1,0 +1,92 @@
+"""The fixed layout every chart shares: the plot first, at a set height; the legend above it in rows that follow the
+chart's width; the events in a strip below the x axis; the width of its column.
+
+Vega-Lite sizes the plot, not the whole figure, when a chart is autosized with "fit-x": the width follows the
+column (the plot shrinks for the axis labels) while the height stays the plot's own, so a legend or an event strip
+adds to the figure's height instead of taking it from the plot. Charts are drawn as SVG in the browser, so each
+part (plot, legend, strip) can be measured there.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+PLOT_HEIGHT = 320  # the plot area of a time chart, in pixels; never less than MIN_PLOT_HEIGHT
+MIN_PLOT_HEIGHT = 220
+FONT = "Source Sans Pro, DejaVu Sans, Helvetica, Arial, sans-serif"
+TEXT = "#222222"
+MUTED = "#555555"
+# Legend columns by plot width: one column on a phone, up to four on a wide screen; labels cut to fit a column.
+LEGEND_COLUMNS = "width < 360 ? 1 : width < 620 ? 2 : width < 900 ? 3 : 4"
+LEGEND_LABEL_LIMIT = "max(120, width / (width < 360 ? 1 : width < 620 ? 2 : width < 900 ? 3 : 4) - 34)"
+
+
+def legend(title: str | None) -> alt.Legend:
+    """A legend above the plot, in as many rows as its entries need, every entry listed (none dropped)."""
+    return alt.Legend(title=title, orient="top", direction="horizontal", columns=alt.ExprRef(LEGEND_COLUMNS),
+                      labelLimit=alt.ExprRef(LEGEND_LABEL_LIMIT), symbolLimit=0, symbolType="square",
+                      symbolSize=140, labelFontSize=12, titleFontSize=12, columnPadding=14, rowPadding=5,
+                      titleAnchor="start")
+
+
+def sized(chart: alt.TopLevelMixin, height: int = PLOT_HEIGHT) -> alt.TopLevelMixin:
+    """The chart with its plot `height` (at least MIN_PLOT_HEIGHT) and the width of its column, drawn as SVG, in
+    the house style."""
+    return styled(chart.properties(
+        width="container", height=max(int(height), MIN_PLOT_HEIGHT),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding", resize=True),
+        usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
+    ))
+
+
+def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The house style: fonts, greys, light grid, titles at the left."""
+    return chart.configure(font=FONT).configure_axis(
+        labelFontSize=11, titleFontSize=12, labelColor=TEXT, titleColor=TEXT, gridColor="#E6E6E6",
+        domainColor="#888888", tickColor="#888888",
+    ).configure_legend(labelColor=TEXT, titleColor=TEXT).configure_title(
+        anchor="start", fontSize=15, subtitleFontSize=12, subtitleColor=MUTED, color=TEXT,
+    ).configure_view(stroke=None)
+
+
+def granularity_of(periods: pd.Series) -> str:
+    """The granularity of a series of period starts (the smallest step between two of them)."""
+    dates = pd.Series(pd.to_datetime(periods)).drop_duplicates().sort_values()
+    if len(dates) < 2:
+        return "month"
+    step = dates.diff().dropna().min()
+    if step >= pd.Timedelta(days=360):
+        return "year"
+    if step >= pd.Timedelta(days=89):
+        return "quarter"
+    if step >= pd.Timedelta(days=28):
+        return "month"
+    return "week" if step >= pd.Timedelta(days=7) else "day"
+
+
+def period_end(periods: pd.Series, granularity: str) -> pd.Series:
+    """The first day after each period (where its bar or step ends)."""
+    start = pd.to_datetime(periods)
+    offsets = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1),
+               "quarter": pd.DateOffset(months=3), "year": pd.DateOffset(years=1)}
+    return start + offsets[granularity]
+
+
+def time_axis(granularity: str, title: str | None = None) -> alt.Axis:
+    """An x axis whose ticks are the periods' own unit: years as years, never months on a yearly chart."""
+    if granularity == "year":
+        return alt.Axis(title=title, format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True,
+                        grid=False)
+    return alt.Axis(title=title, labelOverlap=True, grid=False, labelFlush=True)
+
+
+def share_axis(upper: float = 1.0) -> alt.Axis:
+    """A y axis of shares in per cent."""
+    return alt.Axis(format="%", title=None, tickCount=5 if upper >= 0.5 else 4)
+
+
+def columns_of(frame: pd.DataFrame, *names: str) -> list[str]:
+    """The names among `names` that are columns of `frame` (tooltips list only what the data holds)."""
+    return [n for n in names if n in frame.columns]
+

@@ -26,9 +26,9 @@ STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-heig
          "vertical-align:top}img{max-width:100%}code{font-size:.85em}")
 
 
-def _img(chart: alt.TopLevelMixin) -> str:
+def _img(chart: alt.TopLevelMixin, description: str) -> str:
     png = charts.export_bytes(chart, "png", scale=1.5)
-    return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+    return f'<img alt="{html.escape(description)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
 
 
 def _ids(ids: list[str], limit: int = 12) -> str:
@@ -107,7 +107,9 @@ def _themes_section(corpus: Corpus, granularity: str, f: Filters, top: int, shif
     """Themes over time (the top ones by name), the largest shifts, every theme with its documents, outliers."""
     parts = ["<h2>Themes over time</h2>",
              _img(charts.themes_chart(corpus.theme_shares(granularity, f, top=top), events=corpus.events(f),
-                                      selectable=False))]
+                                      selectable=False, granularity=granularity),
+                  f"Stacked shares of the {top} largest themes per {granularity}, other themes and unassigned "
+                  "documents, events marked below")]
     parts.append("<h2>The largest shifts</h2>")
     if shifts.empty:
         parts.append("<p>No change point in any theme's share.</p>")
@@ -131,7 +133,9 @@ def _platform_section(corpus: Corpus, f: Filters, found: object) -> list[str]:
     """The most-named platform by year (the migration), its chart, and the platforms named later."""
     parts = ["<h2>Platforms named</h2>",
              f"<p>Most-named platform by year: {html.escape(found.migration)}.</p>",
-             _img(charts.platform_chart(corpus.platform_shares("year", f, top=8), corpus.events(f)))]
+             _img(charts.platform_chart(corpus.platform_shares("year", f, top=8), corpus.events(f),
+                                        corpus.actors()[s.CANONICAL_ID].tolist(), "year", selectable=False),
+                  "Each platform's share of all platform mentions per year")]
     leaders = found.platform_leaders
     parts.append(_table(pd.DataFrame({
         "year": leaders[s.PERIOD].dt.year, "platform": leaders[s.CANONICAL_NAME], "mentions": leaders["mentions"],

@@ -18,7 +18,7 @@ from .layout import MUTED
 IMPORTANCE = "documents_after"  # Corpus.events: documents dated in the weeks after the event (more: more important)
 LABEL_CHARS = 26  # a written label is cut to this many characters; the full label is in the tooltip
 CHAR_PX = 6.1  # the width of a character at the strip's font size, in pixels (to keep labels apart)
-WIDTHS = (0, 300, 440, 620, 860, 1150)  # plot widths at which more labels are tried
+WIDTHS = (240, 320, 460, 640, 880, 1180)  # plot widths at which more labels are tried (the first: always shown)
 ROWS = 2
 STRIP = 60  # the strip's height below the plot, in pixels (axis labels included)
 NEVER = 1_000_000  # the min_width of a label never written (not NaN: JSON turns it into null, and null <= 900)
@@ -35,7 +35,8 @@ def short_label(label: str, limit: int = LABEL_CHARS) -> str:
 
 def place_labels(events: pd.DataFrame, span: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
     """Each event with `row` (0 or 1), `min_width` (the narrowest plot width at which its label is written; NEVER:
-    never), `align` and the short label `text`; events tried in order of importance, then date."""
+    never), `align`, the short label `text` and `x` (its place along the span, 0 to 1); events tried in order
+    of importance, then date."""
     ev = events.assign(**{s.DATE: pd.to_datetime(events[s.DATE])}).sort_values(s.DATE).reset_index(drop=True)
     ev["text"] = [short_label(v) for v in ev[s.LABEL]]
     ev["row"], ev["min_width"] = 0, NEVER
@@ -49,16 +50,16 @@ def place_labels(events: pd.DataFrame, span: tuple[pd.Timestamp, pd.Timestamp] |
     order = ev.sort_values([IMPORTANCE, s.DATE], ascending=[False, True], kind="stable").index if (
         IMPORTANCE in ev) else ev.index
     rows: list[list[int]] = [[] for _ in range(ROWS)]
-    for width in WIDTHS[1:]:
+    for width in WIDTHS:
         for i in order:
             if ev.at[i, "min_width"] != NEVER:
                 continue
             for row in range(ROWS):
                 if all(_apart(ev, i, j, width) for j in rows[row]):
                     rows[row].append(i)
-                    ev.loc[i, ["row", "min_width"]] = [row, width if width > WIDTHS[1] else 0]
+                    ev.loc[i, ["row", "min_width"]] = [row, width if width > WIDTHS[0] else 0]
                     break
-    return ev.drop(columns="x")
+    return ev
 
 
 def _extent(ev: pd.DataFrame, i: int, width: float) -> tuple[float, float]:

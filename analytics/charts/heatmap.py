@@ -56,4 +56,4 @@ def heatmap(sov: pd.DataFrame, value: str = "residual", title: str = "") -> alt.
     )
     text = base.mark_text(fontSize=10).encode(
         text=f"{s.COUNT}:Q", color=alt.condition("datum.strong", alt.value("#FFFFFF"), alt.value("#222222")))
-    return sized(alt.layer(rect, text, title=title or alt.Undefined), ROW_PX * len(source_order))
+    return sized(alt.layer(rect, text, title=title or alt.Undefined), ROW_PX * len(source_order), minimum=ROW_PX)

@@ -30,11 +30,11 @@ def legend(title: str | None) -> alt.Legend:
                       titleAnchor="start")
 
 
-def sized(chart: alt.TopLevelMixin, height: int = PLOT_HEIGHT) -> alt.TopLevelMixin:
-    """The chart with its plot `height` (at least MIN_PLOT_HEIGHT) and the width of its column, drawn as SVG, in
-    the house style."""
+def sized(chart: alt.TopLevelMixin, height: int = PLOT_HEIGHT, minimum: int = MIN_PLOT_HEIGHT) -> alt.TopLevelMixin:
+    """The chart with its plot `height` (at least `minimum`) and the width of its column, drawn as SVG, in the
+    house style."""
     return styled(chart.properties(
-        width="container", height=max(int(height), MIN_PLOT_HEIGHT),
+        width="container", height=max(int(height), minimum),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding", resize=True),
         usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
     ))

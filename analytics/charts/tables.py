@@ -28,14 +28,18 @@ def readable_data(table: pd.DataFrame, granularity: str | None = None) -> pd.Dat
     """The chart's data for a spreadsheet: a `period` column as readers name it first, columns renamed in
     words, shares as fractions (0.08), counts as whole numbers, gaps left empty (never 0)."""
     out = table.copy()
+    names = None
     if s.PERIOD in out and len(out):
         gran = granularity or granularity_of(out[s.PERIOD])
-        out.insert(0, "period", [period_label(p, gran) for p in pd.to_datetime(out[s.PERIOD])])
+        names = [period_label(p, gran) for p in pd.to_datetime(out[s.PERIOD])]
         out[s.PERIOD] = pd.to_datetime(out[s.PERIOD]).dt.date
     for column in (s.COUNT, s.TOTAL, "mentions", "documents", "platform_total"):
         if column in out and out[column].notna().all():
             out[column] = out[column].astype(int)
-    return out.rename(columns={k: v for k, v in READABLE.items() if k in out and v not in out})
+    out = out.rename(columns={k: v for k, v in READABLE.items() if k in out and v not in out})
+    if names is not None:
+        out.insert(0, "period", names)
+    return out
 
 
 def compact_table(table: pd.DataFrame, series: str, order: Sequence[Hashable] | None = None, key: str | None = None,

@@ -20,7 +20,7 @@ LABEL_CHARS = 26  # a written label is cut to this many characters; the full lab
 CHAR_PX = 6.1  # the width of a character at the strip's font size, in pixels (to keep labels apart)
 WIDTHS = (240, 320, 460, 640, 880, 1180)  # plot widths at which more labels are tried (the first: always shown)
 ROWS = 2
-STRIP = 60  # the strip's height below the plot, in pixels (axis labels included)
+STRIP = 66  # the strip's height below the plot, in pixels (axis labels included)
 NEVER = 1_000_000  # the min_width of a label never written (not NaN: JSON turns it into null, and null <= 900)
 
 
@@ -83,7 +83,7 @@ def event_layers(events: pd.DataFrame, plot_height: int, span: tuple[pd.Timestam
     ev = place_labels(events, span)
     ev["description"] = ev["description"].fillna("") if "description" in ev else ""
     ev["date_text"] = ev[s.DATE].dt.strftime("%-d %b %Y")
-    top = plot_height + 24
+    top = plot_height + 30  # below the x axis's labels
     tooltip = [alt.Tooltip("date_text:N", title="date"), alt.Tooltip(f"{s.LABEL}:N", title="event"),
                alt.Tooltip("description:N", title="what happened")]
     x = alt.X(f"{s.DATE}:T")

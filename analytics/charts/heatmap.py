@@ -18,8 +18,9 @@ from .layout import sized
 ROW_PX = 24  # the height of a source's row
 THEME_CHARS = 24  # a theme's name in the column heads is cut to this many characters
 SOURCE_PX = 200  # a source's name is cut to this many pixels (whole in the tooltip)
-WORDS = ("datum.value < 0 ? 'less than its size predicts' : datum.value > 0 ? 'more than its size predicts' : "
-         "'as its size predicts'")
+NARROW = "(containerSize()[0] > 0 && containerSize()[0] < 560)"  # a phone (an export has no container: wide)
+WORDS = (f"datum.value < 0 ? ({NARROW} ? 'less' : 'less than its size predicts') : "
+         f"({NARROW} ? 'more' : 'more than its size predicts')")
 
 
 def heatmap(sov: pd.DataFrame, value: str = "residual", title: str = "") -> alt.TopLevelMixin:
@@ -40,20 +41,23 @@ def heatmap(sov: pd.DataFrame, value: str = "residual", title: str = "") -> alt.
     data["lift_text"] = [f"{v:.1f} times what its size predicts" for v in data["lift"]]
     base = alt.Chart(data).encode(
         x=alt.X("theme:N", sort=theme_order, title=None, axis=alt.Axis(
-            orient="top", labelAngle=-40, labelAlign="left", labelExpr=f"truncate(datum.label, {THEME_CHARS})",
+            orient="top", labelAngle=alt.ExprRef(f"{NARROW} ? -90 : -40"), labelAlign="left", labelBaseline="middle",
+            labelExpr=f"truncate(datum.label, {NARROW} ? {THEME_CHARS - 6} : {THEME_CHARS})",
             labelOverlap=False, labelLimit=0, labelFontSize=11, ticks=False, domain=False)),
         y=alt.Y("source:N", sort=source_order, title=None, axis=alt.Axis(
-            labelOverlap=False, labelLimit=SOURCE_PX, labelFontSize=11, ticks=False, domain=False)),
+            labelOverlap=False, labelLimit=alt.ExprRef(f"{NARROW} ? {SOURCE_PX // 2} : {SOURCE_PX}"),
+            labelFontSize=11, ticks=False, domain=False)),
     )
     rect = base.mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
         color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blueorange", domain=[-lim, lim]),
                         legend=alt.Legend(title="The source carries the theme", orient="bottom",
                                           direction="horizontal", values=[-lim, lim], labelExpr=WORDS,
-                                          gradientLength=320, labelLimit=200, titleLimit=400, labelOverlap=False)),
+                                          gradientLength=alt.ExprRef(f"{NARROW} ? 150 : 320"), labelLimit=200,
+                                          titleLimit=400, labelOverlap=False)),
         tooltip=[alt.Tooltip("source:N"), alt.Tooltip("theme:N"), alt.Tooltip("documents_text:N", title="documents"),
                  alt.Tooltip("expected_text:N", title="expected from the sizes"),
                  alt.Tooltip("lift_text:N", title="that is")],
     )
-    text = base.mark_text(fontSize=10).encode(
+    text = base.mark_text(fontSize=alt.ExprRef(f"{NARROW} ? 9 : 10")).encode(
         text=f"{s.COUNT}:Q", color=alt.condition("datum.strong", alt.value("#FFFFFF"), alt.value("#222222")))
     return sized(alt.layer(rect, text, title=title or alt.Undefined), ROW_PX * len(source_order), minimum=ROW_PX)

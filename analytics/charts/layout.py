@@ -17,17 +17,19 @@ MIN_PLOT_HEIGHT = 220
 FONT = "Source Sans Pro, DejaVu Sans, Helvetica, Arial, sans-serif"
 TEXT = "#222222"
 MUTED = "#555555"
-# Legend columns by plot width: one column on a phone, up to four on a wide screen; labels cut to fit a column.
-LEGEND_COLUMNS = "width < 360 ? 1 : width < 620 ? 2 : width < 900 ? 3 : 4"
-LEGEND_LABEL_LIMIT = "max(120, width / (width < 360 ? 1 : width < 620 ? 2 : width < 900 ? 3 : 4) - 34)"
+LABEL_PX = 6.7  # the width of a character of a legend label (12 px font), to give each column room for its labels
 
 
-def legend(title: str | None) -> alt.Legend:
-    """A legend above the plot, in as many rows as its entries need, every entry listed (none dropped)."""
-    return alt.Legend(title=title, orient="top", direction="horizontal", columns=alt.ExprRef(LEGEND_COLUMNS),
-                      labelLimit=alt.ExprRef(LEGEND_LABEL_LIMIT), symbolLimit=0, symbolType="square",
-                      symbolSize=140, labelFontSize=12, titleFontSize=12, columnPadding=14, rowPadding=5,
-                      titleAnchor="start")
+def legend(title: str | None, labels: list[str] | None = None) -> alt.Legend:
+    """A legend above the plot, in as many rows as its entries need, every entry listed (none dropped): as many
+    columns as the plot's width has room for with the longest label whole (one column on a phone, at most four)."""
+    longest = max((len(str(label)) for label in labels or []), default=24)
+    column = int(longest * LABEL_PX + 40)  # symbol, gap and padding included
+    columns = f"clamp(floor(width / {column}), 1, 4)"
+    return alt.Legend(title=title, orient="top", direction="horizontal", columns=alt.ExprRef(columns),
+                      labelLimit=alt.ExprRef(f"max(100, width / {columns} - 34)"), symbolLimit=0,
+                      symbolType="square", symbolSize=140, labelFontSize=12, titleFontSize=12, columnPadding=14,
+                      rowPadding=5, titleAnchor="start")
 
 
 def sized(chart: alt.TopLevelMixin, height: int = PLOT_HEIGHT, minimum: int = MIN_PLOT_HEIGHT) -> alt.TopLevelMixin:

@@ -91,7 +91,7 @@ def stacked_chart(table: pd.DataFrame, *, key: str, label: str, order: Sequence[
     labels = [cells.loc[cells[key] == k, "series"].iloc[0] for k in order if (cells[key] == k).any()]
     keys = [k for k in order if (cells[key] == k).any()]
     colour = alt.Color("series:N", scale=colour_scale(colours, labels, keys), sort=labels,
-                       legend=legend(legend_title))
+                       legend=legend(legend_title, labels))
     x = alt.X(f"{s.PERIOD}:T", axis=time_axis(granularity))
     upper = 1.0 if measure == s.SHARE else float(np.nanmax(cells["y1"])) if cells["y1"].notna().any() else 1.0
     y_scale = alt.Scale(domain=[0, upper], nice=measure != s.SHARE, zero=True)

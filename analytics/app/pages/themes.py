@@ -53,8 +53,9 @@ st.caption(f"Each period's shares are of its dated documents ({corpus.summary(f)
            + (f", pooled over {int(smooth)} periods" if smooth > 1 else "") + ". "
            f"{int(flags[s.THIN].sum())} period(s) rest on fewer than {setting('thin_period_documents')} documents and "
            f"{int(flags[s.INCOMPLETE].sum())} are incomplete (partial first/last period or a gap): read their shares "
-           "with care (marked ▾ above the chart; empty periods are shaded gaps). Hover for counts and 95 % Wilson "
-           "intervals; click a band to list its documents (or select a cell of the table), double-click to clear.")
+           "with care (a small triangle above the chart marks them; empty periods are shaded gaps). Hover for counts "
+           "and 95 % Wilson intervals; click a band to list its documents (or select a cell of the table), "
+           "double-click to clear.")
 
 points = selected_points(event) or ([in_table] if in_table else [])
 if not points and st.query_params.get("period") and st.query_params.get("theme"):

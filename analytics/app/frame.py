@@ -27,8 +27,13 @@ PAGES = [
 def build_demo_with_progress(db: Path) -> None:
     """First run: build the demo corpus's store, showing each stage's progress."""
     st.title("Narrative Timeline")
-    st.info("First run: building the demo corpus (ingest, actors, themes). This takes a minute or two, once.")
-    pipeline.build_demo(db, progress=progress_bars())
+    st.info("First run: building the demo corpus (ingest, actors, themes). This takes a few minutes, once. Themes are "
+            "built with the multilingual profile when a tenth or more of the documents are not in English (the demo "
+            "has Arabic and French documents).")
+    results = pipeline.build_demo(db, progress=progress_bars())
+    # Said after the rerun that shows the corpus; a message drawn before st.rerun() would vanish.
+    st.session_state["demo_built"] = (f"The demo corpus is ready. Its themes were built with the "
+                                      f"{results['profile']} profile.")
     clear_caches()
     st.rerun()
 
@@ -39,6 +44,8 @@ def main() -> None:
     stores = corpus_stores()
     if current_name() == "demo" and not pipeline.store_is_ready(stores["demo"]):
         build_demo_with_progress(stores["demo"])
+    if built := st.session_state.pop("demo_built", None):
+        st.success(built)
 
     with st.sidebar:
         names = list(stores)

@@ -123,3 +123,19 @@ def test_a_figure_without_filters_says_so():
     words = charts.caption("Documents per period", "Demo", 316, None, "quarter", date=dt.date(2024, 1, 2))
     assert words.subtitle == "316 documents: all dated documents; by quarter"
     assert words.footer == "Data: Demo, 316 documents; made with Narrative Timeline · 2 January 2024"
+
+
+def test_an_export_keeps_its_data_while_another_thread_swaps_altairs_data_transformer(app_db):
+    """A Streamlit app draws its charts with a process-wide data transformer of its own while a download runs on
+    another thread; the exported figure must still carry every band, event and its source line."""
+    import altair as alt
+
+    corpus = Corpus.open(app_db)
+    _, chart, words = figure(corpus)
+    plain = charts.export_bytes(chart, "svg", words=words)
+    alt.data_transformers.register("names_only", lambda data, **_: {"name": "elsewhere"})
+    with alt.data_transformers.enable("names_only"):
+        swapped = charts.export_bytes(chart, "svg", words=words)
+    assert swapped == plain
+    assert "Data: Planted test corpus" in svg_text(swapped)
+    assert "Brussels attacks" in svg_text(swapped)  # an event of the test store, drawn from the chart's data

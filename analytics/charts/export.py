@@ -89,6 +89,21 @@ def publication_chart(chart: alt.TopLevelMixin, words: Caption, width: int = EXP
     return styled(figure)
 
 
+def with_inline_data(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with every table written into it as values. Altair turns tables into data through a data
+    transformer that is global to the process, and a Streamlit app swaps in its own while it draws a chart on
+    another thread: an export made then would lose its data. Values written in are never transformed."""
+    chart = copy.deepcopy(chart)
+    stack = [chart]
+    while stack:
+        part = stack.pop()
+        if isinstance(getattr(part, "data", None), pd.DataFrame):
+            part.data = alt.InlineData(values=alt.to_values(part.data)["values"])
+        for children in ("layer", "vconcat", "hconcat", "concat"):
+            stack.extend(c for c in (getattr(part, children, None) or []) if c is not alt.Undefined)
+    return chart
+
+
 def export_bytes(chart: alt.TopLevelMixin, fmt: str, scale: float = PNG_SCALE, words: Caption | None = None,
                  width: int = EXPORT_WIDTH) -> bytes:
     """PNG (at print resolution) or SVG of a chart, with its caption written in when `words` are given (otherwise
@@ -102,7 +117,7 @@ def export_bytes(chart: alt.TopLevelMixin, fmt: str, scale: float = PNG_SCALE, w
         for attribute in ("autosize", "usermeta"):
             setattr(figure, attribute, alt.Undefined)
         figure = figure.properties(width=width)
-    spec = figure.to_dict()
+    spec = with_inline_data(figure).to_dict()
     if fmt == "svg":
         return vlc.vegalite_to_svg(spec).encode("utf-8")
     if fmt == "png":

@@ -52,7 +52,7 @@ def heatmap(sov: pd.DataFrame, value: str = "residual", title: str = "") -> alt.
         color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blueorange", domain=[-lim, lim]),
                         legend=alt.Legend(title="The source carries the theme", orient="bottom",
                                           direction="horizontal", values=[-lim, lim], labelExpr=WORDS,
-                                          gradientLength=alt.ExprRef(f"{NARROW} ? 150 : 320"), labelLimit=200,
+                                          gradientLength=alt.ExprRef(f"{NARROW} ? 150 : 460"), labelLimit=200,
                                           titleLimit=400, labelOverlap=False)),
         tooltip=[alt.Tooltip("source:N"), alt.Tooltip("theme:N"), alt.Tooltip("documents_text:N", title="documents"),
                  alt.Tooltip("expected_text:N", title="expected from the sizes"),

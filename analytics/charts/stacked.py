@@ -38,7 +38,7 @@ PICK = "pick"  # the name of the selection the app reads
 
 def stack_table(table: pd.DataFrame, key: str, label: str, order: Sequence[Hashable], measure: str = s.SHARE,
                 granularity: str | None = None, count: str = s.COUNT, total: str = s.TOTAL,
-                share: str = s.SHARE) -> pd.DataFrame:
+                share: str = s.SHARE, unit: str = "documents") -> pd.DataFrame:
     """One row per period and series (in `order`, bottom first) with y0/y1, the band's bottom and top: the sum of
     the shares (or counts) of the series below it. A period whose share is missing (no documents) or whose total
     is 0 is a gap: y0/y1 NaN for every series. Adds period_end, gap and the tooltip words."""
@@ -56,7 +56,7 @@ def stack_table(table: pd.DataFrame, key: str, label: str, order: Sequence[Hasha
     data["y0"] = data["y1"] - value
     data["gap"] = gap_period
     data["period_end"] = period_end(data[s.PERIOD], granularity)
-    data = with_share_words(data, granularity, count=count, total=total, share=share)
+    data = with_share_words(data, granularity, count=count, total=total, share=share, unit=unit)
     data["series"] = data[label]
     return data
 
@@ -87,7 +87,7 @@ def stacked_chart(table: pd.DataFrame, *, key: str, label: str, order: Sequence[
     by `colours` (key → colour); events in a strip below; a click selects a (period, `label`) (the selection
     `pick`)."""
     granularity = granularity or granularity_of(table[s.PERIOD])
-    cells = stack_table(table, key, label, order, measure, granularity, count, total, share)
+    cells = stack_table(table, key, label, order, measure, granularity, count, total, share, count_unit)
     labels = [cells.loc[cells[key] == k, "series"].iloc[0] for k in order if (cells[key] == k).any()]
     keys = [k for k in order if (cells[key] == k).any()]
     colour = alt.Color("series:N", scale=colour_scale(colours, labels, keys), sort=labels,

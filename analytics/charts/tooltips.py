@@ -82,7 +82,7 @@ def with_share_words(frame: pd.DataFrame, granularity: str, count: str = s.COUNT
     first, last = (periods.min(), periods.max()) if len(periods) else (None, None)
     gap = out[share].isna() | (out[total].fillna(0) == 0)
     out["documents_text"] = [
-        "no documents in this period" if empty else
+        f"no {unit} in this period" if empty else
         documents_text(k, n, p, pooled_span(when, p, smooth, first, last, granularity) if p > 1 else "",
                        granularity, unit)
         for k, n, p, when, empty in zip(out[count].fillna(0), out[total].fillna(0), pooled, periods, gap,
@@ -98,6 +98,6 @@ def with_share_words(frame: pd.DataFrame, granularity: str, count: str = s.COUNT
                          notes)
     if s.THIN in out:
         notes = np.where(out[s.THIN].fillna(False).astype(bool) & ~gap, "few documents: read with care", notes)
-    notes = np.where(gap, "no documents: a gap, not a zero", notes)
+    notes = np.where(gap, f"no {unit}: a gap, not a zero", notes)
     out["note"] = notes
     return out

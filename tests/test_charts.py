@@ -344,3 +344,28 @@ def test_filters_and_counts_in_words():
                                             actor="telegram"), "month", {"telegram": "Telegram"})
     assert words == "2015-01-01 to the end, news and statement sources, naming Telegram; by month"
     assert stacked.PICK == "pick"
+
+
+def test_the_network_keeps_every_actor_and_its_name_inside_the_plot():
+    pairs = pd.DataFrame({"a_name": ["Europol", "Europol"], "b_name": ["Telegram", "Twitter"], "count": [5, 2]})
+    spec = charts.network_chart(pairs).to_dict()
+    dots = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
+    nodes = spec["datasets"][dots["data"]["name"]]
+    assert {n["name"] for n in nodes} == {"Europol", "Telegram", "Twitter"}
+    for axis in ("x", "y"):
+        low, high = next(n["scale"]["domain"] for n in walk(spec) if n.get("field") == axis and "scale" in n)
+        values = [n[axis] for n in nodes]
+        margin = 0.1 * (max(values) - min(values))  # room for the widest dot and the name above it
+        assert low <= min(values) - margin and high >= max(values) + margin
+
+
+def test_time_axes_never_tick_finer_than_the_period_and_platform_gaps_say_what_is_missing(app_db):
+    for granularity, days in (("month", 28), ("quarter", 89)):
+        axis = layout.time_axis(granularity).to_dict()
+        assert axis["tickMinStep"] == days * 86_400_000
+    table = pd.DataFrame({s.PERIOD: pd.to_datetime(["2016-01-01", "2016-02-01"]), s.CANONICAL_ID: "telegram",
+                          s.CANONICAL_NAME: "Telegram", "mentions": [3, 0], "platform_total": [3, 0]})
+    rows = stacked.stack_table(stacked.platform_table(table), s.CANONICAL_ID, s.CANONICAL_NAME, ["telegram"],
+                               granularity="month", unit="platform mentions")
+    assert rows["documents_text"].tolist() == ["3 of 3 platform mentions", "no platform mentions in this period"]
+    assert rows["note"].iloc[1] == "no platform mentions: a gap, not a zero" and np.isnan(rows["y1"].iloc[1])

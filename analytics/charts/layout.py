@@ -80,7 +80,9 @@ def time_axis(granularity: str, title: str | None = None) -> alt.Axis:
     if granularity == "year":
         return alt.Axis(title=title, format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True,
                         grid=False)
-    return alt.Axis(title=title, labelOverlap=True, grid=False, labelFlush=True)
+    days = {"day": 1, "week": 7, "month": 28, "quarter": 89}.get(granularity, 1)
+    # never a tick finer than the period (no weeks under one quarter's step): the step is in milliseconds
+    return alt.Axis(title=title, labelOverlap=True, grid=False, labelFlush=True, tickMinStep=days * 86_400_000)
 
 
 def share_axis(upper: float = 1.0) -> alt.Axis:

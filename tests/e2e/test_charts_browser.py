@@ -36,8 +36,19 @@ def open_page(browser, server, path: str, title: str, width: int, height: int = 
     page.goto(f"{server.url}/{path}")
     wait_for_app(page, title)
     page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1200)  # vega-embed lays the chart out after the element appears
+    settled(page)
     return context, page
+
+
+def settled(page, quiet_ms: int = 1500) -> None:
+    """Wait until the script has run to its end (no 'running' status for `quiet_ms`) and the charts are laid out:
+    a page draws its later charts after slower sums (lead and lag, the network), well after its first."""
+    for _ in range(90):
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                               timeout=120_000)
+        page.wait_for_timeout(quiet_ms)
+        if not page.locator("[data-testid='stStatusWidget']").count():
+            return
 
 
 MEASURE = """el => {

@@ -6,6 +6,7 @@ readers, event labels that never overlap, and the layout every chart shares."""
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 
@@ -369,3 +370,14 @@ def test_time_axes_never_tick_finer_than_the_period_and_platform_gaps_say_what_i
                                granularity="month", unit="platform mentions")
     assert rows["documents_text"].tolist() == ["3 of 3 platform mentions", "no platform mentions in this period"]
     assert rows["note"].iloc[1] == "no platform mentions: a gap, not a zero" and np.isnan(rows["y1"].iloc[1])
+
+
+def test_a_long_title_is_written_in_lines_on_a_narrow_plot_and_never_cut(app_db):
+    title = "Documents per period, by source type"
+    spec = charts.volume_chart(Corpus.open(app_db).volume("month", by=s.SOURCE_TYPE), title=title).to_dict()
+    expr = spec["title"]["text"]["expr"]
+    narrow, wide = re.match(r"width < (\d+) \? (\[.*\]) : (\".*\")$", expr).group(2, 3)
+    assert " ".join(json.loads(narrow)) == json.loads(wide) == title
+    assert all(len(line) <= layout.TITLE_LINE_CHARS for line in json.loads(narrow))
+    assert charts.themes_chart(Corpus.open(app_db).theme_shares("month"), title="Short").to_dict()["title"][
+        "text"] == "Short"

@@ -9,6 +9,9 @@ part (plot, legend, strip) can be measured there.
 
 from __future__ import annotations
 
+import json
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -17,6 +20,8 @@ MIN_PLOT_HEIGHT = 220
 FONT = "Source Sans Pro, DejaVu Sans, Helvetica, Arial, sans-serif"
 TEXT = "#222222"
 MUTED = "#555555"
+TITLE_PX = 8.6  # the width of a character of a chart's title (15 px, bold)
+TITLE_LINE_CHARS = 30  # a title's lines where the plot is narrow (a phone's column holds about 34 characters)
 LABEL_PX = 6.7  # the width of a character of a legend label (12 px font), to give each column room for its labels
 
 
@@ -32,9 +37,21 @@ def legend(title: str | None, labels: list[str] | None = None) -> alt.Legend:
                       rowPadding=5, titleAnchor="start")
 
 
+def fitted_title(title: str) -> alt.TitleParams:
+    """A chart's title on one line where the plot is wide enough for it, else in lines of a phone's width (a
+    title is never cut)."""
+    lines = textwrap.wrap(title, TITLE_LINE_CHARS)
+    if len(lines) < 2:
+        return alt.TitleParams(text=title, offset=10)
+    return alt.TitleParams(text=alt.ExprRef(f"width < {int(len(title) * TITLE_PX)} ? {json.dumps(lines)} : "
+                                            f"{json.dumps(title)}"), offset=10)
+
+
 def sized(chart: alt.TopLevelMixin, height: int = PLOT_HEIGHT, minimum: int = MIN_PLOT_HEIGHT) -> alt.TopLevelMixin:
     """The chart with its plot `height` (at least `minimum`) and the width of its column, drawn as SVG, in the
     house style."""
+    if isinstance(chart.title, str):
+        chart = chart.properties(title=fitted_title(chart.title))
     return styled(chart.properties(
         width="container", height=max(int(height), minimum),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding", resize=True),

@@ -364,6 +364,8 @@ def test_time_axes_never_tick_finer_than_the_period_and_platform_gaps_say_what_i
     for granularity, days in (("month", 28), ("quarter", 89)):
         axis = layout.time_axis(granularity).to_dict()
         assert axis["tickMinStep"] == days * 86_400_000
+    # a quarterly axis names quarters with their year ('Q4 2015'), never a bare month (ticks may fall in October)
+    assert "'Q' + quarter(datum.value) + ' ' + year(datum.value)" in layout.time_axis("quarter").to_dict()["labelExpr"]
     table = pd.DataFrame({s.PERIOD: pd.to_datetime(["2016-01-01", "2016-02-01"]), s.CANONICAL_ID: "telegram",
                           s.CANONICAL_NAME: "Telegram", "mentions": [3, 0], "platform_total": [3, 0]})
     rows = stacked.stack_table(stacked.platform_table(table), s.CANONICAL_ID, s.CANONICAL_NAME, ["telegram"],

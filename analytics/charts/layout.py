@@ -97,7 +97,12 @@ def time_axis(granularity: str, title: str | None = None) -> alt.Axis:
     if granularity == "year":
         return alt.Axis(title=title, format="%Y", tickCount={"interval": "year", "step": 1}, labelOverlap=True,
                         grid=False)
-    days = {"day": 1, "week": 7, "month": 28, "quarter": 89}.get(granularity, 1)
+    if granularity == "quarter":  # a year at its start, other quarters as 'Q3 2016' (never a month without its year)
+        return alt.Axis(title=title, labelOverlap=True, grid=False, labelFlush=True, tickMinStep=89 * 86_400_000,
+                        labelExpr="date(datum.value) != 1 || month(datum.value) % 3 != 0 ? '' : "
+                                  "month(datum.value) == 0 ? '' + year(datum.value) : "
+                                  "'Q' + quarter(datum.value) + ' ' + year(datum.value)")
+    days = {"day": 1, "week": 7, "month": 28}.get(granularity, 1)
     # never a tick finer than the period (no weeks under one quarter's step): the step is in milliseconds
     return alt.Axis(title=title, labelOverlap=True, grid=False, labelFlush=True, tickMinStep=days * 86_400_000)
 

@@ -43,7 +43,9 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
         st.caption("No documents.")
         return None
     view = docs[[s.ID, s.DATE, s.SOURCE, s.SOURCE_TYPE, s.TITLE] + (["theme"] if "theme" in docs else [])].copy()
-    view[s.DATE] = view[s.DATE].dt.strftime("%Y-%m-%d").fillna("no date")
+    # posts carry their time of day, and which came first matters: show it when the list has one
+    timed = (view[s.DATE].dropna() != view[s.DATE].dropna().dt.normalize()).any()
+    view[s.DATE] = view[s.DATE].dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d").fillna("no date")
     if content_warning_on():
         view[s.TITLE] = view[s.TITLE].where(view[s.SOURCE_TYPE] != "propaganda", "[propaganda source: open to read]")
     event = st.dataframe(view, key=key, hide_index=True, width="stretch", height=height, on_select="rerun",
@@ -63,7 +65,8 @@ def reading_view(doc_id: str, corpus: CachedCorpus) -> None:
     doc, ents = reading.record, reading.mentions
     st.query_params["doc"] = doc_id
     st.markdown(f"#### {escape_markdown(str(doc.get(s.TITLE) or '(untitled)'))}")
-    date = doc[s.DATE].strftime("%Y-%m-%d") if pd.notna(doc[s.DATE]) else "no date"
+    date = "no date" if pd.isna(doc[s.DATE]) else doc[s.DATE].strftime(
+        "%Y-%m-%d" if doc[s.DATE] == doc[s.DATE].normalize() else "%Y-%m-%d %H:%M:%S")
     st.caption(f"{date} ({doc[s.DATE_PRECISION]}, from {doc[s.DATE_ORIGIN]}) · {doc.get(s.SOURCE) or 'unknown source'}"
                f" · {doc[s.SOURCE_TYPE]} · {doc.get(s.LANGUAGE) or '?'} · {doc.get(s.WORDS) or 0} words · id {doc_id}")
     if doc.get(s.URL):

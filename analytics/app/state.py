@@ -80,6 +80,10 @@ class CachedCorpus(Corpus):
     documents_behind = _cached(Corpus.documents_behind)
     search = _cached(Corpus.search)
     counts = _cached(Corpus.counts)
+    posts_in_view = _cached(Corpus.posts_in_view)
+    cascades = _cached(Corpus.cascades)
+    coordination = _cached(Corpus.coordination)
+    trace_trends = _cached(Corpus.trace_trends)
 
 
 def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:

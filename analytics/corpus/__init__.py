@@ -7,8 +7,8 @@ ask for numbers, so each number has one implementation.
 
 Every method that counts takes a `Filters` and returns a tidy, labelled DataFrame (or a small dataclass of them).
 The class is assembled from one module per concern: `base` (the store, what it holds, bookkeeping), `counts`
-(numbers over time), `documents` (the documents behind them), `findings` (what changed), `model` (the saved
-topic model).
+(numbers over time), `documents` (the documents behind them), `findings` (what changed), `amplification`
+(cascades, coordination, traces of posts over time), `model` (the saved topic model).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from ..embeddings import get_backend
 from ..errors import NO_SAVED_MODEL, NO_THEMES_YET
 from ..filters import Filters
+from .amplification import AmplificationQueries, Cascades, CoordinationFound, PostsInView, TraceTrends
 from .base import CorpusBase, FilterOptions, Summary
 from .counts import THEME_COLUMNS
 from .documents import Reading
@@ -25,7 +26,7 @@ from .findings import FindingQueries, Findings, Framing
 from .languages import LanguageQueries, ThemeProfile
 
 
-class Corpus(FindingQueries, LanguageQueries):
+class Corpus(FindingQueries, AmplificationQueries, LanguageQueries):
     """An analysed corpus in its store, read-only. Open it with `Corpus.open(path)`."""
 
     def topic_model(self) -> Any:
@@ -56,13 +57,17 @@ class Corpus(FindingQueries, LanguageQueries):
 
 __all__ = [
     "THEME_COLUMNS",
+    "Cascades",
+    "CoordinationFound",
     "Corpus",
     "CorpusBase",
     "FilterOptions",
     "Filters",
     "Findings",
     "Framing",
+    "PostsInView",
     "Reading",
     "Summary",
+    "TraceTrends",
     "ThemeProfile",
 ]

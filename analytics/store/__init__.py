@@ -14,6 +14,7 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 - `scope`: the documents under a set of filters, as SQL conditions;
 - `actors`: actor counts, totals, pairs;
 - `traces`: the traces of posts (links, hashtags, mentions, retweets) and which documents are copies;
+- `amplification`: posts and their traces under a scope, as the amplification functions read them;
 - `queries`: documents for the pages, the report and the Corpus.
 
 `from analytics import store; store.connect(...)` reaches every function through this module.
@@ -27,6 +28,7 @@ from .actors import (
     doc_actors,
     mentions,
 )
+from .amplification import openings, post_traces, posts, traced_documents
 from .connection import (
     connect,
     insert_frame,
@@ -141,8 +143,11 @@ __all__ = [
     "migrate_store",
     "minhash_signatures",
     "opened",
+    "openings",
     "period_counts",
     "platform_table",
+    "post_traces",
+    "posts",
     "refresh_doc_actors",
     "rejects",
     "replace_events",
@@ -168,6 +173,7 @@ __all__ = [
     "topic_changes",
     "topic_run_id",
     "topic_table",
+    "traced_documents",
     "traces",
     "transaction",
     "unassigned_doc_ids",

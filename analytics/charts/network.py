@@ -49,5 +49,5 @@ def network_chart(pairs: pd.DataFrame, max_nodes: int = 30, seed: int | None = N
         x=x, y=y, size=alt.Size("degree:Q", legend=None, scale=alt.Scale(range=[60, 900])),
         strokeWidth=alt.condition(pick, alt.value(2.5), alt.value(0), empty=False),
         tooltip=["name:N", alt.Tooltip("degree:Q", title="named with others (documents)")]).add_params(pick)
-    labels = alt.Chart(nodes).mark_text(dy=-14, fontSize=10.5, color="#222222").encode(x=x, y=y, text="name:N")
+    labels = alt.Chart(nodes).mark_text(dy=-20, fontSize=10.5, color="#222222").encode(x=x, y=y, text="name:N")
     return sized(alt.layer(lines, dots, labels, title=title or alt.Undefined), 420)

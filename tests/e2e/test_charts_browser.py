@@ -40,14 +40,19 @@ def open_page(browser, server, path: str, title: str, width: int, height: int = 
     return context, page
 
 
-def settled(page, quiet_ms: int = 1500) -> None:
-    """Wait until the script has run to its end (no 'running' status for `quiet_ms`) and the charts are laid out:
-    a page draws its later charts after slower sums (lead and lag, the network), well after its first."""
-    for _ in range(90):
+def settled(page, quiet_ms: int = 2000, calm: int = 3) -> None:
+    """Wait until the script has run to its end and the charts are laid out: a page draws its later charts after
+    slower sums (lead and lag, the network), well after its first, and Streamlit shows its 'running' sign only
+    after a delay; so wait until no 'running' sign and the same number of drawn charts `calm` times in a row."""
+    seen, still = -1, 0
+    for _ in range(120):
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                timeout=120_000)
         page.wait_for_timeout(quiet_ms)
-        if not page.locator("[data-testid='stStatusWidget']").count():
+        drawn = page.locator("[data-testid='stVegaLiteChart'] svg").count()
+        still = still + 1 if drawn == seen and not page.locator("[data-testid='stStatusWidget']").count() else 0
+        seen = drawn
+        if still >= calm:
             return
 
 

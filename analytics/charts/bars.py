@@ -26,7 +26,7 @@ def lead_lag_chart(result: dict, x_name: str, y_name: str) -> alt.TopLevelMixin:
     data = pd.DataFrame({"lag": result["lags"], "r": result["correlations"]})
     data["best"] = data["lag"] == result["best_lag"]
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("lag:O", title=f"lag in periods (positive: {x_name} first)"),
+        x=alt.X("lag:O", title=f"lag in periods (positive: {x_name} first)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("r:Q", title="correlation", scale=alt.Scale(domain=[-1, 1])),
         color=alt.condition("datum.best", alt.value(PALETTE[1]), alt.value(PALETTE[0])),
         tooltip=["lag:O", alt.Tooltip("r:Q", format=".2f", title="correlation")],

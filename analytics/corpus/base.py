@@ -146,20 +146,14 @@ class CorpusBase:
         `documents_after`: the documents under the filters dated in the EVENT_WEEKS weeks from the event (how much
         the corpus writes about its time; charts label the events with most first)."""
         with self._read() as con:
-            events = store.events(con)
+            events = events_within(store.events(con), filters or Filters())
             days = store.period_counts(con, "day", store.scope(filters, self._run_id(con)))
         day = pd.to_datetime(days[s.PERIOD]).to_numpy() if len(days) else np.array([], dtype="datetime64[ns]")
         total = np.concatenate([[0], np.cumsum(days[s.COUNT].to_numpy())]) if len(days) else np.array([0])
         start = pd.to_datetime(events[s.DATE]).to_numpy()
         after = np.searchsorted(day, start + np.timedelta64(7 * EVENT_WEEKS, "D"), side="left")
-        events = events.assign(documents_after=(total[after] - total[np.searchsorted(day, start, side="left")]
-                                                ).astype(int))
-        f = filters or Filters()
-        if f.start:
-            events = events[events[s.DATE] >= pd.Timestamp(f.start)]
-        if f.end:
-            events = events[events[s.DATE] < pd.Timestamp(f.end) + pd.Timedelta(days=1)]
-        return events.reset_index(drop=True)
+        return events.assign(documents_after=(total[after] - total[np.searchsorted(day, start, side="left")]
+                                              ).astype(int))
 
     def alias_spellings(self) -> tuple[tuple[str, str], ...]:
         """(canonical id, alias) of the alias list the last entity run used (else the corpus's own, else the
@@ -220,6 +214,15 @@ class CorpusBase:
             "library_versions": run.get("versions"),
             "filters": None if filters is None else {**filters.record(), "granularity": granularity},
         }
+
+
+def events_within(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The events dated within the filters' dates."""
+    if filters.start:
+        events = events[events[s.DATE] >= pd.Timestamp(filters.start)]
+    if filters.end:
+        events = events[events[s.DATE] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)]
+    return events.reset_index(drop=True)
 
 
 def _unique_labels(topics: pd.DataFrame) -> dict[int, str]:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics.app.export import methods_note
 from analytics.app.state import corpus_or_stop
+from analytics.findings import HOW_FINDINGS_ARE_TESTED
 
 st.title("About the method")
 st.markdown("""
@@ -31,10 +32,6 @@ the others shrinking. Documents far from every theme stay *unassigned* (outliers
 are found by a statistical model plus a curated alias list (so “ISIS”, “ISIL”, “Daesh” and “داعش” count as one actor);
 the model makes mistakes, which the reading view lets you check.
 
-**Shifts, bursts, leads.** Change points are found with PELT (the `ruptures` library); bursts with Kleinberg's
-two-state model; “does one source type lead another” with the cross-correlation at each lag and a permutation test
-that accounts for having looked at every lag. These are indications to read the documents behind, never proof.
-
 **Reproducibility.** Each analysis records its parameters, seeds, library versions and a hash of the corpus. Every
 chart's export includes this *methods note*, the data behind the chart and the list of documents behind it.
 
@@ -43,6 +40,8 @@ written for this tool: each document is a short summary in our own words of a re
 citation. Documents of source type *propaganda* describe what IS outlets published; they never reproduce it, and
 they stay collapsed while the content warning (in the sidebar) is on.
 """)
+st.subheader("How findings are tested")
+st.markdown(HOW_FINDINGS_ARE_TESTED)
 corpus = corpus_or_stop()
 if corpus.run():
     st.subheader("This corpus's analysis")

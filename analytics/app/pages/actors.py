@@ -13,6 +13,7 @@ from analytics import charts, timeline
 from analytics import schema as s
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
+from analytics.app.findings_view import findings_panel
 from analytics.app.reading import list_and_read
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import actor_choices, sidebar_filters
@@ -51,6 +52,9 @@ if points:
     st.subheader(f"{len(behind)} documents naming {options.get(actor, actor)} in the period from {period:%Y-%m-%d}")
     list_and_read(behind, key="actor_docs", corpus=corpus)
 
+findings_panel(corpus, f, gran, key="actors", heading="Findings about these actors", subject_type="actor",
+               subject_ids=chosen)
+
 st.subheader("Platforms: where the coverage says the action is")
 platform_gran = timeline.at_least(gran, "quarter")  # platform mentions are sparse: at least quarterly
 platforms = corpus.platform_shares(platform_gran, f, top=8)
@@ -72,6 +76,9 @@ else:
         list_and_read(behind, key="platform_docs", corpus=corpus)
     export_buttons(pchart, platforms, partial(corpus.documents_to_cite, f, actors=tuple(
         platforms[s.CANONICAL_ID].unique())), corpus, f, platform_gran, "platform mentions")
+
+findings_panel(corpus, f, gran, key="migration", heading="Where the coverage moved: findings about platforms",
+               migration=True)
 
 st.subheader("Top actors per period")
 leading = corpus.leading_actors(gran, f, per_period=5)

@@ -10,6 +10,7 @@ from analytics import charts
 from analytics import schema as s
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
+from analytics.app.findings_view import findings_panel
 from analytics.app.reading import list_and_read
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import sidebar_filters
@@ -78,7 +79,10 @@ else:
         if key in st.query_params:
             del st.query_params[key]
 
-export_buttons(chart, table, partial(corpus.documents_to_cite, f), corpus, f, gran, "themes over time")
+findings_panel(corpus, f, gran, key="themes", heading="Findings about these themes", subject_type="theme",
+               subject_ids=chosen)
+export_buttons(chart, table, partial(corpus.documents_to_cite, f, themes=tuple(chosen)), corpus, f, gran,
+               "themes over time")
 with st.expander("Unassigned documents (outliers) per period"):
     outliers = table[table[s.TOPIC_ID] == s.OUTLIER_TOPIC]
     st.altair_chart(charts.share_with_band(outliers, granularity=gran), width="stretch")

@@ -57,6 +57,7 @@ from .entities import insert_mentions, refresh_doc_actors, replace_mentions, sto
 from .events import events, replace_events
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .queries import (
+    DOC_CITE_COLUMNS,
     DOC_LIST_COLUMNS,
     date_range,
     dated_count,
@@ -93,6 +94,7 @@ from .topics import (
 from .traces import TRACE_COLUMNS, copies, insert_traces, link_copies, platform_table, traces
 
 __all__ = [
+    "DOC_CITE_COLUMNS",
     "DOC_LIST_COLUMNS",
     "EXPORTABLE_TABLES",
     "MIGRATIONS",

@@ -29,6 +29,7 @@ DEFAULT_ALIASES = CORPORA_DIR / "aliases.csv"
 KNOWN_THEMES = CORPORA_DIR / "known_themes.csv"
 FRAMING_LEXICON = CORPORA_DIR / "framing.csv"
 ENTITIES_GOLD = CORPORA_DIR / "entities_gold.jsonl"
+ENTITIES_GOLD_POSTS = CORPORA_DIR / "entities_gold_posts.jsonl"  # tweets and channel posts
 DATA_DIR = Path(os.environ.get("NARRATIVE_DATA", "data"))
 DEFAULT_DB = DATA_DIR / "narrative.duckdb"
 
@@ -66,6 +67,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("min_topic_size", 0, "Smallest theme in documents; 0 scales it to the corpus (min_topic_share of "
                 "the documents, at least 5)."),
         Setting("min_topic_share", 0.004, "Smallest theme as a share of the corpus when min_topic_size is 0."),
+        Setting("post_min_topic_share", 0.01, "Smallest theme as a share of the texts fitted on when most of them "
+                "are posts (source type social) and min_topic_size is 0: short posts otherwise split into many "
+                "small themes of one message."),
         Setting("nr_topics", 0, "Reduce to this many themes after fitting; 0 keeps what the model finds."),
         Setting("fit_sample", 20_000, "Above this many documents the theme model is fitted on a seeded sample of "
                 "this size and the rest are assigned to the nearest theme."),
@@ -82,6 +86,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("zero_shot_similarity", 0.0, "Cosine a document needs to join a named (zero-shot) theme; 0 uses "
                 "the embedding model's own threshold."),
         Setting("min_documents_for_themes", 20, "Fewest documents a theme model is fitted on."),
+        Setting("min_fit_words", 0, "Texts with fewer words than this (a post without its links, handles and "
+                "retweet prefix) are not fitted on but assigned to the nearest theme afterwards."),
         Setting("thin_period_documents", 5, "A period with fewer documents than this is flagged thin: read its "
                 "shares with care."),
         Setting("period_median_documents", 8, "The app's first granularity is the finest whose median period "

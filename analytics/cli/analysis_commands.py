@@ -80,27 +80,53 @@ def models() -> None:
 
 
 @main.command("entities-eval")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=lambda: str(config.ENTITIES_GOLD), show_default="corpora/entities_gold.jsonl",
-              help="Hand-annotated documents (JSON Lines).")
+@click.option("--gold", "golds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=lambda: [str(config.ENTITIES_GOLD), str(config.ENTITIES_GOLD_POSTS)],
+              show_default="corpora/entities_gold.jsonl and corpora/entities_gold_posts.jsonl",
+              help="Hand-annotated documents (JSON Lines); give it again for another set, scored beside the first.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=lambda: str(config.DEFAULT_ALIASES), show_default="corpora/aliases.csv")
 @click.option("--errors", "show_errors", is_flag=True, help="Also list every missed and spurious mention.")
 @friendly_errors
-def entities_eval(gold: Path, aliases: Path, show_errors: bool) -> None:
-    """Precision, recall and F1 of the entity stage per type against a hand-annotated gold set."""
+def entities_eval(golds: tuple[Path, ...], aliases: Path, show_errors: bool) -> None:
+    """Precision, recall and F1 of the entity stage per type against hand-annotated gold sets (news and posts by
+    default), side by side; then how often the statistical model is right per type when it runs on every label,
+    which decides the labels it keeps on posts."""
     from .. import entities
+    from ..entities.extraction import MODEL_LABELS
+    from ..entities.posts import MODEL_LABELS_ON_POSTS, POST_MODEL_PRECISION
 
-    items = entities.read_gold_set(gold)
     pipes = entities.build_pipeline(entities.load_aliases(aliases))
-    result = entities.evaluate(pipes, items)
-    click.echo(f"gold set {gold}: {len(items)} documents; pipeline {pipes.version}")
-    click.echo(f"{'type':<14}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}")
-    for label, m in [*result["by_label"].items(), ("ALL", result["overall"]), ("CANONICAL", result["canonical"])]:
-        click.echo(f"{label:<14}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9}")
+    sets = [(Path(g), entities.read_gold_set(g)) for g in golds]
+    results = [entities.evaluate(pipes, items) for _, items in sets]
+    click.echo(f"pipeline {pipes.version}")
+    for path, items in sets:
+        click.echo(f"gold set {path}: {len(items)} documents")
+    names = [path.stem.removeprefix("entities_gold").strip("_") or "news" for path, _ in sets]
+    click.echo(f"{'':<14}" + "".join(f"{name[:33]:<34}" for name in names))
+    click.echo(f"{'type':<14}" + f"{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}" * len(sets))
+    labels = sorted({lab for r in results for lab in r["by_label"]})
+    for label in [*labels, "ALL", "CANONICAL"]:
+        cells = []
+        for r in results:
+            m = {"ALL": r["overall"], "CANONICAL": r["canonical"]}.get(label) or r["by_label"].get(label)
+            cells.append(f"{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9}" if m
+                         else f"{'–':>10}{'':>24}")
+        click.echo(f"{label:<14}" + "".join(cells))
+    model = [entities.evaluate(pipes, items, model_labels=MODEL_LABELS)["model"] for _, items in sets]
+    click.echo("\nThe statistical model's own mentions with every label kept (precision: share right; recall: share "
+               "found of the names not on the alias list):")
+    click.echo(f"{'type':<14}" + f"{'precision':>10}{'mentions':>10}{'recall':>8}{'names':>7}" * len(sets))
+    for label in sorted(MODEL_LABELS):
+        cells = [(f"{m[label]['precision']:>10.3f}{m[label]['mentions']:>10}{m[label]['recall_unlisted']:>8.3f}"
+                  f"{m[label]['unlisted']:>7}") if label in m else f"{'–':>10}{'':>25}" for m in model]
+        click.echo(f"{label:<14}" + "".join(cells))
+    click.echo(f"On posts the model keeps {', '.join(sorted(MODEL_LABELS_ON_POSTS))}: the labels it got right at least "
+               f"{POST_MODEL_PRECISION:.0%} of the time on the posts gold set.")
     if show_errors:
-        for err in result["errors"]:
-            click.echo(json.dumps(err, ensure_ascii=False))
+        for (path, _), r in zip(sets, results, strict=True):
+            for err in r["errors"]:
+                click.echo(json.dumps({"gold": path.name, **err}, ensure_ascii=False))
 
 
 @main.command("topic-quality")

@@ -31,19 +31,22 @@ def encode_batch(texts: list[str], factory: Callable[[], EmbeddingBackend], name
 
 def passage_vectors(
     con: duckdb.DuckDBPyConnection, docs: pd.DataFrame, backend: EmbeddingBackend, progress: Progress | None = None,
-    mapper: Any = None,
+    mapper: Any = None, cache_name: str | None = None,
 ) -> pd.DataFrame:
     """Passage vectors of the documents (doc_id, passage, start_char, end_char, vector), from the cache where
     the same model already embedded them. Vectors of a corpus-fitted backend (TF-IDF) are never cached.
+    `cache_name` (default: the backend's name) keys the cache: texts other than the stored ones (a post's words
+    for themes) are cached under a name of their own, so the two never mix.
 
     With a remote `mapper` (scale.DaskMap) the passages are encoded on its workers, each building the backend
     from `backend.worker_factory()`; a backend without one raises a clear error instead of running another model.
     """
     cacheable = not backend.fitted_on_corpus
     cached = pd.DataFrame()
+    name = cache_name or backend.name
     # The cache query joins every id against the embeddings table: skip it when this model has nothing cached.
-    if cacheable and store.has_embeddings(con, backend.name):
-        cached = store.cached_embeddings(con, backend.name, docs[s.ID].tolist())
+    if cacheable and store.has_embeddings(con, name):
+        cached = store.cached_embeddings(con, name, docs[s.ID].tolist())
     todo = docs[~docs[s.ID].isin(set(cached["doc_id"]))] if not cached.empty else docs
     # Column lists, not a dict per passage: the passages of 100k documents are a quarter of a million rows.
     doc_ids: list[str] = []
@@ -79,7 +82,7 @@ def passage_vectors(
     unique = todo[s.ID].is_unique
     if cacheable and not fresh.empty:
         # Documents with a cached passage are not in todo: with no id twice, every key written is new.
-        store.save_embeddings(con, fresh.assign(model=backend.name)[
+        store.save_embeddings(con, fresh.assign(model=name)[
             ["doc_id", "model", "passage", "start_char", "end_char", "vector"]], new_keys=unique)
     if cached.empty and unique and todo[s.ID].is_monotonic_increasing:
         return fresh  # documents in id order (as corpus_texts gives them): passages already in sorted order

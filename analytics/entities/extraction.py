@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ from ..config import setting
 from ..languages import ROMANISED
 from .aliases import AliasTable, alias_key
 from .pipeline import Pipelines, cached_pipeline
+from .posts import MODEL_LABELS_ON_POSTS, POST_ALIASES, post_actor_name
 
 BATCH_SIZE = int(setting("batch_size"))  # documents per spaCy batch, passages per MiniLM batch
 
@@ -31,10 +33,10 @@ ENTITY_COLUMNS = [s.DOC_ID, s.START_CHAR, s.END_CHAR, s.SENT_START, s.SENT_END, 
 
 
 def _mention_rows(doc: Any, doc_id: str, lookup: dict[str, tuple[str, str, str]], version: str,
-                  alias_only: bool) -> list[dict[str, Any]]:
+                  alias_only: bool, model_labels: frozenset[str] | set[str] = MODEL_LABELS) -> list[dict[str, Any]]:
     """Mention rows of one document as dicts (ENTITY_COLUMNS); the stage itself fills column lists."""
     columns = mention_columns()
-    _add_mentions(doc, doc.text, doc_id, lookup, alias_only, columns)
+    _add_mentions(doc, doc.text, doc_id, lookup, alias_only, columns, model_labels)
     return [dict(zip(ENTITY_COLUMNS, (*row, version), strict=True)) for row in zip(*columns, strict=True)]
 
 
@@ -44,7 +46,7 @@ def mention_columns() -> list[list[Any]]:
 
 
 def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str, str, str]], alias_only: bool,
-                  columns: list[list[Any]]) -> None:
+                  columns: list[list[Any]], model_labels: frozenset[str] | set[str] = MODEL_LABELS) -> None:
     """Append one document's mention rows to `columns` (see mention_columns).
 
     Column lists, not a tuple per row: a quarter of a million row tuples set the garbage collector off hundreds of
@@ -54,7 +56,9 @@ def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str,
     which together cost more than the rest of the row.
     """
     ents = doc.ents
-    if not ents:
+    # [posts] the alias mentions a hashtag's words spell overlap the hashtag's own: kept beside doc.ents
+    hashtag_aliases = doc.spans[POST_ALIASES] if POST_ALIASES in doc.spans else ()
+    if not ents and not hashtag_aliases:
         return
     # Sentence bounds once per document (Span.sent walks the tokens each time it is asked).
     # (doc.has_annotation walks every token; asking for the sentences and catching "no sentences" does not)
@@ -66,17 +70,19 @@ def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str,
     strings = doc.vocab.strings
     names = _names(lookup)
     ids, starts, ends, sent_a, sent_b, mentions, labels, cids, canonical, origins = (c.append for c in columns)
-    for ent in ents:
+    for ent in chain(ents, hashtag_aliases):
         start, end, label = ent.start_char, ent.end_char, _string(strings, ent.label)
         # A ruler match carries the alias's canonical id on every token; Doc.ents passes it on as the span id.
         if ent.id:
             cid = _string(strings, ent.id)
             mention = text[start:end]
-            name = names.get(cid, mention)
-            # an Arabic-script name linked to a listed person by its romanisation says so
-            origin = ROMANISED_ORIGIN if ent.kb_id and _string(strings, ent.kb_id) == ROMANISED else "alias"
+            name = names.get(cid) or post_actor_name(cid) or mention
+            # a rule other than the ruler says which it was in the span's kb_id (entities/posts.py); an
+            # Arabic-script name linked to a listed person by its romanisation says so
+            rule = _string(strings, ent.kb_id) if ent.kb_id else ""
+            origin = ROMANISED_ORIGIN if rule == ROMANISED else (rule or "alias")
         else:
-            if label not in MODEL_LABELS:
+            if label not in model_labels:
                 continue
             mention = text[start:end]
             # Trim a leading article the model sometimes includes ("the Pentagon").
@@ -101,7 +107,7 @@ def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str,
         labels(label)
         cids(cid)
         canonical(name)
-        origins(origin if not alias_only or origin == ROMANISED_ORIGIN else "alias")
+        origins(origin if not alias_only or ent.id else "alias")
 
 
 # Strings of label and id hashes: a dict lookup is cheaper than asking the StringStore each time.
@@ -138,9 +144,12 @@ def extract_entities(pipes: Pipelines, docs: pd.DataFrame, columns: list[list[An
         nlp, alias_only = pipes.for_language(lang)
         processes = n_process if nlp is pipes.english and pipes.profile != "fast" else 1
         texts = part[s.TEXT].tolist()
-        for doc_id, text, doc in zip(part[s.ID], texts, nlp.pipe(texts, batch_size=batch_size, n_process=processes),
-                                     strict=True):
-            _add_mentions(doc, text, doc_id, lookup, alias_only, columns)
+        # [posts] the model's labels kept on a post are those it reads reliably on short text (entities/posts.py)
+        kinds = part[s.SOURCE_TYPE].tolist() if s.SOURCE_TYPE in part else [None] * len(part)
+        labels = [MODEL_LABELS_ON_POSTS if kind == "social" else MODEL_LABELS for kind in kinds]
+        for doc_id, text, kept, doc in zip(part[s.ID], texts, labels,
+                                           nlp.pipe(texts, batch_size=batch_size, n_process=processes), strict=True):
+            _add_mentions(doc, text, doc_id, lookup, alias_only, columns, kept)
             yield doc_id, alias_only
 
 

@@ -9,10 +9,12 @@ from ..languages import RULER_CONFIG_NORM, people_keys, use_script_matching
 from .aliases import AliasTable, ambiguous_aliases, case_config, ruler_patterns
 from .components import RULER_CONFIG, _register_components
 from .model import model_dir
+from .posts import add_post_components
 
 # Bumped when the pipeline's output changes for the same model and alias list, so stored documents are processed
-# again: v2 matches Arabic-script aliases with their proclitics and spelling variants (languages/matching.py).
-PIPELINE_VARIANT = "v2"
+# again: v2 matches Arabic-script aliases with their proclitics and spelling variants (languages/matching.py);
+# v3 reads posts: @mentions and #hashtags as actors, RT prefixes and links never entities (entities/posts.py).
+PIPELINE_VARIANT = "v3"
 
 
 @dataclass
@@ -51,6 +53,7 @@ def alias_only_pipeline(nlp: Any, aliases: AliasTable) -> Any:
     ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG_NORM)
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     nlp.add_pipe("alias_case", config=case_config(aliases))
+    add_post_components(nlp, aliases)  # [posts] @mentions, #hashtags, links: entities/posts.py
     people = people_keys(zip(aliases.frame["alias"], aliases.frame["canonical_id"], aliases.frame["type"],
                              strict=True))
     nlp.add_pipe("romanised_names", config={"people": [[k, c, t] for k, (c, t) in sorted(people.items())]})
@@ -88,6 +91,7 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = Non
         variant = PIPELINE_VARIANT
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     nlp.add_pipe("alias_case", after="entity_ruler", config=case_config(aliases))
+    add_post_components(nlp, aliases)  # [posts] @mentions, #hashtags, links; listed places over the model's PERSON
     # Last but one: it judges the ruler's and the model's readings alike.
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")

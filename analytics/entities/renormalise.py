@@ -12,6 +12,11 @@ from .. import store
 from .aliases import AliasTable, alias_key
 from .extraction import ENTITY_COLUMNS, MODEL_LABELS, ROMANISED_ORIGIN, _mention_rows
 from .pipeline import alias_only_pipeline
+from .posts import POST_ORIGINS
+
+# Mentions the rules give (the alias ruler, romanised names, accounts, hashtags): recomputed from the text on an
+# alias-list edit.
+RULE_ORIGINS = ("alias", ROMANISED_ORIGIN, *POST_ORIGINS)
 
 
 def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
@@ -26,7 +31,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     lookup = aliases.lookup()
     names = {v[0]: v[1] for v in lookup.values()}
     stored = store.stored_mentions(con, ENTITY_COLUMNS)
-    nlp = alias_only_pipeline(spacy.blank("en"), aliases)
+    nlp = alias_only_pipeline(spacy.blank("en"), aliases)  # [posts] with accounts and hashtags
     docs = store.documents(con, columns=[s.ID, s.TEXT])
     fresh: list[dict[str, Any]] = []
     for doc_id, doc in zip(docs[s.ID], nlp.pipe(docs[s.TEXT], batch_size=256), strict=True):
@@ -34,15 +39,14 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     fresh_frame = pd.DataFrame(fresh, columns=ENTITY_COLUMNS)
     kept = []
     changed = 0
-    alias_spans = {(r.doc_id, r.start_char, r.end_char) for r in fresh_frame.itertuples(index=False)}
+    alias_spans = {(r.doc_id, r.start_char, r.end_char, r.canonical_id) for r in fresh_frame.itertuples(index=False)}
     by_doc: dict[str, list[tuple[int, int]]] = {}
     for r in fresh_frame.itertuples(index=False):
         by_doc.setdefault(r.doc_id, []).append((r.start_char, r.end_char))
-    alias_origins = ("alias", ROMANISED_ORIGIN)  # both are recomputed from the alias list
-    stored_alias = {(r.doc_id, r.start_char, r.end_char): r for r in stored.itertuples(index=False)
-                    if r.origin in alias_origins}
+    stored_alias = {(r.doc_id, r.start_char, r.end_char, r.canonical_id): r for r in stored.itertuples(index=False)
+                    if r.origin in RULE_ORIGINS}
     for r in stored.itertuples(index=False):
-        if r.origin in alias_origins:
+        if r.origin in RULE_ORIGINS:
             continue  # recomputed below from the fresh matches
         if any(a < r.end_char and r.start_char < b for a, b in by_doc.get(r.doc_id, [])):
             changed += 1  # an alias now covers this model mention
@@ -62,7 +66,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
         row.update(zip([s.CANONICAL_ID, s.CANONICAL_NAME, s.LABEL, s.ORIGIN], new, strict=True))
         kept.append(row)
     for r in fresh_frame.itertuples(index=False):
-        old = stored_alias.get((r.doc_id, r.start_char, r.end_char))
+        old = stored_alias.get((r.doc_id, r.start_char, r.end_char, r.canonical_id))
         if old is None or (old.canonical_id, old.label) != (r.canonical_id, r.label):
             changed += 1
     changed += sum(1 for key in stored_alias if key not in alias_spans)

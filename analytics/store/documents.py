@@ -118,19 +118,19 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> Path:
 
 
 def corpus_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Id and text of every stored document, with whether it is a near-duplicate."""
+    """Id and text of every stored document, with whether it is a near-duplicate and of which document."""
     return con.execute(
-        "SELECT id, text, duplicate_of IS NOT NULL AS is_duplicate FROM documents ORDER BY id"
+        "SELECT id, text, duplicate_of IS NOT NULL AS is_duplicate, duplicate_of FROM documents ORDER BY id"
     ).df()
 
 
 def document_batches(con: duckdb.DuckDBPyConnection, ids: list[str], size: int) -> Iterator[pd.DataFrame]:
-    """The documents of these ids (id, text, language) in batches of `size`, in id order, streamed from one
-    query: a query per batch scans the documents table each time, which grows with the store."""
+    """The documents of these ids (id, text, language, source type) in batches of `size`, in id order, streamed
+    from one query: a query per batch scans the documents table each time, which grows with the store."""
     con.register("_batch_ids", pd.DataFrame({s.ID: ids}))
     reader = None
     try:
-        reader = con.sql(f'SELECT d."{s.ID}", d."{s.TEXT}", d."{s.LANGUAGE}" FROM documents d '
+        reader = con.sql(f'SELECT d."{s.ID}", d."{s.TEXT}", d."{s.LANGUAGE}", d."{s.SOURCE_TYPE}" FROM documents d '
                          f'JOIN _batch_ids USING ("{s.ID}") ORDER BY d."{s.ID}"').to_arrow_reader(size)
         for batch in reader:
             yield batch.to_pandas()

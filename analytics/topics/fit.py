@@ -12,6 +12,7 @@ from ..errors import TOO_FEW_FOR_THEMES
 from ..languages import is_multilingual, theme_vocabulary, words_of_fit
 from .labels import auto_label, key_phrases
 from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
+from .vocabulary import without_words
 
 
 def backend_embedder(backend: EmbeddingBackend) -> Any:
@@ -27,12 +28,14 @@ def backend_embedder(backend: EmbeddingBackend) -> Any:
 
 def fit_topics(
     texts: list[str], doc_ids: list[str], doc_matrix: np.ndarray, backend: EmbeddingBackend, params: TopicParams,
-    languages: list[str] | None = None,
+    languages: list[str] | None = None, extra_stop_words: frozenset[str] = frozenset(),
 ) -> TopicFit:
     """Fit BERTopic on documents already sorted by id, with precomputed vectors; outliers reassigned.
 
     With the documents' `languages`, a corpus in several languages has its words counted per language (stop
-    words, stems: analytics/languages/words.py); labels and key phrases still quote the documents."""
+    words, stems: analytics/languages/words.py); labels and key phrases still quote the documents.
+    `extra_stop_words`: more words that never name a theme (posts' filler, link pieces, usernames:
+    topics/vocabulary.py)."""
     from bertopic import BERTopic
     from bertopic.representation import MaximalMarginalRelevance
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -44,14 +47,17 @@ def fit_topics(
     if n < MIN_DOCUMENTS:
         raise TOO_FEW_FOR_THEMES.error(n=n, minimum=MIN_DOCUMENTS)
     min_size = params.scaled_min_topic_size(n)
-    stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
+    stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS) | extra_stop_words)
     vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=tuple(params.n_gram_range),
-                                 min_df=2 if n >= 50 else 1, token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
+                                 min_df=params.vocabulary_min_df or (2 if n >= 50 else 1),
+                                 token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
     # Several languages: BERTopic counts the words that matter in each document's own language, each as the
     # commonest form of its stem (a plain string per document, so the saved model holds no custom code).
     counted, phrase_stop_words, vocabulary = texts, frozenset(), None
     if languages is not None and is_multilingual(languages):
-        vocabulary = theme_vocabulary(texts, languages)
+        # [posts] filler, link pieces and usernames are the vocabulary's stop words too, so neither the counts nor
+        # the words per language (labels) hold them
+        vocabulary = without_words(theme_vocabulary(texts, languages), extra_stop_words)
         counted = [vocabulary.text(t) for t in texts]
         phrase_stop_words = vocabulary.stop_words
         # min_df 1: BERTopic fits the vectorizer on one text per topic, and a theme of one language has words no
@@ -107,7 +113,7 @@ def fit_topics(
         mask = topics == t
         sims[mask] = doc_matrix[mask] @ c
     assignments = pd.DataFrame({"doc_id": doc_ids, "topic": topics.astype(int), "probability": sims.round(4)})
-    phrases = key_phrases(texts, topics, extra_stop_words=phrase_stop_words)
+    phrases = key_phrases(texts, topics, extra_stop_words=phrase_stop_words | extra_stop_words)
     # Several languages: each theme's top words in each of its languages, kept with the fit (the app shows them
     # beside the label), and the label made from the label language's words where the theme has some.
     by_language = words_of_fit(texts, languages, topics, vocabulary) if vocabulary is not None else {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -52,12 +52,28 @@ class TopicParams:
     zeroshot_words: list[list[str]] = field(default_factory=list)  # a named theme's seed words, embedded with it
     zeroshot_min_similarity: float = float(setting("zero_shot_similarity"))  # 0: the backend's own threshold
     merge_suggestions: int = 10  # pairs of topics from the hierarchy offered for merging
+    # Texts with fewer words than this (after a post's links, handles and RT prefix are taken out) are not fitted
+    # on but assigned to the nearest theme afterwards (topics/fitting_texts.py; chosen on planted posts).
+    min_fit_words: int = int(setting("min_fit_words"))
+    # In how many themes a word must occur to be counted for names (BERTopic fits its vectorizer on one text per
+    # theme); 0: 2 from 50 documents up, else 1.
+    vocabulary_min_df: int = 0
     # A theme spanning languages is labelled from its words in this language (where it has documents in it)
     label_language: str = str(setting("label_language"))
+    # Smallest theme as a share of the texts fitted on when most are posts (0.4 % split 8 planted themes of
+    # posts into 56 themes; 1 % gave 11-12 with NMI 0.90: benchmarks/posts_setup.py, RESULTS.md)
+    post_min_topic_share: float = float(setting("post_min_topic_share"))
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
         """Smallest topic: min_topic_share of the corpus (0.4 %), at least 5 documents."""
         return self.min_topic_size or max(5, round(n_docs * float(setting("min_topic_share"))))
+
+    def for_posts(self, n_texts: int) -> TopicParams:
+        """These parameters for fitting texts that are mostly posts: the smallest theme post_min_topic_share of
+        them unless a size is set."""
+        if self.min_topic_size:
+            return self
+        return replace(self, min_topic_size=max(5, round(n_texts * self.post_min_topic_share)))
 
 
 @dataclass

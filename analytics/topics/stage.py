@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,14 @@ import pandas as pd
 
 from .. import schema as s
 from .. import store
-from ..embeddings import EmbeddingBackend, document_matrix, get_backend, passage_vectors
+from ..embeddings import EmbeddingBackend, document_matrix, get_backend
 from ..errors import NO_DOCUMENTS
 from ..languages.centring import LanguageCentring, fit_centring
 from .fit import fit_topics, passage_weights
+from .fitting_texts import fitting_texts, theme_passages
 from .identity import _centroids_in_space, match_topics
 from .params import PROFILE_BACKENDS, Progress, TopicParams, _params_from_record, _params_record
+from .vocabulary import theme_stop_words
 
 
 def corpus_hash(doc_ids: list[str]) -> str:
@@ -83,16 +86,21 @@ def refit_topics(
     elif params.backend != backend.name:  # a backend of your own: recorded under its own name
         params = dataclasses.replace(params, backend=backend.name)
     run_id = store.start_run(con, "topics", _params_record(params), library_versions())
-    passages = passage_vectors(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress, mapper=mapper)
+    # [posts] themes read and embed each document's words without a post's furniture (topics/fitting_texts.py)
+    passages = theme_passages(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress, mapper=mapper)
     # Each document's language: theme words are counted per language; for a multilingual model, vectors have
     # each language's mean taken out (languages/centring.py), the means kept with the run for later documents.
-    languages = store.documents(con, columns=[s.ID, s.LANGUAGE]).set_index(s.ID)[s.LANGUAGE].to_dict()
+    stored = store.documents(con, columns=[s.ID, s.LANGUAGE, s.SOURCE_TYPE]).set_index(s.ID)
+    languages = stored[s.LANGUAGE].to_dict()
     centring = fit_centring(passages, languages) if backend.centre_languages else None
     if centring is not None:
         passages = centring.passages(passages, languages)
         store.set_meta(con, centring_key(run_id), json.dumps(centring.record()))
-    # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, assign the copies.
-    originals = corpus[~corpus["is_duplicate"]].sort_values("id", ignore_index=True)
+    # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, the copies take
+    # their original's theme. [posts] So do retweets, forwards and repeated texts; very short texts are assigned
+    # to the nearest theme afterwards.
+    texts = fitting_texts(corpus, store.copies(con), params.min_fit_words)
+    originals = texts.fitted
     rest = originals.iloc[0:0]
     if len(originals) > params.fit_sample:
         chosen = np.sort(np.random.default_rng(params.seed).choice(len(originals), params.fit_sample, replace=False))
@@ -100,8 +108,13 @@ def refit_topics(
         originals = originals.iloc[chosen].reset_index(drop=True)
     doc_ids = originals["id"].tolist()
     matrix = document_matrix(passages, doc_ids)
-    fit = fit_topics(originals["text"].tolist(), doc_ids, matrix, centring.queries(backend) if centring else backend,
-                     params, languages=[languages.get(d) or "und" for d in doc_ids])
+    # [posts] mostly posts: larger smallest themes, or short texts split into themes of one message each
+    posts = bool((stored[s.SOURCE_TYPE].reindex(doc_ids) == "social").mean() > 0.5)
+    fit_params = params.for_posts(len(doc_ids)) if posts else params
+    fit = fit_topics(originals["theme_text"].tolist(), doc_ids, matrix,
+                     centring.queries(backend) if centring else backend, fit_params,
+                     languages=[languages.get(d) or "und" for d in doc_ids],
+                     extra_stop_words=corpus_stop_words(con, languages.values()))
 
     previous_run = store.topic_run_id(con)
     previous = store.topic_table(con, previous_run) if previous_run else pd.DataFrame()
@@ -119,15 +132,13 @@ def refit_topics(
     centroids = {mapping[t]: c for t, c in zip(fit.topics["topic"], fit.topics["centroid"], strict=True)}
 
     assignments = fit.assignments.assign(topic_id=fit.assignments["topic"].map(mapping))
-    if not rest.empty:  # documents outside the fitting sample: nearest topic, as for new documents
-        rest_assign = _nearest_topic(document_matrix(passages, rest["id"].tolist()), rest["id"].tolist(), centroids,
-                                     backend.assign_min_similarity)
-        assignments = pd.concat([assignments, rest_assign], ignore_index=True)
-    dups = corpus[corpus["is_duplicate"]]
-    if not dups.empty:
-        dup_assign = _nearest_topic(document_matrix(passages, dups["id"].tolist()), dups["id"].tolist(), centroids,
-                                    backend.assign_min_similarity)
-        assignments = pd.concat([assignments, dup_assign], ignore_index=True)
+    # documents outside the fitting sample, and texts too short to fit on: nearest topic, as for new documents
+    for later in (rest, texts.assigned_after):
+        if not later.empty:
+            assigned = _nearest_topic(document_matrix(passages, later["id"].tolist()), later["id"].tolist(),
+                                      centroids, backend.assign_min_similarity)
+            assignments = pd.concat([assignments, assigned], ignore_index=True)
+    assignments = texts.spread(assignments[["doc_id", "topic_id", "probability"]])  # to every copy and repeat
     weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"})
 
     topics_rows = pd.DataFrame({
@@ -148,8 +159,8 @@ def refit_topics(
     changes = changes.assign(run_id=run_id)
     changes = changes[["run_id", "topic_id", "previous_topic_id", "change", "similarity"]]
     counts = {
-        "documents": len(corpus), "fitted_on": len(doc_ids), "assigned_outside_sample": len(rest),
-        "topics": len(topics_rows),
+        "documents": len(corpus), "fitted_on": len(doc_ids), "assigned_outside_sample": len(rest), **texts.counts(),
+        "topics": len(topics_rows), "fitted_as_posts": posts,
         "outliers_before_reduction": round(fit.outliers_before, 4),
         "outliers": round(float((doc_topics["topic_id"] == -1).mean()), 4),
         "outlier_strategy": "embeddings" if fit.reassign_threshold is not None else "none",
@@ -168,6 +179,20 @@ def refit_topics(
     if model_dir is not None:
         _save_model(fit.model, model_dir / f"topics-run-{run_id}", backend)
     return {"action": "fit", "run_id": run_id, **counts}
+
+
+def corpus_stop_words(con: duckdb.DuckDBPyConnection, languages: Iterable[str | None]) -> frozenset[str]:
+    """Words kept out of this corpus's theme vocabularies: its languages' stop words, posts' filler, handles that
+    cannot be words (topics/vocabulary.py)."""
+    handles = store.traces(con, ["mention", "retweet_of", "reply_to", "quote_of"])["value"].dropna().unique()
+    return theme_stop_words({lang for lang in languages if isinstance(lang, str)}, handles)
+
+
+def theme_document_matrix(con: duckdb.DuckDBPyConnection, docs: pd.DataFrame, backend: EmbeddingBackend,
+                          ) -> np.ndarray:
+    """The vectors a theme fit uses for these documents (id, text), in their order: means of their theme
+    texts' passages (before any centring by language)."""
+    return document_matrix(theme_passages(con, docs, backend), docs[s.ID].tolist())
 
 
 def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, np.ndarray],
@@ -190,7 +215,7 @@ def assign_new_documents(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: l
         return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress,
                             mapper=mapper, backend=backend)
     docs = store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=doc_ids)
-    passages = passage_vectors(con, docs, backend, progress=progress, mapper=mapper)
+    passages = theme_passages(con, docs, backend, progress=progress, mapper=mapper)
     centring = stored_centring(con, run_id)  # the fit's language means: new documents in the same space
     if centring is not None:
         passages = centring.passages(passages, dict(zip(docs[s.ID], docs[s.LANGUAGE], strict=True)))

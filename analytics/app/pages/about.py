@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.app.export import methods_note
 from analytics.app.state import corpus_or_stop
 from analytics.findings import HOW_FINDINGS_ARE_TESTED
+from analytics.post_text import HOW_POSTS_ARE_READ
 
 st.title("About the method")
 st.markdown("""
@@ -34,7 +35,9 @@ the model makes mistakes, which the reading view lets you check.
 
 **Reproducibility.** Each analysis records its parameters, seeds, library versions and a hash of the corpus. Every
 chart's export includes this *methods note*, the data behind the chart and the list of documents behind it.
-
+""")
+st.markdown(HOW_POSTS_ARE_READ)
+st.markdown("""
 **The demo corpus** is a chronology of the Islamic State's online propaganda and the response to it, 2014–2020,
 written for this tool: each document is a short summary in our own words of a real, dated public report, with its
 citation. Documents of source type *propaganda* describe what IS outlets published; they never reproduce it, and

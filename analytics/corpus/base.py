@@ -174,6 +174,24 @@ class CorpusBase:
         with self._read() as con:
             return {kind: run for kind in ("ingest", "entities", "topics") if (run := store.last_run(con, kind))}
 
+    def analysis_pending(self) -> dict[str, int]:
+        """Documents the analysis has not reached: without_actors (no entity pass yet), without_theme (not placed
+        in the current fit; every document before the first fit)."""
+        with self._read() as con:
+            return store.pending_analysis(con, self._run_id(con))
+
+    def jobs(self, limit: int = 20) -> pd.DataFrame:
+        """The latest analysis jobs of this corpus, newest first: job_id, kind, status, params, started_at,
+        finished_at, stage, message, pid."""
+        with self._read() as con:
+            return store.jobs(con, limit)
+
+    def edit_history(self, limit: int = 50) -> pd.DataFrame:
+        """The readers' edits of this corpus (renames, merges, refits), newest first: edit_id, edited_at, kind,
+        summary, detail, undone_at."""
+        with self._read() as con:
+            return store.edits(con, limit)
+
     def export(self, table: str, out: str | Path) -> Path:
         """Write one table to Parquet or CSV (by the file suffix); the store itself is not changed."""
         with self._read() as con:

@@ -14,7 +14,9 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 - `scope`: the documents under a set of filters, as SQL conditions;
 - `actors`: actor counts, totals, pairs;
 - `traces`: the traces of posts (links, hashtags, mentions, retweets) and which documents are copies;
-- `queries`: documents for the pages, the report and the Corpus.
+- `queries`: documents for the pages, the report and the Corpus;
+- `jobs`: background analysis jobs (what runs, where it got to, how it ended);
+- `edits`: the log of readers' edits of a shared store, with what undoes each.
 
 `from analytics import store; store.connect(...)` reaches every function through this module.
 """
@@ -50,9 +52,21 @@ from .documents import (
     rejects,
     status_tables,
 )
+from .edits import (
+    custom_label,
+    edit,
+    edits,
+    log_edit,
+    mark_undone,
+    merge_target,
+    merged_into,
+    restore_merges,
+    set_run_status,
+)
 from .embeddings import cached_embeddings, has_embeddings, save_embeddings
 from .entities import insert_mentions, refresh_doc_actors, replace_mentions, stored_mentions, unprocessed_documents
 from .events import events, replace_events
+from .jobs import JOB_COLUMNS, finish_job, job_stage, jobs, pending_analysis, start_job
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .queries import (
     DOC_LIST_COLUMNS,
@@ -92,6 +106,7 @@ from .traces import TRACE_COLUMNS, copies, insert_traces, link_copies, platform_
 __all__ = [
     "DOC_LIST_COLUMNS",
     "EXPORTABLE_TABLES",
+    "JOB_COLUMNS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "TRACE_COLUMNS",
@@ -107,6 +122,7 @@ __all__ = [
     "copies",
     "corpus_texts",
     "counts",
+    "custom_label",
     "date_range",
     "dated_count",
     "dates",
@@ -120,9 +136,12 @@ __all__ = [
     "document_topics",
     "documents",
     "duplicates",
+    "edit",
+    "edits",
     "events",
     "existing_ids",
     "export_table",
+    "finish_job",
     "finish_run",
     "get_meta",
     "has_embeddings",
@@ -130,14 +149,21 @@ __all__ = [
     "insert_frame",
     "insert_mentions",
     "insert_traces",
+    "job_stage",
+    "jobs",
     "last_run",
     "link_copies",
+    "log_edit",
+    "mark_undone",
     "mentions",
+    "merge_target",
     "merge_topic",
+    "merged_into",
     "migrate",
     "migrate_store",
     "minhash_signatures",
     "opened",
+    "pending_analysis",
     "period_counts",
     "platform_table",
     "refresh_doc_actors",
@@ -145,6 +171,7 @@ __all__ = [
     "replace_events",
     "replace_mentions",
     "representative_documents",
+    "restore_merges",
     "runs",
     "save_embeddings",
     "save_topic_fit",
@@ -152,7 +179,9 @@ __all__ = [
     "scope",
     "search_documents",
     "set_meta",
+    "set_run_status",
     "set_topic_label",
+    "start_job",
     "start_run",
     "status_tables",
     "stored_mentions",

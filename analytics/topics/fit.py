@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..embeddings import EmbeddingBackend
 from ..errors import TOO_FEW_FOR_THEMES
-from .labels import auto_label, key_phrases
+from .labels import auto_label, key_phrases, phrase_label
 from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
 
 
@@ -102,7 +102,9 @@ def fit_topics(
         # The label comes from the c-TF-IDF words: MMR's picks depend on how well the backend embeds single words,
         # which TF-IDF vectors do poorly.
         members = [texts[i] for i in np.flatnonzero(topics == t)]
-        label = named.get(int(t)) or auto_label([w for w, _ in words] or mmr, members)
+        others = {p for other, found in phrases.items() if other != t for p in found}
+        label = (named.get(int(t)) or phrase_label(phrases.get(int(t), []), [w for w, _ in words], others, members)
+                 or auto_label([w for w, _ in words] or mmr, members))
         rows.append({"topic": int(t), "label": label, "words": words, "mmr": mmr, "centroid": centroids[t],
                      "named": named.get(int(t)), "phrases": phrases.get(int(t), [])})
     topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named", "phrases"])

@@ -67,6 +67,40 @@ def auto_label(words: list[str], texts: list[str] | None = None, n: int = 3, min
     return picked[0] if len(picked) == 1 else ", ".join(picked[:-1]) + " & " + picked[-1]
 
 
+_CLAUSE_WORDS = frozenset({"had", "has", "have", "was", "were", "is", "are", "be", "been", "did", "does", "will",
+                           "would", "said", "says"})
+
+
+def phrase_label(phrases: list[str], words: list[str], other_phrases: set[str], texts: list[str] | None = None,
+                 top: int = 10) -> str | None:
+    """A key phrase as the theme's label, where one reads better than a word list; None keeps the word list.
+
+    The rule: a key phrase (each is used by at least 15 % of the theme's documents: `key_phrases` keeps no other)
+    becomes the label when it holds the theme's most distinctive word and at least one more of its `top`
+    c-TF-IDF words (so it says what sets the theme apart, not a side detail such as "shot dead"), and no other
+    theme has it among its key phrases (a phrase two themes share names neither), and it is a name, not a clause
+    (no "had", "was", "is"…: "company had suspended" stays a word list). Of several, the one holding
+    most of those words wins, then the more distinctive. Each word is spelled as the documents spell it ("eu
+    internet referral" → "EU internet referral").
+    """
+    if not phrases or not words:
+        return None
+    stems = [_stem(w) for w in words[:top]]
+    best: tuple[int, int, str] | None = None
+    for rank, phrase in enumerate(phrases):
+        held = [_stem(w) for w in phrase.split()]
+        if phrase in other_phrases or stems[0] not in held or _CLAUSE_WORDS & set(phrase.split()):
+            continue
+        score = sum(stem in stems for stem in set(held))
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, rank, phrase)
+    if best is None:
+        return None
+    spelled = [_surface_form(w, texts) if texts else w for w in best[2].split()]
+    spelled[0] = spelled[0][:1].upper() + spelled[0][1:]
+    return " ".join(spelled)
+
+
 _PHRASE_TOKEN = re.compile(r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
 _CLAUSE = re.compile(r"[.!?;:,()\"“”]+")
 

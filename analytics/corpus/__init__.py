@@ -7,8 +7,8 @@ ask for numbers, so each number has one implementation.
 
 Every method that counts takes a `Filters` and returns a tidy, labelled DataFrame (or a small dataclass of them).
 The class is assembled from one module per concern: `base` (the store, what it holds, bookkeeping), `counts`
-(numbers over time), `documents` (the documents behind them), `findings` (what changed), `model` (the saved
-topic model).
+(numbers over time), `documents` (the documents behind them), `findings` (what changed), `themes` (merges, their
+suggestions, a theme's sources and languages); the saved topic model here.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from .base import CorpusBase, FilterOptions, Summary
 from .counts import THEME_COLUMNS
 from .documents import Reading
 from .findings import FindingQueries, Findings, Framing
+from .themes import MergePreview, ThemeQueries
 
 
-class Corpus(FindingQueries):
+class Corpus(FindingQueries, ThemeQueries):
     """An analysed corpus in its store, read-only. Open it with `Corpus.open(path)`."""
 
     def topic_model(self) -> Any:
@@ -57,6 +58,7 @@ __all__ = [
     "Filters",
     "Findings",
     "Framing",
+    "MergePreview",
     "Reading",
     "Summary",
 ]

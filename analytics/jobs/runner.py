@@ -112,6 +112,9 @@ def run(db: str | Path, spec: JobSpec | None = None,
 def _stages(db: Path, spec: JobSpec, report: Callable[[str, int, int | None], None], pipeline: Any,
             corpus_class: Any) -> dict[str, Any]:
     results: dict[str, Any] = {}
+    if spec.demo:
+        report("ingest", 0, None)
+        return pipeline.build_demo(db, progress=report)
     if spec.paths:
         report("ingest", 0, None)
         results["ingest"] = pipeline.ingest_paths(db, [Path(p) for p in spec.paths], progress=report,

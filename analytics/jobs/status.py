@@ -41,15 +41,18 @@ class JobSpec:
     n_process: int = 0
     dask: str | None = None
     topics: bool = True
+    demo: bool = False  # build the shipped demo corpus (its files, its alias list, its own choice of profile)
 
     @property
     def kind(self) -> str:
+        if self.demo:
+            return "demo corpus"
         if self.refit or self.topic_options:
             return "refit"
         return "add files and analyse" if self.paths else "analysis"
 
     def steps(self) -> list[str]:
-        return (["ingest"] if self.paths else []) + ["entities"] + (["topics"] if self.topics else [])
+        return (["ingest"] if self.paths or self.demo else []) + ["entities"] + (["topics"] if self.topics else [])
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobSpec:

@@ -81,7 +81,9 @@ from .queries import (
     search_documents,
     summary,
     texts,
+    texts_with_types,
     timeline_documents,
+    with_words,
 )
 from .runs import finish_run, get_meta, has_finished_run, last_run, runs, set_meta, start_run
 from .scope import Scope, scope
@@ -94,6 +96,7 @@ from .topics import (
     representative_documents,
     save_topic_fit,
     set_topic_label,
+    theme_actor_counts,
     theme_counts,
     topic_changes,
     topic_run_id,
@@ -188,6 +191,8 @@ __all__ = [
     "stored_version",
     "summary",
     "texts",
+    "texts_with_types",
+    "theme_actor_counts",
     "theme_counts",
     "timeline_documents",
     "topic_changes",
@@ -198,4 +203,5 @@ __all__ = [
     "unassigned_doc_ids",
     "unmerge_topic",
     "unprocessed_documents",
+    "with_words",
 ]

@@ -143,7 +143,7 @@ def migrate_store(db: str | Path) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def opened(db: str | Path, read_only: bool = False, check_version: bool = True
+def opened(db: str | Path, read_only: bool = False, check_version: bool = True, retries: int = 20
            ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store for the length of a with-block and close it after. `check_version=False` lets a reader open
     a store of any schema version (to report it), never to read its tables. Within this process the open takes
@@ -152,7 +152,7 @@ def opened(db: str | Path, read_only: bool = False, check_version: bool = True
     if not access.acquire(write=not read_only, timeout=_WAIT_FOR_THIS_PROCESS):
         raise STORE_BUSY.error(path=db)
     try:
-        con = _connect_unchecked(db) if read_only and not check_version else connect(db, read_only=read_only)
+        con = _connect_unchecked(db) if read_only and not check_version else connect(db, read_only, retries)
         try:
             yield con
         finally:

@@ -28,6 +28,7 @@ from .periods import (
     complete_periods,
     dated,
     default_granularity,
+    offered_granularities,
     period_bounds,
     period_flags,
     period_start,
@@ -46,7 +47,7 @@ from .shares import (
     voice_table,
 )
 from .shifts import WindowComparison, bursts, change_points, emerging_and_fading, event_impact, lead_lag
-from .text import framing_changes, keyword_in_context, lexicon_shares, read_lexicon
+from .text import concordance, framing_changes, keyword_in_context, lexicon_shares, read_lexicon
 
 __all__ = [
     "MIN_DOCS_PER_PERIOD",
@@ -62,10 +63,12 @@ __all__ = [
     "complete_periods",
     "dated",
     "default_granularity",
+    "offered_granularities",
     "emerging_and_fading",
     "event_impact",
     "fold_themes",
     "framing_changes",
+    "concordance",
     "keyword_in_context",
     "lead_lag",
     "lexicon_shares",

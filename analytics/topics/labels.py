@@ -173,3 +173,21 @@ def top_words(words_json: str, n: int = 10, kind: str = "ctfidf") -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens as the vectorizer sees them (for coherence)."""
     return re.findall(r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b", text.lower())
+
+
+def combined_words(parts: list[tuple[list[tuple[str, float]], int]], n: int = 10) -> list[tuple[str, float]]:
+    """The distinctive words of themes taken together (a merge): each theme's c-TF-IDF weights scaled so its first
+    word weighs 1, weighted by the theme's size, summed per word; the `n` heaviest, scaled so the first weighs 1.
+    An estimate until the next refit computes the merged theme's words from its documents."""
+    total: dict[str, float] = {}
+    for words, size in parts:
+        if not words:
+            continue
+        top = max(float(w) for _, w in words) or 1.0
+        for word, weight in words:
+            total[word] = total.get(word, 0.0) + size * float(weight) / top
+    ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))[:n]
+    if not ranked:
+        return []
+    first = ranked[0][1] or 1.0
+    return [(word, round(weight / first, 4)) for word, weight in ranked]

@@ -6,13 +6,15 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import charts
+from analytics import charts, glossary
 from analytics import schema as s
 from analytics.app.export import export_buttons
 from analytics.app.reading import escape_markdown, list_and_read
 from analytics.app.sidebar import sidebar_filters
 from analytics.app.state import corpus_or_stop
 from analytics.config import setting
+
+PAGE = "overview"
 
 corpus = corpus_or_stop()
 f, gran = sidebar_filters(corpus)
@@ -22,7 +24,8 @@ st.title(corpus.name())
 summary = corpus.summary(f)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Documents", f"{summary.documents:,}", help="All stored documents, dated or not.")
-c2.metric("Date span", f"{summary.first:%Y-%m} → {summary.last:%Y-%m}" if summary.dated else "—")
+c2.metric("Date span", glossary.date_span(summary.first, summary.last) if summary.dated else "—",
+          help=f"From {summary.first:%d %B %Y} to {summary.last:%d %B %Y}." if summary.dated else None)
 c3.metric("Sources", f"{summary.sources:,}")
 c4.metric("Themes", f"{summary.themes}")
 st.caption(f"With the filters: {summary.in_scope:,} dated documents. "
@@ -48,7 +51,8 @@ with right:
     if actors.empty:
         st.caption("No actors extracted yet.")
     else:
-        st.dataframe(actors[[s.CANONICAL_NAME, s.LABEL, "documents"]].rename(
+        st.dataframe(actors.assign(**{s.LABEL: actors[s.LABEL].map(glossary.entity_type)})[
+            [s.CANONICAL_NAME, s.LABEL, "documents"]].rename(
             columns={s.CANONICAL_NAME: "actor", s.LABEL: "type", "documents": "documents naming it"}),
             hide_index=True, width="stretch")
 
@@ -60,6 +64,6 @@ for i, row in found.shifts.iterrows():
     st.markdown(f"- {escape_markdown(row['sentence'])}")
     with st.expander(f"The {len(row['doc_ids'])} documents behind this"):
         list_and_read(corpus.documents_behind(f, ids=tuple(row["doc_ids"])), key=f"shift-{i}", corpus=corpus,
-                      height=220)
+                      page=PAGE, height=220)
 if found.migration:
     st.markdown(f"- Most-named platform by year: {escape_markdown(found.migration)} (see **Actors**).")

@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import charts, timeline
+from analytics import charts, glossary, timeline
 from analytics import schema as s
 from analytics.app.export import export_buttons
 from analytics.app.reading import escape_markdown
@@ -23,7 +23,7 @@ if corpus.run() is None:
 labels = corpus.labels()
 
 by = st.radio("Rows", [s.SOURCE, s.SOURCE_TYPE], horizontal=True, key="sov_by",
-              format_func=lambda v: v.replace("_", " "))
+              format_func=lambda v: {s.SOURCE: "each source", s.SOURCE_TYPE: "each type of source"}[v])
 voice = corpus.share_of_voice(f, by=by, top=25)
 chart = charts.heatmap(voice)
 st.altair_chart(chart, width="stretch")
@@ -45,8 +45,9 @@ c1, c2, c3 = st.columns(3)
 live = [int(t) for t in corpus.theme_sizes(f)[s.TOPIC_ID]]
 topic = c1.selectbox("Theme", live, format_func=lambda t: labels.get(t, str(t)), key="ll_topic")
 first = c2.selectbox("Does this source type…", types, index=types.index("propaganda") if "propaganda" in types else 0,
-                     key="ll_x")
-second = c3.selectbox("…lead this one?", types, index=types.index("news") if "news" in types else 0, key="ll_y")
+                     key="ll_x", format_func=glossary.source_type_name)
+second = c3.selectbox("…lead this one?", types, index=types.index("news") if "news" in types else 0, key="ll_y",
+                      format_func=glossary.source_type_name)
 if first == second:
     st.caption("Pick two different source types.")
 else:

@@ -58,7 +58,7 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
     if docs.empty:
         st.caption("No documents.")
         return None
-    columns = [c for c in (s.ID, s.DATE, s.SOURCE, s.SOURCE_TYPE, s.LANGUAGE, s.TITLE, "theme") if c in docs]
+    columns = [c for c in (s.DATE, s.TITLE, s.SOURCE, s.SOURCE_TYPE, s.LANGUAGE, "theme", s.ID) if c in docs]
     view = docs[columns].copy()
     view[s.DATE] = pd.to_datetime(view[s.DATE]).dt.strftime("%Y-%m-%d").fillna("no date")
     if s.TITLE in view:
@@ -68,8 +68,10 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
     event = st.dataframe(view, key=key, hide_index=True, width="stretch", height=height, on_select="rerun",
                          selection_mode="single-row",
                          column_config={s.ID: st.column_config.TextColumn("id", width="small"),
-                                        s.DATE: "date", s.SOURCE: "source", s.SOURCE_TYPE: "source type",
-                                        s.LANGUAGE: "language", s.TITLE: "title", "theme": "theme"})
+                                        s.DATE: st.column_config.TextColumn("date", width="small"),
+                                        s.TITLE: st.column_config.TextColumn("title", width="large"),
+                                        s.SOURCE: "source", s.SOURCE_TYPE: "source type", s.LANGUAGE: "language",
+                                        "theme": "theme"})
     rows = event.selection.rows if event and event.selection else []
     return str(view.iloc[rows[0]][s.ID]) if rows else None
 

@@ -30,10 +30,10 @@ def _typed_dates(lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
     """Two date fields (typed or picked), kept inside the corpus's span and in order."""
     url.seed("f_from", min(max(url.value("from", lo, _date), lo), hi))
     url.seed("f_to", min(max(url.value("to", hi, _date), lo), hi))
-    left, right = st.columns(2)
-    start = left.date_input("From", min_value=lo, max_value=hi, key="f_from", format="YYYY-MM-DD",
-                            help="Type a date (year-month-day) or pick one.")
-    end = right.date_input("To", min_value=lo, max_value=hi, key="f_to", format="YYYY-MM-DD")
+    start = st.date_input("From", min_value=lo, max_value=hi, key="f_from", format="YYYY-MM-DD",
+                          help="Type a date (year-month-day) or pick one. The corpus runs from "
+                          f"{lo:%d %B %Y} to {hi:%d %B %Y}.")
+    end = st.date_input("To", min_value=lo, max_value=hi, key="f_to", format="YYYY-MM-DD")
     if start > end:
         st.caption("“From” is after “To”: the two dates were swapped.")
         start, end = end, start

@@ -1,5 +1,5 @@
-"""Corpus: the analysis of the corpus in use (its progress, how it ended, run or resume it), what the corpus holds
-and what was rejected, and adding documents (upload, preview, column mapping, source type) — each step plain."""
+"""Corpus: what the corpus holds and what was rejected; its analysis (progress while it runs, how it ended, run
+or resume it); adding documents (upload, preview, column mapping, source type) — each step in plain words."""
 
 from __future__ import annotations
 
@@ -15,48 +15,57 @@ st.title("Corpus")
 db = current_db()
 st.markdown(f"Current corpus: **{escape_markdown(current_name())}** (`{db}`)")
 
-st.header("Analysis")
 if jobs.state(db).running:
+    st.header("Analysis")
     job_progress(db)
-else:
+elif db.exists():
+    corpus = corpus_or_stop(need_documents=False)
+    counts = corpus.counts()
+    c = st.columns(4)
+    c[0].metric("Documents", f"{counts['documents']:,}")
+    c[1].metric("Exact duplicates", f"{counts['duplicates']:,}", help="Records already read once (not stored again).")
+    c[2].metric("Rejected records", f"{counts['rejects']:,}", help="Records that could not become documents; each "
+                "with its file, row and reason below.")
+    c[3].metric("Actor mentions", f"{counts['entities']:,}")
+    tables = corpus.breakdowns()
+    with st.expander("What the corpus holds: by source type, language, year, date precision, platform"):
+        for name in ("source_type", "language", "year", "date_precision", "platform and source type"):
+            if name in tables:
+                st.caption(name.replace("_", " "))
+                table = tables[name].copy()
+                if "source_type" in table:
+                    table["source_type"] = table["source_type"].map(glossary.source_type_name)
+                if "language" in table:
+                    table["language"] = table["language"].map(glossary.language_name)
+                st.dataframe(table, hide_index=True)
+    rejects = corpus.rejects()
+    if not rejects.empty:
+        with st.expander(f"Rejected records ({len(rejects):,}): file, row and reason"):
+            st.dataframe(rejects[["input_file", "input_row", "reason", "preview"]].rename(
+                columns={"input_file": "file", "input_row": "row"}), hide_index=True, width="stretch")
+
+    st.header("Analysis")
     job_outcome(db)
-    if db.exists():
-        run_or_resume(db)
-        corpus = corpus_or_stop(need_documents=False)
-        counts = corpus.counts()
-        c = st.columns(4)
-        c[0].metric("Documents", f"{counts['documents']:,}")
-        c[1].metric("Exact duplicates", f"{counts['duplicates']:,}", help="Records already read once (not stored "
-                    "again).")
-        c[2].metric("Rejected records", f"{counts['rejects']:,}", help="Records that could not become documents; "
-                    "each with its file, row and reason below.")
-        c[3].metric("Actor mentions", f"{counts['entities']:,}")
-        pending = corpus.analysis_pending()
-        if counts["documents"] and any(pending.values()):
-            st.info(f"{pending['without_actors']:,} document(s) have no actors yet and {pending['without_theme']:,} "
-                    "no theme: run the analysis to include them.")
-        tables = corpus.breakdowns()
-        with st.expander("What the corpus holds: by source type, language, year, date precision, platform"):
-            for name in ("source_type", "language", "year", "date_precision", "platform and source type"):
-                if name in tables:
-                    st.caption(name.replace("_", " "))
-                    table = tables[name].copy()
-                    if "source_type" in table:
-                        table["source_type"] = table["source_type"].map(glossary.source_type_name)
-                    if "language" in table:
-                        table["language"] = table["language"].map(glossary.language_name)
-                    st.dataframe(table, hide_index=True)
-        rejects = corpus.rejects()
-        if not rejects.empty:
-            with st.expander(f"Rejected records ({len(rejects):,}): file, row and reason"):
-                st.dataframe(rejects[["input_file", "input_row", "reason", "preview"]].rename(
-                    columns={"input_file": "file", "input_row": "row"}), hide_index=True, width="stretch")
-        history = corpus.jobs(limit=10)
-        if not history.empty:
-            with st.expander("Earlier analyses of this corpus"):
-                st.dataframe(history[["job_id", "kind", "status", "started_at", "finished_at", "message"]].rename(
-                    columns={"job_id": "number", "started_at": "started", "finished_at": "ended"}),
-                    hide_index=True, width="stretch")
+    pending = corpus.analysis_pending()
+    if not counts["documents"]:
+        st.caption("No documents yet: add some below.")
+    elif any(pending.values()):
+        st.info(f"{pending['without_actors']:,} document(s) have no actors yet and {pending['without_theme']:,} no "
+                "theme: run the analysis to include them.")
+    else:
+        st.caption(f"Every one of the {counts['documents']:,} documents has been analysed (actors and theme). "
+                   "Running the analysis again does only what is new.")
+    run_or_resume(db)
+    history = corpus.jobs(limit=10)
+    if not history.empty:
+        with st.expander("Earlier analyses of this corpus"):
+            st.dataframe(history[["job_id", "kind", "status", "started_at", "finished_at", "message"]].rename(
+                columns={"job_id": "number", "started_at": "started", "finished_at": "ended"}),
+                hide_index=True, width="stretch")
+elif jobs.state(db).resumable:  # a new corpus whose first job stopped before it stored anything
+    st.header("Analysis")
+    job_outcome(db)
+    run_or_resume(db)
 
 st.header("Add documents")
 add_documents()

@@ -26,7 +26,19 @@ url.seed("undated", url.value("undated", True, lambda v: v == "1"))
 include_undated = st.checkbox("Include documents without a date", key="undated")
 url.keep("undated", include_undated, True)
 found = corpus.search(query, f, include_undated=include_undated, limit=LIMIT)
-picked: str | None = None
+
+
+shown_in: list[str] = []  # the tables drawn on this run
+
+
+def open_document(where: str) -> None:
+    """The reading view, drawn under the table the document was picked in (a shared link: under the list)."""
+    shown_in.append(where)
+    doc_id = url.value("doc", None, str, page=PAGE)
+    opened_in = st.session_state.get("_documents_opened_in", "doc_list")
+    if doc_id and (opened_in == where or (where == "doc_list" and opened_in not in shown_in)):
+        reading_view(doc_id, corpus, page=PAGE)
+
 
 if query.strip() and not found.empty:
     attention_over_time(corpus, query, gran, f)
@@ -41,14 +53,14 @@ if query.strip() and not found.empty:
     st.caption(f"{len(rows):,} occurrence(s) of “{term}” in {rows[s.DOC_ID].nunique() if not rows.empty else 0:,} "
                f"document(s){where}. Click a row to read its document."
                + (" The words never stand side by side: the first word is shown." if term != phrase else ""))
-    if not rows.empty:
-        picked = fresh_pick("kwic", concordance_table(rows, key="kwic"))
+    if not rows.empty and (picked := fresh_pick("kwic", concordance_table(rows, key="kwic"))):
+        url.keep("doc", picked, page=PAGE)
+        st.session_state["_documents_opened_in"] = "kwic"
+    open_document("kwic")
 
 st.subheader("Documents found" if query.strip() else "Documents")
 st.caption(f"{len(found)} document(s)" + (f" (first {LIMIT})" if len(found) == LIMIT else ""))
-picked = fresh_pick("doc_list", document_table(found, key="doc_list")) or picked
-if picked:
+if picked := fresh_pick("doc_list", document_table(found, key="doc_list")):
     url.keep("doc", picked, page=PAGE)
-doc_id = url.value("doc", None, str, page=PAGE)
-if doc_id:
-    reading_view(doc_id, corpus, page=PAGE)
+    st.session_state["_documents_opened_in"] = "doc_list"
+open_document("doc_list")

@@ -92,11 +92,10 @@ st.altair_chart(chart, width="stretch")
 export_buttons(chart, one, partial(corpus.documents_behind, f, themes=(topic_id,)), corpus, f, gran,
                f"theme {topic_id} over time")
 
-c1, c2 = st.columns(2)
-with c1:
-    st.subheader("Representative documents")
-    list_and_read(corpus.representative_documents(topic_id, n=8), key="reps", corpus=corpus, page=PAGE, height=300)
-with c2:
+st.subheader("Representative documents")
+st.caption("The documents closest to the theme's centre. Click one to read it.")
+list_and_read(corpus.representative_documents(topic_id, n=8), key="reps", corpus=corpus, page=PAGE, height=320)
+with st.container():
     lift = glossary.term("lift")
     st.subheader("Sources that carry it")
     voice = corpus.theme_sources(topic_id, f).head(15)

@@ -28,8 +28,8 @@ c2.metric("Date span", glossary.date_span(summary.first, summary.last) if summar
           help=f"From {summary.first:%d %B %Y} to {summary.last:%d %B %Y}." if summary.dated else None)
 c3.metric("Sources", f"{summary.sources:,}")
 c4.metric("Themes", f"{summary.themes}")
-st.caption(f"With the filters: {summary.in_scope:,} dated documents. "
-           f"{summary.undated} document(s) have no date and are not on the timeline.")
+st.caption(f"With the filters: {summary.in_scope:,} dated documents."
+           + (f" {summary.undated:,} document(s) have no date and are not on the timeline." if summary.undated else ""))
 
 vol = corpus.volume(gran, f, by=s.SOURCE_TYPE)
 chart = charts.volume_chart(vol, by=s.SOURCE_TYPE, title="Documents per period, by source type")

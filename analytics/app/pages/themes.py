@@ -34,9 +34,9 @@ st.session_state["topics_pick"] = [t for t in st.session_state["topics_pick"] if
 url.seed("measure", url.value("measure", "share", str, page=PAGE))
 url.seed("smooth", min(max(url.value("smooth", 1, int, page=PAGE), 1), 12))
 url.seed("events", url.value("events", True, lambda v: v == "1", page=PAGE))
-c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
-chosen = c1.multiselect("Themes", options, key="topics_pick", format_func=lambda t: labels.get(t, str(t)),
+chosen = st.multiselect("Themes", options, key="topics_pick", format_func=lambda t: labels.get(t, str(t)),
                         help=f"Up to {top} stay distinguishable; the rest are drawn as '{s.OTHER_LABEL}'.")
+c2, c3, c4 = st.columns([2, 2, 1])
 measure = c2.radio("Show", ["share", "count"], horizontal=True, key="measure")
 smooth = c3.number_input("Smoothing (periods)", 1, 12, key="smooth",
                          help="Pools this many periods around each one: their documents are counted together, so "

@@ -48,8 +48,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("db", str(DEFAULT_DB), "DuckDB store file (env NARRATIVE_DB)."),
         Setting("profile", "quality", "quality: MiniLM passage embeddings + statistical NER with the alias list; "
                 "quality-int8: the same with MiniLM run by ONNX Runtime with int8 weights (faster, nearly the same "
-                "vectors); fast: static embeddings distilled from MiniLM + alias-list entities only.",
-                ("quality", "quality-int8", "fast")),
+                "vectors); fast: static embeddings distilled from MiniLM + alias-list entities only; multilingual: "
+                "multilingual-e5-small embeddings, so Arabic, French, English (and ~90 more languages) share themes, "
+                "+ the quality profile's entities.",
+                ("quality", "quality-int8", "fast", "multilingual")),
         Setting("granularity", "quarter", "Period of the report and of its findings: day, week, month, quarter or "
                 "year. (The app starts at the finest period whose median period holds enough documents.)",
                 s.GRANULARITIES),
@@ -69,9 +71,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("outlier_target", 0.10, "Share of documents allowed to stay unassigned (outliers) after those close "
                 "to a theme are reassigned."),
         Setting("assign_min_similarity", 0.25, "Cosine a new document needs to its nearest theme to be assigned "
-                "without a refit; below it, it is an outlier."),
+                "without a refit; below it, it is an outlier. (The multilingual model's scale differs: it has its "
+                "own, 0.20.)"),
         Setting("match_threshold", 0.80, "Cosine between theme centres above which a refitted theme is the same "
-                "theme (keeps its id, your label and your merges)."),
+                "theme (keeps its id, your label and your merges). (The multilingual model's own: 0.70.)"),
+        Setting("label_language", "en", "Language of a theme's label when the theme spans languages (the app's "
+                "language): its label is made from its words in this language, and its top words in the others are "
+                "shown beside it."),
         Setting("zero_shot_similarity", 0.0, "Cosine a document needs to join a named (zero-shot) theme; 0 uses "
                 "the embedding model's own threshold."),
         Setting("min_documents_for_themes", 20, "Fewest documents a theme model is fitted on."),

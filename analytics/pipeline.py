@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config, store
+from . import schema as s
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -80,11 +81,29 @@ def model_dir(db: str | Path) -> Path:
 
 
 def build_demo(db: str | Path, progress: Progress = _quiet) -> dict[str, Any]:
-    """Ingest the shipped demo corpus (a no-op when already stored) and analyse it."""
+    """Ingest the shipped demo corpus (a no-op when already stored) and analyse it, with the multilingual profile
+    when a tenth or more of it is not in English (its Arabic and French documents make it so). The results say
+    which profile built the themes (`profile`)."""
     report = ingest_paths(db, [config.DEMO_CORPUS_DIR], progress=progress)
-    results = analyze(db, aliases_path=config.DEFAULT_ALIASES, progress=progress)
+    profile = suggested_profile(db)
+    results = analyze(db, aliases_path=config.DEFAULT_ALIASES, progress=progress, profile=profile)
     results["ingest"] = report
+    results["profile"] = profile
     return results
+
+
+def suggested_profile(db: str | Path, default: str = "quality") -> str:
+    """The multilingual profile when a tenth or more of the stored documents are not in English, else `default`."""
+    return "multilingual" if profile_advice(db, default) else default
+
+
+def profile_advice(db: str | Path, profile: str) -> str | None:
+    """One line advising the multilingual profile when a tenth or more of the stored documents are not in English
+    and `profile` is another one; None otherwise."""
+    from .languages import profile_advice as advice
+
+    with store.opened(db, read_only=True) as con:
+        return advice(store.documents(con, columns=[s.LANGUAGE])[s.LANGUAGE], profile)
 
 
 def store_is_ready(db: str | Path) -> bool:

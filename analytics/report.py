@@ -150,11 +150,13 @@ def _platform_section(corpus: Corpus, f: Filters, found: object) -> list[str]:
 def _framing_section(framing: object) -> list[str]:
     """Framing words per year: a dictionary measure with the documents behind every share."""
     parts = ["<h2>Framing words by year</h2><p>Share of each year's documents using at least one word of each "
-             f"frame (lexicon <code>{html.escape(framing.lexicon)}</code>; whole words, case-insensitive).</p>"]
+             f"frame (lexicon <code>{html.escape(framing.lexicon)}</code>; whole words, case-insensitive). A frame "
+             "is counted over the documents in the languages it has words for (column <em>languages</em>).</p>"]
     parts += [f"<p>{html.escape(sentence)}</p>" for sentence in framing.changes["sentence"]]
     table = framing.table
     view = table.assign(year=table[s.PERIOD].dt.year, documents=table["doc_ids"])
-    parts.append(_table(view[["year", "frame", s.COUNT, s.TOTAL, s.SHARE, "documents"]], {s.SHARE: ".0%"}))
+    parts.append(_table(view[["year", "frame", "languages", s.COUNT, s.TOTAL, s.SHARE, "documents"]],
+                        {s.SHARE: ".0%"}))
     return parts
 
 

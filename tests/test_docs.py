@@ -26,8 +26,7 @@ def demo_store(tmp_path_factory) -> Path:
     with store.opened(db) as con:
         ingest([config.DEMO_CORPUS_DIR], con)
         entities.run_entities(con, config.DEFAULT_ALIASES, profile="fast", nlp=spacy.blank("en"))
-        written = pd.concat([pd.read_json(p, lines=True) for p in sorted((config.DEMO_CORPUS_DIR / "documents")
-                                                                          .glob("*.jsonl"))])
+        written = written_documents()
         themes = sorted(written["theme"].unique())
         stored = store.documents(con, columns=["id", "external_id"])
         topic = stored["external_id"].map(dict(zip(written["doc_id"], written["theme"], strict=True))).map(
@@ -35,6 +34,10 @@ def demo_store(tmp_path_factory) -> Path:
         store_fit(con, pd.DataFrame({"doc_id": stored["id"], "topic_id": topic.astype(int)}),
                   dict(enumerate(themes)))
     return db
+
+
+def written_documents() -> pd.DataFrame:
+    return pd.concat([pd.read_json(p, lines=True) for p in sorted((config.DEMO_CORPUS_DIR / "documents").glob("*.jsonl"))])
 
 
 def python_api_example() -> str:
@@ -46,5 +49,5 @@ def test_the_readme_python_api_example_runs(demo_store, capsys):
     code = python_api_example().replace('"data/narrative.duckdb"', json.dumps(str(demo_store)))
     exec(compile(code, "README.md (Python API)", "exec"), {})  # noqa: S102 - our own README's example
     out = capsys.readouterr().out
-    assert "Summary(documents=316" in out and "ci_low" in out and "periods_pooled" in out
+    assert f"Summary(documents={len(written_documents())}" in out and "ci_low" in out and "periods_pooled" in out
     assert "Twitter" in out and "Telegram" in out  # the platform migration the demo corpus carries

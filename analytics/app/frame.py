@@ -45,7 +45,8 @@ def demo_needs_building(db: Path) -> bool:
 def build_demo_in_background(db: Path) -> None:
     """First run: build the demo corpus's store as a background job (its progress shows on every page)."""
     st.info("First run: building the demo corpus (reading it, finding actors and themes). This takes a few "
-            "minutes, once.")
+            "minutes, once. Themes are built with the multilingual profile when a tenth or more of the documents "
+            "are not in English (the demo has Arabic and French documents).")
     jobs.start(db, jobs.JobSpec(demo=True))
 
 

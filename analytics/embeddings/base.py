@@ -9,7 +9,11 @@ from typing import Protocol
 
 import numpy as np
 
+from ..config import setting
 from .passages import PASSAGE_WORDS
+
+# Cosine to its nearest theme below which a new document counts as drift (on MiniLM's scale, as it has always been).
+DRIFT_SIMILARITY = 0.35
 
 
 class EmbeddingBackend(Protocol):
@@ -24,6 +28,11 @@ class EmbeddingBackend(Protocol):
     zeroshot_similarity: float  # cosine a document needs to join a named (zero-shot) theme with this model
     texts_per_call: int  # texts handed to one encode() call
     fitted_on_corpus: bool  # vectors depend on the corpus: never cached, refitted on new documents, never on workers
+    # The topic stage's cosine thresholds on this model's scale (a multilingual model's differs: embeddings/e5.py)
+    match_threshold: float  # a refitted theme is "the same" as a previous one above this centroid cosine
+    assign_min_similarity: float  # a new document joins its nearest theme above this cosine, else it is an outlier
+    drift_similarity: float  # a new document below this cosine counts towards "refit advised"
+    centre_languages: bool  # take each language's mean vector out before fitting themes (languages/centring.py)
 
     def fit(self, texts: list[str]) -> EmbeddingBackend:
         """Fit on the corpus (corpus-fitted backends); others return themselves unchanged."""
@@ -47,6 +56,10 @@ class BackendBase:
     zeroshot_similarity: float = 0.5
     texts_per_call: int = 256
     fitted_on_corpus: bool = False
+    match_threshold: float = float(setting("match_threshold"))
+    assign_min_similarity: float = float(setting("assign_min_similarity"))
+    drift_similarity: float = DRIFT_SIMILARITY
+    centre_languages: bool = False
 
     def fit(self, texts: list[str]) -> BackendBase:  # noqa: ARG002 - only corpus-fitted backends use the texts
         """Nothing to fit: the vectors depend on the text alone."""

@@ -37,7 +37,7 @@ from .extraction import (
     mention_table,
 )
 from .model import CHECKSUMS_FILE, MODEL_PACKAGE, model_dir
-from .pipeline import Pipelines, build_pipeline, cached_pipeline
+from .pipeline import PIPELINE_VARIANT, Pipelines, alias_only_pipeline, build_pipeline, cached_pipeline
 from .renormalise import renormalise
 from .stage import CHUNK_DOCS, document_batches, pending_documents, run_entities
 from .writer import BatchWriter, write_batch
@@ -53,12 +53,14 @@ __all__ = [
     "IS_BEFORE",
     "MODEL_LABELS",
     "MODEL_PACKAGE",
+    "PIPELINE_VARIANT",
     "RULER_CONFIG",
     "STAGE",
     "AliasTable",
     "BatchWriter",
     "Pipelines",
     "alias_key",
+    "alias_only_pipeline",
     "ambiguous_aliases",
     "build_pipeline",
     "cached_pipeline",

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ALIAS_LIST_HEADER, ALIAS_LIST_MISSING, ALIAS_LIST_ROW
+from ..languages import match_forms
 
 ALIAS_TYPES = ("GROUP", "HACKTIVIST", "MEDIA_OUTLET", "PLATFORM", "AGENCY", "ORG", "PERSON", "GPE", "LOC", "NORP",
                "EVENT")
@@ -123,9 +124,10 @@ def case_config(aliases: AliasTable) -> dict[str, list[list[str]]]:
 
 
 def exact_case_keys(aliases: AliasTable) -> tuple[list[list[str]], list[list[str]]]:
-    """(canonical id, alias) pairs: case-folded for ci aliases, exact for cs ones (JSON-friendly lists)."""
+    """(canonical id, alias) pairs: in matching form for ci aliases (case-folded, Arabic letters normalised:
+    languages/matching.py), exact for cs ones (JSON-friendly lists)."""
     frame = aliases.frame[aliases.frame["match"] != "ctx"]
-    ci = [[c, a.casefold()] for c, a, m in zip(frame["canonical_id"], frame["alias"], frame["match"], strict=True)
-          if m == "ci"]
+    ci = [[c, f] for c, a, m in zip(frame["canonical_id"], frame["alias"], frame["match"], strict=True)
+          if m == "ci" for f in match_forms(a)]
     cs = [[c, a] for c, a, m in zip(frame["canonical_id"], frame["alias"], frame["match"], strict=True) if m == "cs"]
     return ci, cs

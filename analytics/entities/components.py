@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..languages import match_form
+
 RULER_CONFIG = {"validate": False, "phrase_matcher_attr": "LOWER"}
 
 # Words around a bare "IS" that say it is the group ("IS fighters", "the IS group", "IS claimed").
@@ -39,6 +41,9 @@ def _register_components() -> None:
 
     if "is_context" in Language.factories:
         return
+    from ..languages.matching import register_components
+
+    register_components()  # romanised_names: Arabic-script names linked to listed people
 
     @Language.factory("alias_case", default_config={"ci": [], "cs": []})
     def make_alias_case(nlp, name, ci, cs):  # noqa: ANN001, ARG001 - spaCy's factory signature
@@ -49,7 +54,7 @@ def _register_components() -> None:
             """Keep a ruler match only when it is a case-insensitive alias, or a case-sensitive one in its case
             ("Riot" the app, not "riot")."""
             ents = list(doc.ents)
-            keep = [e for e in ents if not e.ent_id_ or (e.ent_id_, e.text.casefold()) in ci_keys
+            keep = [e for e in ents if not e.ent_id_ or (e.ent_id_, match_form(e.text)) in ci_keys
                     or (e.ent_id_, e.text) in cs_keys]
             if len(keep) != len(ents):
                 doc.ents = keep

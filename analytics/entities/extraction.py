@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from .. import schema as s
 from ..config import setting
+from ..languages import ROMANISED
 from .aliases import AliasTable, alias_key
 from .pipeline import Pipelines, cached_pipeline
 
@@ -22,6 +23,7 @@ STAGE = "entities"
 # What the statistical model finds that counts as an actor or place; dates and numbers never do.
 MODEL_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"}
 ALIASES_ONLY = "aliases-only"
+ROMANISED_ORIGIN = "romanised+alias"  # an Arabic-script name whose Latin spelling is a listed person's alias
 
 
 ENTITY_COLUMNS = [s.DOC_ID, s.START_CHAR, s.END_CHAR, s.SENT_START, s.SENT_END, s.TEXT, s.LABEL, s.CANONICAL_ID,
@@ -71,7 +73,8 @@ def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str,
             cid = _string(strings, ent.id)
             mention = text[start:end]
             name = names.get(cid, mention)
-            origin = "alias"
+            # an Arabic-script name linked to a listed person by its romanisation says so
+            origin = ROMANISED_ORIGIN if ent.kb_id and _string(strings, ent.kb_id) == ROMANISED else "alias"
         else:
             if label not in MODEL_LABELS:
                 continue
@@ -98,7 +101,7 @@ def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str,
         labels(label)
         cids(cid)
         canonical(name)
-        origins(origin if not alias_only else "alias")
+        origins(origin if not alias_only or origin == ROMANISED_ORIGIN else "alias")
 
 
 # Strings of label and id hashes: a dict lookup is cheaper than asking the StringStore each time.

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..languages import RULER_CONFIG_NORM, people_keys, use_script_matching
 from .aliases import AliasTable, ambiguous_aliases, case_config, ruler_patterns
 from .components import RULER_CONFIG, _register_components
 from .model import model_dir
+
+# Bumped when the pipeline's output changes for the same model and alias list, so stored documents are processed
+# again: v2 matches Arabic-script aliases with their proclitics and spelling variants (languages/matching.py).
+PIPELINE_VARIANT = "v2"
 
 
 @dataclass
@@ -31,14 +36,27 @@ class Pipelines:
                 nlp = spacy.blank(lang)
             except Exception:  # spaCy has no tokenizer for this code: the multilingual one
                 nlp = spacy.blank("xx")
-            nlp.add_pipe("sentencizer")
-            ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
-            ruler.add_patterns(ruler_patterns(self.aliases, nlp.make_doc))
-            nlp.add_pipe("alias_case", config=case_config(self.aliases))
-            nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(self.aliases)})
-            nlp.add_pipe("is_context")
-            self._others[lang] = nlp
+            self._others[lang] = alias_only_pipeline(nlp, self.aliases)
         return self._others[lang], True
+
+
+def alias_only_pipeline(nlp: Any, aliases: AliasTable) -> Any:
+    """A blank pipeline's components for matching the alias list without a model (other languages; re-normalising).
+
+    Arabic script: proclitics split off alias words and letters normalised (the ruler matches on NORM), and
+    Arabic-script names linked to listed people by their romanisation (romanised_names; languages/matching.py)."""
+    _register_components()
+    nlp.add_pipe("sentencizer")
+    use_script_matching(nlp, aliases.frame["alias"])
+    ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG_NORM)
+    ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
+    nlp.add_pipe("alias_case", config=case_config(aliases))
+    people = people_keys(zip(aliases.frame["alias"], aliases.frame["canonical_id"], aliases.frame["type"],
+                             strict=True))
+    nlp.add_pipe("romanised_names", config={"people": [[k, c, t] for k, (c, t) in sorted(people.items())]})
+    nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
+    nlp.add_pipe("is_context")
+    return nlp
 
 
 def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = None) -> Pipelines:
@@ -61,20 +79,21 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = Non
                                                "ner", "senter"])
         nlp.add_pipe("sentencizer")
         ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
-        variant = "v1"
+        variant = PIPELINE_VARIANT
     else:
         nlp = spacy.load(model_dir(), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
         nlp.enable_pipe("senter")
         # Before "ner": the model then labels only what the curated aliases left untouched.
         ruler = nlp.add_pipe("entity_ruler", before="ner", config=RULER_CONFIG)
-        variant = "v1"
+        variant = PIPELINE_VARIANT
     ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
     nlp.add_pipe("alias_case", after="entity_ruler", config=case_config(aliases))
     # Last but one: it judges the ruler's and the model's readings alike.
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
     meta = nlp.meta
-    # The same spaCy pipeline serves both quality profiles (they differ in their embeddings only): one version.
+    # The same spaCy pipeline serves the quality, quality-int8 and multilingual profiles (they differ in their
+    # embeddings only): one version.
     version = f"{meta['name']}-{meta['version']}/{'fast' if profile == 'fast' else 'quality'}/{variant}"
     return Pipelines(nlp, aliases, profile, version, {})
 

@@ -9,9 +9,9 @@ import pandas as pd
 
 from .. import schema as s
 from .. import store
-from .aliases import AliasTable, alias_key, ambiguous_aliases, case_config, ruler_patterns
-from .components import RULER_CONFIG, _register_components
-from .extraction import ENTITY_COLUMNS, MODEL_LABELS, _mention_rows
+from .aliases import AliasTable, alias_key
+from .extraction import ENTITY_COLUMNS, MODEL_LABELS, ROMANISED_ORIGIN, _mention_rows
+from .pipeline import alias_only_pipeline
 
 
 def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
@@ -23,17 +23,10 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     """
     import spacy
 
-    _register_components()
     lookup = aliases.lookup()
     names = {v[0]: v[1] for v in lookup.values()}
     stored = store.stored_mentions(con, ENTITY_COLUMNS)
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config=RULER_CONFIG)
-    ruler.add_patterns(ruler_patterns(aliases, nlp.make_doc))
-    nlp.add_pipe("alias_case", config=case_config(aliases))
-    nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
-    nlp.add_pipe("is_context")
+    nlp = alias_only_pipeline(spacy.blank("en"), aliases)
     docs = store.documents(con, columns=[s.ID, s.TEXT])
     fresh: list[dict[str, Any]] = []
     for doc_id, doc in zip(docs[s.ID], nlp.pipe(docs[s.TEXT], batch_size=256), strict=True):
@@ -45,10 +38,11 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     by_doc: dict[str, list[tuple[int, int]]] = {}
     for r in fresh_frame.itertuples(index=False):
         by_doc.setdefault(r.doc_id, []).append((r.start_char, r.end_char))
+    alias_origins = ("alias", ROMANISED_ORIGIN)  # both are recomputed from the alias list
     stored_alias = {(r.doc_id, r.start_char, r.end_char): r for r in stored.itertuples(index=False)
-                    if r.origin == "alias"}
+                    if r.origin in alias_origins}
     for r in stored.itertuples(index=False):
-        if r.origin == "alias":
+        if r.origin in alias_origins:
             continue  # recomputed below from the fresh matches
         if any(a < r.end_char and r.start_char < b for a, b in by_doc.get(r.doc_id, [])):
             changed += 1  # an alias now covers this model mention

@@ -101,16 +101,19 @@ def document_list(con: duckdb.DuckDBPyConnection, where: Scope, *, period: tuple
                   themes: Iterable[int] | None = None, run_id: int | None = None,
                   actors: Iterable[str] | None = None, every_actor: bool = False, actor_key: str = "canonical_id",
                   doc_ids: Iterable[str] | None = None, limit: int | None = None,
-                  columns: str = DOC_LIST_COLUMNS, with_theme: bool = False, query: str = "") -> pd.DataFrame:
+                  columns: str = DOC_LIST_COLUMNS, with_theme: bool = False, query: str = "",
+                  patterns: Iterable[str] = ()) -> pd.DataFrame:
     """The scope's documents (no text), by date: optionally only those dated in [period start, end), in these
     themes of the fit `run_id` (merges applied), naming any of these actors (all of them with `every_actor`;
     canonical ids, or names with actor_key="canonical_name"), or among these ids. `with_theme` adds each
     document's topic_id in the fit `run_id` (merges applied; missing when the fit has not placed it). `query`:
-    only documents whose title or text contains every one of its words (as search_documents matches them)."""
+    only documents whose title or text contains every one of its words (as search_documents matches them);
+    `patterns`: only documents whose title or text matches every one of these regular expressions (RE2; the
+    Corpus's search builds them, languages/search.py)."""
     clauses, params = [where.sql], list(where.params)
-    for word in query.split():
+    for pattern in [*("(?i)" + re.escape(word) for word in query.split()), *patterns]:
         clauses.append("(regexp_matches(text, ?) OR regexp_matches(title, ?))")
-        params += ["(?i)" + re.escape(word)] * 2
+        params += [pattern] * 2
     if period is not None:
         clauses.append("date >= ? AND date < ?")
         params += [pd.Timestamp(period[0]).to_pydatetime(), pd.Timestamp(period[1]).to_pydatetime()]
@@ -139,8 +142,8 @@ def document_list(con: duckdb.DuckDBPyConnection, where: Scope, *, period: tuple
 
 
 def texts(con: duckdb.DuckDBPyConnection, where: Scope, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """Id, date, source and text of the scope's documents (optionally only these ids), by date."""
-    return document_list(con, where, doc_ids=doc_ids, columns="id, date, source, text")
+    """Id, date, source, language and text of the scope's documents (optionally only these ids), by date."""
+    return document_list(con, where, doc_ids=doc_ids, columns="id, date, source, language, text")
 
 
 def texts_with_types(con: duckdb.DuckDBPyConnection, where: Scope, doc_ids: Iterable[str] | None = None

@@ -126,7 +126,7 @@ def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_
     """The documents closest to a topic's centre (highest probability), merges applied."""
     return con.execute(
         f"""
-        SELECT d.id, d.date, d.source, d.source_type, d.title, t.probability
+        SELECT d.id, d.date, d.source, d.source_type, d.title, d.language, t.probability
         FROM doc_topics t
         LEFT JOIN topic_merges m ON m.from_topic_id = t.topic_id
         JOIN documents d ON d.id = t.doc_id
@@ -181,3 +181,16 @@ def theme_actor_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope
         f"JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id JOIN doc_actors x ON x.doc_id = d.id "
         f"WHERE x.canonical_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, documents DESC, 2",
         [*where.params, run_id]).df()
+
+
+def theme_texts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, per_group: int = 300) -> pd.DataFrame:
+    """Texts of the scope's dated documents with their theme (merges applied) and language: id, language, text,
+    topic_id; at most `per_group` documents (the first by id) of each theme and language, which bounds the cost
+    of counting their words on a large corpus."""
+    return con.execute(
+        f"SELECT d.id, coalesce(nullif(d.language, ''), 'und') AS language, d.text, a.topic_id "
+        f"FROM (SELECT id, language, text FROM documents WHERE {where.sql} AND date IS NOT NULL) d "
+        f"JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id "
+        f"QUALIFY row_number() OVER (PARTITION BY a.topic_id, coalesce(nullif(d.language, ''), 'und') "
+        f"ORDER BY d.id) <= ? ORDER BY d.id",
+        [*where.params, run_id, int(per_group)]).df()

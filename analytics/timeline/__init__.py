@@ -47,9 +47,18 @@ from .shares import (
     voice_table,
 )
 from .shifts import WindowComparison, bursts, change_points, emerging_and_fading, event_impact, lead_lag
-from .text import concordance, framing_changes, keyword_in_context, lexicon_shares, read_lexicon
+from .text import (
+    ANY_LANGUAGE,
+    concordance,
+    frame_languages,
+    framing_changes,
+    keyword_in_context,
+    lexicon_shares,
+    read_lexicon,
+)
 
 __all__ = [
+    "ANY_LANGUAGE",
     "MIN_DOCS_PER_PERIOD",
     "WindowComparison",
     "actor_period_table",
@@ -67,6 +76,7 @@ __all__ = [
     "emerging_and_fading",
     "event_impact",
     "fold_themes",
+    "frame_languages",
     "framing_changes",
     "concordance",
     "keyword_in_context",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .. import schema as s
@@ -9,42 +11,43 @@ from .intervals import wilson_interval
 from .periods import period_start
 
 
-def keyword_in_context(documents: pd.DataFrame, term: str, width: int = 0) -> pd.DataFrame:
-    """Every sentence that contains `term` (case-insensitive, whole word), with document, date and source."""
-    import re
-
-    pattern = re.compile(rf"(?i)(?<!\w){re.escape(term)}(?!\w)")
-    splitter = re.compile(r"(?<=[.!?])\s+|\n+")
+def keyword_in_context(documents: pd.DataFrame, term: str, width: int = 0,
+                       pattern: re.Pattern[str] | None = None) -> pd.DataFrame:
+    """Every sentence that contains `term` (case-insensitive, whole word), with document, date, source and the
+    document's language. `pattern` replaces the plain whole-word match (the Corpus passes one that also finds
+    Arabic-script spellings and proclitics: languages/search.py)."""
+    pattern = pattern or re.compile(rf"(?i)(?<!\w){re.escape(term)}(?!\w)")
     rows = []
     for _, doc in documents.iterrows():
         text = doc[s.TEXT] or ""
         if not pattern.search(text):
             continue
         pos = 0
-        for piece in splitter.split(text):
+        for piece in _SENTENCE_SPLIT.split(text):
             start = text.find(piece, pos)
             pos = start + len(piece)
             for m in pattern.finditer(piece):
                 rows.append({s.DOC_ID: doc[s.ID], s.DATE: doc[s.DATE], s.SOURCE: doc.get(s.SOURCE),
-                             "sentence": piece.strip(), "match_start": start + m.start(),
-                             "match_end": start + m.end()})
-    return pd.DataFrame(rows, columns=[s.DOC_ID, s.DATE, s.SOURCE, "sentence", "match_start", "match_end"])
+                             s.LANGUAGE: doc.get(s.LANGUAGE), "sentence": piece.strip(),
+                             "match_start": start + m.start(), "match_end": start + m.end()})
+    return pd.DataFrame(rows, columns=[s.DOC_ID, s.DATE, s.SOURCE, s.LANGUAGE, "sentence", "match_start",
+                                       "match_end"])
 
 
 CONCORDANCE_COLUMNS = [s.DOC_ID, s.DATE, s.SOURCE, s.SOURCE_TYPE, s.LANGUAGE, "left", "keyword", "right", "position"]
 
 
-def concordance(documents: pd.DataFrame, term: str, width: int = 60) -> pd.DataFrame:
+def concordance(documents: pd.DataFrame, term: str, width: int = 60,
+                pattern: re.Pattern[str] | None = None) -> pd.DataFrame:
     """Keyword in context as Voyant shows it: one row per occurrence of `term` (case-insensitive, whole words;
     a phrase matches with any spacing), with up to `width` characters on each side, cut at a word boundary and
     on one line, so the keyword column lines up: doc_id, date, source, source_type, language, left, keyword,
-    right, position (the keyword's offset in the text)."""
-    import re
-
+    right, position (the keyword's offset in the text). `pattern` replaces the plain match (the Corpus passes one
+    that also finds Arabic-script spellings and proclitics: languages/search.py)."""
     words = term.split()
     if not words:
         return pd.DataFrame(columns=CONCORDANCE_COLUMNS)
-    pattern = re.compile(r"(?i)(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
+    pattern = pattern or re.compile(r"(?i)(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
     rows = []
     for doc in documents.itertuples(index=False):
         text = getattr(doc, s.TEXT) or ""
@@ -62,41 +65,87 @@ def concordance(documents: pd.DataFrame, term: str, width: int = 60) -> pd.DataF
     return pd.DataFrame(rows, columns=CONCORDANCE_COLUMNS)
 
 
-def read_lexicon(path) -> dict[str, list[str]]:
-    """A framing lexicon: a CSV with columns frame,term (one term per row; whole words, case-insensitive)."""
+# Sentence ends: . ! ? and the Arabic question mark and Urdu full stop, or a line break.
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?\u061f\u06d4])\s+|\n+")
+ANY_LANGUAGE = "*"  # a lexicon term without a language: looked for in documents of every language
+_UNDETERMINED = {"", "und", "xx", "zxx", "mul"}
+
+
+def read_lexicon(path) -> dict[str, dict[str, list[str]]]:
+    """A framing lexicon: a CSV with columns frame, term and optionally language (one term per row; whole words,
+    case-insensitive). Returns frame → language → terms; a term without a language (no column, or an empty
+    cell) is filed under ANY_LANGUAGE and looked for in every document."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     if not {"frame", "term"} <= set(frame.columns):
         from ..errors import LEXICON_COLUMNS
 
         raise LEXICON_COLUMNS.error(path=str(path))
     frame = frame[(frame["frame"].str.strip() != "") & (frame["term"].str.strip() != "")]
-    return {name: sorted(set(group["term"].str.strip())) for name, group in frame.groupby("frame")}
+    language = frame["language"].str.strip() if "language" in frame else pd.Series("", index=frame.index)
+    frame = frame.assign(language=language.replace("", ANY_LANGUAGE))
+    return {name: {lang: sorted(set(part["term"].str.strip())) for lang, part in group.groupby("language")}
+            for name, group in frame.groupby("frame")}
 
 
-def lexicon_shares(documents: pd.DataFrame, lexicon: dict[str, list[str]], granularity: str = "year") -> pd.DataFrame:
+def frame_languages(terms: dict[str, list[str]] | list[str]) -> str:
+    """Which documents a frame is counted over, in words: "all languages", or its languages' codes ("ar, en, fr";
+    "en" alone: an English-only frame)."""
+    if isinstance(terms, list) or ANY_LANGUAGE in terms:
+        return "all languages"
+    return ", ".join(sorted(terms))
+
+
+def lexicon_shares(documents: pd.DataFrame, lexicon: dict[str, dict[str, list[str]] | list[str]],
+                   granularity: str = "year") -> pd.DataFrame:
     """Per period and frame: documents using at least one of the frame's terms, their share of the period's dated
-    documents with a Wilson interval, and their ids — a transparent dictionary measure of framing beside the
-    topic model (e.g. victory and state-building words against endurance and attrition words)."""
-    import re
+    documents the frame is counted over, with a Wilson interval, and their ids — a transparent dictionary measure
+    of framing beside the topic model (e.g. victory and state-building words against endurance and attrition
+    words).
 
+    `lexicon`: frame → language → terms (read_lexicon), or frame → terms for every language. A frame is counted
+    over the documents in a language it has terms for (and those of undetermined language, matched against all
+    its terms): an English-only frame's share is of English documents, never diluted by documents it cannot
+    read. The `languages` column says which (frame_languages); without a `language` column every document is
+    undetermined. Arabic-script terms are found with proclitics and spelling variants (languages/search.py)."""
+    from ..languages.search import lexicon_term_pattern
+
+    columns = [s.PERIOD, "frame", "languages", s.COUNT, s.TOTAL, s.SHARE, s.CI_LOW, s.CI_HIGH, "doc_ids"]
     dated = documents[documents[s.DATE].notna()]
     if dated.empty or not lexicon:
-        return pd.DataFrame(columns=[s.PERIOD, "frame", s.COUNT, s.TOTAL, s.SHARE, s.CI_LOW, s.CI_HIGH, "doc_ids"])
+        return pd.DataFrame(columns=columns)
     periods = period_start(dated[s.DATE], granularity)
-    totals = periods.value_counts()
+    langs = (dated[s.LANGUAGE].fillna("").astype(str) if s.LANGUAGE in dated
+             else pd.Series("", index=dated.index)).where(lambda x: ~x.isin(_UNDETERMINED), "")
+    texts = dated[s.TEXT].fillna("")
     rows = []
-    texts = dated[s.TEXT].fillna("").str.lower()
     for name, terms in lexicon.items():
-        pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])" for t in terms))
-        hit = texts.map(lambda t, p=pattern: bool(p.search(t)))
-        for period, total in totals.sort_index().items():
-            mask = hit & (periods == period)
-            rows.append({s.PERIOD: period, "frame": name, s.COUNT: int(mask.sum()), s.TOTAL: int(total),
+        by_language = {ANY_LANGUAGE: list(terms)} if isinstance(terms, list) else terms
+        everywhere = by_language.get(ANY_LANGUAGE, [])
+        patterns = {lang: _terms_pattern([*words, *everywhere], lexicon_term_pattern)
+                    for lang, words in by_language.items() if lang != ANY_LANGUAGE}
+        # undetermined documents: every term of the frame; other languages: the terms of no language, if any
+        patterns[""] = _terms_pattern([w for words in by_language.values() for w in words], lexicon_term_pattern)
+        other = _terms_pattern(everywhere, lexicon_term_pattern)
+        pattern_of = [patterns.get(lang, other) for lang in langs]
+        counted = pd.Series([p is not None for p in pattern_of], index=dated.index)
+        hit = pd.Series([p is not None and p.search(text) is not None for p, text in zip(pattern_of, texts,
+                                                                                            strict=True)],
+                        index=dated.index)
+        totals = periods[counted].value_counts()
+        for period in sorted(periods.unique()):
+            mask = hit & counted & (periods == period)
+            rows.append({s.PERIOD: period, "frame": name, "languages": frame_languages(terms),
+                         s.COUNT: int(mask.sum()), s.TOTAL: int(totals.get(period, 0)),
                          "doc_ids": dated.loc[mask, s.ID].tolist()})
     out = pd.DataFrame(rows)
-    out[s.SHARE] = out[s.COUNT] / out[s.TOTAL]
+    out[s.SHARE] = (out[s.COUNT] / out[s.TOTAL].where(out[s.TOTAL] > 0)).astype(float)
     low, high = wilson_interval(out[s.COUNT].to_numpy(), out[s.TOTAL].to_numpy())
-    return out.assign(**{s.CI_LOW: low, s.CI_HIGH: high})
+    return out.assign(**{s.CI_LOW: low, s.CI_HIGH: high})[columns]
+
+
+def _terms_pattern(terms: list[str], term_pattern) -> re.Pattern[str] | None:  # noqa: ANN001 - a function of str
+    """One case-insensitive pattern for any of the terms (None when there is none)."""
+    return re.compile("|".join(term_pattern(t) for t in sorted(set(terms))), re.IGNORECASE) if terms else None
 
 
 def framing_changes(table: pd.DataFrame) -> pd.DataFrame:
@@ -106,7 +155,7 @@ def framing_changes(table: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for frame, part in table.groupby("frame"):
-        part = part.sort_values(s.PERIOD)
+        part = part[part[s.TOTAL] > 0].sort_values(s.PERIOD)  # a period with no document the frame reads: no share
         points = change_points(part[s.SHARE].reset_index(drop=True), min_size=2)
         if points:
             k = points[0]

@@ -37,7 +37,16 @@ from .params import (
     TopicFit,
     TopicParams,
 )
-from .stage import assign_new_documents, corpus_hash, library_versions, refit_topics, run_topics, saved_model_dir
+from .stage import (
+    assign_new_documents,
+    centring_key,
+    corpus_hash,
+    library_versions,
+    refit_topics,
+    run_topics,
+    saved_model_dir,
+    stored_centring,
+)
 
 __all__ = [
     "ASSIGN_MIN_SIMILARITY",
@@ -53,6 +62,7 @@ __all__ = [
     "auto_label",
     "combined_words",
     "backend_embedder",
+    "centring_key",
     "corpus_hash",
     "document_matrix",
     "fit_topics",
@@ -69,6 +79,7 @@ __all__ = [
     "refit_topics",
     "run_topics",
     "saved_model_dir",
+    "stored_centring",
     "tokenize",
     "top_words",
     "zeroshot_texts",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..embeddings import EmbeddingBackend
 from ..errors import TOO_FEW_FOR_THEMES
+from ..languages import is_multilingual, theme_vocabulary, words_of_fit
 from .labels import auto_label, key_phrases, phrase_label
 from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
 
@@ -26,8 +27,12 @@ def backend_embedder(backend: EmbeddingBackend) -> Any:
 
 def fit_topics(
     texts: list[str], doc_ids: list[str], doc_matrix: np.ndarray, backend: EmbeddingBackend, params: TopicParams,
+    languages: list[str] | None = None,
 ) -> TopicFit:
-    """Fit BERTopic on documents already sorted by id, with precomputed vectors; outliers reassigned."""
+    """Fit BERTopic on documents already sorted by id, with precomputed vectors; outliers reassigned.
+
+    With the documents' `languages`, a corpus in several languages has its words counted per language (stop
+    words, stems: analytics/languages/words.py); labels and key phrases still quote the documents."""
     from bertopic import BERTopic
     from bertopic.representation import MaximalMarginalRelevance
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -42,6 +47,16 @@ def fit_topics(
     stop_words = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
     vectorizer = CountVectorizer(stop_words=stop_words, ngram_range=tuple(params.n_gram_range),
                                  min_df=2 if n >= 50 else 1, token_pattern=r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
+    # Several languages: BERTopic counts the words that matter in each document's own language, each as the
+    # commonest form of its stem (a plain string per document, so the saved model holds no custom code).
+    counted, phrase_stop_words, vocabulary = texts, frozenset(), None
+    if languages is not None and is_multilingual(languages):
+        vocabulary = theme_vocabulary(texts, languages)
+        counted = [vocabulary.text(t) for t in texts]
+        phrase_stop_words = vocabulary.stop_words
+        # min_df 1: BERTopic fits the vectorizer on one text per topic, and a theme of one language has words no
+        # other theme uses (min_df 2 left a theme of Arabic documents without a single word)
+        vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=tuple(params.n_gram_range))
     umap_model = UMAP(n_neighbors=min(params.umap_neighbors, n - 1), n_components=params.umap_components,
                       min_dist=0.0, metric="cosine", random_state=params.seed, low_memory=True)
     hdbscan_model = HDBSCAN(min_cluster_size=min_size, min_samples=max(2, min_size // 2), metric="euclidean",
@@ -61,7 +76,7 @@ def fit_topics(
         zeroshot_min_similarity=zeroshot_threshold(params, backend),
     )
     # Guided modelling nudges the vectors it is given towards the seeds: give it a copy, ours stay the documents'.
-    topics, _ = model.fit_transform(texts, embeddings=doc_matrix.copy())
+    topics, _ = model.fit_transform(counted, embeddings=doc_matrix.copy())
     topics = np.asarray(topics)
     named = named_topics(doc_matrix, topics, backend, params)
     before = float(np.mean(topics == -1))
@@ -81,7 +96,7 @@ def fit_topics(
         move = best >= threshold
         topics = topics.copy()
         topics[out_idx[move]] = ids[np.argmax(sims[move], axis=1)]
-        model.update_topics(texts, topics=topics.tolist(), vectorizer_model=vectorizer,
+        model.update_topics(counted, topics=topics.tolist(), vectorizer_model=vectorizer,
                             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
                             representation_model={"MMR": MaximalMarginalRelevance(diversity=0.3, top_n_words=10)})
     after = float(np.mean(topics == -1))
@@ -92,7 +107,10 @@ def fit_topics(
         mask = topics == t
         sims[mask] = doc_matrix[mask] @ c
     assignments = pd.DataFrame({"doc_id": doc_ids, "topic": topics.astype(int), "probability": sims.round(4)})
-    phrases = key_phrases(texts, topics)
+    phrases = key_phrases(texts, topics, extra_stop_words=phrase_stop_words)
+    # Several languages: each theme's top words in each of its languages, kept with the fit (the app shows them
+    # beside the label), and the label made from the label language's words where the theme has some.
+    by_language = words_of_fit(texts, languages, topics, vocabulary) if vocabulary is not None else {}
     rows = []
     for t in sorted(set(topics.tolist())):
         if t == -1:
@@ -101,15 +119,31 @@ def fit_topics(
         mmr = [w for w, _ in (model.topic_aspects_.get("MMR", {}).get(t) or []) if w]
         # The label comes from the c-TF-IDF words: MMR's picks depend on how well the backend embeds single words,
         # which TF-IDF vectors do poorly.
-        members = [texts[i] for i in np.flatnonzero(topics == t)]
+        members = np.flatnonzero(topics == t)
+        label_words, label_language = [w for w, _ in words] or mmr, _one_language(languages, members)
+        own = by_language.get(int(t), {}).get(params.label_language)
+        if own and own["words"]:
+            label_words, label_language = own["words"], params.label_language
+            members = [i for i in members if languages[i] == params.label_language]
+        member_texts = [texts[i] for i in members]
         others = {p for other, found in phrases.items() if other != t for p in found}
-        label = (named.get(int(t)) or phrase_label(phrases.get(int(t), []), [w for w, _ in words], others, members)
-                 or auto_label([w for w, _ in words] or mmr, members))
+        label = (named.get(int(t)) or phrase_label(phrases.get(int(t), []), label_words, others, member_texts)
+                 or auto_label(label_words, member_texts))
         rows.append({"topic": int(t), "label": label, "words": words, "mmr": mmr, "centroid": centroids[t],
-                     "named": named.get(int(t)), "phrases": phrases.get(int(t), [])})
-    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named", "phrases"])
-    suggestions = merge_suggestions(model, texts, params.merge_suggestions)
+                     "named": named.get(int(t)), "phrases": phrases.get(int(t), []),
+                     "by_language": by_language.get(int(t), {}), "label_language": label_language})
+    topic_rows = pd.DataFrame(rows, columns=["topic", "label", "words", "mmr", "centroid", "named", "phrases",
+                                             "by_language", "label_language"])
+    suggestions = merge_suggestions(model, counted, params.merge_suggestions)
     return TopicFit(assignments, topic_rows, pd.DataFrame(), before, after, threshold, min_size, model, suggestions)
+
+
+def _one_language(languages: list[str] | None, members: np.ndarray) -> str | None:
+    """The language of all of a theme's documents, when they share one (None: several, or not known)."""
+    if languages is None:
+        return None
+    found = {languages[i] for i in members}
+    return found.pop() if len(found) == 1 else None
 
 
 def zeroshot_threshold(params: TopicParams, backend: EmbeddingBackend | None = None) -> float:

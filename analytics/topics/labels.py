@@ -119,7 +119,7 @@ def _phrases(text: str, stop_words: frozenset[str]) -> list[str]:
 
 
 def key_phrases(texts: list[str], topics: np.ndarray, n: int = 5, min_coverage: float = 0.15,
-                per_topic: int = 150) -> dict[int, list[str]]:
+                per_topic: int = 150, extra_stop_words: frozenset[str] = frozenset()) -> dict[int, list[str]]:
     """A third representation for readers: each topic's most distinctive phrases ("amaq news agency", "syrian
     democratic forces") by c-TF-IDF over phrases, kept when at least `min_coverage` of its documents use them;
     a phrase inside a longer chosen one is skipped."""
@@ -137,7 +137,7 @@ def key_phrases(texts: list[str], topics: np.ndarray, n: int = 5, min_coverage: 
         mask[np.flatnonzero(topics == t)[:per_topic]] = True
     if not ids or mask.sum() < 3:
         return {}
-    stop_words = frozenset(ENGLISH_STOP_WORDS | set(EXTRA_STOP_WORDS))
+    stop_words = frozenset(ENGLISH_STOP_WORDS | set(EXTRA_STOP_WORDS)) | extra_stop_words  # other languages'
     vectorizer = CountVectorizer(analyzer=partial(_phrases, stop_words=stop_words), min_df=min(3, int(mask.sum())))
     try:
         counts = vectorizer.fit_transform([t[:3000] for t, m in zip(texts, mask, strict=True) if m])

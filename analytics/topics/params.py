@@ -25,8 +25,8 @@ Progress = Callable[[int, int | None], None]
 ZEROSHOT_MIN_SIMILARITY = {name: cls.zeroshot_similarity for name, cls in BACKENDS.items()}
 
 
-# The embedding backend of each profile; a backend name (minilm, static, tfidf) is also accepted as a profile.
-PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static"}
+# The embedding backend of each profile; a backend name (minilm, static, tfidf, e5) is also accepted as a profile.
+PROFILE_BACKENDS = {"quality": "minilm", "quality-int8": "minilm-int8", "fast": "static", "multilingual": "e5"}
 
 
 @dataclass
@@ -52,6 +52,8 @@ class TopicParams:
     zeroshot_words: list[list[str]] = field(default_factory=list)  # a named theme's seed words, embedded with it
     zeroshot_min_similarity: float = float(setting("zero_shot_similarity"))  # 0: the backend's own threshold
     merge_suggestions: int = 10  # pairs of topics from the hierarchy offered for merging
+    # A theme spanning languages is labelled from its words in this language (where it has documents in it)
+    label_language: str = str(setting("label_language"))
 
     def scaled_min_topic_size(self, n_docs: int) -> int:
         """Smallest topic: min_topic_share of the corpus (0.4 %), at least 5 documents."""

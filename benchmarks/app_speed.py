@@ -49,15 +49,16 @@ PAGES = {
 }
 TARGETS = {"cold": 2.5, "filter": 1.5}
 
-# Marks when a script run of Streamlit ends: the status widget ("Running…") goes, and no element is stale.
-_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+# The end of a script run of Streamlit: the app root says "notRunning", no element of the run before is stale, and
+# every chart is drawn.
+_IDLE = """() => document.querySelector('[data-test-script-state="notRunning"]')
     && !document.querySelector('[data-stale="true"]')
     && [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('canvas, svg'))"""
 _WATCH = """() => { window.__runSeen = false;
     window.__obs && window.__obs.disconnect();
     window.__obs = new MutationObserver(() => {
-        if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
-            window.__runSeen = true; });
+        if (document.querySelector('[data-test-script-state="running"]')
+            || document.querySelector('[data-stale="true"]')) window.__runSeen = true; });
     window.__obs.observe(document.body, {childList: true, subtree: true, attributes: true}); }"""
 
 

@@ -63,8 +63,11 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
     view[s.DATE] = pd.to_datetime(view[s.DATE]).dt.strftime("%Y-%m-%d").fillna("no date")
     if s.TITLE in view:
         view[s.TITLE] = hidden_where_propaganda(view, s.TITLE).fillna("(untitled)")
+    if s.SOURCE_TYPE in view:  # after the warning, which looks for "propaganda"
+        view[s.SOURCE_TYPE] = view[s.SOURCE_TYPE].map(glossary.source_type_name)
     if s.LANGUAGE in view:
         view[s.LANGUAGE] = view[s.LANGUAGE].map(glossary.language_name)
+    height = min(height, 35 * (len(view) + 1) + 3)  # a short list takes only its rows' room
     event = st.dataframe(view, key=key, hide_index=True, width="stretch", height=height, on_select="rerun",
                          selection_mode="single-row",
                          column_config={s.ID: st.column_config.TextColumn("id", width="small"),

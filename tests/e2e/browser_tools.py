@@ -93,5 +93,8 @@ def click_row(page, grid, row: int) -> None:
 def wait_for_app(page, text: str, timeout: float = 90_000) -> None:
     """Wait until the page shows `text` and Streamlit has finished running the script."""
     page.get_by_text(text).first.wait_for(timeout=timeout)
+    # Streamlit's app root says whether the script runs (data-test-script-state); while a rerun runs, the elements
+    # of the run before are also marked stale.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+        "() => document.querySelector('[data-test-script-state=\"notRunning\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)

@@ -25,7 +25,7 @@ def test_open_the_app_and_change_the_granularity(server, page):
     wait_for_app(page, "Themes over time")
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
     shot(page, "01-themes-month")
-    page.get_by_role("combobox", name="Granularity").click()
+    page.get_by_role("combobox", name="Period").click()
     page.get_by_role("option", name="quarter").click()
     page.wait_for_url("**gran=quarter**", timeout=30_000)
     wait_for_app(page, "Themes over time")

@@ -157,17 +157,19 @@ def test_a_merge_is_previewed_confirmed_and_undone(server, page):
     wait_for_app(page, "Merge themes")
     target = corpus.labels()[1]
     page.locator(".st-key-merge_target").click()
-    page.get_by_role("option", name=target).click()
+    page.get_by_role("option", name=target).click(timeout=60_000)
     page.get_by_role("button", name="Preview the merge").click()
     wait_for_app(page, "together:")
     expect(page.get_by_text(f"together: {int(sizes[3]) + int(sizes[1])}")).to_be_visible()
     shot(page, "14-merge-preview")
     assert corpus.theme_sizes()["topic_id"].tolist() == sizes.index.tolist()  # the preview changed nothing
     page.get_by_role("button", name="Confirm").click()
-    wait_for_app(page, "Merged")
+    page.get_by_text(re.compile("^Merged “")).wait_for(timeout=60_000)  # the success message, not the preview's words
+    wait_for_app(page, "Merge themes")
     assert 3 not in Corpus.open(server.db).theme_sizes()["topic_id"].tolist()
     shot(page, "15-merged")
     page.get_by_role("button", name="Undo").first.click()
-    wait_for_app(page, "Undone")
+    page.get_by_text(re.compile("^Undone: ")).wait_for(timeout=60_000)
+    wait_for_app(page, "Merge themes")
     assert 3 in Corpus.open(server.db).theme_sizes()["topic_id"].tolist()
     no_exception(page)

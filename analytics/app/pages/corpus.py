@@ -50,8 +50,9 @@ elif db.exists():
     if not counts["documents"]:
         st.caption("No documents yet: add some below.")
     elif any(pending.values()):
-        st.info(f"{pending['without_actors']:,} document(s) have no actors yet and {pending['without_theme']:,} no "
-                "theme: run the analysis to include them.")
+        missing = [f"{pending[key]:,} document(s) {what}" for key, what in
+                   (("without_actors", "have no actors yet"), ("without_theme", "have no theme yet")) if pending[key]]
+        st.info(" and ".join(missing) + ": run the analysis to include them.")
     else:
         st.caption(f"Every one of the {counts['documents']:,} documents has been analysed (actors and theme). "
                    "Running the analysis again does only what is new.")

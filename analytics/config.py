@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import schema as s
+from .multiple_testing import ALPHA
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_ROOT.parent  # the checkout, when running from one
@@ -92,6 +93,32 @@ SETTINGS: dict[str, Setting] = {
         Setting("permutations", 999, "Permutations of the lead-and-lag test."),
         Setting("event_window_days", 90, "Days after an event compared with the same span before it."),
         Setting("max_upload_mb", 200, "Largest upload the app accepts."),
+        # amplification and coordination (analytics/amplification; the values travel in CoordinationParams)
+        Setting("coordination_window", 60,
+                "Seconds: two accounts posting the same link, text or hashtag sequence this close together count as "
+                "posting together."),
+        Setting("null_window", 1800,
+                "Seconds: the chance model lets each shared post fall anywhere within this span around when it was "
+                "posted. Posting together counts as evidence only as far as it is tighter than this; keep it longer "
+                "than the coordination window and about as short as news goes round."),
+        Setting("min_repeats", 3,
+                "Occasions two accounts must have posted together before the pair is tested at all."),
+        Setting("crowd_limit", 50,
+                "Accounts: when more than this many post the same item within the null window (a trending hashtag, "
+                "a viral link), that moment is set aside. Being one of a crowd says nothing about any two of its "
+                "members, and skipping it keeps the search fast. Groups larger than this are found only through "
+                "what they post in smaller numbers."),
+        Setting("coordination_kinds", "url,text,hashtags",
+                "What counts as posting the same thing: url (the same link), text (the same near-identical text), "
+                "hashtags (the same hashtags in the same order); also retweet_of, forward_from, quote_of, reply_to, "
+                "mention, domain, hashtag (a single hashtag)."),
+        Setting("min_hashtags", 1, "Hashtags a post needs for its hashtag sequence to be compared."),
+        Setting("cluster_method", "components",
+                "How linked accounts are grouped: components (every account reachable through significant pairs) "
+                "or louvain (splits large components into communities).", ("components", "louvain")),
+        Setting("coordination_fdr", ALPHA, "False discovery rate of the coordination test: the share of reported "
+                "pairs of accounts allowed to be chance findings."),
+        Setting("min_cascade_accounts", 2, "Accounts a link, text or hashtag needs before it is listed as a cascade."),
     ]
 }
 

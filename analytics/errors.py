@@ -84,6 +84,19 @@ class UsageError(NarrativeError, ValueError):
     """A wrong option or argument: an unknown granularity, table, backend; a merge of a theme into itself."""
 
 
+class AmplificationInputError(NarrativeError):
+    """Posts, traces or settings handed to the amplification functions that they cannot use: a missing column, an
+    unknown trace kind, a window longer than the null window."""
+
+    frame: str = ""
+    reason: str = ""
+
+    def __init__(self, frame: str, reason: str, hint: str = "") -> None:
+        self.frame = frame
+        self.reason = reason
+        super().__init__(AMPLIFICATION_INPUT.cause.format(frame=frame, reason=reason), hint, AMPLIFICATION_INPUT.code)
+
+
 @dataclass(frozen=True)
 class Message:
     """One catalogued error: its code, the exception class raised, the cause and the fix (format templates)."""
@@ -189,6 +202,7 @@ BACKEND_NOT_FOR_WORKERS = Message("E406", UsageError,
                                   "give it a worker_factory() returning a picklable callable, or run without --dask")
 CUSTOM_PIPELINE_NOT_FOR_WORKERS = Message("E407", UsageError, "a spaCy pipeline of your own runs in this process only",
                                           "run without --dask, or add your components to the alias list instead")
+AMPLIFICATION_INPUT = Message("E410", AmplificationInputError, "{frame}: {reason}", "{fix}")
 
 UPLOAD_NAME = Message("E501", UnsafeArchiveError, "{name!r} cannot be a corpus name", "use letters and digits, "
                       "not 'demo'")

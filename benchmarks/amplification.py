@@ -3,6 +3,7 @@
     python -m benchmarks.amplification --posts 10000 100000
     python -m benchmarks.amplification --posts 100000 --runs 2 --baseline
     python -m benchmarks.amplification --recovery 10     (planted groups found, and silence without them, per seed)
+    python -m benchmarks.amplification --store --posts 100000   (through the store: export, ingest, Corpus, CLI)
 
 The corpus is the tests' simulated social corpus (tests/social_corpus.py): organic accounts with daily rhythms,
 sessions, news links that go round for a few hours, viral texts, popular hashtags, and ten planted accounts that post
@@ -12,6 +13,12 @@ traces frames to the groups (items, crowds, the pair search, the test, the group
 timed beside it. `--baseline` also times DuckDB doing only the first step of the pair search (a range self-join
 listing every pair of posts of the same item by two accounts within the window), as a reference for the bare work.
 Prints a table and the load average; writes JSON with --out. Target: under a minute at 100,000 posts on two cores.
+
+`--store` times the path a user takes instead: the same simulated posts written as a 4CAT CSV export (texts with
+their links and hashtags, near-identical copies; tests/social_store.py), ingested into a fresh store
+(`analytics.ingest`, worker processes as `narrative ingest` uses them), then `Corpus.coordination` (reading posts and
+traces under the filters from the store, the search, the network) and `narrative coordination --json` in a fresh
+process; the pure function on the frames the store gives is timed beside them.
 """
 
 from __future__ import annotations
@@ -105,6 +112,65 @@ def run(posts: int, seed: int, baseline: bool) -> dict:
     return figures
 
 
+def through_store(posts: int, seed: int, folder: Path) -> dict:
+    """The coordination stage through the store at about `posts` posts (see --store)."""
+    import subprocess
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from social_store import build_social_store
+
+    from analytics import Corpus, store
+    from analytics.amplification import coordination
+
+    load_before = _load()
+    start = time.perf_counter()
+    data = build_social_store(folder, seed=seed, n_organic=max(50, round(posts / POSTS_PER_ACCOUNT)), days=14,
+                              n_actions=20, with_fit=False, workers=None)
+    build_seconds = time.perf_counter() - start
+    corpus = Corpus.open(data.db)
+    with store.opened(data.db, read_only=True) as con:
+        frames = (store.posts(con, store.scope()), store.post_traces(con, store.scope()))
+
+    def timed(task) -> tuple[float, float]:
+        cpu0, start = time.process_time(), time.perf_counter()
+        task()
+        return time.perf_counter() - start, time.process_time() - cpu0
+
+    tasks = {"corpus": corpus.coordination, "store_frames": lambda: coordination(*frames),
+             "simulated_frames": lambda: coordination(data.corpus.posts, data.corpus.traces)}
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in tasks}
+    for _ in range(3):  # interleaved, so the machine's load falls on each alike; the best of three is kept
+        for name, task in tasks.items():
+            runs[name].append(timed(task))
+    best = {name: (min(w for w, _ in r), min(c for _, c in r)) for name, r in runs.items()}
+    found = corpus.coordination()
+    start = time.perf_counter()
+    cli = subprocess.run([sys.executable, "-m", "analytics", "coordination", "--json", "--db", str(data.db)],
+                         capture_output=True, text=True, check=True)
+    cli_seconds = time.perf_counter() - start
+    start = time.perf_counter()  # the same new process doing nothing but start: Python, imports, click
+    subprocess.run([sys.executable, "-m", "analytics", "--help"], capture_output=True, check=True)
+    start_seconds = time.perf_counter() - start
+    groups = json.loads(cli.stdout)
+    match = max((set(g["accounts"]) for g in groups), key=lambda g: len(g & data.planted_accounts), default=set())
+    hit = len(match & data.planted_accounts)
+    return {
+        "posts": len(frames[0]), "traces": len(frames[1]), "accounts": int(frames[0]["source"].nunique()),
+        "export_and_ingest_seconds": round(build_seconds, 1),
+        "corpus_coordination_seconds": round(best["corpus"][0], 2),
+        "corpus_coordination_cpu_seconds": round(best["corpus"][1], 2),
+        "pure_on_store_frames_seconds": round(best["store_frames"][0], 2),
+        "pure_on_store_frames_cpu_seconds": round(best["store_frames"][1], 2),
+        "pure_on_simulated_frames_seconds": round(best["simulated_frames"][0], 2),
+        "pure_on_simulated_frames_cpu_seconds": round(best["simulated_frames"][1], 2),
+        "cli_json_seconds": round(cli_seconds, 2), "cli_start_seconds": round(start_seconds, 2),
+        "groups": len(groups), "pairs_compared": found.result.pairs_compared,
+        "planted_precision": round(hit / len(match), 3) if match else 0.0,
+        "planted_recall": round(hit / len(data.planted_accounts), 3),
+        "peak_rss_mb": round(_peak_rss_mb()), "load_before": load_before, "load_after": _load(),
+    }
+
+
 RECOVERY_SCENARIOS = {
     "standard: 20 actions, each joined by 75 % of the 10 planted accounts": {},
     "weak: 10 actions, 60 % join": {"n_actions": 10, "participation": 0.6},
@@ -153,9 +219,36 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--recovery", type=int, metavar="SEEDS",
                         help="instead of timing, check planted recovery and null silence over this many seeds")
+    parser.add_argument("--store", action="store_true", help="time the path through the store instead (export, "
+                        "ingest, Corpus.coordination, narrative coordination --json)")
     args = parser.parse_args()
     if args.recovery:
         recovery(args.recovery)
+        return
+    if args.store:
+        import tempfile
+
+        print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}; "
+              f"load average at start {_load()}")
+        rows = []
+        for n in args.posts:
+            with tempfile.TemporaryDirectory() as folder:
+                figures = through_store(n, args.seed, Path(folder))
+            rows.append(figures)
+            print(f"{figures['posts']:>9,} posts {figures['accounts']:>6,} accounts · export + ingest "
+                  f"{figures['export_and_ingest_seconds']:.1f} s · best of 3, wall (cpu): Corpus.coordination "
+                  f"{figures['corpus_coordination_seconds']:.2f} s ({figures['corpus_coordination_cpu_seconds']:.2f} "
+                  f"s), the pure function on the store's frames {figures['pure_on_store_frames_seconds']:.2f} s "
+                  f"({figures['pure_on_store_frames_cpu_seconds']:.2f} s), on the simulated frames "
+                  f"{figures['pure_on_simulated_frames_seconds']:.2f} s "
+                  f"({figures['pure_on_simulated_frames_cpu_seconds']:.2f} s) · narrative coordination --json "
+                  f"{figures['cli_json_seconds']:.2f} s (a new process; starting one alone "
+                  f"{figures['cli_start_seconds']:.2f} s) · groups {figures['groups']} (planted P "
+                  f"{figures['planted_precision']:.2f} R {figures['planted_recall']:.2f}) · peak RSS "
+                  f"{figures['peak_rss_mb']:,} MB · load {figures['load_before']} → {figures['load_after']}")
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(rows, indent=2), encoding="utf-8")
         return
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}; "
           f"load average at start {_load()}")

@@ -11,8 +11,8 @@ minute. The organic part depends only on `seed`, so `social_corpus(seed, n_plant
 the planted accounts.
 
 The frames have the shapes the amplification package reads (see `analytics.amplification` for the contracts):
-posts (id, date in UTC with the time of day, source = the account, author, source_type, duplicate_of, similarity)
-and traces (doc_id, kind, value, position).
+posts (id, date in UTC with the time of day, source = the account, author, source_type, duplicate_of, similarity,
+and the topic the post was written on) and traces (doc_id, kind, value, position).
 """
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ def _frames(posts: pd.DataFrame, campaign_kind: list[str], planted: set[str], gr
     frame = pd.DataFrame({
         "id": posts["id"].to_numpy(), "date": date, "source": posts["account"].to_numpy(),
         "author": posts["account"].to_numpy(), "source_type": "social", "duplicate_of": duplicate_of.to_numpy(),
-        "similarity": similarity.to_numpy(),
+        "similarity": similarity.to_numpy(), "topic": np.asarray(TOPICS)[posts["topic"].to_numpy(dtype=int)],
     })
     return SocialCorpus(posts=frame, traces=traces, planted_accounts=planted, planted_groups=groups,
                         planted_chains=chains)

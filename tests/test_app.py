@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import Corpus, jobs, store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ["overview", "themes", "explorer", "actors", "sources", "documents", "corpus", "about"]
+PAGES = ["overview", "themes", "explorer", "actors", "sources", "amplification", "documents", "corpus", "about"]
 
 
 @pytest.fixture(scope="module")

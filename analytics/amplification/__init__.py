@@ -20,7 +20,7 @@ from __future__ import annotations
 from .cascades import cascade_events, cascades, cascades_from_events
 from .contracts import AmplificationInputError
 from .coordination import Coordination, coordination, coordination_from_items
-from .coordination_views import cluster_sentences, clusters_json, coordination_summary
+from .coordination_views import WHAT_A_GROUP_IS, cluster_sentences, clusters_json, coordination_summary
 from .items import hashtag_sequences, near_duplicate_clusters, shared_items
 from .network import coordination_graph, network_bytes, write_network
 from .settings import SETTINGS, CoordinationParams
@@ -28,6 +28,7 @@ from .trends import emerging_traces, top_per_period, trace_shares
 
 __all__ = [
     "SETTINGS",
+    "WHAT_A_GROUP_IS",
     "AmplificationInputError",
     "Coordination",
     "CoordinationParams",

@@ -30,7 +30,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import schema as s
-from ..errors import NarrativeError
+from ..errors import AMPLIFICATION_INPUT, AmplificationInputError
 
 # Trace kinds written by ingest --------------------------------------------------------------------------------------
 URL = "url"
@@ -83,20 +83,17 @@ CLUSTER_JSON_KEYS = (ACCOUNTS, SHARED_ITEMS, FIRST_SEEN, LAST_SEEN, N_DOCUMENTS,
 UNTIMED_PRECISIONS = ("month", "year", "unknown")
 
 
-class AmplificationInputError(NarrativeError):
-    """A frame handed to the amplification functions lacks a column or holds a value they cannot use."""
-
-    def __init__(self, frame: str, reason: str, hint: str = "") -> None:
-        self.frame = frame
-        self.reason = reason
-        super().__init__(f"{frame}: {reason}", hint)
+def input_error(frame: str, reason: str, fix: str = "") -> AmplificationInputError:
+    """The catalogued error (E410) for a frame or setting these functions cannot use."""
+    return AMPLIFICATION_INPUT.error(frame=frame, reason=reason,
+                                     fix=fix or "see analytics.amplification.contracts for what each frame needs")
 
 
 def check_columns(frame: pd.DataFrame, name: str, required: tuple[str, ...] | list[str]) -> None:
     """Raise naming the frame and the missing columns when `frame` lacks any of `required`."""
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise AmplificationInputError(
+        raise input_error(
             name, f"missing column(s) {', '.join(missing)}",
             f"the {name} frame needs {', '.join(required)} (see analytics.amplification.contracts)")
 
@@ -107,7 +104,7 @@ def check_posts(posts: pd.DataFrame, account: str) -> None:
     dup = posts[s.ID].duplicated(keep=False)
     if dup.any():
         row = int(dup.to_numpy().nonzero()[0][0])
-        raise AmplificationInputError(
+        raise input_error(
             "posts", f"row {row}: document id {posts[s.ID].iloc[row]!r} appears more than once",
             "pass one row per document")
 
@@ -118,7 +115,7 @@ def check_traces(traces: pd.DataFrame) -> None:
     unknown = ~traces[s.KIND].isin(TRACE_KINDS)
     if unknown.any():
         row = int(unknown.to_numpy().nonzero()[0][0])
-        raise AmplificationInputError(
+        raise input_error(
             "traces", f"row {row}: unknown trace kind {traces[s.KIND].iloc[row]!r}",
             f"kinds are {', '.join(TRACE_KINDS)}")
 

@@ -141,7 +141,7 @@ def coordination_from_items(items: pd.DataFrame, params: CoordinationParams, act
     # the untested pairs of the family enter with p = 1
     p_family = np.concatenate([tested[c.P_VALUE].to_numpy(), np.ones(family - len(tested))])
     tested[c.Q_VALUE] = q_values(p_family)[:len(tested)]
-    tested[c.SIGNIFICANT] = tested[c.Q_VALUE] < params.fdr
+    tested[c.SIGNIFICANT] = tested[c.Q_VALUE] < params.coordination_fdr
     co_posts = _co_post_table(i, j, t, item_code, acc_code, tested, window_ms, items, item_names, acc_names)
     pairs = _pair_table(tested, co_posts, acc_names)
     pairs, clusters = account_groups(pairs, co_posts, params.cluster_method, window_ms)

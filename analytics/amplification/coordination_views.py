@@ -8,6 +8,17 @@ import pandas as pd
 from . import contracts as c
 from .coordination import Coordination
 
+# What a reported group is and is not, in plain words: the page, the CLI and the README say it the same way.
+WHAT_A_GROUP_IS = (
+    "A coordinated group is a set of accounts that, again and again, posted the same link, the same (near-identical) "
+    "text or the same hashtags within seconds of each other, far more often than chance gives for accounts that "
+    "active. The chance model keeps each account's own rhythm and whatever brought both to the item in the same half "
+    "hour (the news cycle, a trending topic); only the exact minute is left to chance. What the test rules out is "
+    "chance, nothing more: it does not tell a campaign from fans who react fast. Fast organic reactors (news bots, "
+    "a fan base that shares every post of one channel at once) will also be reported, and a group that posts "
+    "together only once or twice, or always in a big crowd, will not. Read the posts behind a group before calling "
+    "it a campaign.")
+
 
 def _iso(ts: object) -> str | None:
     return None if pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -29,7 +40,7 @@ def coordination_summary(result: Coordination) -> str:
         parts.append(
             f"{result.pairs_compared:,} pairs of accounts posted the same thing within {null} of each other "
             f"({result.n_posts:,} posts compared). {n_sig:,} of these pairs did so within {window} more often than "
-            f"chance explains (at most {p.fdr:.0%} of such findings are expected to be chance), forming "
+            f"chance explains (at most {p.coordination_fdr:.0%} of such findings are expected to be chance), forming "
             f"{len(result.clusters):,} group{'s' if len(result.clusters) != 1 else ''}.")
     if result.n_untimed:
         parts.append(f"{result.n_untimed:,} posts were left out because they have no time of day.")

@@ -1,46 +1,22 @@
 """The amplification settings, declared once (name, default, help) for the CLI, the app's sidebar and the docs.
 
-`SETTINGS` has the shape of `analytics.config.SETTINGS` so it can be folded into it; `CoordinationParams` carries the
-values into the functions.
+The settings live in `analytics.config.SETTINGS` (so the CLI, the app and the README read them from one place);
+`SETTINGS` here is the part of it this package reads, and `CoordinationParams` carries the values into the
+functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from .. import config
 from ..config import Setting
-from ..multiple_testing import ALPHA
-from .contracts import HASHTAGS, ITEM_KINDS, TEXT, URL, AmplificationInputError
+from .contracts import ITEM_KINDS, input_error
 
-SETTINGS: dict[str, Setting] = {
-    x.name: x
-    for x in [
-        Setting("coordination_window", 60,
-                "Seconds: two accounts posting the same link, text or hashtag sequence this close together count as "
-                "posting together."),
-        Setting("null_window", 1800,
-                "Seconds: the chance model lets each shared post fall anywhere within this span around when it was "
-                "posted. Posting together counts as evidence only as far as it is tighter than this; keep it longer "
-                "than the coordination window and about as short as news goes round."),
-        Setting("min_repeats", 3,
-                "Occasions two accounts must have posted together before the pair is tested at all."),
-        Setting("crowd_limit", 50,
-                "Accounts: when more than this many post the same item within the null window (a trending hashtag, "
-                "a viral link), that moment is set aside. Being one of a crowd says nothing about any two of its "
-                "members, and skipping it keeps the search fast. Groups larger than this are found only through "
-                "what they post in smaller numbers."),
-        Setting("coordination_kinds", f"{URL},{TEXT},{HASHTAGS}",
-                "What counts as posting the same thing: url (the same link), text (the same near-identical text), "
-                "hashtags (the same hashtags in the same order); also retweet_of, forward_from, quote_of, reply_to, "
-                "mention, domain, hashtag (a single hashtag)."),
-        Setting("min_hashtags", 1, "Hashtags a post needs for its hashtag sequence to be compared."),
-        Setting("cluster_method", "components",
-                "How linked accounts are grouped: components (every account reachable through significant pairs) "
-                "or louvain (splits large components into communities)."),
-        Setting("fdr", ALPHA, "False discovery rate: the share of reported pairs allowed to be chance findings."),
-        Setting("min_cascade_accounts", 2, "Accounts a link, text or hashtag needs before it is listed as a cascade."),
-    ]
-}
+# Declared in config.SETTINGS (with every other setting); these are the ones the amplification functions read.
+SETTING_NAMES = ("coordination_window", "null_window", "min_repeats", "crowd_limit", "coordination_kinds",
+                 "min_hashtags", "cluster_method", "coordination_fdr", "min_cascade_accounts")
+SETTINGS: dict[str, Setting] = {name: config.SETTINGS[name] for name in SETTING_NAMES}
 
 
 @dataclass(frozen=True)
@@ -54,7 +30,7 @@ class CoordinationParams:
     coordination_kinds: str = SETTINGS["coordination_kinds"].default  # type: ignore[assignment]
     min_hashtags: int = SETTINGS["min_hashtags"].default  # type: ignore[assignment]
     cluster_method: str = SETTINGS["cluster_method"].default  # type: ignore[assignment]
-    fdr: float = SETTINGS["fdr"].default  # type: ignore[assignment]
+    coordination_fdr: float = SETTINGS["coordination_fdr"].default  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         problems = []
@@ -69,14 +45,15 @@ class CoordinationParams:
             problems.append(f"min_hashtags must be at least 1 (got {self.min_hashtags})")
         if self.cluster_method not in ("components", "louvain"):
             problems.append(f"unknown cluster method {self.cluster_method!r}; use components or louvain")
-        if not 0 < self.fdr < 1:
-            problems.append(f"fdr must lie between 0 and 1 (got {self.fdr})")
+        if not 0 < self.coordination_fdr < 1:
+            problems.append(f"coordination_fdr must lie between 0 and 1 (got {self.coordination_fdr})")
         unknown = [k for k in self.kinds if k not in ITEM_KINDS]
         if unknown or not self.kinds:
             problems.append(f"unknown coordination kind(s) {', '.join(unknown) or '(none given)'}; "
                             f"use {', '.join(ITEM_KINDS)}")
         if problems:
-            raise AmplificationInputError("settings", "; ".join(problems))
+            raise input_error("settings", "; ".join(problems),
+                              "change these settings (the README's Settings table says what each one does)")
 
     @property
     def kinds(self) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ PAGES = [
     ("explorer.py", "Theme explorer", ":material/manage_search:", "explorer"),
     ("actors.py", "Actors", ":material/groups:", "actors"),
     ("sources.py", "Sources", ":material/newspaper:", "sources"),
+    ("amplification.py", "Amplification", ":material/hub:", "amplification"),
     ("documents.py", "Documents", ":material/description:", "documents"),
     ("corpus.py", "Corpus", ":material/upload_file:", "corpus"),
     ("about.py", "About the method", ":material/menu_book:", "about"),

@@ -60,7 +60,10 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
         return None
     columns = [c for c in (s.DATE, s.TITLE, s.SOURCE, s.SOURCE_TYPE, s.LANGUAGE, "theme", s.ID) if c in docs]
     view = docs[columns].copy()
-    view[s.DATE] = pd.to_datetime(view[s.DATE]).dt.strftime("%Y-%m-%d").fillna("no date")
+    dates = pd.to_datetime(view[s.DATE])
+    # posts carry their time of day, and which came first matters: show it when the list has one
+    timed = (dates.dropna() != dates.dropna().dt.normalize()).any()
+    view[s.DATE] = dates.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d").fillna("no date")
     if s.TITLE in view:
         view[s.TITLE] = hidden_where_propaganda(view, s.TITLE).fillna("(untitled)")
     if s.SOURCE_TYPE in view:  # after the warning, which looks for "propaganda"
@@ -80,7 +83,8 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
 
 
 def _header(doc: dict, doc_id: str) -> None:
-    date = doc[s.DATE].strftime("%Y-%m-%d") if pd.notna(doc[s.DATE]) else "no date"
+    date = "no date" if pd.isna(doc[s.DATE]) else doc[s.DATE].strftime(
+        "%Y-%m-%d" if doc[s.DATE] == doc[s.DATE].normalize() else "%Y-%m-%d %H:%M:%S")
     st.caption(f"{date} ({doc[s.DATE_PRECISION]}, from {doc[s.DATE_ORIGIN]}) · "
                f"{escape_markdown(str(doc.get(s.SOURCE) or 'unknown source'))} · "
                f"{glossary.source_type_name(doc[s.SOURCE_TYPE])} · {glossary.language_name(doc.get(s.LANGUAGE))} · "
@@ -143,9 +147,11 @@ def fresh_pick(key: str, picked: str | None) -> str | None:
     return picked if picked != last else None
 
 
-def list_and_read(docs: pd.DataFrame, key: str, corpus: CachedCorpus, page: str, height: int = 320) -> None:
+def list_and_read(docs: pd.DataFrame, key: str, corpus: CachedCorpus, page: str | None = None,
+                  height: int = 320) -> None:
     """A document list, and the reading view of the one clicked (or of the one a link opened, when it is in the
-    list)."""
+    list). `page` keeps the open document apart from other pages' (default: the page being drawn)."""
+    page = page or st.session_state.get("_page")
     picked = fresh_pick(key, document_table(docs, key=key, height=height))
     if picked:
         url.keep("doc", picked, page=page)

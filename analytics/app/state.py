@@ -103,6 +103,10 @@ class CachedCorpus(Corpus):
     theme_languages = _cached(Corpus.theme_languages)
     theme_words_by_language = _cached(Corpus.theme_words_by_language)
     representative_documents = _cached(Corpus.representative_documents)
+    posts_in_view = _cached(Corpus.posts_in_view)
+    cascades = _cached(Corpus.cascades)
+    coordination = _cached(Corpus.coordination)
+    trace_trends = _cached(Corpus.trace_trends)
 
 
 def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:

@@ -8,7 +8,8 @@ ask for numbers, so each number has one implementation.
 Every method that counts takes a `Filters` and returns a tidy, labelled DataFrame (or a small dataclass of them).
 The class is assembled from one module per concern: `base` (the store, what it holds, bookkeeping), `counts`
 (numbers over time), `documents` (the documents behind them), `findings` (what changed), `themes` (merges, their
-suggestions, a theme's sources and languages); the saved topic model here.
+suggestions, a theme's sources), `languages`, `amplification` (cascades, coordination, traces of posts over time),
+`model` (the saved topic model).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from ..embeddings import get_backend
 from ..errors import NO_SAVED_MODEL, NO_THEMES_YET
 from ..filters import Filters
+from .amplification import AmplificationQueries, Cascades, CoordinationFound, PostsInView, TraceTrends
 from .base import CorpusBase, FilterOptions, Summary
 from .counts import THEME_COLUMNS
 from .documents import Reading
@@ -26,7 +28,7 @@ from .languages import LanguageQueries, ThemeProfile
 from .themes import MergePreview, ThemeQueries
 
 
-class Corpus(FindingQueries, ThemeQueries, LanguageQueries):
+class Corpus(FindingQueries, ThemeQueries, AmplificationQueries, LanguageQueries):
     """An analysed corpus in its store, read-only. Open it with `Corpus.open(path)`."""
 
     def topic_model(self) -> Any:
@@ -57,6 +59,8 @@ class Corpus(FindingQueries, ThemeQueries, LanguageQueries):
 
 __all__ = [
     "THEME_COLUMNS",
+    "Cascades",
+    "CoordinationFound",
     "Corpus",
     "CorpusBase",
     "FilterOptions",
@@ -64,7 +68,9 @@ __all__ = [
     "Findings",
     "Framing",
     "MergePreview",
+    "PostsInView",
     "Reading",
     "Summary",
+    "TraceTrends",
     "ThemeProfile",
 ]

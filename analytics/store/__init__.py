@@ -14,6 +14,7 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 - `scope`: the documents under a set of filters, as SQL conditions;
 - `actors`: actor counts, totals, pairs;
 - `traces`: the traces of posts (links, hashtags, mentions, retweets) and which documents are copies;
+- `amplification`: posts and their traces under a scope, as the amplification functions read them;
 - `queries`: documents for the pages, the report and the Corpus;
 - `jobs`: background analysis jobs (what runs, where it got to, how it ended);
 - `edits`: the log of readers' edits of a shared store, with what undoes each.
@@ -29,6 +30,7 @@ from .actors import (
     doc_actors,
     mentions,
 )
+from .amplification import openings, post_traces, posts, traced_documents
 from .connection import (
     connect,
     insert_frame,
@@ -167,9 +169,12 @@ __all__ = [
     "migrate_store",
     "minhash_signatures",
     "opened",
+    "openings",
     "pending_analysis",
     "period_counts",
     "platform_table",
+    "post_traces",
+    "posts",
     "refresh_doc_actors",
     "rejects",
     "replace_events",
@@ -200,6 +205,7 @@ __all__ = [
     "topic_changes",
     "topic_run_id",
     "topic_table",
+    "traced_documents",
     "traces",
     "transaction",
     "unassigned_doc_ids",

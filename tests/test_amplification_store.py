@@ -1,0 +1,172 @@
+"""Amplification through the store: a simulated social corpus written as a 4CAT export, ingested for real (traces
+from the texts, near-identical copies by MinHash), then read back by `Corpus` and `narrative coordination`.
+The answers are planted: the coordinated accounts, the near-identical chains in posting order, a hashtag that
+takes off in the last days; the same corpus without the planted accounts must give no group."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from social_store import EMERGING_TAG, LABELS, UNTIMED_POSTS, build_social_store
+
+from analytics import Corpus, Filters, cli, store
+from analytics.amplification import near_duplicate_clusters
+from analytics.amplification.contracts import CLUSTER_JSON_KEYS
+
+SEEDS = (7, 8)
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    """Per seed, the store with the planted accounts and the store of the same corpus without them."""
+    built = {}
+    for seed in SEEDS:
+        built[seed] = build_social_store(tmp_path_factory.mktemp(f"planted{seed}"), seed=seed)
+        built[-seed] = build_social_store(tmp_path_factory.mktemp(f"organic{seed}"), seed=seed, n_planted=0)
+    return built
+
+
+def precision_recall(found: set[str], truth: set[str]) -> tuple[float, float]:
+    hit = len(found & truth)
+    return (hit / len(found) if found else 0.0), hit / len(truth)
+
+
+def accounts(data) -> dict[str, str]:
+    """Store id -> the account that posted it."""
+    source = data.corpus.posts.set_index("id")["source"]
+    return {doc: source[post] for post, doc in data.store_ids.items()}
+
+
+def coordination_json(db) -> list[dict]:
+    result = CliRunner().invoke(cli.main, ["coordination", "--json", "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_the_store_holds_every_post_with_its_time_and_its_copies(stores):
+    data = stores[7]
+    view = Corpus.open(data.db).posts_in_view()
+    posts = data.corpus.posts
+    assert view.documents == len(posts) == len(data.store_ids)
+    assert view.timed == view.documents - UNTIMED_POSTS
+    assert view.accounts == posts["source"].nunique()
+    assert view.near_duplicates == len(near_duplicate_clusters(posts))  # MinHash found every planted copy
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_cli_json_recovers_the_planted_group_and_stays_silent_without_it(stores, seed):
+    data = stores[seed]
+    groups = coordination_json(data.db)
+    best = max(groups, key=lambda g: len(set(g["accounts"]) & data.planted_accounts))
+    precision, recall = precision_recall(set(best["accounts"]), data.planted_accounts)
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+    assert len(groups) == 1
+    assert list(best)[1:10] == list(CLUSTER_JSON_KEYS)
+    assert 0 < best["p_value"] <= best["q_value"] < 0.05 and best["score"] > 5
+    assert best["n_documents"] == len(best["doc_ids"]) and best["first_seen"] <= best["last_seen"]
+    owner = accounts(data)
+    assert {owner[d] for d in best["doc_ids"]} <= data.planted_accounts  # the evidence is the group's own posts
+    assert {d for p in best["pairs"] for d in p["doc_ids"]} == set(best["doc_ids"])
+    assert coordination_json(stores[-seed].db) == []
+
+
+def test_without_the_planted_accounts_many_pairs_are_compared_and_none_passes(stores):
+    found = Corpus.open(stores[-7].db).coordination()
+    assert found.clusters.empty and not found.pairs["significant"].any()
+    assert found.result.pairs_compared > 100
+    assert "forming 0 groups" in found.summary
+
+
+def test_cascades_on_planted_chains_name_the_first_poster_and_the_order(stores):
+    data = stores[7]
+    corpus = Corpus.open(data.db)
+    cascades = corpus.cascades(kinds=("text",))
+    by_members = {frozenset(row.doc_ids): row for row in cascades.table.itertuples()}
+    with store.opened(data.db, read_only=True) as con:
+        kept_as_original = set(store.documents(con, columns=["id", "duplicate_of"]).query("duplicate_of.isna()")["id"])
+    account = accounts(data)
+    original_not_first = 0
+    assert len(data.chains) >= 3
+    for chain in data.chains:
+        row = by_members[frozenset(chain)]
+        assert row.doc_ids == chain  # posting order (posts within the same second by id, as the store keeps them)
+        assert row.first_doc == chain[0] and row.first_account == account[chain[0]]
+        assert row.n_documents == len(chain) and row.followers == list(dict.fromkeys(account[d] for d in chain))[1:]
+        assert row.theme_label == LABELS[0]  # the campaigns were written on the first topic
+        assert row.what.startswith(corpus.document(chain[0]).record["text"][:40])
+        original_not_first += chain[0] not in kept_as_original
+        events = cascades.events[cascades.events["cascade_id"] == row.cascade_id]
+        assert events["doc_id"].tolist() == chain and events["rank"].tolist() == list(range(1, len(chain) + 1))
+        assert (events["hours_since_first"].diff().dropna() >= 0).all()
+    # the export was shuffled: the copy the store kept as the original is mostly not the first post
+    assert original_not_first >= len(data.chains) // 2
+
+
+def test_trace_trends_count_posts_out_of_all_dated_posts_and_find_the_hashtag_that_took_off(stores):
+    data = stores[7]
+    corpus = Corpus.open(data.db)
+    trends = corpus.trace_trends("hashtag", "day", top=5)
+    per_day = corpus.volume("day").set_index("period")["count"]
+    totals = trends.shares.drop_duplicates("period").set_index("period")["total"]
+    assert (totals == per_day.reindex(totals.index)).all()  # the denominator is every dated post of the day
+    assert (trends.shares["count"] <= trends.shares["total"]).all()
+    significant = trends.changes[trends.changes["significant"]]
+    assert significant["subject"].tolist() == [EMERGING_TAG] and significant["kind"].tolist() == ["emerging"]
+    texts = corpus.keyword_in_context(EMERGING_TAG.lstrip("#"), significant.iloc[0]["doc_ids"])
+    assert texts["doc_id"].nunique() == len(significant.iloc[0]["doc_ids"])
+    assert "is emerging" in significant.iloc[0]["sentence"]
+    top = trends.top_per_period
+    assert (top.groupby("period")["rank"].max() <= 10).all() and (top["count"] <= top["total"]).all()
+    for kind in ("domain", "url", "mention"):
+        assert not corpus.trace_trends(kind, "day").changes["significant"].any(), kind
+
+
+def test_filters_reach_every_amplification_view(stores):
+    data = stores[7]
+    corpus = Corpus.open(data.db)
+    first_days = Filters(end=pd.Timestamp("2024-03-08"))
+    found = corpus.coordination(first_days)
+    everything = corpus.coordination()
+    assert 0 < found.result.n_posts < everything.result.n_posts
+    dates = corpus.documents_behind(ids=found.evidence())["date"]
+    assert len(dates) and (dates < pd.Timestamp("2024-03-09")).all()
+    assert (corpus.cascades(first_days).events["date"] < pd.Timestamp("2024-03-09")).all()
+    nothing = Filters(source_types=("news",))
+    assert corpus.posts_in_view(nothing).documents == 0
+    assert corpus.coordination(nothing).summary.startswith("No posts with a time of day")
+    assert corpus.cascades(nothing).table.empty and corpus.trace_trends("hashtag", "day", nothing).shares.empty
+
+
+def test_the_evidence_of_a_group_and_of_an_account_are_its_posts(stores):
+    data = stores[7]
+    found = Corpus.open(data.db).coordination()
+    group = found.clusters.iloc[0]
+    behind = found.evidence(cluster=0)
+    assert set(behind) == set(group["doc_ids"]) and len(behind) == len(group["doc_ids"])
+    dates = Corpus.open(data.db).documents_behind(ids=behind).set_index("id").loc[behind, "date"]
+    assert dates.is_monotonic_increasing
+    one = found.evidence(account="planted03")
+    owner = accounts(data)
+    assert one and all(owner[d] == "planted03" for d in one)
+
+
+@pytest.mark.parametrize("fmt, read", [("gexf", nx.read_gexf), ("graphml", nx.read_graphml)])
+def test_the_network_files_open_in_networkx_with_node_attributes(stores, tmp_path, fmt, read):
+    data = stores[7]
+    path = tmp_path / f"network.{fmt}"
+    result = CliRunner().invoke(cli.main, ["coordination", "--network", str(path), "--db", str(data.db)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0 and f"wrote {path}" in result.output
+    graph = read(path)
+    activity = data.corpus.posts.groupby("source").size()
+    assert data.planted_accounts <= set(graph.nodes)
+    for node, attrs in graph.nodes(data=True):
+        assert int(attrs["activity"]) == activity[node]
+        assert int(attrs["cluster"]) == (0 if node in data.planted_accounts else -1)
+        assert attrs["source_type"] == "social"
+    significant = [(a, b) for a, b, d in graph.edges(data=True) if str(d["significant"]).lower() == "true"]
+    assert len(significant) == 45

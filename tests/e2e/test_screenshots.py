@@ -16,6 +16,7 @@ PAGES = {
     "actors": ("actors", "Actors"),
     "sources": ("sources", "Sources"),
     "documents": ("documents?q=telegram", "Keyword in context"),
+    "amplification": ("amplification", "Amplification"),
     "corpus": ("corpus", "Add documents"),
     "about": ("about", "About the method"),
 }

@@ -71,8 +71,9 @@ if run:
         f"Corpus: {note['corpus']} — {note['documents_in_store']:,} documents stored.",
         f"Themes fitted on {counts.get('fitted_on', counts.get('documents', '?')):,} documents with {backend}: "
         f"{counts.get('topics', '?')} themes, {counts.get('outliers', 0):.0%} of documents left unassigned.",
-        f"Smallest theme: {counts.get('min_topic_size', '?')} documents. Random seed: {params.get('seed', '?')} "
-        "(the same input gives the same themes).",
+        (f"Smallest theme allowed: {counts['min_topic_size']} documents. " if counts.get("min_topic_size") else "")
+        + (f"Random seed: {params['seed']} (the same input gives the same themes)." if "seed" in params else
+           "The random seed was not recorded."),
         f"Finished: {str(note['topic_run'].get('finished_at', '?'))[:16]} (analysis number {run['run_id']}).",
     ]
     if versions:

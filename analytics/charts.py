@@ -214,18 +214,6 @@ def network_chart(pairs: pd.DataFrame, max_nodes: int = 30, seed: int = int(sett
     return alt.layer(lines, dots, labels, title="Who is named together").properties(height=420)
 
 
-def lead_lag_chart(result: dict, x_name: str, y_name: str) -> alt.Chart:
-    """Correlation at each lag; a positive lag means the second series follows the first."""
-    data = pd.DataFrame({"lag": result["lags"], "r": result["correlations"]})
-    data["best"] = data["lag"] == result["best_lag"]
-    return alt.Chart(data, title=f"Does {y_name} follow {x_name}? (positive lag: {x_name} leads)").mark_bar().encode(
-        x=alt.X("lag:O", title="lag (periods)"),
-        y=alt.Y("r:Q", title="correlation", scale=alt.Scale(domain=[-1, 1])),
-        color=alt.condition("datum.best", alt.value("#D55E00"), alt.value("#56B4E9")),
-        tooltip=["lag:O", alt.Tooltip("r:Q", format=".2f")],
-    ).properties(height=220)
-
-
 def topic_words_chart(words: list[tuple[str, float]], title: str = "Top words") -> alt.Chart:
     """Bars of a theme's c-TF-IDF word weights."""
     data = pd.DataFrame(words, columns=["word", "weight"])

@@ -56,8 +56,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("granularity", "quarter", "Period of the report and of its findings: day, week, month, quarter or "
                 "year. (The app starts at the finest period whose median period holds enough documents.)",
                 s.GRANULARITIES),
-        Setting("seed", 42, "Random seed of UMAP, the clusterer, the fitting sample and the permutation tests: the "
-                "same input gives the same result."),
+        Setting("seed", 42, "Random seed of UMAP, the clusterer and the fitting sample: the same input gives the "
+                "same result."),
         Setting("n_process", 0, "spaCy worker processes for entity extraction; 0 chooses from the cores, the "
                 "memory and the number of documents."),
         Setting("batch_size", 64, "Documents per spaCy batch and passages per MiniLM batch."),
@@ -90,8 +90,39 @@ SETTINGS: dict[str, Setting] = {
                 "others are drawn together as 'Other themes'."),
         Setting("top_actors", 10, "Actors listed by name in the overview and the report's tables."),
         Setting("actor_choices", 300, "Actors offered in the app's pickers, by number of documents naming them."),
-        Setting("permutations", 999, "Permutations of the lead-and-lag test."),
-        Setting("event_window_days", 90, "Days after an event compared with the same span before it."),
+        Setting("event_window_days", 90, "Event impact compares this many days after each event with the same "
+                "span before it."),
+        # The findings engine (analytics/findings): what is tested, the evidence each test needs, the correction.
+        Setting("alpha", ALPHA, "A finding is called significant when its q-value (the false discovery rate after "
+                "the correction) is below this."),
+        Setting("correction", "bh", "Multiple-testing correction over every test of one findings run: bh "
+                "(Benjamini–Hochberg) or by (Benjamini–Yekutieli, valid under any dependence, more cautious).",
+                ("bh", "by")),
+        Setting("min_subject_documents", 10, "A theme, actor or frame is tested only when at least this many dated "
+                "documents are about it."),
+        Setting("min_side_documents", 20, "Each side of a comparison (before and after, inside and outside a burst, "
+                "the two windows, one source type and the others) must hold at least this many documents in all."),
+        Setting("min_compared_subject_documents", 8, "The documents about the subject on the two sides of a "
+                "comparison must add up to at least this many."),
+        Setting("min_side_periods", 2, "A shift needs at least this many periods before and after it."),
+        Setting("max_shifts_per_subject", 3, "At most this many shifts are looked for in one subject (one split, "
+                "then one in each half while a split is clear)."),
+        Setting("dispersion_half_window", 2, "Periods on each side used to judge how much a subject's share jumps "
+                "from period to period beyond chance (its over-dispersion), which widens every test on that "
+                "subject."),
+        Setting("burst_ratio", 2.0, "Kleinberg's burst state: a share this many times the subject's usual share."),
+        Setting("burst_gamma", 1.0, "Kleinberg's cost of entering a burst (higher: fewer, longer bursts)."),
+        Setting("emerging_window_periods", 4, "Emerging and fading compare the last this-many periods with the "
+                "this-many before."),
+        Setting("event_group_days", 30, "Events less than this many days after the first of a group are tested "
+                "together, as one event: their before and after windows hold nearly the same documents."),
+        Setting("max_lag", 4, "Lead and lag are looked for up to this many periods."),
+        Setting("max_ar_order", 3, "Largest autoregressive order fitted before lagged correlations are measured "
+                "(each series' own momentum is removed first)."),
+        Setting("min_lead_lag_periods", 16, "Lead and lag need at least this many periods in which both series "
+                "have documents."),
+        Setting("min_lead_lag_subject_documents", 10, "Lead and lag need at least this many documents about the "
+                "subject in each of the two series."),
         Setting("max_upload_mb", 200, "Largest upload the app accepts."),
         # amplification and coordination (analytics/amplification; the values travel in CoordinationParams)
         Setting("coordination_window", 60,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-ALPHA = 0.05  # the false discovery rate a finding must stay under to be called significant
+# The false discovery rate a finding must stay under to be called significant: the default of the `alpha` and
+# `coordination_fdr` settings (config.SETTINGS imports it; the findings engine reads the setting).
+ALPHA = 0.05
 
 
 def q_values(p_values: np.ndarray | list[float], method: str = "bh") -> np.ndarray:

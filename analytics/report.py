@@ -1,7 +1,8 @@
 """`narrative report`: the findings of a corpus as one self-contained HTML page.
 
 Every figure comes from the same `Corpus` call the app's overview uses (summary, theme sizes, theme shares,
-findings); charts are embedded as PNG images; every table row names the documents behind its figure. All corpus
+findings: the findings engine's significant results, nothing untested); charts are embedded as PNG images; every
+table row names the documents behind its figure. All corpus
 text is escaped (html.escape) before it reaches the page; the page carries no script.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import re
 from pathlib import Path
 
 import altair as alt
@@ -18,8 +20,9 @@ import pandas as pd
 from . import charts
 from . import schema as s
 from .config import setting
-from .corpus import Corpus
+from .corpus import Corpus, Findings, Framing
 from .filters import Filters
+from .findings import HOW_FINDINGS_ARE_TESTED, Finding
 
 STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.45;color:#222}"
          "table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border:1px solid #ccc;padding:4px;"
@@ -71,10 +74,12 @@ def build_report(corpus: Corpus, granularity: str | None = None, filters: Filter
              + (f"{summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}. " if summary.dated else "")
              + f"Generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.</p>"]
     found = corpus.findings(granularity, f)
+    parts += _findings_section(found)
     if run:
-        parts += _themes_section(corpus, granularity, f, top, found.shifts, run)
-    if not found.platform_leaders.empty:
-        parts += _platform_section(corpus, f, found)
+        parts += _themes_section(corpus, granularity, f, top, run)
+    platforms = corpus.platform_shares("year", f, top=8)
+    if not platforms.empty:
+        parts += _platform_section(corpus, f, platforms, found)
     pairs = corpus.actor_pairs(f, granularity="year", min_count=3, per_period=3)
     if not pairs.empty:
         rows = [{"year": r.period.year, "pair": f"{r.a_name} + {r.b_name}", "documents together": r.count,
@@ -84,35 +89,66 @@ def build_report(corpus: Corpus, granularity: str | None = None, filters: Filter
         parts.append("<h2>Who is named together, by year</h2>" + _table(pd.DataFrame(rows), {"PMI": ".2f"}))
     framing = corpus.framing("year", f)
     if framing is not None:
-        parts += _framing_section(framing)
-    impact = corpus.event_impact(f, top=2)
-    if not impact.empty:
-        window = int(setting("event_window_days"))
-        parts.append(f"<h2>What changed after each event ({window} days after vs before)</h2>")
-        parts.append(_table(impact[["event_date", "event", "theme", "before", "after", "log_odds_ratio", "p_value",
-                                    "doc_ids"]].rename(columns={"doc_ids": "documents"}),
-                            {"log_odds_ratio": ".2f", "p_value": ".3f"}))
+        parts += _framing_section(framing, found)
     parts.append("<h2>Method</h2><p>Themes: BERTopic over passage embeddings; parameters "
                  f"<code>{html.escape(str(run.get('params')))}</code>; counts "
                  f"<code>{html.escape(str(run.get('counts')))}</code>. Shares carry 95 % Wilson intervals in the "
-                 "app; change points by PELT (ruptures); event impact by log odds ratio with a two-proportion "
-                 "z-test. Every table names its documents' ids: open them in the app's Documents page "
-                 "(<code>?doc=ID</code>).</p>")
+                 "app. Every table names its documents' ids: open them in the app's Documents page "
+                 "(<code>?doc=ID</code>).</p><h3>How findings are tested</h3>" + prose_html(HOW_FINDINGS_ARE_TESTED))
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(name)} — report</title>"
             f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
 
 
-def _themes_section(corpus: Corpus, granularity: str, f: Filters, top: int, shifts: pd.DataFrame,
-                    run: dict) -> list[str]:
-    """Themes over time (the top ones by name), the largest shifts, every theme with its documents, outliers."""
+def _findings_section(found: Findings) -> list[str]:
+    """What changed: every significant finding as a sentence with its documents, and how many were tested."""
+    name = {"bh": "Benjamini–Hochberg", "by": "Benjamini–Yekutieli"}[found.settings.correction]
+    parts = ["<h2>What changed</h2>",
+             f"<p>{len(found)} hypotheses tested by {html.escape(found.granularity)} (shifts, bursts, emerging and "
+             f"fading, event impact, lead and lag, share of voice, about every theme, actor and frame with enough "
+             f"documents); {len(found.significant)} significant (q &lt; {found.settings.alpha}, one {name} "
+             "correction over all of them). <code>narrative findings</code> lists every test, significant or not."
+             "</p>"]
+    if not found.significant:
+        parts.append("<p>No finding passes: none of the changes in these documents can be told from chance.</p>")
+        return parts
+    parts.append(_finding_table(found.significant))
+    return parts
+
+
+def _finding_table(found: tuple[Finding, ...]) -> str:
+    rows = {"finding": [f.sentence for f in found], "kind": [f.kind for f in found],
+            "documents": [list(f.doc_ids) for f in found]}
+    return _table(pd.DataFrame(rows, columns=["finding", "kind", "documents"]))
+
+
+def prose_html(text: str) -> str:
+    """Plain prose with '- ' bullets and **bold** as escaped HTML paragraphs and lists."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        lines = block.splitlines()
+        if lines[0].startswith("- "):
+            items, current = [], []
+            for line in lines:
+                if line.startswith("- ") and current:
+                    items.append(" ".join(current))
+                    current = []
+                current.append(line.removeprefix("- ").strip())
+            items.append(" ".join(current))
+            out.append("<ul>" + "".join(f"<li>{_bold(i)}</li>" for i in items) + "</ul>")
+        else:
+            out.append(f"<p>{_bold(' '.join(line.strip() for line in lines))}</p>")
+    return "".join(out)
+
+
+def _bold(text: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
+
+
+def _themes_section(corpus: Corpus, granularity: str, f: Filters, top: int, run: dict) -> list[str]:
+    """Themes over time (the top ones by name), every theme with its documents, outliers."""
     parts = ["<h2>Themes over time</h2>",
              _img(charts.themes_chart(corpus.theme_shares(granularity, f, top=top), events=corpus.events(f),
                                       selectable=False))]
-    parts.append("<h2>The largest shifts</h2>")
-    if shifts.empty:
-        parts.append("<p>No change point in any theme's share.</p>")
-    else:
-        parts.append(_table(shifts[["sentence", "doc_ids"]].rename(columns={"doc_ids": "documents"})))
     sizes = corpus.theme_sizes(f, top=top)
     themes = pd.DataFrame({"theme": sizes[s.LABEL],
                            "documents": [corpus.documents_behind(f, themes=[t])[s.ID].tolist()
@@ -127,32 +163,26 @@ def _themes_section(corpus: Corpus, granularity: str, f: Filters, top: int, shif
     return parts
 
 
-def _platform_section(corpus: Corpus, f: Filters, found: object) -> list[str]:
-    """The most-named platform by year (the migration), its chart, and the platforms named later."""
+def _platform_section(corpus: Corpus, f: Filters, platforms: pd.DataFrame, found: Findings) -> list[str]:
+    """Platform mentions by year (a chart: a description), and the migration as tested findings."""
     parts = ["<h2>Platforms named</h2>",
-             f"<p>Most-named platform by year: {html.escape(found.migration)}.</p>",
-             _img(charts.platform_chart(corpus.platform_shares("year", f, top=8), corpus.events(f)))]
-    leaders = found.platform_leaders
-    parts.append(_table(pd.DataFrame({
-        "year": leaders[s.PERIOD].dt.year, "platform": leaders[s.CANONICAL_NAME], "mentions": leaders["mentions"],
-        "of all platform mentions": leaders["platform_share"], "documents": leaders["doc_ids"]}),
-        {"of all platform mentions": ".0%"}))
-    newcomers = found.platform_newcomers
-    if not newcomers.empty:
-        parts.append("<h3>Platforms first named after the first year</h3>" + _table(pd.DataFrame({
-            "first named": newcomers[s.PERIOD].dt.year, "platform": newcomers[s.CANONICAL_NAME],
-            "share of platform mentions that year": newcomers["platform_share"],
-            "mentions in all": newcomers["total_mentions"], "documents": newcomers["doc_ids"]}),
-            {"share of platform mentions that year": ".0%"}))
+             "<p>Each platform's share of the platform mentions per year (a description, not a finding).</p>",
+             _img(charts.platform_chart(platforms, corpus.events(f)))]
+    if found.migration:
+        parts.append("<p>Where the coverage moved, as tested findings about platforms (in time order):</p>"
+                     + _finding_table(found.migration))
+    else:
+        parts.append("<p>No finding about a platform passes the tests.</p>")
     return parts
 
 
-def _framing_section(framing: object) -> list[str]:
-    """Framing words per year: a dictionary measure with the documents behind every share."""
+def _framing_section(framing: Framing, found: Findings) -> list[str]:
+    """Framing words per year: a dictionary measure with the documents behind every share, and its findings."""
     parts = ["<h2>Framing words by year</h2><p>Share of each year's documents using at least one word of each "
              f"frame (lexicon <code>{html.escape(framing.lexicon)}</code>; whole words, case-insensitive). A frame "
              "is counted over the documents in the languages it has words for (column <em>languages</em>).</p>"]
-    parts += [f"<p>{html.escape(sentence)}</p>" for sentence in framing.changes["sentence"]]
+    tested = found.about("frame")
+    parts.append(_finding_table(tested) if tested else "<p>No finding about a frame passes the tests.</p>")
     table = framing.table
     view = table.assign(year=table[s.PERIOD].dt.year, documents=table["doc_ids"])
     parts.append(_table(view[["year", "frame", "languages", s.COUNT, s.TOTAL, s.SHARE, "documents"]],

@@ -151,7 +151,7 @@ def test_reading_a_corpus_never_writes_and_an_old_store_asks_for_migrate(app_sto
     corpus = Corpus.open(app_store)
     before = hashlib.sha256(app_store.read_bytes()).hexdigest()
     corpus.summary(), corpus.theme_shares("week", smooth=2), corpus.findings(), corpus.actor_pairs()
-    corpus.document(corpus.documents()["id"].iloc[0]), corpus.search("telegram"), corpus.event_impact()
+    corpus.document(corpus.documents()["id"].iloc[0]), corpus.search("telegram")
     assert hashlib.sha256(app_store.read_bytes()).hexdigest() == before
     old = tmp_path / "old.duckdb"
     old.write_bytes(app_store.read_bytes())

@@ -95,17 +95,18 @@ def test_alias_list_parses_and_is_consistent():
 
 
 def test_endurance_framing_rises_from_2017(documents):
-    """The chronology carries the shift from victory to endurance framing after the 2017 territorial losses;
-    the shipped framing lexicon finds it, with the change point in 2017."""
+    """The chronology carries the shift from victory to endurance framing after the 2017 territorial losses; the
+    shipped framing lexicon's documents, tested by the findings engine by year, show it as a significant shift in
+    2017 (one correction over both frames' tests)."""
     import pandas as pd
 
-    from analytics import timeline
+    from analytics import findings, timeline
 
     docs = pd.DataFrame({"id": [r["doc_id"] for r in documents], "date": pd.to_datetime([r["date"] for r in documents]),
-                         "text": [r["text"] for r in documents]})
-    table = timeline.lexicon_shares(docs, timeline.read_lexicon(CORPORA / "framing.csv"), "year")
-    endurance = table[table["frame"] == "endurance and attrition"].sort_values("period")
-    points = timeline.change_points(endurance["share"].reset_index(drop=True), min_size=2)
-    assert points and endurance["period"].iloc[points[0]].year == 2017
-    assert endurance[endurance["period"].dt.year < 2017]["share"].max() < 0.1
-    assert endurance[endurance["period"].dt.year >= 2017]["share"].min() > 0.1
+                         "text": [r["text"] for r in documents], "source": "s", "source_type": "news"})
+    frames = timeline.frame_items(docs, timeline.read_lexicon(CORPORA / "framing.csv"))
+    items = frames.assign(subject_type="frame", subject=frames["frame"], subject_id=frames["frame"])
+    found = findings.run(docs, items, granularity="year", settings=findings.FindingsSettings(kinds=("shift",)))
+    endurance = [f for f in found if f.subject == "endurance and attrition" and f.significant]
+    assert endurance and endurance[0].period == "2017-01-01" and endurance[0].effect > 0.1
+    assert endurance[0].before_count / endurance[0].before_total < 0.1 < endurance[0].after_share

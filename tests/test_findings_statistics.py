@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import chi2, chi2_contingency
 
 from analytics.findings import calibration
-from analytics.findings.bursts import burst_runs
+from analytics.findings.bursts import burst_runs, kleinberg_states
 from analytics.findings.count_tests import (
     cochran_mantel_haenszel,
     dispersion,
@@ -161,3 +161,10 @@ def test_share_of_voice_is_widened_by_period_to_period_scatter_not_by_a_steady_d
         k_b = rng.binomial(n, 1 / (1 + np.exp(-(-2 + rng.normal(0, 0.5, 30)))))
         p.append(cochran_mantel_haenszel(k_a, n, k_b, n)[2])
     assert np.mean(np.array(p) < 0.05) <= 0.08
+
+
+def test_kleinberg_marks_the_planted_burst():
+    counts = np.array([2, 3, 2, 2, 3, 2, 15, 18, 16, 2, 3, 2, 2, 3])
+    state = kleinberg_states(counts, np.full(14, 40))
+    assert state.tolist() == [False] * 6 + [True] * 3 + [False] * 5
+    assert not kleinberg_states(np.zeros(5), np.zeros(5)).any()

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import schema as s
 from .. import timeline as tl
+from ..findings import FindingsSettings, window_findings
 from ..multiple_testing import ALPHA, q_values
 from . import contracts as c
 
@@ -81,14 +82,15 @@ def top_per_period(posts: pd.DataFrame, traces: pd.DataFrame, kind: str, granula
 def emerging_traces(posts: pd.DataFrame, traces: pd.DataFrame, kind: str, split: pd.Timestamp | str | None = None,
                     granularity: str = "week", min_count: int = 3, fdr: float = ALPHA) -> pd.DataFrame:
     """Values of `kind` whose share of posts changed between before `split` and from `split` on (default: the last
-    `granularity` period against everything before it). Two-proportion test per value (the timeline's
-    `emerging_and_fading`: log odds ratio, z, p), Benjamini–Hochberg q-values across the values, `direction`
-    emerging / fading / none, and the documents after the split that carry an emerging value (before it for a
-    fading one). Denominators are all dated posts in each window."""
+    `granularity` period against everything before it): the findings engine's window test (G on pooled counts,
+    widened by each value's over-dispersion between days), Benjamini–Hochberg q-values across
+    the values, `direction` emerging / fading / none, and the documents after the split that carry an emerging
+    value (before it for a fading one). Denominators are all dated posts in each window; a value is tested when
+    at least `min_count` posts carry it."""
     docs = _dated_posts(posts)
     carriers = _carriers(posts, traces, kind)
-    columns = [c.VALUE, "before", "after", "before_total", "after_total", "share_before", "share_after",
-               "log_odds_ratio", "z", c.P_VALUE, c.Q_VALUE, "direction", c.DOC_IDS]
+    columns = [c.VALUE, "before", "after", "before_total", "after_total", "share_before", "share_after", "effect",
+               c.P_VALUE, c.Q_VALUE, "direction", c.DOC_IDS]
     if docs.empty or carriers.empty:
         return pd.DataFrame(columns=columns)
     first, last = docs[s.DATE].min(), docs[s.DATE].max()
@@ -100,23 +102,27 @@ def emerging_traces(posts: pd.DataFrame, traces: pd.DataFrame, kind: str, split:
         raise c.AmplificationInputError(
             "posts", f"the split {cut} leaves no posts on one side (posts run from {first} to {last})",
             "choose a split date inside the corpus's span")
-    # documents without a trace of the kind are rows with no value: they count in the denominators only
-    bare = docs[~docs[s.DOC_ID].isin(carriers[s.DOC_ID])].assign(**{c.VALUE: np.nan})
-    items = pd.concat([carriers, bare], ignore_index=True)
-    table = tl.emerging_and_fading(items, c.VALUE, (first, cut), (cut, end), date_col=s.DATE, min_count=min_count)
-    if table.empty:
+    documents = pd.DataFrame({s.ID: docs[s.DOC_ID], s.DATE: docs[s.DATE], s.SOURCE: "-", s.SOURCE_TYPE: "-"})
+    items = pd.DataFrame({s.DOC_ID: carriers[s.DOC_ID], "subject_type": kind, "subject": carriers[c.VALUE],
+                          "subject_id": carriers[c.VALUE]})
+    settings = FindingsSettings(min_subject_documents=min_count, min_side_documents=1,
+                                min_compared_subject_documents=min_count)
+    # Over-dispersion is judged between days: with a few weeks of posts, the weekly counts would take the very
+    # change being tested for jumpiness.
+    found = window_findings(documents, items, (first, cut), (cut, end), "day", settings)
+    if not found:
         return pd.DataFrame(columns=columns)
-    table[c.Q_VALUE] = q_values(table[c.P_VALUE].to_numpy())
-    sig = table[c.Q_VALUE] < fdr
-    table["direction"] = np.where(sig & (table["log_odds_ratio"] > 0), "emerging",
-                                  np.where(sig & (table["log_odds_ratio"] < 0), "fading", "none"))
-    after = carriers[carriers[s.DATE] >= cut].sort_values([s.DATE, s.DOC_ID])
-    before = carriers[carriers[s.DATE] < cut].sort_values([s.DATE, s.DOC_ID])
-    docs_after = after.groupby(c.VALUE)[s.DOC_ID].agg(list)
-    docs_before = before.groupby(c.VALUE)[s.DOC_ID].agg(list)
-    table[c.DOC_IDS] = [
-        (docs_before.get(v, []) if d == "fading" else docs_after.get(v, [])) if d != "none" else []
-        for v, d in zip(table[c.VALUE], table["direction"], strict=True)
-    ]
-    table = table.sort_values([c.Q_VALUE, "log_odds_ratio"], ascending=[True, False], ignore_index=True)
-    return table[columns]
+    q = q_values([f.p_value for f in found])
+    after = carriers[carriers[s.DATE] >= cut].sort_values([s.DATE, s.DOC_ID]).groupby(c.VALUE)[s.DOC_ID].agg(list)
+    before = carriers[carriers[s.DATE] < cut].sort_values([s.DATE, s.DOC_ID]).groupby(c.VALUE)[s.DOC_ID].agg(list)
+    rows = []
+    for f, qv in zip(found, q, strict=True):
+        direction = f.kind if qv < fdr else "none"
+        evidence = after.get(f.subject, []) if direction == "emerging" else (
+            before.get(f.subject, []) if direction == "fading" else [])
+        rows.append({c.VALUE: f.subject, "before": f.before_count, "after": f.after_count,
+                     "before_total": f.before_total, "after_total": f.after_total, "share_before": f.before_share,
+                     "share_after": f.after_share, "effect": f.effect, c.P_VALUE: f.p_value, c.Q_VALUE: float(qv),
+                     "direction": direction, c.DOC_IDS: evidence})
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values([c.Q_VALUE, "effect"], ascending=[True, False], ignore_index=True)

@@ -90,7 +90,6 @@ class CachedCorpus(Corpus):
     platform_shares = _cached(Corpus.platform_shares)
     actor_pairs = _cached(Corpus.actor_pairs)
     share_of_voice = _cached(Corpus.share_of_voice)
-    lead_lag = _cached(Corpus.lead_lag)
     findings = _cached(Corpus.findings)
     documents = _cached(Corpus.documents)
     documents_behind = _cached(Corpus.documents_behind)

@@ -34,6 +34,29 @@ def setting_option(flag: str, name: str, **extra: Any) -> Callable:
     return click.option(flag, name, **{**kwargs, **extra})
 
 
+def filter_options(func: Callable) -> Callable:
+    """Options that choose the documents, as the app's sidebar does: the command receives `filters` (a Filters)."""
+    from ..filters import Filters
+
+    @click.option("--from", "start", metavar="YYYY-MM-DD", help="Only documents dated on or after this day.")
+    @click.option("--to", "end", metavar="YYYY-MM-DD", help="Only documents dated on or before this day.")
+    @click.option("--source-type", "source_types", multiple=True, metavar="TYPE",
+                  help="Only documents of this source type; repeat for more.")
+    @click.option("--language", "languages", multiple=True, metavar="CODE",
+                  help="Only documents in this language (ISO 639-1); repeat for more.")
+    @click.option("--actor", metavar="CANONICAL_ID", help="Only documents naming this actor.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, start: str | None, end: str | None, source_types: tuple[str, ...],
+                languages: tuple[str, ...], actor: str | None, **kwargs: Any) -> Any:
+        try:
+            filters = Filters(start=start, end=end, source_types=source_types, languages=languages, actor=actor)
+        except NarrativeError as exc:
+            raise click.ClickException(exc.user_message()) from exc
+        return func(*args, filters=filters, **kwargs)
+
+    return wrapper
+
+
 def friendly_errors(func: Callable) -> Callable:
     """Turn a NarrativeError into `Error: <cause> — <fix> (code)` and exit 1, without a traceback."""
 

@@ -11,19 +11,20 @@ from pathlib import Path
 import click
 
 from .. import config
-from .base import DB_OPTION, friendly_errors, main, open_corpus, setting_option
+from .base import DB_OPTION, filter_options, friendly_errors, main, open_corpus, setting_option
 
 
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), default="report.html")
 @setting_option("--granularity", "granularity")
+@filter_options
 @DB_OPTION
 @friendly_errors
-def report(out: Path, granularity: str, db: Path) -> None:
+def report(out: Path, granularity: str, filters: object, db: Path) -> None:
     """Write the findings of the store as one self-contained HTML page."""
     from ..report import write_report
 
-    write_report(open_corpus(db), out, granularity)
+    write_report(open_corpus(db), out, granularity, filters)
     click.echo(f"wrote {out}")
 
 
@@ -45,34 +46,34 @@ def app(db: Path, streamlit_args: tuple[str, ...]) -> None:
 
 @main.command("findings")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per test.")
-@click.option("--granularity", type=click.Choice(["day", "week", "month", "quarter", "year"]), default="quarter",
-              show_default=True, help="Period the tests count documents in.")
+@setting_option("--granularity", "granularity")
 @click.option("--significant-only", is_flag=True, help="Print only the significant findings.")
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="A source (outlet, account) to compare with the others and in lead-lag; repeat for more.")
+@setting_option("--correction", "correction")
+@setting_option("--alpha", "alpha")
+@filter_options
 @DB_OPTION
 @friendly_errors
 def findings_command(as_json: bool, granularity: str, significant_only: bool, sources: tuple[str, ...],
-                     db: Path) -> None:
-    """Every hypothesis tested (shifts, bursts, emerging/fading, event impact, lead-lag, share of voice), each
-    with its counts, p-value and q-value after one Benjamini-Hochberg correction; significant ones first."""
-    from .. import findings, store
+                     correction: str, alpha: float, filters: object, db: Path) -> None:
+    """Every hypothesis tested (shifts, bursts, emerging/fading, event impact, lead-lag, share of voice) about every
+    theme, actor and framing lexicon's frame, each with its counts, p-value and q-value after one correction over
+    all of them; significant ones first. The same call as the app's pages and the report."""
+    from ..findings import FindingsSettings
 
-    with store.opened(db, read_only=True) as con:
-        documents, items, events = findings.load_inputs(con)
-    settings = findings.FindingsSettings(sources=tuple(sources))
-    found = findings.run(documents, items, events, granularity=granularity, settings=settings)
-    shown = findings.significant_only(found) if significant_only else found
+    settings = FindingsSettings(sources=sources, correction=correction, alpha=alpha)
+    found = open_corpus(db).findings(granularity, filters, settings)
+    shown = found.significant if significant_only else found.tested
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=1))
         return
-    n_significant = sum(f.significant for f in found)
-    click.echo(f"{len(found)} hypotheses tested by {granularity}, {n_significant} significant (q < "
-               f"{findings.FindingsSettings().alpha}, Benjamini-Hochberg over all of them).")
+    name = {"bh": "Benjamini-Hochberg", "by": "Benjamini-Yekutieli"}[correction]
+    click.echo(f"{len(found)} hypotheses tested by {granularity}, {len(found.significant)} significant (q < "
+               f"{alpha}, {name} over all of them).")
     for f in shown:
         mark = "*" if f.significant else " "
-        click.echo(f"{mark} [{f.kind}] {findings.sentence(f)}  ({_documents(len(f.doc_ids))}; p = {f.p_value:.2g}; "
-                   f"{f.test})")
+        click.echo(f"{mark} [{f.kind}] {f.sentence}  ({_documents(len(f.doc_ids))}; p = {f.p_value:.2g}; {f.test})")
 
 
 def _documents(n: int) -> str:

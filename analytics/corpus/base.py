@@ -147,13 +147,7 @@ class CorpusBase:
     def events(self, filters: Filters | None = None) -> pd.DataFrame:
         """The event annotations (date, label, description, kind), within the filters' dates."""
         with self._read() as con:
-            events = store.events(con)
-        f = filters or Filters()
-        if f.start:
-            events = events[events[s.DATE] >= pd.Timestamp(f.start)]
-        if f.end:
-            events = events[events[s.DATE] < pd.Timestamp(f.end) + pd.Timedelta(days=1)]
-        return events.reset_index(drop=True)
+            return events_within(store.events(con), filters or Filters())
 
     def alias_spellings(self) -> tuple[tuple[str, str], ...]:
         """(canonical id, alias) of the alias list the last entity run used (else the corpus's own, else the
@@ -248,6 +242,15 @@ def _fold_merges(table: pd.DataFrame) -> None:
         table.at[index, "words"] = {**words[row[s.TOPIC_ID]], "merged_from": [int(m) for m in merged],
                                     "ctfidf": [list(w) for w in combined_words(
                                         [(words[m].get("ctfidf", []), max(int(fitted[m]), 1)) for m in members])]}
+
+
+def events_within(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The events dated within the filters' dates."""
+    if filters.start:
+        events = events[events[s.DATE] >= pd.Timestamp(filters.start)]
+    if filters.end:
+        events = events[events[s.DATE] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)]
+    return events.reset_index(drop=True)
 
 
 def _unique_labels(topics: pd.DataFrame) -> dict[int, str]:

@@ -1,15 +1,12 @@
-"""Numbers over time: documents, theme shares, actors, platforms, pairs, sources × themes, lead and lag — each
-counted in the store over the documents the filters let through, and turned into shares by `timeline`."""
+"""Numbers over time: documents, theme shares, actors, platforms, pairs, sources × themes — each counted in the
+store over the documents the filters let through, and turned into shares by `timeline`."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 
 from .. import schema as s
 from .. import store, timeline
-from ..config import setting
 from ..filters import Filters
 from .base import CorpusBase
 
@@ -162,27 +159,3 @@ class CountQueries(CorpusBase):
         table = timeline.voice_table(counts[counts[by].isin(biggest)], by)
         table.insert(2, s.LABEL, table[s.TOPIC_ID].map(self.labels()))
         return table.rename(columns={by: "source"})
-
-    def lead_lag(self, topic_id: int, leader: str, follower: str, granularity: str,
-                 filters: Filters | None = None, by: str = s.SOURCE_TYPE) -> dict[str, Any] | None:
-        """Does the theme's share among `follower` documents follow its share among `leader` documents (source
-        types, or sources with by="source")? The cross-correlation at each lag with a permutation p-value
-        (timeline.lead_lag) over every period of the span, a period without documents of one of them read as a
-        share of 0; None with fewer than 8 periods."""
-        timeline.check_granularity(granularity)
-        with self._read() as con:
-            run_id = self._run_id(con)
-            if run_id is None:
-                return None
-            where = store.scope(filters, run_id)
-            counts = store.theme_counts(con, run_id, where, granularity, by=by)
-            first, last = store.date_range(con, where)
-        table = timeline.share_table(counts, granularity, first, last, by=by)
-        series = table[table[s.TOPIC_ID] == topic_id].pivot_table(index=s.PERIOD, columns=by, values=s.SHARE,
-                                                                   dropna=False).fillna(0.0)
-        if leader not in series or follower not in series or len(series) < 8:
-            return None
-        result = timeline.lead_lag(series[leader], series[follower], max_lag=min(6, len(series) // 4),
-                                   permutations=int(setting("permutations")))
-        return {**result, "periods": len(series), "granularity": granularity, "leader": leader,
-                "follower": follower}

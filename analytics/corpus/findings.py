@@ -1,11 +1,17 @@
-"""What changed: the findings (largest theme shifts, the platform migration), event impact and framing — with the
-documents behind each. `findings()` is the one place the findings engine is called: swap it here."""
+"""What changed: the findings engine's tests on the documents the filters let through (every kind, themes, actors
+and framing words alike, one multiple-testing correction per call), and the framing words counted per period.
+
+`findings()` is the one place the engine is called from a store: the overview, the Themes, Actors and Sources
+pages, `narrative report` and `narrative findings` all ask it, so the same filters give the same findings.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from .. import findings as engine
@@ -13,89 +19,120 @@ from .. import schema as s
 from .. import store, timeline
 from ..config import setting
 from ..filters import Filters
+from ..findings import Finding, FindingsSettings
+from ..findings.counts import SUBJECT, SUBJECT_ID, SUBJECT_TYPE
+from .base import events_within
 from .counts import CountQueries
 from .documents import DocumentQueries
+
+FINDING_DOCUMENT_COLUMNS = "id, date, source, source_type"
 
 
 @dataclass(frozen=True)
 class Findings:
-    """The findings of one corpus under one set of filters, each row with its evidence (`doc_ids`).
-
-    shifts: sentence, topic_id, period, before, after, change, doc_ids (largest first);
-    platform_leaders: per period the most-named platform (period, canonical_id, canonical_name, mentions,
-    platform_total, platform_share, doc_ids); platform_newcomers: platforms first named after the first period
-    (period, canonical_id, canonical_name, mentions, platform_share, total_mentions, doc_ids); migration: the
-    leaders in one sentence ('Twitter (2014–2015) → Telegram (2016–2019)').
-    """
+    """Every hypothesis one findings run tested on the documents under `filters`, significant or not, with the
+    run's granularity and settings. `tested` is sorted significant first, by q-value; each Finding carries its
+    counts, denominators, p and q, the test's name and the documents behind it (`doc_ids`). `platform_ids` are the
+    canonical ids of the platforms (the alias list's PLATFORM actors) among the subjects."""
 
     granularity: str
-    shifts: pd.DataFrame
-    platform_leaders: pd.DataFrame = field(default_factory=pd.DataFrame)
-    platform_newcomers: pd.DataFrame = field(default_factory=pd.DataFrame)
-    migration: str = ""
+    filters: Filters
+    settings: FindingsSettings
+    tested: tuple[Finding, ...]
+    platform_ids: frozenset[str] = frozenset()
+
+    @property
+    def significant(self) -> tuple[Finding, ...]:
+        """The findings whose q-value is below the run's alpha (every test met its evidence minimum)."""
+        return tuple(f for f in self.tested if f.significant)
+
+    def about(self, subject_type: str | None = None, subject_ids: Iterable[str] | None = None,
+              kinds: Iterable[str] | None = None, significant: bool = True) -> tuple[Finding, ...]:
+        """The findings (the significant ones unless `significant` is False) about these subjects (ids of one
+        subject type: topic ids as text for themes, canonical ids for actors, names for frames) of these kinds."""
+        ids = None if subject_ids is None else {str(i) for i in subject_ids}
+        wanted = None if kinds is None else set(kinds)
+        return tuple(f for f in (self.significant if significant else self.tested)
+                     if (subject_type is None or f.subject_type == subject_type)
+                     and (ids is None or f.subject_id in ids) and (wanted is None or f.kind in wanted))
+
+    @property
+    def migration(self) -> tuple[Finding, ...]:
+        """The tested form of "supporters moved from one platform to another": the significant shifts, bursts and
+        emerging/fading findings about platforms, in the order they happened."""
+        return engine.platforms.migration_findings(list(self.tested), set(self.platform_ids))
+
+    def frame(self, significant: bool = False) -> pd.DataFrame:
+        """The findings as a tidy table, one row per test (the issue's JSON keys first, then counts, labels,
+        details and the sentence)."""
+        return engine.findings_frame(list(self.significant if significant else self.tested))
+
+    def __len__(self) -> int:
+        return len(self.tested)
 
 
 @dataclass(frozen=True)
 class Framing:
-    """A framing lexicon counted per period: the share of documents using each frame's words (with the ids), and
-    per frame its change point in words."""
+    """A framing lexicon counted per period: the share of documents using each frame's words, with their ids.
+    A description: whether a frame's share changed is a finding (`Corpus.findings`, subject type "frame")."""
 
     lexicon: str
     table: pd.DataFrame
-    changes: pd.DataFrame
 
 
 class FindingQueries(CountQueries, DocumentQueries):
     """Findings with their evidence."""
 
-    def findings(self, granularity: str | None = None, filters: Filters | None = None, top: int | None = None,
-                 platform_granularity: str = "year") -> Findings:
-        """The largest shifts of theme shares (at most `top`) and the platform migration, under the filters."""
+    def findings(self, granularity: str | None = None, filters: Filters | None = None,
+                 settings: FindingsSettings | None = None) -> Findings:
+        """Every hypothesis of every kind tested on the dated documents the filters let through, counted per
+        `granularity` (default: the granularity setting): shifts, bursts, emerging/fading, event impact, lead and
+        lag and share of voice, about every theme (outliers left out), every actor and every frame of the corpus's
+        framing lexicon with enough documents; one correction over all of them (`settings`: the engine's
+        settings, defaults from config.SETTINGS; `settings.sources` adds chosen sources to compare)."""
         granularity = timeline.check_granularity(granularity or str(setting("granularity")))
-        top = top or int(setting("top_themes"))
+        f = filters or Filters()
+        settings = settings or FindingsSettings()
         with self._read() as con:
-            run_id = self._run_id(con)
-            items = store.assignments(con, run_id, store.scope(filters, run_id)) if run_id is not None else None
-        shifts = pd.DataFrame(columns=["sentence", s.TOPIC_ID, s.PERIOD, "before", "after", "change", "doc_ids"])
-        if items is not None and not items.empty:
-            documents = items[[s.ID, s.DATE, s.SOURCE, s.SOURCE_TYPE]]
-            shifts = engine.largest_theme_shifts(documents, items[[s.DOC_ID, s.TOPIC_ID]], self.labels(),
-                                                 granularity=granularity, top=top)
-        platforms = self.platform_shares(platform_granularity, filters)
-        if platforms.empty:
-            return Findings(granularity, shifts)
-        leaders = engine.platform_leaders(platforms)
-        newcomers = engine.platform_newcomers(platforms)
-        leaders["doc_ids"] = [self._ids(filters, period=p, granularity=platform_granularity, actors=[a])
-                              for p, a in zip(leaders[s.PERIOD], leaders[s.CANONICAL_ID], strict=True)]
-        newcomers["doc_ids"] = [self._ids(filters, actors=[a]) for a in newcomers[s.CANONICAL_ID]]
-        return Findings(granularity, shifts, leaders, newcomers,
-                        engine.migration_sentence(leaders, platform_granularity))
+            documents, items, events, platform_ids = self._finding_inputs(con, f)
+        tested = engine.run(documents, items, events, granularity, settings)
+        present = set(items.loc[items[SUBJECT_TYPE] == "actor", SUBJECT_ID]) & platform_ids
+        return Findings(granularity, f, settings, tuple(tested), frozenset(present))
 
-    def _ids(self, filters: Filters | None, **where: object) -> list[str]:
-        return self.documents_behind(filters, **where)[s.ID].tolist()
-
-    def event_impact(self, filters: Filters | None = None, window_days: int | None = None,
-                     top: int = 2) -> pd.DataFrame:
-        """For each event, the themes whose document share changed most in `window_days` after it against the same
-        span before: event_date, event, topic_id, theme, before, after, shares, log odds ratio, p-value, and the
-        theme's documents in the window after (doc_ids)."""
-        window_days = window_days or int(setting("event_window_days"))
+    def finding_inputs(self, filters: Filters | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """(documents, items, events) under the filters, exactly as `findings` gives them to the engine (for a
+        notebook or the calibration benchmark that re-runs the engine on altered copies)."""
         with self._read() as con:
-            run_id = self._run_id(con)
-            events = store.events(con)
-            items = store.assignments(con, run_id, store.scope(filters, run_id)) if run_id is not None else None
-        if items is None or items.empty or events.empty:
-            return pd.DataFrame(columns=["event_date", "event", s.TOPIC_ID, "theme", "doc_ids"])
-        impact = timeline.event_impact(items, events, s.TOPIC_ID, window_days=window_days, top=top)
-        if impact.empty:
-            return impact
-        impact.insert(3, "theme", impact[s.TOPIC_ID].map(self.labels()))
-        window = pd.Timedelta(days=window_days)
-        impact["doc_ids"] = [items[(items[s.TOPIC_ID] == r.topic_id) & (items[s.DATE] >= r.event_date)
-                                   & (items[s.DATE] < r.event_date + window)][s.ID].tolist()
-                             for r in impact.itertuples()]
-        return impact
+            documents, items, events, _ = self._finding_inputs(con, filters or Filters())
+        return documents, items, events
+
+    def _finding_inputs(self, con: duckdb.DuckDBPyConnection, f: Filters
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, set[str]]:
+        """(documents, items, events, platform ids) under the filters, as the engine takes them."""
+        run_id = self._run_id(con)
+        where = store.scope(f, run_id)
+        documents = store.document_list(con, where, columns=FINDING_DOCUMENT_COLUMNS)
+        parts = []
+        if run_id is not None:
+            themes = store.assignments(con, run_id, where)
+            themes = themes[themes[s.TOPIC_ID] >= 0]  # outliers (-1) are no theme
+            labels = self.labels()
+            parts.append(pd.DataFrame({
+                s.DOC_ID: themes[s.DOC_ID], SUBJECT_TYPE: "theme",
+                SUBJECT: themes[s.TOPIC_ID].map(lambda t: labels.get(int(t), f"Theme {t}")),
+                SUBJECT_ID: themes[s.TOPIC_ID].astype(str)}))
+        actors = store.doc_actors(con, where)
+        actors = actors[actors[s.CANONICAL_ID].notna()]
+        parts.append(pd.DataFrame({s.DOC_ID: actors[s.DOC_ID], SUBJECT_TYPE: "actor",
+                                   SUBJECT: actors[s.CANONICAL_NAME], SUBJECT_ID: actors[s.CANONICAL_ID]}))
+        lexicon = store.get_meta(con, "framing_path")
+        if lexicon and Path(lexicon).is_file():
+            frames = timeline.frame_items(store.texts(con, where), timeline.read_lexicon(lexicon))
+            parts.append(pd.DataFrame({s.DOC_ID: frames[s.DOC_ID], SUBJECT_TYPE: "frame",
+                                       SUBJECT: frames["frame"], SUBJECT_ID: frames["frame"]}))
+        items = pd.concat(parts, ignore_index=True)
+        platforms = set(actors.loc[actors[s.LABEL] == "PLATFORM", s.CANONICAL_ID])
+        return documents, items, events_within(store.events(con), f), platforms
 
     def framing(self, granularity: str = "year", filters: Filters | None = None) -> Framing | None:
         """The corpus's framing lexicon (named in its manifest) counted per period; None when it has none."""
@@ -106,6 +143,5 @@ class FindingQueries(CountQueries, DocumentQueries):
                 return None
             texts = store.texts(con, store.scope(filters, self._run_id(con)))
         table = timeline.lexicon_shares(texts, timeline.read_lexicon(path), granularity)
-        if table.empty:
-            return None
-        return Framing(Path(path).name, table, timeline.framing_changes(table))
+        return None if table.empty else Framing(Path(path).name, table)
+

@@ -6,22 +6,23 @@ denominators, all tests of a run go through one multiple-testing correction, and
     for f in findings.significant_only(found):
         print(findings.sentence(f), f.doc_ids[:5])
 
-A pure library over tidy DataFrames: no Streamlit, no SQL (the store is read only by `load_inputs`).
+A pure library over tidy DataFrames: no Streamlit, no SQL. On a store, ask `Corpus.findings` (it gathers the
+documents, themes, actors, framing words and events under a set of filters and runs this engine).
 """
 
 from __future__ import annotations
 
+from . import platforms
 from .engine import corrected, findings_frame, run, significant_only
 from .explained import HOW_FINDINGS_ARE_TESTED
-from .finding import JSON_KEYS, Finding
-from .legacy import largest_theme_shifts
-from .loader import assignment_items, load_inputs
-from .platforms import migration_sentence, platform_leaders, platform_newcomers
+from .finding import JSON_KEYS, SUBJECT_TYPES, Finding
+from .platforms import migration_findings
 from .sentences import sentence
-from .settings import HELP, KINDS, FindingsSettings, settings_table
+from .settings import KINDS, SETTING_NAMES, FindingsSettings, settings_table
+from .windows import window_findings
 
 __all__ = [
-    "HELP", "HOW_FINDINGS_ARE_TESTED", "JSON_KEYS", "KINDS", "Finding", "FindingsSettings", "assignment_items",
-    "corrected", "findings_frame", "largest_theme_shifts", "load_inputs", "migration_sentence", "platform_leaders",
-    "platform_newcomers", "run", "sentence", "settings_table", "significant_only",
+    "HOW_FINDINGS_ARE_TESTED", "JSON_KEYS", "KINDS", "SETTING_NAMES", "SUBJECT_TYPES", "Finding", "FindingsSettings",
+    "corrected", "findings_frame", "migration_findings", "platforms", "run", "sentence", "settings_table",
+    "significant_only", "window_findings",
 ]

@@ -1,6 +1,6 @@
 """Bursts: a stretch of periods in which a subject's share jumps well above its usual share, then falls back.
 
-Candidates come from Kleinberg's two-state model on counts with their denominators (`timeline.bursts`: a usual
+Candidates come from Kleinberg's two-state model on counts with their denominators (`kleinberg_states`: a usual
 state at the subject's overall share and a burst state at `burst_ratio` times it). Each burst is then tested.
 Null hypothesis: the subject's share inside the burst equals its share in all other periods. The G statistic of
 inside against outside, scaled by the subject's over-dispersion, gets a p-value multiplied by the number of
@@ -10,9 +10,10 @@ if it had been named in advance.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .. import timeline as tl
 from .count_tests import g_statistic, scan_p
 from .counts import CountTable
 from .finding import Finding
@@ -22,9 +23,56 @@ from .settings import FindingsSettings
 TEST = "Kleinberg burst, likelihood-ratio (G) test inside vs outside, over-dispersion scaled, Bonferroni over stretches"
 
 
+def kleinberg_states(counts: np.ndarray, totals: np.ndarray, s_ratio: float = 2.0, gamma: float = 1.0) -> np.ndarray:
+    """Kleinberg's two-state burst model over batches: True where the series is in the burst state.
+
+    `counts` are the documents about a subject per period and `totals` all documents of the period. The usual
+    state's rate is the subject's overall share, the burst state's `s_ratio` times it; entering a burst costs
+    `gamma`·ln(periods). The cheapest state sequence (Viterbi) is returned. It only proposes: each burst is then
+    tested (`burst_findings`).
+    """
+    r = np.asarray(counts, dtype=float)
+    d = np.asarray(totals, dtype=float)
+    n = len(r)
+    if n == 0 or d.sum() == 0:
+        return np.zeros(n, dtype=bool)
+    p0 = r.sum() / d.sum()
+    p1 = min(p0 * s_ratio, 0.9999)
+    p = [max(p0, 1e-9), p1]
+
+    def cost(state: int, i: int) -> float:
+        if d[i] == 0:
+            return 0.0
+        return -(r[i] * math.log(p[state]) + (d[i] - r[i]) * math.log(1 - p[state]))
+
+    trans = gamma * math.log(n)
+    best = [cost(0, 0), cost(1, 0) + trans]
+    back: list[list[int]] = []
+    for i in range(1, n):
+        new, ptr = [], []
+        for state in (0, 1):
+            stay = best[state]
+            switch = best[1 - state] + (trans if state == 1 else 0.0)
+            if stay <= switch:
+                new.append(stay + cost(state, i))
+                ptr.append(state)
+            else:
+                new.append(switch + cost(state, i))
+                ptr.append(1 - state)
+        best = new
+        back.append(ptr)
+    state = int(np.argmin(best))
+    path = [state]
+    for ptr in reversed(back):
+        state = ptr[state]
+        path.append(state)
+    path.reverse()
+    return np.array(path, dtype=bool)
+
+
 def burst_runs(k: np.ndarray, n: np.ndarray, ratio: float, gamma: float) -> list[tuple[int, int]]:
     """[first, stop) of each run of periods in Kleinberg's burst state."""
-    state = tl.bursts(k, n, s_ratio=ratio, gamma=gamma).to_numpy()
+    state = kleinberg_states(k, n, s_ratio=ratio, gamma=gamma)
     runs, first = [], None
     for t, on in enumerate(np.append(state, False)):
         if on and first is None:

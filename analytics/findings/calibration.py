@@ -183,10 +183,15 @@ def planted_found(found: list, corpus: Corpus) -> dict[str, bool]:
                    and pd.Timestamp(f.period_end) >= burst_first
                    and pd.Timestamp(f.period) >= burst_first - tolerance for f in sig),
         EVENT: any(f.kind == "event_impact" and f.subject == EVENT and f.effect > 0
-                   and f.details.get("event") == truth["event"] for f in sig),
+                   and truth["event"] in _events_named(f) for f in sig),
         LEAD: any(f.kind == "lead_lag" and f.subject == LEAD and (f.leader, f.follower, f.lag) == truth["lead"]
                   for f in sig),
     }
+
+
+def _events_named(finding) -> set[str]:
+    """The events an event-impact finding names: its event and those less than event_group_days after it."""
+    return {finding.details.get("event"), *(e["event"] for e in finding.details.get("events_with_it", []))}
 
 
 def false_findings(found: list, corpus: Corpus) -> list:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 HOW_FINDINGS_ARE_TESTED = """\
 Every finding the tool prints is a test of a stated "nothing happened" hypothesis on counts of documents: how many
-documents are about a theme or an actor, out of how many documents there are in the same periods. A finding never
+documents are about a theme, an actor or a frame (the documents using a framing lexicon's words), out of how
+many documents there are in the same periods. A finding never
 rests on an average of percentages, and it always lists the documents behind it.
 
 - **Shift** — a theme's or actor's share changes at one point and stays changed. Every possible split of the
@@ -17,7 +18,9 @@ rests on an average of percentages, and it always lists the documents behind it.
   multiplied by the number of stretches the model could have picked.
 - **Emerging / fading** — the subject's share in the latest periods (4 by default) against the same number just
   before.
-- **Event impact** — the subject's share in the 90 days after an event against the 90 days before it.
+- **Event impact** — the subject's share in the 90 days after an event against the 90 days before it. Events
+  less than 30 days apart are tested once, together: their before and after windows hold nearly the same
+  documents, and two tests would count one chance fluctuation twice.
 - **Lead and lag** — whether a subject rises in one source type (or source) some periods before it rises in
   another. Shares drift by themselves (attention comes in waves), and two unrelated drifting series look related
   far too often; so each series' own momentum is removed first (an autoregressive model fitted on the leading
@@ -25,7 +28,9 @@ rests on an average of percentages, and it always lists the documents behind it.
   period is not called a lead.
 - **Share of voice** — whether one source type (or a chosen source) gives a subject a larger or smaller share of
   its documents than the others, compared period by period (Cochran–Mantel–Haenszel), so that writing mostly in a
-  busy year does not count as favouring a subject.
+  busy year does not count as favouring a subject. An actor's own documents are left out of its comparison
+  (Europol's statements name Europol; an outlet names itself), so an outlet or agency "taking a larger share" of
+  the documents it writes itself is never reported.
 
 Assumptions, plainly: documents are counted once each; within a period, documents are treated as separate pieces
 of evidence. Coverage comes in waves, so each subject's period-to-period jumpiness beyond chance is measured, and
@@ -34,7 +39,9 @@ momentum is removed what is left has no memory. Share of voice treats documents 
 
 The correction: one run tests many hypotheses at once (every theme, actor, kind, event and pair), and some would
 pass by luck. All of them enter one Benjamini–Hochberg correction, which turns each p-value into a q-value: among
-the findings called significant, the expected share of false ones is at most 5 %. A finding is called significant
+the findings called significant, the expected share of false ones is at most 5 %. That is a share, not a
+promise of none: when a corpus holds many real changes, the threshold loosens with them, and now and then one
+false finding comes along with many true ones. A finding is called significant
 only when its q-value is below 0.05 and its evidence minimum is met (hypotheses below the minimum are not tested
 at all, so they do not dilute the others). The Benjamini–Yekutieli correction, valid however the tests depend on
 each other and more cautious, is a setting (`correction = by`); it is not used by default because most of these

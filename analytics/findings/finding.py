@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 # The keys the issue fixes for `narrative findings --json`; the rest of a Finding follows them.
 JSON_KEYS = ("kind", "subject", "subject_type", "period", "leader", "follower", "lag", "effect", "n_documents",
              "p_value", "q_value", "significant", "test", "doc_ids")
+# What a finding can be about: a theme (topic id), an actor (canonical id), or a frame of the corpus's framing
+# lexicon (the documents using its words; its name is its id).
+SUBJECT_TYPES = ("theme", "actor", "frame")
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,18 @@ class Finding:
         """Share of the second group's documents about the subject."""
         return _share(self.after_count, self.after_total)
 
+    @property
+    def sentence(self) -> str:
+        """The finding in one plain sentence with its counts and q-value."""
+        from .sentences import sentence
+
+        return sentence(self)
+
     def to_dict(self) -> dict:
-        """The JSON object: the issue's keys first, then the counts and labels a sentence needs."""
+        """The JSON object: the issue's keys first, then the counts and labels a sentence needs, and the sentence
+        the pages and the report print."""
         data = asdict(self)
+        data["sentence"] = self.sentence
         data["doc_ids"] = list(self.doc_ids)
         for key in ("p_value", "q_value", "effect", "dispersion"):
             value = data[key]

@@ -60,7 +60,7 @@ def count_text(count: int, total: int) -> str:
 def sentence(finding: Finding) -> str:
     """The finding in one plain sentence with its numbers, ending with its q-value (and 'not significant')."""
     f = finding
-    name = f"“{f.subject}”"
+    name = f"“{f.subject}” framing" if f.subject_type == "frame" else f"“{f.subject}”"
     verdict = q_text(f.q_value) + ("" if f.significant else ", not significant")
     if f.kind == "lead_lag":
         unit = PERIOD_WORDS.get(f.granularity, ("period", "periods"))[0 if f.lag == 1 else 1]
@@ -79,10 +79,12 @@ def sentence(finding: Finding) -> str:
         verb = "is emerging" if f.kind == "emerging" else "is fading"
         return f"{name} {verb}: {after} in {f.after_label}, against {before} in {f.before_label}; {verdict}."
     if f.kind == "event_impact":
-        event = f.details.get("event", "the event")
+        event = f"“{f.details.get('event', 'the event')}” ({f.details.get('event_date', f.period)})"
+        also = f.details.get("events_with_it") or []
+        if also:
+            event += " and " + ", ".join(f"“{e['event']}” ({e['event_date']})" for e in also) + ", tested together"
         verb = "rose" if f.effect > 0 else "fell" if f.effect < 0 else "stayed"
-        return (f"After “{event}” ({f.details.get('event_date', f.period)}), {name} {verb} from {before} "
-                f"{f.before_label} to {after} {f.after_label}; {verdict}.")
+        return f"After {event}, {name} {verb} from {before} {f.before_label} to {after} {f.after_label}; {verdict}."
     if f.kind == "share_of_voice":
         word = "larger" if f.effect > 0 else "smaller"
         return (f"{name} takes a {word} share {f.after_label} ({after}) than {f.before_label} ({before}), "

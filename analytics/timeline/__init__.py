@@ -1,4 +1,5 @@
-"""Timeline analytics: counts into findings. Plain functions over DataFrames; no Streamlit, no SQL.
+"""Timeline analytics: counts with their denominators, shares and intervals — descriptive tables; every claim
+about them is a tested finding (`analytics.findings`). Plain functions over DataFrames; no Streamlit, no SQL.
 
 Inputs are tidy frames that `store` produces:
 - documents: id, date, source, source_type, language (one row per document; undated documents are dropped here
@@ -9,7 +10,7 @@ Inputs are tidy frames that `store` produces:
 Every share comes with its denominator (documents in the period) and a Wilson interval, and every period says
 whether it is thin (few documents) or incomplete (a partial first or last period, or a gap in collection).
 
-One module per concern: `periods`, `intervals`, `shares` (themes), `actors`, `shifts`, `text`.
+One module per concern: `periods`, `intervals`, `shares` (themes), `actors`, `text`.
 """
 
 from .actors import (
@@ -46,12 +47,11 @@ from .shares import (
     theme_counts,
     voice_table,
 )
-from .shifts import WindowComparison, bursts, change_points, emerging_and_fading, event_impact, lead_lag
 from .text import (
     ANY_LANGUAGE,
     concordance,
+    frame_items,
     frame_languages,
-    framing_changes,
     keyword_in_context,
     lexicon_shares,
     read_lexicon,
@@ -60,27 +60,21 @@ from .text import (
 __all__ = [
     "ANY_LANGUAGE",
     "MIN_DOCS_PER_PERIOD",
-    "WindowComparison",
     "actor_period_table",
     "actor_share_table",
     "all_periods",
     "at_least",
-    "bursts",
-    "change_points",
     "check_granularity",
     "compare_groups",
     "complete_periods",
     "dated",
     "default_granularity",
     "offered_granularities",
-    "emerging_and_fading",
-    "event_impact",
     "fold_themes",
+    "frame_items",
     "frame_languages",
-    "framing_changes",
     "concordance",
     "keyword_in_context",
-    "lead_lag",
     "lexicon_shares",
     "outlier_share",
     "pair_counts",

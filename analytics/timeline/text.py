@@ -107,30 +107,13 @@ def lexicon_shares(documents: pd.DataFrame, lexicon: dict[str, dict[str, list[st
     its terms): an English-only frame's share is of English documents, never diluted by documents it cannot
     read. The `languages` column says which (frame_languages); without a `language` column every document is
     undetermined. Arabic-script terms are found with proclitics and spelling variants (languages/search.py)."""
-    from ..languages.search import lexicon_term_pattern
-
     columns = [s.PERIOD, "frame", "languages", s.COUNT, s.TOTAL, s.SHARE, s.CI_LOW, s.CI_HIGH, "doc_ids"]
     dated = documents[documents[s.DATE].notna()]
     if dated.empty or not lexicon:
         return pd.DataFrame(columns=columns)
     periods = period_start(dated[s.DATE], granularity)
-    langs = (dated[s.LANGUAGE].fillna("").astype(str) if s.LANGUAGE in dated
-             else pd.Series("", index=dated.index)).where(lambda x: ~x.isin(_UNDETERMINED), "")
-    texts = dated[s.TEXT].fillna("")
     rows = []
-    for name, terms in lexicon.items():
-        by_language = {ANY_LANGUAGE: list(terms)} if isinstance(terms, list) else terms
-        everywhere = by_language.get(ANY_LANGUAGE, [])
-        patterns = {lang: _terms_pattern([*words, *everywhere], lexicon_term_pattern)
-                    for lang, words in by_language.items() if lang != ANY_LANGUAGE}
-        # undetermined documents: every term of the frame; other languages: the terms of no language, if any
-        patterns[""] = _terms_pattern([w for words in by_language.values() for w in words], lexicon_term_pattern)
-        other = _terms_pattern(everywhere, lexicon_term_pattern)
-        pattern_of = [patterns.get(lang, other) for lang in langs]
-        counted = pd.Series([p is not None for p in pattern_of], index=dated.index)
-        hit = pd.Series([p is not None and p.search(text) is not None for p, text in zip(pattern_of, texts,
-                                                                                            strict=True)],
-                        index=dated.index)
+    for name, terms, counted, hit in _frame_hits(dated, lexicon):
         totals = periods[counted].value_counts()
         for period in sorted(periods.unique()):
             mask = hit & counted & (periods == period)
@@ -148,23 +131,31 @@ def _terms_pattern(terms: list[str], term_pattern) -> re.Pattern[str] | None:  #
     return re.compile("|".join(term_pattern(t) for t in sorted(set(terms))), re.IGNORECASE) if terms else None
 
 
-def framing_changes(table: pd.DataFrame) -> pd.DataFrame:
-    """Per frame of a lexicon_shares table: the first change point of its share (PELT) and a sentence saying it;
-    columns frame, period (None when no change), before, after, sentence."""
-    from .shifts import change_points
+def frame_items(documents: pd.DataFrame, lexicon: dict[str, dict[str, list[str]] | list[str]]) -> pd.DataFrame:
+    """One row per document (id, text, language) and frame whose words it uses: doc_id, frame — the documents
+    `lexicon_shares` counts, for the findings engine to test."""
+    rows = [(doc_id, name) for name, _, counted, hit in _frame_hits(documents, lexicon)
+            for doc_id in documents.loc[(hit & counted).to_numpy(), s.ID]]
+    return pd.DataFrame(rows, columns=[s.DOC_ID, "frame"])
 
-    rows = []
-    for frame, part in table.groupby("frame"):
-        part = part[part[s.TOTAL] > 0].sort_values(s.PERIOD)  # a period with no document the frame reads: no share
-        points = change_points(part[s.SHARE].reset_index(drop=True), min_size=2)
-        if points:
-            k = points[0]
-            before, after = part[s.SHARE].iloc[:k].mean(), part[s.SHARE].iloc[k:].mean()
-            when = part[s.PERIOD].iloc[k]
-            sentence = (f"“{frame}”: {before:.0%} of documents a period before {when:%Y-%m-%d}, {after:.0%} from "
-                        "then on (change point by PELT).")
-        else:
-            when, before, after = None, None, None
-            sentence = f"“{frame}”: no change point in its share."
-        rows.append({"frame": frame, s.PERIOD: when, "before": before, "after": after, "sentence": sentence})
-    return pd.DataFrame(rows, columns=["frame", s.PERIOD, "before", "after", "sentence"])
+
+def _frame_hits(documents: pd.DataFrame, lexicon: dict[str, dict[str, list[str]] | list[str]]):
+    """Per frame: (name, its terms, which documents it is counted over, which of them use one of its terms)."""
+    from ..languages.search import lexicon_term_pattern
+
+    langs = (documents[s.LANGUAGE].fillna("").astype(str) if s.LANGUAGE in documents
+             else pd.Series("", index=documents.index)).where(lambda x: ~x.isin(_UNDETERMINED), "")
+    texts = documents[s.TEXT].fillna("")
+    for name, terms in lexicon.items():
+        by_language = {ANY_LANGUAGE: list(terms)} if isinstance(terms, list) else terms
+        everywhere = by_language.get(ANY_LANGUAGE, [])
+        patterns = {lang: _terms_pattern([*words, *everywhere], lexicon_term_pattern)
+                    for lang, words in by_language.items() if lang != ANY_LANGUAGE}
+        # undetermined documents: every term of the frame; other languages: the terms of no language, if any
+        patterns[""] = _terms_pattern([w for words in by_language.values() for w in words], lexicon_term_pattern)
+        other = _terms_pattern(everywhere, lexicon_term_pattern)
+        pattern_of = [patterns.get(lang, other) for lang in langs]
+        counted = pd.Series([p is not None for p in pattern_of], index=documents.index)
+        hit = pd.Series([p is not None and p.search(text) is not None
+                         for p, text in zip(pattern_of, texts, strict=True)], index=documents.index)
+        yield name, terms, counted, hit

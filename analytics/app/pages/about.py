@@ -11,6 +11,7 @@ from analytics import glossary
 from analytics.app.reading import escape_markdown
 from analytics.app.state import corpus_or_stop
 from analytics.config import setting
+from analytics.findings import HOW_FINDINGS_ARE_TESTED
 
 st.title("About the method")
 st.markdown(f"""
@@ -43,11 +44,6 @@ shrank. Actors are found by a statistical model plus a curated list of names and
 **Named together.** On the **Actors** page, two actors are *{glossary.term('pmi').name}* when they appear in the
 same documents (or sentences) more often than if each were named independently of the other.
 
-**Does one kind of source lead another?** The **Sources** page compares a theme's share in two types of source
-period by period, shifted by up to six periods, and tests the best shift against the same series shuffled many
-times — so having tried every shift is accounted for. A lead is an indication to read the documents behind it,
-never proof of influence.
-
 **Reproducibility.** Each analysis records its settings, random seeds, library versions and a fingerprint of the
 collection. Every chart's export includes this *methods note*, the data behind the chart and the list of documents
 behind it.
@@ -58,6 +54,8 @@ citation. Documents of source type *propaganda* describe what IS outlets publish
 they stay closed (title, actors and text) while the content warning in the sidebar is on.
 """)
 
+st.subheader("How findings are tested")
+st.markdown(HOW_FINDINGS_ARE_TESTED)
 corpus = corpus_or_stop()
 run = corpus.run()
 if run:

@@ -13,6 +13,7 @@ from analytics import charts, glossary, timeline
 from analytics import schema as s
 from analytics.app import url_state as url
 from analytics.app.export import export_buttons
+from analytics.app.findings_view import findings_panel
 from analytics.app.reading import escape_markdown, list_and_read
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import actor_choices, sidebar_filters
@@ -62,6 +63,9 @@ if picked_period and picked_actor:
                  f"{glossary.period_name(period, gran)}")
     list_and_read(behind, key="actor_docs", corpus=corpus, page=PAGE)
 
+findings_panel(corpus, f, gran, key="actors", heading="Findings about these actors", subject_type="actor",
+               subject_ids=chosen)
+
 st.subheader("Platforms: where the coverage says the action is")
 platform_gran = timeline.at_least(gran, "quarter")  # platform mentions are sparse: at least quarterly
 platforms = corpus.platform_shares(platform_gran, f, top=8)
@@ -71,6 +75,9 @@ else:
     pchart = charts.platform_chart(platforms, corpus.events(f))
     st.altair_chart(pchart, width="stretch")
     export_buttons(pchart, platforms, None, corpus, f, platform_gran, "platform mentions")
+
+findings_panel(corpus, f, gran, key="migration", heading="Where the coverage moved: findings about platforms",
+               migration=True)
 
 st.subheader("Top actors per period")
 leading = corpus.leading_actors(gran, f, per_period=5)

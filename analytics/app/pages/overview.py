@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import charts, glossary
 from analytics import schema as s
 from analytics.app.export import export_buttons
-from analytics.app.reading import escape_markdown, list_and_read
+from analytics.app.findings_view import findings_panel
 from analytics.app.sidebar import sidebar_filters
 from analytics.app.state import corpus_or_stop
 from analytics.config import setting
@@ -56,14 +56,4 @@ with right:
             columns={s.CANONICAL_NAME: "actor", s.LABEL: "type", "documents": "documents naming it"}),
             hide_index=True, width="stretch")
 
-st.subheader("The largest shifts")
-found = corpus.findings(str(setting("granularity")), f)
-if found.shifts.empty:
-    st.caption("No significant shift in theme shares under these filters.")
-for i, row in found.shifts.iterrows():
-    st.markdown(f"- {escape_markdown(row['sentence'])}")
-    with st.expander(f"The {len(row['doc_ids'])} documents behind this"):
-        list_and_read(corpus.documents_behind(f, ids=tuple(row["doc_ids"])), key=f"shift-{i}", corpus=corpus,
-                      page=PAGE, height=220)
-if found.migration:
-    st.markdown(f"- Most-named platform by year: {escape_markdown(found.migration)} (see **Actors**).")
+findings_panel(corpus, f, gran, key="overview", heading="What changed")

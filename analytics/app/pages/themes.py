@@ -10,6 +10,7 @@ from analytics import charts, glossary
 from analytics import schema as s
 from analytics.app import url_state as url
 from analytics.app.export import export_buttons
+from analytics.app.findings_view import findings_panel
 from analytics.app.reading import list_and_read
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import sidebar_filters
@@ -84,6 +85,8 @@ else:
     url.forget("period", page=PAGE)
     url.forget("theme", page=PAGE)
 
+findings_panel(corpus, f, gran, key="themes", heading="Findings about these themes", subject_type="theme",
+               subject_ids=chosen)
 export_buttons(chart, table, partial(corpus.documents_behind, f, themes=tuple(chosen)), corpus, f, gran,
                "themes over time")
 with st.expander("Unassigned documents (outliers) per period"):

@@ -29,9 +29,9 @@ STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-heig
          "vertical-align:top}img{max-width:100%}code{font-size:.85em}")
 
 
-def _img(chart: alt.TopLevelMixin) -> str:
+def _img(chart: alt.TopLevelMixin, description: str) -> str:
     png = charts.export_bytes(chart, "png", scale=1.5)
-    return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+    return f'<img alt="{html.escape(description)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
 
 
 def _ids(ids: list[str], limit: int = 12) -> str:
@@ -148,7 +148,9 @@ def _themes_section(corpus: Corpus, granularity: str, f: Filters, top: int, run:
     """Themes over time (the top ones by name), every theme with its documents, outliers."""
     parts = ["<h2>Themes over time</h2>",
              _img(charts.themes_chart(corpus.theme_shares(granularity, f, top=top), events=corpus.events(f),
-                                      selectable=False))]
+                                      selectable=False, granularity=granularity),
+                  f"Stacked shares of the {top} largest themes per {granularity}, other themes and unassigned "
+                  "documents, events marked below")]
     sizes = corpus.theme_sizes(f, top=top)
     themes = pd.DataFrame({"theme": sizes[s.LABEL],
                            "documents": [corpus.documents_behind(f, themes=[t])[s.ID].tolist()
@@ -167,7 +169,9 @@ def _platform_section(corpus: Corpus, f: Filters, platforms: pd.DataFrame, found
     """Platform mentions by year (a chart: a description), and the migration as tested findings."""
     parts = ["<h2>Platforms named</h2>",
              "<p>Each platform's share of the platform mentions per year (a description, not a finding).</p>",
-             _img(charts.platform_chart(platforms, corpus.events(f)))]
+             _img(charts.platform_chart(platforms, corpus.events(f), corpus.actors()[s.CANONICAL_ID].tolist(), "year",
+                                        selectable=False),
+                  "Each platform's share of all platform mentions per year")]
     if found.migration:
         parts.append("<p>Where the coverage moved, as tested findings about platforms (in time order):</p>"
                      + _finding_table(found.migration))

@@ -64,12 +64,15 @@ def store_planted_fit(con, docs: pd.DataFrame) -> int:
                      [{"topics": [THEME_IDS["battle"], THEME_IDS["economy"]], "distance": 0.42}])
 
 
-def build_app_store(db: Path) -> Path:
-    """Write the test store at db (replacing it) and return its path."""
+def build_app_store(db: Path, gap: tuple[str, str] | None = None) -> Path:
+    """Write the test store at db (replacing it) and return its path; with `gap` (first day, day after), no
+    planted document is dated in it."""
     if db.exists():
         db.unlink()
     con = store.connect(db)
     docs = planted_corpus(n_per_theme=30, start="2016-01-01")
+    if gap:
+        docs = docs[(docs["date"] < gap[0]) | (docs["date"] >= gap[1])].reset_index(drop=True)
     hostile = pd.DataFrame([{"id": XSS_ID, "date": pd.Timestamp("2016-06-15"), "source": "Hostile Outlet",
                              "source_type": "propaganda", "text": XSS_TEXT, "theme": "takedown"}])
     docs = pd.concat([docs, hostile], ignore_index=True)

@@ -116,17 +116,6 @@ def test_default_granularity_is_the_finest_with_enough_documents():
     assert tl.default_granularity(sparse) == "year"
 
 
-def test_event_labels_are_spaced_but_every_event_stays():
-    from analytics import charts
-
-    events = pd.DataFrame({"date": pd.date_range("2014-01-01", periods=70, freq="30D"), "label": list(range(70)),
-                           "description": "", "kind": "attack"})
-    shown = charts.labelled_events(events, max_labels=10)
-    assert 8 <= len(shown) <= 11
-    assert (pd.to_datetime(shown["date"]).diff().dropna() >= (events["date"].max() - events["date"].min()) / 10).all()
-    assert len(charts.labelled_events(events.head(5), max_labels=10)) == 5
-
-
 def test_lexicon_shares_count_documents_using_a_frames_words():
     rng = np.random.default_rng(3)
     rows = []

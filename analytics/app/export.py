@@ -1,10 +1,11 @@
-"""Exports of a chart: PNG, SVG, the data behind it, the documents behind it and the methods note. Each file is
-made when its button is clicked (a callable), not on every rerun: rendering a chart costs ~0.2 s."""
+"""Exports of a chart: the figure to publish (title, filters and counts, source line and date written in the image),
+as PNG at print resolution, SVG, or a ZIP with the image, the data, the documents with citations and the methods
+note in words. Each file is made when its button is clicked (a callable), not on every rerun: rendering a figure
+costs a fraction of a second."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from functools import partial
 
@@ -17,33 +18,56 @@ from ..filters import Filters
 from .state import CachedCorpus
 
 
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode()
-
-
-def _documents_csv(documents: Callable[[], pd.DataFrame]) -> bytes:
-    return _csv_bytes(documents())
-
-
 def methods_note(corpus: CachedCorpus, what: str, filters: Filters | None, granularity: str | None) -> str:
     """The methods note (corpus, topic run, parameters, library versions, filters) as JSON text."""
     return json.dumps(corpus.methods_note(what, filters, granularity), indent=2, default=str)
 
 
+def figure_caption(corpus: CachedCorpus, title: str, filters: Filters | None, granularity: str | None
+                   ) -> charts.Caption:
+    """The words a figure carries: its title, the filters and counts, the corpus as its source, today's date."""
+    actors = corpus.actors()
+    names = dict(zip(actors["canonical_id"], actors["canonical_name"], strict=True)) if filters and filters.actor \
+        else None
+    return charts.caption(title, corpus.name(), corpus.summary(filters).in_scope, filters, granularity,
+                          actor_names=names)
+
+
+def _image(chart: alt.TopLevelMixin, fmt: str, corpus: CachedCorpus, title: str, filters: Filters | None,
+           granularity: str | None) -> bytes:
+    return charts.export_bytes(chart, fmt, words=figure_caption(corpus, title, filters, granularity))
+
+
+def _data_csv(data: pd.DataFrame, granularity: str | None) -> bytes:
+    return charts.csv_bytes(charts.readable_data(data, granularity))
+
+
+def _zip(chart: alt.TopLevelMixin, data: pd.DataFrame, documents: Callable[[], pd.DataFrame] | None,
+         corpus: CachedCorpus, title: str, filters: Filters | None, granularity: str | None) -> bytes:
+    return charts.figure_zip(chart, figure_caption(corpus, title, filters, granularity), data,
+                             documents() if documents is not None else None,
+                             corpus.methods_note(title, filters, granularity), title, granularity)
+
+
 def export_buttons(chart: alt.TopLevelMixin, data: pd.DataFrame, documents: Callable[[], pd.DataFrame] | None,
-                   corpus: CachedCorpus, filters: Filters | None, granularity: str | None, name: str) -> None:
-    """PNG, SVG, the data behind the chart as CSV, the documents behind it (`documents` makes the list when the
-    button is clicked), and the methods note."""
+                   corpus: CachedCorpus, filters: Filters | None, granularity: str | None, name: str,
+                   title: str | None = None) -> None:
+    """A ZIP for publication (figure as PNG and SVG, data CSV, documents CSV with citations, methods note in
+    words and as JSON), and the PNG, SVG and data alone. `documents` makes the documents' list when the ZIP is
+    asked for (Corpus.documents_to_cite with the chart's filters)."""
+    title = title or name[:1].upper() + name[1:]
+    slug = charts.slug(name)
+    args = (corpus, title, filters, granularity)
     with st.expander("Export this chart, its data and its documents"):
-        cols = st.columns(5)
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        for col, fmt, mime in ((cols[0], "png", "image/png"), (cols[1], "svg", "image/svg+xml")):
-            col.download_button(f"{fmt.upper()}", partial(charts.export_bytes, chart, fmt), file_name=f"{slug}.{fmt}",
-                                mime=mime, key=f"{slug}-{fmt}")
-        cols[2].download_button("Data (CSV)", partial(_csv_bytes, data), file_name=f"{slug}-data.csv",
+        st.caption("The image carries the title, the filters and counts, the corpus as its source and today's "
+                   "date. The ZIP adds the data (opens in Excel), the documents behind the chart with citations, "
+                   "and how the numbers were made, in words.")
+        cols = st.columns(4)
+        cols[0].download_button("ZIP for publication", partial(_zip, chart, data, documents, *args),
+                                file_name=f"{slug}.zip", mime="application/zip", key=f"{slug}-zip", type="primary")
+        cols[1].download_button("PNG", partial(_image, chart, "png", *args), file_name=f"{slug}.png",
+                                mime="image/png", key=f"{slug}-png")
+        cols[2].download_button("SVG", partial(_image, chart, "svg", *args), file_name=f"{slug}.svg",
+                                mime="image/svg+xml", key=f"{slug}-svg")
+        cols[3].download_button("Data (CSV)", partial(_data_csv, data, granularity), file_name=f"{slug}-data.csv",
                                 mime="text/csv", key=f"{slug}-csv")
-        if documents is not None:
-            cols[3].download_button("Documents (CSV)", partial(_documents_csv, documents),
-                                    file_name=f"{slug}-documents.csv", mime="text/csv", key=f"{slug}-docs")
-        cols[4].download_button("Methods note", partial(methods_note, corpus, name, filters, granularity),
-                                file_name=f"{slug}-methods.json", mime="application/json", key=f"{slug}-methods")

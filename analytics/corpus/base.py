@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any, Self
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .. import config, store, timeline
 from .. import schema as s
 from ..filters import Filters
 from ..topics.labels import combined_words
+
+EVENT_WEEKS = 4  # an event's importance: the documents dated in this many weeks from it
 
 
 @dataclass(frozen=True)
@@ -145,9 +148,18 @@ class CorpusBase:
                              tuple(timeline.offered_granularities(dates)))
 
     def events(self, filters: Filters | None = None) -> pd.DataFrame:
-        """The event annotations (date, label, description, kind), within the filters' dates."""
+        """The event annotations (date, label, description, kind), within the filters' dates, with
+        `documents_after`: the documents under the filters dated in the EVENT_WEEKS weeks from the event (how much
+        the corpus writes about its time; charts label the events with most first)."""
         with self._read() as con:
-            return events_within(store.events(con), filters or Filters())
+            events = events_within(store.events(con), filters or Filters())
+            days = store.period_counts(con, "day", store.scope(filters, self._run_id(con)))
+        day = pd.to_datetime(days[s.PERIOD]).to_numpy() if len(days) else np.array([], dtype="datetime64[ns]")
+        total = np.concatenate([[0], np.cumsum(days[s.COUNT].to_numpy())]) if len(days) else np.array([0])
+        start = pd.to_datetime(events[s.DATE]).to_numpy()
+        after = np.searchsorted(day, start + np.timedelta64(7 * EVENT_WEEKS, "D"), side="left")
+        return events.assign(documents_after=(total[after] - total[np.searchsorted(day, start, side="left")]
+                                              ).astype(int))
 
     def alias_spellings(self) -> tuple[tuple[str, str], ...]:
         """(canonical id, alias) of the alias list the last entity run used (else the corpus's own, else the

@@ -146,16 +146,21 @@ class CountQueries(CorpusBase):
         pairs = timeline.pmi_table(timeline.pair_counts(rows, actors, min_count=min_count))
         return pairs.groupby(s.PERIOD).head(per_period).reset_index(drop=True) if per_period else pairs
 
-    def share_of_voice(self, filters: Filters | None = None, by: str = s.SOURCE, top: int = 25) -> pd.DataFrame:
+    def share_of_voice(self, filters: Filters | None = None, by: str = s.SOURCE, top: int = 25,
+                       themes: int | None = None) -> pd.DataFrame:
         """Which sources (or source types) carry which themes: documents per source × theme among the `top`
         sources, with expected counts, lift, Pearson residuals and each theme's share of the source; the source
-        column is named `source` whatever `by` is."""
+        column is named `source` whatever `by` is. With `themes`, only the largest that many themes keep their
+        own column and the rest are counted together as 'Other themes' (topic id -2)."""
         with self._read() as con:
             run_id = self._run_id(con)
             if run_id is None:
                 return pd.DataFrame(columns=["source", s.TOPIC_ID, s.COUNT])
             counts = store.theme_counts(con, run_id, store.scope(filters, run_id), by=by)
         biggest = counts.groupby(by)[s.COUNT].sum().sort_values(ascending=False, kind="stable").index[:top]
+        if themes:
+            live = counts[counts[s.TOPIC_ID] != s.OUTLIER_TOPIC].groupby(s.TOPIC_ID)[s.COUNT].sum()
+            counts = timeline.fold_themes(counts, live.sort_values(ascending=False, kind="stable").index[:themes])
         table = timeline.voice_table(counts[counts[by].isin(biggest)], by)
         table.insert(2, s.LABEL, table[s.TOPIC_ID].map(self.labels()))
         return table.rename(columns={by: "source"})

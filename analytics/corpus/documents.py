@@ -3,6 +3,7 @@ context, one document for reading, a theme's representative documents."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,27 @@ class DocumentQueries(CorpusBase):
         span = timeline.period_bounds(period, granularity or "day") if period is not None else None
         return self._list(filters, period=span, themes=themes, actors=actors, every_actor=every_actor,
                           actor_key=actor_key, doc_ids=None if ids is None else list(ids), limit=limit)
+
+    def documents_to_cite(self, filters: Filters | None = None, **behind: Any) -> pd.DataFrame:
+        """The documents behind a figure (documents_behind's arguments: period, granularity, themes, actors, ids…)
+        as an export lists them: title, date, source, source type, url, theme, language, an excerpt (the text's
+        first ~300 characters, cut at a word) and a citation (the record's own `cites`/`citation` when it has one,
+        else author, title, source, date and URL), and the id."""
+        span = behind.pop("period", None)
+        granularity = behind.pop("granularity", None)
+        if span is not None:
+            behind["period"] = timeline.period_bounds(span, granularity or "day")
+        if behind.get("ids") is not None:
+            behind["doc_ids"] = list(behind.pop("ids"))
+        behind.pop("ids", None)
+        docs = self._list(filters, columns=store.DOC_CITE_COLUMNS, **behind)
+        out = pd.DataFrame({
+            "title": docs[s.TITLE].fillna(""), "date": docs[s.DATE].dt.strftime("%Y-%m-%d").fillna(""),
+            "source": docs[s.SOURCE].fillna(""), "source type": docs[s.SOURCE_TYPE].fillna(""),
+            "url": docs[s.URL].fillna(""), "theme": docs["theme"], "language": docs[s.LANGUAGE].fillna(""),
+            "excerpt": [_excerpt(t) for t in docs["text_start"].fillna("")],
+            "citation": [_citation(r) for r in docs.to_dict("records")], "id": docs[s.ID]})
+        return out.reset_index(drop=True)
 
     def search(self, query: str, filters: Filters | None = None, include_undated: bool = True,
                limit: int = 500) -> pd.DataFrame:
@@ -113,3 +135,33 @@ class DocumentQueries(CorpusBase):
             if run_id is None:
                 return pd.DataFrame(columns=[s.ID, s.DATE, s.SOURCE, s.SOURCE_TYPE, s.TITLE, s.PROBABILITY])
             return store.representative_documents(con, run_id, int(topic_id), n=n)
+
+
+def _excerpt(text: str, limit: int = 300) -> str:
+    """The text's start, cut at a word within `limit` characters, with an ellipsis when cut."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+
+
+def _citation(doc: dict[str, Any]) -> str:
+    """How to cite a document: its record's own citation when it carries one, else author, "title", source,
+    date (as precise as it is known), URL."""
+    meta = doc.get(s.METADATA)
+    if isinstance(meta, str) and meta:
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            meta = {}
+    for key in ("citation", "cites"):
+        if isinstance(meta, dict) and str(meta.get(key) or "").strip():
+            return str(meta[key]).strip()
+    date = doc.get(s.DATE)
+    precision = doc.get(s.DATE_PRECISION)
+    when = ("" if date is None or pd.isna(date) else f"{date:%Y}" if precision == "year" else
+            f"{date:%B %Y}" if precision == "month" else f"{date.day} {date:%B %Y}")
+    parts = [str(doc.get(s.AUTHOR) or "").strip(), f"“{doc[s.TITLE]}”" if doc.get(s.TITLE) else "",
+             str(doc.get(s.SOURCE) or "").strip(), when, str(doc.get(s.URL) or "").strip()]
+    return ", ".join(p for p in parts if p) + "."
+

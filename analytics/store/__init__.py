@@ -71,6 +71,7 @@ from .events import events, replace_events
 from .jobs import JOB_COLUMNS, finish_job, job_stage, jobs, pending_analysis, start_job
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .queries import (
+    DOC_CITE_COLUMNS,
     DOC_LIST_COLUMNS,
     date_range,
     dated_count,
@@ -110,6 +111,7 @@ from .topics import (
 from .traces import TRACE_COLUMNS, copies, insert_traces, link_copies, platform_table, traces
 
 __all__ = [
+    "DOC_CITE_COLUMNS",
     "DOC_LIST_COLUMNS",
     "EXPORTABLE_TABLES",
     "JOB_COLUMNS",

@@ -13,6 +13,8 @@ import pandas as pd
 from .scope import ASSIGNED_THEMES, Scope, period_expression, within
 
 DOC_LIST_COLUMNS = "id, date, date_precision, source, source_type, title, language, url, words"
+# A list's columns with the start of each text and its metadata (an export's documents: excerpt and citation).
+DOC_CITE_COLUMNS = f"{DOC_LIST_COLUMNS}, author, left(text, 700) AS text_start, metadata"
 
 
 def timeline_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import streamlit as st
 from analytics import charts, glossary, timeline
 from analytics import schema as s
 from analytics.app import url_state as url
+from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
 from analytics.app.reading import escape_markdown, list_and_read
@@ -42,11 +43,15 @@ measure = st.radio("Measure", ["mentions", "share"], horizontal=True, key="actor
                    "over all documents of the period")
 url.keep("measure", measure, "mentions", page=PAGE)
 sub = counts[counts[s.CANONICAL_ID].isin(chosen)]
-chart = charts.actors_chart(sub, measure=measure)
+colour_order = corpus.actors()[s.CANONICAL_ID].tolist()  # every actor, most-named first: their stable colours
+chart = charts.actors_chart(sub, measure=measure, corpus_order=colour_order, granularity=gran)
 event = st.altair_chart(chart, width="stretch", on_select="rerun", key="actors_chart")
-export_buttons(chart, sub, partial(corpus.documents_behind, f, actors=tuple(chosen)), corpus, f, gran,
+in_table = numbers_table(sub, "actors_table", s.CANONICAL_NAME, granularity=gran, count="documents",
+                         what="documents naming the actor")
+export_buttons(chart, sub, partial(corpus.documents_to_cite, f, actors=tuple(chosen)), corpus, f, gran,
                "actors over time")
-points = selected_points(event)
+points = selected_points(event) or ([{s.PERIOD: in_table[s.PERIOD], s.CANONICAL_ID: next(
+    (a for a, n in options.items() if n == in_table[s.CANONICAL_NAME]), "")}] if in_table else [])
 had_points = st.session_state.get("_actors_points")
 st.session_state["_actors_points"] = points
 if points:
@@ -72,9 +77,21 @@ platforms = corpus.platform_shares(platform_gran, f, top=8)
 if platforms.empty:
     st.caption("No platform mentions (the alias list's PLATFORM type).")
 else:
-    pchart = charts.platform_chart(platforms, corpus.events(f))
-    st.altair_chart(pchart, width="stretch")
-    export_buttons(pchart, platforms, None, corpus, f, platform_gran, "platform mentions")
+    pchart = charts.platform_chart(platforms, corpus.events(f), corpus_order=colour_order, granularity=platform_gran)
+    pevent = st.altair_chart(pchart, width="stretch", on_select="rerun", key="platforms_chart")
+    ptable = numbers_table(charts.platform_table(platforms), "platforms_table", s.CANONICAL_NAME,
+                           granularity=platform_gran, what="documents naming the platform")
+    ppoints = selected_points(pevent) or ([ptable] if ptable else [])
+    named = platforms[platforms[s.CANONICAL_NAME] == ppoints[0][s.CANONICAL_NAME]] if ppoints else platforms[:0]
+    if not named.empty:
+        period = to_timestamp(ppoints[0][s.PERIOD])
+        behind = corpus.documents_behind(f, period=period, granularity=platform_gran,
+                                         actors=[named[s.CANONICAL_ID].iloc[0]])
+        st.subheader(f"{len(behind)} documents naming {named[s.CANONICAL_NAME].iloc[0]} in the period from "
+                     f"{period:%Y-%m-%d}")
+        list_and_read(behind, key="platform_docs", corpus=corpus)
+    export_buttons(pchart, platforms, partial(corpus.documents_to_cite, f, actors=tuple(
+        platforms[s.CANONICAL_ID].unique())), corpus, f, platform_gran, "platform mentions")
 
 findings_panel(corpus, f, gran, key="migration", heading="Where the coverage moved: findings about platforms",
                migration=True)

@@ -92,10 +92,12 @@ with right:
 
 shares = corpus.theme_shares(gran, f, keep=[topic_id])
 one = shares[shares[s.TOPIC_ID] == topic_id]
-chart = charts.share_with_band(one, title="Share of documents per period (95 % Wilson band; hollow = thin)")
+chart = charts.share_with_band(one, title="Share of documents per period", granularity=gran)
 st.altair_chart(chart, width="stretch")
-export_buttons(chart, one, partial(corpus.documents_behind, f, themes=(topic_id,)), corpus, f, gran,
-               f"theme {topic_id} over time")
+st.caption("The band is the 95 % interval of each period's share (Wilson); a hollow point rests on few documents; "
+           "periods without documents are left empty.")
+export_buttons(chart, one, partial(corpus.documents_to_cite, f, themes=(topic_id,)), corpus, f, gran,
+               f"theme {topic_id} over time", title=f"{labels.get(topic_id, topic_id)}: share of documents")
 
 st.subheader("Representative documents")
 st.caption("The documents closest to the theme's centre. Click one to read it.")

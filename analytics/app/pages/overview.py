@@ -32,9 +32,10 @@ st.caption(f"With the filters: {summary.in_scope:,} dated documents."
            + (f" {summary.undated:,} document(s) have no date and are not on the timeline." if summary.undated else ""))
 
 vol = corpus.volume(gran, f, by=s.SOURCE_TYPE)
-chart = charts.volume_chart(vol, by=s.SOURCE_TYPE, title="Documents per period, by source type")
+chart = charts.volume_chart(vol, by=s.SOURCE_TYPE, title="Documents per period, by source type", granularity=gran)
 st.altair_chart(chart, width="stretch")
-export_buttons(chart, vol, partial(corpus.documents, f), corpus, f, gran, "volume by source type")
+export_buttons(chart, vol, partial(corpus.documents_to_cite, f), corpus, f, gran, "volume by source type",
+               title="Documents per period, by source type")
 
 left, right = st.columns(2)
 with left:

@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import charts, glossary
 from analytics import schema as s
 from analytics.app import url_state as url
+from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
 from analytics.app.reading import list_and_read
@@ -50,17 +51,19 @@ url.keep("events", show_events, True, page=PAGE)
 
 table = corpus.theme_shares(gran, f, smooth=int(smooth), keep=chosen)
 events = corpus.events(f) if show_events else None
-chart = charts.themes_chart(table, measure=measure, events=events)
+chart = charts.themes_chart(table, measure=measure, events=events, granularity=gran)
 event = st.altair_chart(chart, width="stretch", on_select="rerun", key="themes_chart")
+in_table = numbers_table(table, "themes_table", s.LABEL, charts.theme_order(table), s.TOPIC_ID, gran)
 flags = table.drop_duplicates(s.PERIOD)
 st.caption(f"Each period's shares are of its dated documents ({corpus.summary(f).in_scope:,} under the filters)"
            + (f", pooled over {int(smooth)} periods" if smooth > 1 else "") + ". "
            f"{int(flags[s.THIN].sum())} period(s) rest on fewer than {setting('thin_period_documents')} documents and "
            f"{int(flags[s.INCOMPLETE].sum())} are incomplete (partial first/last period or a gap): read their shares "
-           "with care. Hover for counts and 95 % Wilson intervals; click a point to list its documents, "
+           "with care (a small triangle above the chart marks them; empty periods are shaded gaps). Hover for counts "
+           "and 95 % Wilson intervals; click a band to list its documents (or select a cell of the table), "
            "double-click to clear.")
 
-points = selected_points(event)
+points = selected_points(event) or ([in_table] if in_table else [])
 had_points = st.session_state.get("_themes_points")
 st.session_state["_themes_points"] = points
 if points:
@@ -87,8 +90,8 @@ else:
 
 findings_panel(corpus, f, gran, key="themes", heading="Findings about these themes", subject_type="theme",
                subject_ids=chosen)
-export_buttons(chart, table, partial(corpus.documents_behind, f, themes=tuple(chosen)), corpus, f, gran,
+export_buttons(chart, table, partial(corpus.documents_to_cite, f, themes=tuple(chosen)), corpus, f, gran,
                "themes over time")
 with st.expander("Unassigned documents (outliers) per period"):
     outliers = table[table[s.TOPIC_ID] == s.OUTLIER_TOPIC]
-    st.altair_chart(charts.share_with_band(outliers), width="stretch")
+    st.altair_chart(charts.share_with_band(outliers, granularity=gran), width="stretch")

@@ -1,0 +1,180 @@
+"""The charts in a real browser, measured: legends and plots inside their chart at 1440 and 390 pixels, a plot that
+keeps its height, a click that selects the band under the pointer, an empty period drawn as a gap, the table route
+to the same documents, and the publication ZIP with every part. Screenshots of every chart page at both widths."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from apptest_store import build_app_store
+from browser_tools import Server, shot, wait_for_app
+
+from analytics.charts import MIN_PLOT_HEIGHT
+
+pytestmark = pytest.mark.e2e
+
+GAP = ("2016-03-01", "2016-06-01")  # no planted document in March, April and May 2016
+PAGES = {"overview": ("", "Documents per period"), "themes": ("themes", "Themes over time"),
+         "explorer": ("explorer", "Theme explorer"), "actors": ("actors", "Actors"), "sources": ("sources", "Sources")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e-charts")
+    srv = Server(build_app_store(folder / "charts.duckdb", gap=GAP), folder / "data")
+    yield srv
+    srv.stop()
+
+
+def open_page(browser, server, path: str, title: str, width: int, height: int = 1000):
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/{path}")
+    wait_for_app(page, title)
+    page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=60_000)
+    settled(page)
+    return context, page
+
+
+def settled(page, quiet_ms: int = 2000, calm: int = 3) -> None:
+    """Wait until the script has run to its end and the charts are laid out: a page draws its later charts after
+    slower sums (lead and lag, the network), well after its first, and Streamlit shows its 'running' sign only
+    after a delay; so wait until no 'running' sign and the same number of drawn charts `calm` times in a row."""
+    seen, still = -1, 0
+    for _ in range(120):
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                               timeout=120_000)
+        page.wait_for_timeout(quiet_ms)
+        drawn = page.locator("[data-testid='stVegaLiteChart'] svg").count()
+        still = still + 1 if drawn == seen and not page.locator("[data-testid='stStatusWidget']").count() else 0
+        seen = drawn
+        if still >= calm:
+            return
+
+
+MEASURE = """el => {
+  const box = r => ({x: r.x, y: r.y, right: r.right, bottom: r.bottom, width: r.width, height: r.height});
+  const svg = el.querySelector('svg');
+  const plot = svg.querySelector('path.background');
+  return {chart: box(el.getBoundingClientRect()), svg: box(svg.getBoundingClientRect()),
+          plot: plot ? box(plot.getBoundingClientRect()) : null,
+          legends: Array.from(svg.querySelectorAll('g.role-legend')).map(g => box(g.getBoundingClientRect())),
+          labels: Array.from(svg.querySelectorAll('g.role-legend-label text')).map(t => t.textContent)};
+}"""
+
+
+def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["right"] <= outer["right"] + slack and inner["bottom"] <= outer["bottom"] + slack)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_chart_keeps_its_legend_and_plot_inside_at_both_widths(server, browser, name, width):
+    path, title = PAGES[name]
+    context, page = open_page(browser, server, path, title, width, height=2600)
+    try:
+        shot(page, f"charts-{name}-{width}")
+        charts = page.locator("[data-testid='stVegaLiteChart']")
+        assert charts.count() >= 1
+        for i in range(charts.count()):
+            m = charts.nth(i).evaluate(MEASURE)
+            assert inside(m["svg"], m["chart"]), (name, i, m)
+            for legend in m["legends"]:
+                assert inside(legend, m["chart"]), (name, i, legend, m["chart"])
+            assert m["plot"] is None or inside(m["plot"], m["chart"])
+            if m["plot"] is not None and m["plot"]["height"] > 100:
+                assert m["plot"]["width"] >= (230 if width == 390 else 400), (name, i, m["plot"])
+            if name == "themes" and i == 0:
+                assert m["plot"]["height"] >= MIN_PLOT_HEIGHT - 1
+                assert {"Other themes", "Unassigned (outliers)"} <= set(m["labels"]) or {
+                    "Unassigned (outliers)"} <= set(m["labels"])
+                # every legend entry is the theme's whole name, listed once: none dropped, none cut
+                assert len(m["labels"]) == len(set(m["labels"])) >= 5 and not any("…" in t for t in m["labels"])
+                # the legend sits above the plot, the event strip below it, neither on the plot
+                assert all(legend["bottom"] <= m["plot"]["y"] + 1 for legend in m["legends"])
+    finally:
+        context.close()
+
+
+def tooltip_text(page) -> str:
+    tip = page.locator("#vg-tooltip-element")
+    tip.wait_for(state="visible", timeout=10_000)
+    return tip.inner_text()
+
+
+def test_a_click_selects_the_band_under_the_pointer_and_outlines_it(server, browser):
+    context, page = open_page(browser, server, "themes", "Themes over time", 1440)
+    try:
+        chart = page.locator("[data-testid='stVegaLiteChart']").first
+        plot = chart.evaluate(MEASURE)["plot"]
+        for share_from_top in (0.04, 0.85):  # the top band (unassigned or other themes), then a bottom band
+            x, y = plot["x"] + plot["width"] * 0.72, plot["y"] + plot["height"] * share_from_top
+            page.mouse.move(x, y)
+            text = tooltip_text(page)
+            theme = re.search(r"theme\s+(.+)", text).group(1).strip()
+            period = re.search(r"period\s+(.+)", text).group(1).strip()
+            page.mouse.click(x, y)
+            # the list of the band's documents: the heading names the period and the band the pointer was over
+            heading = page.get_by_text(re.compile(rf"documents in the period starting .*: {re.escape(theme)}$"))
+            heading.first.wait_for(timeout=30_000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+            outlined = chart.evaluate("el => el.querySelectorAll('path[stroke=\"#111111\"]').length")
+            assert outlined == 1
+            assert period.split()[-1] in page.url or "period=" in page.url
+        shot(page, "charts-themes-selected")
+    finally:
+        context.close()
+
+
+def test_an_empty_period_is_a_gap_in_the_browser(server, browser):
+    context, page = open_page(browser, server, "themes?gran=month", "Themes over time", 1440)
+    try:
+        chart = page.locator("[data-testid='stVegaLiteChart']").first
+        shades = chart.locator("path[fill='#EFEFEF']")
+        assert shades.count() == 3  # March, April, May 2016
+        box = shades.nth(1).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        text = tooltip_text(page)
+        assert "April 2016" in text and "no documents: a gap, not a zero" in text
+        shot(page, "charts-themes-gap")
+    finally:
+        context.close()
+
+
+def test_the_table_under_the_chart_opens_the_same_documents(server, browser):
+    context, page = open_page(browser, server, "themes?gran=quarter", "Themes over time", 1440)
+    try:
+        page.get_by_text("The numbers behind this chart").first.click()
+        grid = page.locator("[data-testid='stDataFrame']").first
+        grid.wait_for(timeout=30_000)
+        page.wait_for_timeout(800)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 60, box["y"] + 52)  # the first period's row, its 'period' cell
+        page.keyboard.press("ArrowRight")  # to the first theme's cell: the keyboard selects it
+        heading = page.get_by_text(re.compile(r"documents in the period starting 2016-01-01")).first
+        heading.wait_for(timeout=30_000)
+        shot(page, "charts-themes-table-route")
+    finally:
+        context.close()
+
+
+def test_the_publication_zip_holds_every_part(server, browser):
+    context, page = open_page(browser, server, "themes", "Themes over time", 1440)
+    try:
+        page.get_by_text("Export this chart, its data and its documents").click()
+        with page.expect_download(timeout=120_000) as info:
+            page.get_by_role("button", name="ZIP for publication").click()
+        archive = zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes()))
+        names = {n.split("/", 1)[1] for n in archive.namelist()}
+        assert names == {"themes-over-time.png", "themes-over-time.svg", "themes-over-time-data.csv",
+                         "themes-over-time-documents.csv", "methods.txt", "methods.json", "README.txt"}
+        svg = next(archive.read(n) for n in archive.namelist() if n.endswith(".svg")).decode("utf-8")
+        assert "Themes over time" in svg and "Data: Planted test corpus" in svg
+        assert archive.read(next(n for n in archive.namelist() if n.endswith("-data.csv")))[:3] == b"\xef\xbb\xbf"
+    finally:
+        context.close()

@@ -221,6 +221,13 @@ UPLOAD_SIZE_LIE = Message("E508", UnsafeArchiveError, "{name}: larger than its h
 UPLOAD_FILE_TYPE = Message("E509", UnsafeArchiveError, "{name}: unsupported file type", "use one of {allowed} or a "
                            ".zip of them")
 UPLOAD_NO_FILES = Message("E510", UsageError, "no files chosen", "choose one or more files to upload")
+JOB_RUNNING = Message("E511", StoreBusyError, "an analysis of {path} is already running (started {started})",
+                      "wait for it to finish; the Corpus page shows its progress")
+JOB_NO_DOCUMENTS = Message("E512", UsageError, "{path}: nothing to analyse yet (no documents, no files to add)",
+                           "add files on the Corpus page (or run `narrative ingest PATH`) first")
+UPLOAD_NO_SOURCE_TYPE = Message("E513", UsageError, "{name}: no source type chosen",
+                                "say what the documents are (news, propaganda, social posts…): propaganda gets the "
+                                "content warning")
 
 UNKNOWN_TABLE = Message("E601", UsageError, "unknown table {table!r}", "choose one of {choices}")
 EXPORT_FORMAT = Message("E602", UsageError, "{path}: unknown export format", "use a .parquet or .csv file name")
@@ -230,6 +237,12 @@ UNKNOWN_GRANULARITY = Message("E605", UsageError, "unknown granularity {value!r}
 UNKNOWN_DOCUMENT = Message("E606", UsageError, "no document {doc_id!r} in this corpus",
                            "copy the id from a document list or the report")
 BAD_FILTER = Message("E607", UsageError, "filters: {reason}", "{fix}")
+UNKNOWN_EDIT = Message("E608", UsageError, "no edit number {edit_id} in this corpus's history",
+                       "pick an edit from the history list")
+EDIT_ALREADY_UNDONE = Message("E609", UsageError, "edit {edit_id} ({summary}) was already undone",
+                              "nothing to do")
+EDIT_SUPERSEDED = Message("E610", UsageError, "edit {edit_id} ({summary}) cannot be undone: {reason}",
+                          "undo the later edit first (the history lists it above this one)")
 
 CATALOGUE: dict[str, Message] = {
     m.code: m for m in list(globals().values()) if isinstance(m, Message)

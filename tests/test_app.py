@@ -1,14 +1,19 @@
-"""Every page through streamlit.testing.v1.AppTest, on a small analysed store with known content."""
+"""Every page through streamlit.testing.v1.AppTest, on a small analysed store with known content; and on a broken
+store, a locked one and a page that fails: a sentence with what to do, never a traceback."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from apptest_store import XSS_ID, build_app_store
+from apptest_store import XSS_ID, XSS_TITLE, build_app_store
 from streamlit.testing.v1 import AppTest
 
-from analytics import store
+from analytics import Corpus, jobs, store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["overview", "themes", "explorer", "actors", "sources", "amplification", "documents", "corpus", "about"]
@@ -19,21 +24,37 @@ def app_db(tmp_path_factory):
     return build_app_store(tmp_path_factory.mktemp("appstore") / "app.duckdb")
 
 
+def open_app(page: str, timeout: float = 120, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"analytics/app/pages/{page}.py")
+    at.run()
+    return at
+
+
 @pytest.fixture
-def app(app_db, monkeypatch):
+def app(app_db, monkeypatch, tmp_path):
     monkeypatch.setenv("NARRATIVE_DB", str(app_db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
 
     def open_page(page: str, **params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page(f"analytics/app/pages/{page}.py")
-        at.run()
+        at = open_app(page, **params)
         assert not at.exception, [e.value for e in at.exception]
         return at
 
     return open_page
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(e.value for kind in ("markdown", "caption", "subheader", "success", "warning", "error", "info")
+                    for e in getattr(at, kind))
+
+
+def param(at: AppTest, name: str) -> str | None:
+    value = at.query_params.get(name)
+    return value[0] if isinstance(value, list) else value
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -47,16 +68,23 @@ def test_overview_counts_every_document(app):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Documents"] == "121"
     assert metrics["Sources"] == "4"
+    assert metrics["Date span"] == "Jan–Dec 2016"  # short enough never to be cut
 
 
-def test_themes_page_changes_granularity_and_lists_a_selected_point(app):
-    at = app("themes", period="2016-04-01", theme="Unassigned (outliers)")
-    at.selectbox(key="f_gran").select("quarter").run()
-    assert not at.exception
-    assert at.query_params["gran"] == ["quarter"] or at.query_params["gran"] == "quarter"
-    at = app("themes", period="2016-04-01")
-    labels = [s.value for s in at.subheader]
-    assert not any("documents in the period" in v for v in labels)  # no theme chosen, no list
+def test_granularities_offered_are_those_not_mostly_thin(app):
+    at = app("themes")
+    # 121 documents over one year: most days and weeks hold fewer than five documents, months do not.
+    assert at.selectbox(key="f_gran").options == ["month", "quarter (3 months)", "year"]
+    at.selectbox(key="f_gran").set_value("quarter").run()
+    assert not at.exception and param(at, "gran") == "quarter"
+
+
+def test_typed_dates_filter_every_count(app, app_db):
+    at = app("overview", **{"from": "2016-07-01"})
+    assert at.date_input(key="f_from").value.isoformat() == "2016-07-01"
+    with store.opened(app_db, read_only=True) as con:
+        expected = con.execute("SELECT count(*) FROM documents WHERE date >= '2016-07-01'").fetchone()[0]
+    assert f"With the filters: {expected:,} dated documents" in texts(at)
 
 
 def test_a_selection_in_the_url_lists_the_documents_behind_it(app, app_db):
@@ -68,74 +96,196 @@ def test_a_selection_in_the_url_lists_the_documents_behind_it(app, app_db):
     first = topics.iloc[0]
     in_april = docs[(docs["date"] >= "2016-04-01") & (docs["date"] < "2016-05-01")]["id"]
     expected = int(assign[(assign.topic_id == first.topic_id) & assign.doc_id.isin(in_april)].shape[0])
-    duplicated = (topics["label"] == first.label).sum() > 1
-    at = app("themes", period="2016-04-01", theme=f"{first.label} (#{first.topic_id})" if duplicated else first.label)
-    heading = [s.value for s in at.subheader if "documents in the period" in s.value]
+    label = Corpus.open(app_db).labels()[int(first.topic_id)]
+    at = app("themes", period="2016-04-01", theme=label)
+    heading = [s.value for s in at.subheader if "documents in April 2016" in s.value]
     assert heading and heading[0].startswith(f"{expected} of {len(in_april)} documents")
 
 
-def test_renaming_a_theme_is_stored_and_shown_after_a_reload(app, app_db):
+def test_a_shared_link_opens_the_clicked_point_and_the_document(app, app_db):
+    corpus = Corpus.open(app_db)
+    behind = corpus.documents_behind(period="2016-04-01", granularity="month", themes=[0])
+    doc_id = behind["id"].iloc[0]
+    at = app("themes", period="2016-04-01", theme=corpus.labels()[0], doc=doc_id)
+    assert any(f"id {doc_id}" in c.value for c in at.caption)  # the reading view's header
+    assert param(at, "doc") == doc_id and param(at, "period") == "2016-04-01"
+
+
+def test_filters_and_chosen_themes_survive_a_change_of_page(app):
+    at = app("themes", source="Outlet A", topics="0|2")
+    assert at.multiselect(key="topics_pick").value == [0, 2]
+    at.switch_page("analytics/app/pages/overview.py").run()
+    assert at.multiselect(key="f_src").value == ["Outlet A"] and param(at, "source") == "Outlet A"
+    at.switch_page("analytics/app/pages/themes.py").run()
+    assert not at.exception
+    assert at.multiselect(key="topics_pick").value == [0, 2]
+    assert param(at, "topics") == "0|2" and param(at, "source") == "Outlet A"
+
+
+def test_renaming_a_theme_is_confirmed_logged_and_undone(app, app_db):
     at = app("explorer")
-    topic_id = int(at.query_params["topic"][0] if isinstance(at.query_params["topic"], list)
-                   else at.query_params["topic"])
+    topic_id = int(param(at, "topic") or at.selectbox(key="explore_topic").value)
+    before = Corpus.open(app_db).labels()[topic_id]
     at.text_input(key=f"label_{topic_id}").input("Renamed by the test").run()
     at.button(key="save_label").click().run()
-    with store.opened(app_db, read_only=True) as con:
-        assert store.topic_table(con, store.topic_run_id(con)).set_index("topic_id").loc[topic_id, "label"] == \
-            "Renamed by the test"
+    assert Corpus.open(app_db).labels()[topic_id] == before  # asked, not done
+    assert any("Rename" in m.value for m in at.markdown)
+    at.button(key="rename_confirm").click().run()
+    assert not at.exception
+    assert Corpus.open(app_db).labels()[topic_id] == "Renamed by the test"
+    assert any("Label saved" in s.value for s in at.success)
     again = app("explorer", topic=str(topic_id))
     assert again.text_input(key=f"label_{topic_id}").value == "Renamed by the test"
-    with store.opened(app_db) as con:
-        store.set_topic_label(con, topic_id, None)
+    assert "Renamed" in texts(again)  # the history lists it
+    at.button(key="edit_undo_last").click().run()
+    assert Corpus.open(app_db).labels()[topic_id] == before
 
 
-def test_hostile_document_is_shown_as_text_and_collapsed_behind_the_warning(app):
+def test_a_merge_is_previewed_confirmed_shown_at_once_and_undone(app, app_db):
+    at = app("explorer")
+    at.button(key="suggested_merge_0").click().run()
+    preview = texts(at)
+    assert "together:" in preview and "Distinctive words of the merged theme" in preview
+    with store.opened(app_db, read_only=True) as con:
+        assert not con.execute("SELECT count(*) FROM topic_merges").fetchone()[0]  # a preview changes nothing
+    at.button(key="merge_confirm").click().run()
+    assert not at.exception
+    with store.opened(app_db, read_only=True) as con:
+        merged = con.execute("SELECT from_topic_id, into_topic_id FROM topic_merges").fetchall()
+    assert len(merged) == 1
+    source, target = merged[0]
+    assert any("Merged" in s.value for s in at.success)
+    sizes = Corpus.open(app_db).theme_sizes().set_index("topic_id")["documents"]
+    assert source not in sizes.index
+    # the theme picker counts the merged theme's documents at once
+    options = at.selectbox(key="explore_topic")
+    assert source not in options.options
+    at.button(key="edit_undo_last").click().run()
+    with store.opened(app_db, read_only=True) as con:
+        assert not con.execute("SELECT count(*) FROM topic_merges").fetchone()[0]
+
+
+def test_hostile_document_is_shown_as_text_and_its_title_kept_behind_the_warning(app):
     at = app("documents", doc=XSS_ID)
+    header = " ".join(c.value for c in at.caption if f"id {XSS_ID}" in c.value)
+    assert header and "Hostile title" not in header  # title and actors are behind the warning
+    assert any("Content warning" in e.label for e in at.expander)
     rendered = " ".join(m.value for m in at.markdown)
-    assert "Hostile title" in rendered
-    # every tag arrives escaped, so Markdown shows it as text and the browser never parses it as HTML
+    assert "Hostile title" in rendered  # inside the closed expander
     for tag in ("<script", "<img", "<iframe", "<b "):
         assert tag not in rendered
     assert "&lt;script&gt;" in rendered and "&lt;img" in rendered
-    assert any("Content warning" in e.label for e in at.expander)
 
 
-def test_search_finds_documents_by_word(app):
-    at = app("documents")
-    at.text_input(key="q").input("ghostsec").run()
-    caption = " ".join(c.value for c in at.caption)
-    assert "document(s)" in caption and not caption.startswith("0 ")
+def test_search_shows_keyword_in_context_aligned_and_hides_propaganda_context(app):
+    at = app("documents", q="telegram")
+    kwic = [d for d in at.dataframe if "keyword" in d.value.columns]
+    assert kwic, "no keyword-in-context table"
+    table = kwic[0].value
+    assert list(table.columns[:5]) == ["date", "source", "left", "keyword", "right"]
+    assert set(table["keyword"].str.lower()) == {"telegram"}
+    assert table["date"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    hostile = table[table["id"] == XSS_ID]
+    assert not hostile.empty and set(hostile["right"]) == {"[propaganda source: open the document to read]"}
+    titles = [d.value for d in at.dataframe if "title" in d.value.columns]
+    assert titles and XSS_TITLE not in set(titles[0]["title"]) and "language" in titles[0].columns
 
 
-def test_a_suggested_merge_is_applied_and_can_be_undone(app, app_db):
-    with store.opened(app_db, read_only=True) as con:
-        suggestions = store.last_run(con, "topics")["counts"]["merge_suggestions"]
-    assert suggestions, "the planted store's fit offers merges"
-    at = app("explorer")
-    at.button(key="suggested_merge_0").click().run()
-    assert not at.exception
-    with store.opened(app_db) as con:
-        merges = con.execute("SELECT from_topic_id, into_topic_id FROM topic_merges").fetchall()
-        assert len(merges) == 1 and set(merges[0]) == set(suggestions[0]["topics"])
-        store.unmerge_topic(con, merges[0][0])
+def test_plain_words_on_the_actors_page(app):
+    at = app("actors")
+    headers = [c for d in at.dataframe for c in d.value.columns]
+    assert "PMI" not in headers and "canonical_name" not in headers
+    assert "named together more often than chance" in texts(at).lower()
 
 
-@pytest.mark.slow  # fits BERTopic on static vectors (the fast profile's model)
-def test_refit_with_known_themes_from_the_explorer(tmp_path, monkeypatch):
+@pytest.mark.slow  # fits BERTopic on static vectors (the fast profile's model), in a background job
+def test_refit_with_known_themes_from_the_explorer_runs_as_a_job_and_can_be_undone(tmp_path, monkeypatch):
     db = build_app_store(tmp_path / "refit.duckdb")
     monkeypatch.setenv("NARRATIVE_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.run()
-    at.switch_page("analytics/app/pages/explorer.py")
-    at.run()
+    at = open_app("explorer", timeout=300)
     at.radio(key="refit_profile").set_value("fast")
     at.radio(key="refit_mode").set_value("guided (seed words)")
-    at.button(key="refit_go").click()
-    at.run()
+    at.button(key="refit_go").click().run()
+    at.button(key="refit_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    with store.opened(db, read_only=True) as con:
-        runs = store.runs(con, "topics")
-        last = store.last_run(con, "topics")
-    assert len(runs) == 2 and last["params"]["backend"] == "static"
+    deadline = time.time() + 600
+    while jobs.state(db).running and time.time() < deadline:
+        time.sleep(1)
+    assert jobs.state(db).state == "done", jobs.state(db).message
+    corpus = Corpus.open(db)
+    last = corpus.run()
+    assert len(corpus.jobs()) == 1 and last["params"]["backend"] == "static"
     assert len(last["params"]["seed_topics"]) == 8  # the shipped known_themes.csv
-    assert any("Refitted" in s.value for s in at.success)
+    log = corpus.edit_history()
+    assert log.loc[0, "kind"] == "refit"
+    from analytics import edits
+
+    edits.undo(db, int(log.loc[0, "edit_id"]))
+    assert Corpus.open(db).run()["params"]["backend"] == "tfidf"  # the planted fit is current again
+
+
+# -- a broken, a locked, a busy store; a page that fails ---------------------------------------------------------
+
+
+def test_a_broken_store_is_a_sentence_on_every_page(tmp_path, monkeypatch):
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"this is not a DuckDB file" * 100)
+    monkeypatch.setenv("NARRATIVE_DB", str(broken))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+    for page in PAGES:
+        at = open_app(page)
+        assert not at.exception, (page, [e.value for e in at.exception])
+        shown = texts(at)
+        assert "not a store this program can open" in shown or "E105" in shown, (page, shown[:300])
+
+
+def test_a_store_locked_by_another_program_is_a_sentence_not_a_wait(app_db, tmp_path, monkeypatch):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(120)"),
+        str(app_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setenv("NARRATIVE_DB", str(app_db))
+        monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+        for page in ("overview", "corpus"):
+            at = open_app(page)
+            assert not at.exception, [e.value for e in at.exception]
+            assert "writing to this corpus" in texts(at) or "locked by another process" in texts(at)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_running_analysis_shows_its_progress_on_every_page(app_db, tmp_path, monkeypatch):
+    from analytics.jobs.runner import job_lock
+
+    monkeypatch.setenv("NARRATIVE_DB", str(app_db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+    with job_lock(app_db):
+        jobs.status_path(app_db).write_text(json.dumps({
+            "state": "running", "spec": {"profile": "fast"}, "stage": "entities", "done": 10, "total": 40,
+            "started_at": "2026-01-01T00:00:00+00:00", "pid": 1}))
+        try:
+            for page in ("themes", "corpus"):
+                at = open_app(page)
+                assert not at.exception
+                assert "Analysis running, 12%" in " ".join(p.text for p in at.get("progress")) or \
+                    any("Analysis running" in str(p.proto) for p in at.get("progress"))
+        finally:
+            jobs.status_path(app_db).unlink()
+
+
+def test_an_unexpected_failure_is_a_sentence_with_details_folded(app_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("NARRATIVE_DB", str(app_db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug planted by the test")
+
+    from analytics import charts
+
+    monkeypatch.setattr(charts, "themes_chart", broken)
+    at = open_app("themes")
+    assert not at.exception
+    assert any("Something went wrong" in e.value and "Your data is safe" in e.value for e in at.error)
+    assert any(e.label == "Technical details" for e in at.expander)

@@ -1,4 +1,5 @@
-"""The app's frame: page config, the corpus choice, the first run's build of the demo, the navigation."""
+"""The app's frame: page config, the corpus choice, the first run's build of the demo, the navigation — all of it
+inside the guard that shows any error as a sentence with what to do (`guard.plain_errors`)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import pipeline
-from .progress import progress_bars
-from .state import clear_caches, corpus_stores, current_name
+from .. import jobs
+from ..errors import NarrativeError
+from . import url_state as url
+from .guard import plain_errors
+from .state import CachedCorpus, corpus_stores
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 # file, title, icon, url path (None: the default page)
@@ -25,41 +28,58 @@ PAGES = [
 ]
 
 
-def build_demo_with_progress(db: Path) -> None:
-    """First run: build the demo corpus's store, showing each stage's progress."""
-    st.title("Narrative Timeline")
-    st.info("First run: building the demo corpus (ingest, actors, themes). This takes a few minutes, once. Themes are "
-            "built with the multilingual profile when a tenth or more of the documents are not in English (the demo "
-            "has Arabic and French documents).")
-    results = pipeline.build_demo(db, progress=progress_bars())
-    # Said after the rerun that shows the corpus; a message drawn before st.rerun() would vanish.
-    st.session_state["demo_built"] = (f"The demo corpus is ready. Its themes were built with the "
-                                      f"{results['profile']} profile.")
-    clear_caches()
-    st.rerun()
+def demo_needs_building(db: Path) -> bool:
+    """The demo corpus is built on the first run: when its store does not exist yet, or exists and holds no
+    themes (a first build that did not finish). A store that cannot be opened (broken, locked by another
+    program, of an older version) is left alone: the pages say what is wrong with it."""
+    found = jobs.state(db)
+    if found.running or found.resumable:
+        return False  # running: the pages show its progress; stopped: the Corpus page offers to resume it
+    if not db.exists():
+        return True
+    try:
+        return CachedCorpus.open(db).run() is None
+    except NarrativeError:
+        return False
+
+
+def build_demo_in_background(db: Path) -> None:
+    """First run: build the demo corpus's store as a background job (its progress shows on every page)."""
+    st.info("First run: building the demo corpus (reading it, finding actors and themes). This takes a few "
+            "minutes, once. Themes are built with the multilingual profile when a tenth or more of the documents "
+            "are not in English (the demo has Arabic and French documents).")
+    jobs.start(db, jobs.JobSpec(demo=True))
 
 
 def main() -> None:
-    """Choose the corpus (building the demo on first run) and run the selected page."""
+    """Choose the corpus (building the demo on first run) and run the selected page, inside the error guard."""
     st.set_page_config(page_title="Narrative Timeline", page_icon=":material/timeline:", layout="wide")
-    stores = corpus_stores()
-    if current_name() == "demo" and not pipeline.store_is_ready(stores["demo"]):
-        build_demo_with_progress(stores["demo"])
-    if built := st.session_state.pop("demo_built", None):
-        st.success(built)
+    with plain_errors():
+        _frame()
 
+
+def _frame() -> None:
+    pages = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=url_path is None)
+             for file, title, icon, url_path in PAGES]
+    page = st.navigation(pages)
+    url.page_changed(page.url_path or "overview")
+    stores = corpus_stores()
     with st.sidebar:
         names = list(stores)
-        current = st.query_params.get("corpus", "demo")
-        choice = st.selectbox("Corpus", names, index=names.index(current) if current in names else 0, key="corpus_pick",
+        first = url.value("corpus", "demo", str)
+        url.seed("corpus_pick", first if first in names else "demo")
+        if (target := st.session_state.pop("_switch_corpus", None)) in names:
+            st.session_state["corpus_pick"] = target
+        if st.session_state["corpus_pick"] not in names:
+            st.session_state["corpus_pick"] = "demo"
+        choice = st.selectbox("Corpus", names, key="corpus_pick",
                               help="The demo corpus, or one you added on the Corpus page.")
-        if choice != current:
-            st.query_params["corpus"] = choice
-        if choice == "demo" and "corpus" in st.query_params:
-            del st.query_params["corpus"]
-        st.toggle("Content warning for propaganda sources", value=True, key="content_warning",
-                  help="Documents of source type 'propaganda' stay collapsed until you open them.")
-
-    pages = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url, default=url is None)
-             for file, title, icon, url in PAGES]
-    st.navigation(pages).run()
+        url.keep("corpus", choice, "demo")
+        url.seed("content_warning", st.session_state.get("_warning_choice", True))
+        warning = st.toggle("Content warning for propaganda sources", key="content_warning",
+                            help="Documents of source type 'propaganda' (descriptions of extremist material) stay "
+                            "closed, titles and actors included, until you open them.")
+        st.session_state["_warning_choice"] = warning
+    if choice == "demo" and demo_needs_building(stores["demo"]):
+        build_demo_in_background(stores["demo"])
+    page.run()

@@ -1,7 +1,11 @@
 """Documents on screen: a selectable list and the reading view (text with its actors highlighted).
 
 Corpus text is untrusted: it is only ever given to Streamlit as plain text (st.dataframe, st.caption, markdown with
-every special character escaped); no page uses unsafe_allow_html.
+every special character escaped); no page uses unsafe_allow_html. With the content warning on, a propaganda
+source's title, actors, themes and text stay closed until the reader opens them — in lists and in the reading
+view alike.
+
+The open document is kept in the URL (`?doc=`) per page, so a shared link opens it again.
 """
 
 from __future__ import annotations
@@ -12,9 +16,14 @@ import re
 import pandas as pd
 import streamlit as st
 
+from .. import glossary
 from .. import schema as s
 from ..errors import NarrativeError
+from . import url_state as url
 from .state import CachedCorpus, content_warning_on
+
+HIDDEN_TITLE = "[propaganda source: open to read]"
+WARNING = "Content warning: this document describes extremist propaganda. Open to read its title, actors and text."
 
 
 def escape_markdown(text: str) -> str:
@@ -24,77 +33,128 @@ def escape_markdown(text: str) -> str:
 
 
 def highlighted_markdown(text: str, mentions: pd.DataFrame) -> str:
-    """The document's text, escaped, with each entity mention bolded and tagged with its actor type."""
+    """The document's text, escaped, with each entity mention bolded and tagged with its type in plain words."""
     parts, pos = [], 0
     for m in mentions.sort_values(s.START_CHAR).itertuples():
         if m.start_char < pos:
             continue
         parts.append(escape_markdown(text[pos:m.start_char]))
-        label = re.sub(r"[^A-Z_]", "", str(m.label).upper())  # a type name only; nothing else in the backticks
-        parts.append(f"**{escape_markdown(text[m.start_char:m.end_char])}** `{label}`")
+        kind = re.sub(r"[^a-z ]", "", glossary.entity_type(m.label))  # plain words only inside the backticks
+        parts.append(f"**{escape_markdown(text[m.start_char:m.end_char])}** `{kind}`")
         pos = m.end_char
     parts.append(escape_markdown(text[pos:]))
     return "".join(parts).replace("\n", "  \n")
 
 
+def hidden_where_propaganda(frame: pd.DataFrame, column: str, placeholder: str = HIDDEN_TITLE) -> pd.Series:
+    """A text column with the propaganda sources' values replaced while the content warning is on."""
+    if not content_warning_on() or s.SOURCE_TYPE not in frame:
+        return frame[column]
+    return frame[column].where(frame[s.SOURCE_TYPE] != "propaganda", placeholder)
+
+
 def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | None:
-    """A selectable list of documents (a Corpus list: date, source, type, title, theme); the id clicked."""
+    """A selectable list of documents (date, source, type, language, title, theme); the id clicked."""
     if docs.empty:
         st.caption("No documents.")
         return None
-    view = docs[[s.ID, s.DATE, s.SOURCE, s.SOURCE_TYPE, s.TITLE] + (["theme"] if "theme" in docs else [])].copy()
+    columns = [c for c in (s.DATE, s.TITLE, s.SOURCE, s.SOURCE_TYPE, s.LANGUAGE, "theme", s.ID) if c in docs]
+    view = docs[columns].copy()
+    dates = pd.to_datetime(view[s.DATE])
     # posts carry their time of day, and which came first matters: show it when the list has one
-    timed = (view[s.DATE].dropna() != view[s.DATE].dropna().dt.normalize()).any()
-    view[s.DATE] = view[s.DATE].dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d").fillna("no date")
-    if content_warning_on():
-        view[s.TITLE] = view[s.TITLE].where(view[s.SOURCE_TYPE] != "propaganda", "[propaganda source: open to read]")
+    timed = (dates.dropna() != dates.dropna().dt.normalize()).any()
+    view[s.DATE] = dates.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d").fillna("no date")
+    if s.TITLE in view:
+        view[s.TITLE] = hidden_where_propaganda(view, s.TITLE).fillna("(untitled)")
+    if s.SOURCE_TYPE in view:  # after the warning, which looks for "propaganda"
+        view[s.SOURCE_TYPE] = view[s.SOURCE_TYPE].map(glossary.source_type_name)
+    if s.LANGUAGE in view:
+        view[s.LANGUAGE] = view[s.LANGUAGE].map(glossary.language_name)
+    height = min(height, 35 * (len(view) + 1) + 3)  # a short list takes only its rows' room
     event = st.dataframe(view, key=key, hide_index=True, width="stretch", height=height, on_select="rerun",
                          selection_mode="single-row",
-                         column_config={s.ID: st.column_config.TextColumn("id", width="small")})
+                         column_config={s.ID: st.column_config.TextColumn("id", width="small"),
+                                        s.DATE: st.column_config.TextColumn("date", width="small"),
+                                        s.TITLE: st.column_config.TextColumn("title", width="large"),
+                                        s.SOURCE: "source", s.SOURCE_TYPE: "source type", s.LANGUAGE: "language",
+                                        "theme": "theme"})
     rows = event.selection.rows if event and event.selection else []
     return str(view.iloc[rows[0]][s.ID]) if rows else None
 
 
-def reading_view(doc_id: str, corpus: CachedCorpus) -> None:
-    """One document: metadata, themes, actors, and the text with actors highlighted (escaped)."""
+def _header(doc: dict, doc_id: str) -> None:
+    date = "no date" if pd.isna(doc[s.DATE]) else doc[s.DATE].strftime(
+        "%Y-%m-%d" if doc[s.DATE] == doc[s.DATE].normalize() else "%Y-%m-%d %H:%M:%S")
+    st.caption(f"{date} ({doc[s.DATE_PRECISION]}, from {doc[s.DATE_ORIGIN]}) · "
+               f"{escape_markdown(str(doc.get(s.SOURCE) or 'unknown source'))} · "
+               f"{glossary.source_type_name(doc[s.SOURCE_TYPE])} · {glossary.language_name(doc.get(s.LANGUAGE))} · "
+               f"{doc.get(s.WORDS) or 0} words · id {escape_markdown(doc_id)}")
+
+
+def _details(doc: dict, reading: object) -> None:
+    """Title, link, themes, actors and the text with its actors highlighted."""
+    st.markdown(f"#### {escape_markdown(str(doc.get(s.TITLE) or '(untitled)'))}")
+    if doc.get(s.URL):
+        link = str(doc[s.URL])
+        st.markdown(f"Original: [{escape_markdown(link)}]({link.replace(')', '%29')})"
+                    if link.startswith(("http://", "https://")) else f"Original: {escape_markdown(link)}")
+    themes, ents = reading.themes, reading.mentions
+    if not themes.empty:
+        st.caption("Themes (share of its passages): " + "; ".join(
+            f"{escape_markdown(str(label))} {w:.0%}" for label, w in zip(themes[s.LABEL], themes["weight"],
+                                                                         strict=True)))
+    if not ents.empty:
+        actors = ents.drop_duplicates(s.CANONICAL_ID)
+        st.caption("Actors: " + ", ".join(
+            f"{escape_markdown(str(n))} ({glossary.entity_type(lbl)})"
+            for n, lbl in zip(actors[s.CANONICAL_NAME], actors[s.LABEL], strict=True)))
+    st.markdown(highlighted_markdown(doc[s.TEXT], ents))
+
+
+def reading_view(doc_id: str, corpus: CachedCorpus, page: str | None = None) -> None:
+    """One document: date, source, type, language; then (behind the content warning for propaganda sources)
+    title, themes, actors and the text with actors highlighted (escaped). Kept in the URL as `doc`."""
     try:
         reading = corpus.document(doc_id)
     except NarrativeError as exc:
         st.warning(exc.user_message())
+        url.forget("doc", page)
         return
-    doc, ents = reading.record, reading.mentions
-    st.query_params["doc"] = doc_id
-    st.markdown(f"#### {escape_markdown(str(doc.get(s.TITLE) or '(untitled)'))}")
-    date = "no date" if pd.isna(doc[s.DATE]) else doc[s.DATE].strftime(
-        "%Y-%m-%d" if doc[s.DATE] == doc[s.DATE].normalize() else "%Y-%m-%d %H:%M:%S")
-    st.caption(f"{date} ({doc[s.DATE_PRECISION]}, from {doc[s.DATE_ORIGIN]}) · {doc.get(s.SOURCE) or 'unknown source'}"
-               f" · {doc[s.SOURCE_TYPE]} · {doc.get(s.LANGUAGE) or '?'} · {doc.get(s.WORDS) or 0} words · id {doc_id}")
-    if doc.get(s.URL):
-        st.markdown(f"Original: [{escape_markdown(doc[s.URL])}]({doc[s.URL].replace(')', '%29')})"
-                    if str(doc[s.URL]).startswith(("http://", "https://")) else f"Original: `{doc[s.URL]}`")
-    if not reading.themes.empty:
-        st.caption("Themes (share of its passages): " + "; ".join(
-            f"{label} {w:.0%}" for label, w in zip(reading.themes[s.LABEL], reading.themes["weight"], strict=True)))
-    if not ents.empty:
-        actors = ents.drop_duplicates(s.CANONICAL_ID)
-        st.caption("Actors: " + ", ".join(f"{n} ({lbl})" for n, lbl in zip(actors[s.CANONICAL_NAME],
-                                                                          actors[s.LABEL], strict=True)))
-
-    def body() -> None:
-        st.markdown(highlighted_markdown(doc[s.TEXT], ents))
-
-    if doc[s.SOURCE_TYPE] == "propaganda" and content_warning_on():
-        with st.expander("Content warning: this document describes extremist propaganda. Open to read."):
-            body()
-    else:
-        body()
-    if doc.get("metadata"):
-        with st.expander("Metadata"):
-            st.json(doc["metadata"])
+    doc = reading.record
+    url.keep("doc", doc_id, page=page)
+    with st.container(border=True):
+        top = st.columns([5, 1])
+        with top[0]:
+            _header(doc, doc_id)
+        if top[1].button("Close", key=f"close_{page}_{doc_id}", help="Close this document"):
+            url.forget("doc", page)
+            st.rerun()
+        if doc[s.SOURCE_TYPE] == "propaganda" and content_warning_on():
+            with st.expander(WARNING):
+                _details(doc, reading)
+        else:
+            _details(doc, reading)
+        if doc.get("metadata"):
+            with st.expander("Everything the input said about it (metadata)"):
+                st.json(doc["metadata"])
 
 
-def list_and_read(docs: pd.DataFrame, key: str, corpus: CachedCorpus, height: int = 320) -> None:
-    """A document list, and the reading view of the one clicked."""
-    picked = document_table(docs, key=key, height=height)
+def fresh_pick(key: str, picked: str | None) -> str | None:
+    """The id picked in a table on the run it was picked, else None: a table keeps its selection, so without this
+    an old click in one table would win over a new click in another (or over "Close")."""
+    last = st.session_state.get(f"_picked_{key}")
+    st.session_state[f"_picked_{key}"] = picked
+    return picked if picked != last else None
+
+
+def list_and_read(docs: pd.DataFrame, key: str, corpus: CachedCorpus, page: str | None = None,
+                  height: int = 320) -> None:
+    """A document list, and the reading view of the one clicked (or of the one a link opened, when it is in the
+    list). `page` keeps the open document apart from other pages' (default: the page being drawn)."""
+    page = page or st.session_state.get("_page")
+    picked = fresh_pick(key, document_table(docs, key=key, height=height))
     if picked:
-        reading_view(picked, corpus)
+        url.keep("doc", picked, page=page)
+    open_id = url.value("doc", None, str, page=page)
+    if open_id and not docs.empty and open_id in set(docs[s.ID].astype(str)):
+        reading_view(open_id, corpus, page=page)

@@ -1,5 +1,6 @@
-"""The sidebar's filters, kept in the URL so a link reproduces the view: widgets in, a `Filters` and a
-granularity out. Nothing is counted here: the choices come from `Corpus.filter_options` and `Corpus.actors`."""
+"""The sidebar's filters, kept in the URL and the session (`url_state`) so a link reproduces the view and a change
+of page keeps it: widgets in, a `Filters` and a granularity out. Nothing is counted here: the choices come from
+`Corpus.filter_options` and `Corpus.actors`."""
 
 from __future__ import annotations
 
@@ -7,31 +8,12 @@ import datetime as dt
 
 import streamlit as st
 
+from .. import glossary
 from .. import schema as s
 from ..config import SETTINGS, setting
 from ..filters import Filters
+from . import url_state as url
 from .state import CachedCorpus
-
-
-def _param_list(name: str) -> list[str]:
-    value = st.query_params.get(name, "")
-    return [v for v in value.split("|") if v] if value else []
-
-
-def _set_param(name: str, value: object) -> None:
-    if value in (None, "", []):
-        if name in st.query_params:
-            del st.query_params[name]
-    else:
-        st.query_params[name] = "|".join(value) if isinstance(value, list) else str(value)
-
-
-def _date_param(name: str, default: dt.date, lo: dt.date, hi: dt.date) -> dt.date:
-    try:
-        value = dt.date.fromisoformat(st.query_params.get(name, ""))
-    except ValueError:
-        return default
-    return min(max(value, lo), hi)
 
 
 def actor_choices(corpus: CachedCorpus) -> dict[str, str]:
@@ -40,47 +22,71 @@ def actor_choices(corpus: CachedCorpus) -> dict[str, str]:
     return dict(zip(actors[s.CANONICAL_ID], actors[s.CANONICAL_NAME], strict=True))
 
 
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _typed_dates(lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
+    """Two date fields (typed or picked), kept inside the corpus's span and in order."""
+    url.seed("f_from", min(max(url.value("from", lo, _date), lo), hi))
+    url.seed("f_to", min(max(url.value("to", hi, _date), lo), hi))
+    start = st.date_input("From", min_value=lo, max_value=hi, key="f_from", format="YYYY-MM-DD",
+                          help="Type a date (year-month-day) or pick one. The corpus runs from "
+                          f"{lo:%d %B %Y} to {hi:%d %B %Y}.")
+    end = st.date_input("To", min_value=lo, max_value=hi, key="f_to", format="YYYY-MM-DD")
+    if start > end:
+        st.caption("“From” is after “To”: the two dates were swapped.")
+        start, end = end, start
+    return start, end
+
+
 def sidebar_filters(corpus: CachedCorpus) -> tuple[Filters, str]:
     """Draw the filters in the sidebar, read and write them in the URL; the filters and the granularity."""
     options = corpus.filter_options()
     lo = options.first or dt.date(2000, 1, 1)
     hi = options.last or dt.date.today()
+    default_gran = options.granularity
+    offered = list(options.granularities)
     with st.sidebar:
         st.subheader("Filters")
-        default_gran = options.granularity
-        gran = st.query_params.get("gran", default_gran)
-        choices = list(s.GRANULARITIES)
-        gran = st.selectbox("Granularity", choices, index=choices.index(gran) if gran in choices
-                            else choices.index(default_gran), key="f_gran",
-                            help=f"Default for this corpus: {default_gran} (the finest period whose median period "
-                            f"holds at least {setting('period_median_documents')} documents).")
-        start = _date_param("from", lo, lo, hi)
-        end = _date_param("to", hi, lo, hi)
-        picked = st.slider("Period", min_value=lo, max_value=hi, value=(start, end), key="f_dates",
-                           format="YYYY-MM-DD") if lo < hi else (lo, hi)
-        sources = st.multiselect("Source", options.sources, key="f_src",
-                                 default=[v for v in _param_list("source") if v in set(options.sources)])
+        asked = url.value("gran", default_gran, str)
+        url.seed("f_gran", asked if asked in offered else default_gran)
+        if st.session_state["f_gran"] not in offered:
+            st.session_state["f_gran"] = default_gran
+        gran = st.selectbox(
+            "Period", offered, key="f_gran", format_func=lambda g: glossary.GRANULARITY_NAMES.get(g, g),
+            help=f"Each point of the timelines is one such period. Offered: periods of which at most half hold fewer "
+            f"than {setting('thin_period_documents')} documents. First shown: {default_gran} (the finest whose "
+            f"median period holds at least {setting('period_median_documents')} documents).")
+        if asked not in offered:
+            st.caption(f"“{asked}” is not offered here: most of its periods would hold too few documents.")
+        start, end = _typed_dates(lo, hi) if lo < hi else (lo, hi)
+        url.seed("f_src", [v for v in url.value("source", [], url.text_list) if v in set(options.sources)])
+        sources = st.multiselect("Source", options.sources, key="f_src")
+        url.seed("f_stype", [v for v in url.value("stype", [], url.text_list) if v in set(options.source_types)])
         types = st.multiselect("Source type", options.source_types, key="f_stype",
-                               default=[v for v in _param_list("stype") if v in set(options.source_types)])
+                               format_func=glossary.source_type_name)
+        url.seed("f_lang", [v for v in url.value("lang", [], url.text_list) if v in set(options.languages)])
         langs = st.multiselect("Language", options.languages, key="f_lang",
-                               default=[v for v in _param_list("lang") if v in set(options.languages)])
+                               format_func=lambda c: f"{glossary.language_name(c)} ({c})",
+                               help="Every page counts only documents in these languages.")
         actors = actor_choices(corpus)
-        actor_param = st.query_params.get("actor")
-        names = ["(any)"] + list(actors.values())
-        current = actors.get(actor_param, "(any)") if actor_param else "(any)"
-        actor_name = st.selectbox("Names the actor", names, index=names.index(current), key="f_actor")
-        actor = next((k for k, v in actors.items() if v == actor_name), None)
+        names = ["(any)", *actors]
+        url.seed("f_actor", url.value("actor", "(any)", str) if url.value("actor", "", str) in actors else "(any)")
+        actor_pick = st.selectbox("Names the actor", names, key="f_actor",
+                                  format_func=lambda a: actors.get(a, a))
+        actor = None if actor_pick == "(any)" else actor_pick
         if options.undated:
             st.caption(f"{options.undated} document(s) have no date: they are searchable but not on the timeline.")
-    _set_param("gran", gran if gran != default_gran else None)
-    _set_param("from", picked[0].isoformat() if picked[0] != lo else None)
-    _set_param("to", picked[1].isoformat() if picked[1] != hi else None)
-    _set_param("source", sources)
-    _set_param("stype", types)
-    _set_param("lang", langs)
-    _set_param("actor", actor)
+    url.keep("gran", gran, default_gran)
+    url.keep("from", start.isoformat(), lo.isoformat())
+    url.keep("to", end.isoformat(), hi.isoformat())
+    url.keep("source", sources)
+    url.keep("stype", types)
+    url.keep("lang", langs)
+    url.keep("actor", actor)
     # The whole span selected is no date filter at all: the store then counts every dated document directly.
-    filters = Filters(start=picked[0] if picked[0] != lo else None, end=picked[1] if picked[1] != hi else None,
+    filters = Filters(start=start if start != lo else None, end=end if end != hi else None,
                       sources=sources, source_types=types, languages=langs, actor=actor)
     return filters, gran
 

@@ -11,11 +11,12 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from .. import config
+from .. import config, jobs
 from ..corpus import Corpus
-from ..errors import NarrativeError, StoreBusyError
+from ..errors import STORE_MISSING, NarrativeError, StoreBusyError
 
 F = TypeVar("F", bound=Callable[..., Any])
+APP_RETRIES = 6  # a store another process writes is waited for about 1.5 s, then the page says so
 
 
 def corpus_stores() -> dict[str, Path]:
@@ -25,13 +26,23 @@ def corpus_stores() -> dict[str, Path]:
     if corpora_dir.is_dir():
         for path in sorted(corpora_dir.glob("*.duckdb")):
             found[path.stem] = path
+        for status in sorted(corpora_dir.glob("*.duckdb.job.json")):  # a new corpus whose job has not begun writing
+            path = status.with_name(status.name.removesuffix(".job.json"))
+            found.setdefault(path.stem, path)
     return found
 
 
 def current_name() -> str:
-    """The name of the corpus chosen in the sidebar (or the URL)."""
-    name = st.query_params.get("corpus", "demo")
+    """The name of the corpus chosen in the sidebar (or the URL, or earlier in this session)."""
+    from . import url_state
+
+    name = st.session_state.get("corpus_pick") or url_state.value("corpus", "demo", str)
     return name if name in corpus_stores() else "demo"
+
+
+def switch_corpus(name: str) -> None:
+    """Show this corpus from the next run on (the sidebar's picker takes it before it is drawn)."""
+    st.session_state["_switch_corpus"] = name
 
 
 def current_db() -> Path:
@@ -43,7 +54,9 @@ def _cached(method: F) -> F:
     """`method` of Corpus answered through st.cache_data, keyed by the store's path and stamp and the arguments."""
 
     def ask(db: str, stamp: str, *args: Any, **kwargs: Any) -> Any:  # noqa: ARG001 - the stamp is the cache key
-        return method(Corpus(db), *args, **kwargs)
+        corpus = Corpus(db)
+        corpus.retries = APP_RETRIES
+        return method(corpus, *args, **kwargs)
 
     ask.__qualname__ = ask.__name__ = f"corpus_{method.__name__}"  # one cache per method
     cached = st.cache_data(show_spinner=False, max_entries=64)(ask)
@@ -56,7 +69,10 @@ def _cached(method: F) -> F:
 
 
 class CachedCorpus(Corpus):
-    """The Corpus the pages ask: the same methods, the costly ones cached."""
+    """The Corpus the pages ask: the same methods, the costly ones cached. A store another process writes is
+    waited for briefly (a page says so rather than hang)."""
+
+    retries = APP_RETRIES
 
     name = _cached(Corpus.name)
     run = _cached(Corpus.run)
@@ -79,6 +95,13 @@ class CachedCorpus(Corpus):
     documents_behind = _cached(Corpus.documents_behind)
     search = _cached(Corpus.search)
     counts = _cached(Corpus.counts)
+    term_over_time = _cached(Corpus.term_over_time)
+    concordance = _cached(Corpus.concordance)
+    merge_suggestions = _cached(Corpus.merge_suggestions)
+    theme_sources = _cached(Corpus.theme_sources)
+    theme_languages = _cached(Corpus.theme_languages)
+    theme_words_by_language = _cached(Corpus.theme_words_by_language)
+    representative_documents = _cached(Corpus.representative_documents)
     posts_in_view = _cached(Corpus.posts_in_view)
     cascades = _cached(Corpus.cascades)
     coordination = _cached(Corpus.coordination)
@@ -86,14 +109,25 @@ class CachedCorpus(Corpus):
 
 
 def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:
-    """The corpus in use; a clear message and st.stop() when there is none, it is busy or needs migrating."""
+    """The corpus in use; while its analysis runs, the job's progress instead (and st.stop()); a clear message and
+    st.stop() when there is none, it is busy or needs migrating."""
+    from .jobs_view import job_progress
+
+    db = current_db()
+    if jobs.state(db).running:
+        st.title(current_name())
+        job_progress(db)
+        st.stop()
     try:
-        corpus = CachedCorpus.open(current_db())
+        corpus = CachedCorpus.open(db)
         empty = corpus.counts()["documents"] == 0
     except StoreBusyError:
-        st.warning("An analysis is writing to this corpus right now. The page will show it when it is done.")
+        st.warning("Another program is writing to this corpus right now (an analysis started from the command "
+                   "line?). Reload this page in a minute.")
         st.stop()
     except NarrativeError as exc:
+        if exc.code == STORE_MISSING.code and not need_documents:
+            return CachedCorpus(db)  # a corpus being created: the Corpus page draws what it can
         st.error(exc.user_message())
         st.stop()
     if need_documents and empty:

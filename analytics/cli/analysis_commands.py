@@ -31,12 +31,17 @@ from .base import DB_OPTION, TqdmProgress, friendly_errors, main, setting_option
                 " Other than 0 implies --refit.")
 @click.option("--dask", metavar="ADDRESS", help="Run entity extraction and embedding on a Dask cluster "
               "(scheduler address, e.g. tcp://10.0.0.5:8786, or 'local' for local worker processes).")
+@click.option("--background", is_flag=True, help="Run as a background job and return at once: the app's Corpus "
+              "page (and `narrative jobs`) shows its progress; it goes on after this terminal closes.")
 @friendly_errors
 def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_topics: bool, refit: bool,
             seed_words: Path | None, zero_shot: Path | None, zero_shot_similarity: float, min_topic_size: int,
-            dask: str | None) -> None:
-    """Extract entities and fit (or update) the topic model for stored documents."""
-    from ..pipeline import analyze as run_analysis
+            dask: str | None, background: bool) -> None:
+    """Extract entities and fit (or update) the topic model for stored documents.
+
+    Runs as the corpus's analysis job (the app shows its progress; an interrupted one is resumed by running it
+    again)."""
+    from .. import jobs
     from ..pipeline import profile_advice
     from ..topics import known_theme_options
 
@@ -47,10 +52,16 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
         options.update(known_theme_options(zero_shot, "zero-shot", zero_shot_similarity))
     if min_topic_size:
         options["min_topic_size"] = min_topic_size
+    spec = jobs.JobSpec(profile=profile, refit=refit, topic_options=options, aliases=str(aliases) if aliases else None,
+                        n_process=n_process, dask=dask, topics=not no_topics)
+    if background:
+        started = jobs.start(db, spec)
+        click.echo(f"Analysis started in the background (process {started.pid}); follow it with "
+                   f"`narrative jobs --db {db}` or on the app's Corpus page.")
+        return
     bar = TqdmProgress()
     try:
-        results = run_analysis(db, profile=profile, aliases_path=aliases, n_process=n_process, progress=bar,
-                               topics=not no_topics, dask=dask, refit=refit, topic_options=options)
+        results = jobs.run(db, spec, progress=bar)
     finally:
         bar.close()
     for stage, summary in results.items():
@@ -58,6 +69,43 @@ def analyze(db: Path, profile: str, aliases: Path | None, n_process: int, no_top
     advice = profile_advice(db, profile)
     if advice:
         click.echo(advice)
+
+
+@main.command("run-job", hidden=True)
+@DB_OPTION
+@friendly_errors
+def run_job(db: Path) -> None:
+    """The background job's own process (started by the app or `analyze --background`): runs the job its status
+    file describes."""
+    from .. import jobs
+
+    jobs.run(db)
+
+
+@main.command("jobs")
+@DB_OPTION
+@click.option("--limit", default=10, show_default=True, help="Jobs listed, newest first.")
+@click.option("--resume", is_flag=True, help="Run the last job again in the background (after an interruption or "
+              "a failure): it carries on from the last completed step.")
+@friendly_errors
+def list_jobs(db: Path, limit: int, resume: bool) -> None:
+    """The corpus's analysis job now (running, done, interrupted…) and the latest jobs before it."""
+    from .. import jobs
+    from .base import open_corpus
+
+    if resume:
+        jobs.resume(db)
+    now = jobs.state(db)
+    click.echo(f"now: {now.state}" + (f" — {now.sentence()}" if now.sentence() else ""))
+    if now.resumable:
+        click.echo(f"resume it with: narrative jobs --resume --db {db}")
+    if now.running:
+        return  # the job holds the store: its history is readable when it is done
+    table = open_corpus(db).jobs(limit)
+    for row in table.itertuples():
+        ended = f" → {row.finished_at:%Y-%m-%d %H:%M}" if str(row.finished_at) != "NaT" else ""
+        click.echo(f"#{row.job_id} {row.kind}: {row.status} ({row.started_at:%Y-%m-%d %H:%M}{ended})"
+                   + (f" — {row.message}" if row.message else ""))
 
 
 @main.command()

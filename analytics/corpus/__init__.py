@@ -7,8 +7,9 @@ ask for numbers, so each number has one implementation.
 
 Every method that counts takes a `Filters` and returns a tidy, labelled DataFrame (or a small dataclass of them).
 The class is assembled from one module per concern: `base` (the store, what it holds, bookkeeping), `counts`
-(numbers over time), `documents` (the documents behind them), `findings` (what changed), `amplification`
-(cascades, coordination, traces of posts over time), `model` (the saved topic model).
+(numbers over time), `documents` (the documents behind them), `findings` (what changed), `themes` (merges, their
+suggestions, a theme's sources), `languages`, `amplification` (cascades, coordination, traces of posts over time),
+`model` (the saved topic model).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from .counts import THEME_COLUMNS
 from .documents import Reading
 from .findings import FindingQueries, Findings, Framing
 from .languages import LanguageQueries, ThemeProfile
+from .themes import MergePreview, ThemeQueries
 
 
-class Corpus(FindingQueries, AmplificationQueries, LanguageQueries):
+class Corpus(FindingQueries, ThemeQueries, AmplificationQueries, LanguageQueries):
     """An analysed corpus in its store, read-only. Open it with `Corpus.open(path)`."""
 
     def topic_model(self) -> Any:
@@ -65,6 +67,7 @@ __all__ = [
     "Filters",
     "Findings",
     "Framing",
+    "MergePreview",
     "PostsInView",
     "Reading",
     "Summary",

@@ -18,6 +18,7 @@ import pandas as pd
 from .. import config, store, timeline
 from .. import schema as s
 from ..filters import Filters
+from ..topics.labels import combined_words
 
 EVENT_WEEKS = 4  # an event's importance: the documents dated in this many weeks from it
 
@@ -47,11 +48,14 @@ class FilterOptions:
     last: dt.date | None
     granularity: str
     undated: int
+    granularities: tuple[str, ...] = s.GRANULARITIES  # those not mostly thin (timeline.offered_granularities)
 
 
 class CorpusBase:
     """A corpus in its DuckDB store, read-only. Each call opens the store, asks, and closes it again, so a writer
     in another process is never locked out for long (a busy store raises StoreBusyError after a few seconds)."""
+
+    retries = 20  # opens tried while another process holds the store (about 15 s in all)
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -67,7 +71,7 @@ class CorpusBase:
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with store.opened(self.path, read_only=True) as con:
+        with store.opened(self.path, read_only=True, retries=self.retries) as con:
             yield con
 
     def __repr__(self) -> str:
@@ -109,6 +113,7 @@ class CorpusBase:
         table[s.LABEL] = table[s.TOPIC_ID].map(_unique_labels(table))
         table["words"] = [json.loads(w) if w else {} for w in table["words"]]
         table["live"] = table["merged_into"].isna()
+        _fold_merges(table)
         return table[columns].reset_index(drop=True)
 
     def labels(self) -> dict[int, str]:
@@ -139,7 +144,8 @@ class CorpusBase:
         first = dates.min().date() if len(dates) else None
         last = dates.max().date() if len(dates) else None
         return FilterOptions(values[s.SOURCE], values[s.SOURCE_TYPE], values[s.LANGUAGE], first, last,
-                             timeline.default_granularity(dates), undated)
+                             timeline.default_granularity(dates), undated,
+                             tuple(timeline.offered_granularities(dates)))
 
     def events(self, filters: Filters | None = None) -> pd.DataFrame:
         """The event annotations (date, label, description, kind), within the filters' dates, with
@@ -195,6 +201,24 @@ class CorpusBase:
         with self._read() as con:
             return {kind: run for kind in ("ingest", "entities", "topics") if (run := store.last_run(con, kind))}
 
+    def analysis_pending(self) -> dict[str, int]:
+        """Documents the analysis has not reached: without_actors (no entity pass yet), without_theme (not placed
+        in the current fit; every document before the first fit)."""
+        with self._read() as con:
+            return store.pending_analysis(con, self._run_id(con))
+
+    def jobs(self, limit: int = 20) -> pd.DataFrame:
+        """The latest analysis jobs of this corpus, newest first: job_id, kind, status, params, started_at,
+        finished_at, stage, message, pid."""
+        with self._read() as con:
+            return store.jobs(con, limit)
+
+    def edit_history(self, limit: int = 50) -> pd.DataFrame:
+        """The readers' edits of this corpus (renames, merges, refits), newest first: edit_id, edited_at, kind,
+        summary, detail, undone_at."""
+        with self._read() as con:
+            return store.edits(con, limit)
+
     def export(self, table: str, out: str | Path) -> Path:
         """Write one table to Parquet or CSV (by the file suffix); the store itself is not changed."""
         with self._read() as con:
@@ -214,6 +238,22 @@ class CorpusBase:
             "library_versions": run.get("versions"),
             "filters": None if filters is None else {**filters.record(), "granularity": granularity},
         }
+
+
+def _fold_merges(table: pd.DataFrame) -> None:
+    """A theme others were merged into counts their documents too, and its words are theirs and its own together
+    (topics.labels.combined_words), so a merge shows at once; each merged theme keeps its own row."""
+    fitted = dict(zip(table[s.TOPIC_ID], table["size"], strict=True))
+    words = dict(zip(table[s.TOPIC_ID], table["words"], strict=True))
+    for index, row in table[table["live"]].iterrows():
+        merged = table.loc[table["merged_into"] == row[s.TOPIC_ID], s.TOPIC_ID].tolist()
+        if not merged:
+            continue
+        members = [row[s.TOPIC_ID], *merged]
+        table.at[index, "size"] = int(sum(fitted[m] for m in members))
+        table.at[index, "words"] = {**words[row[s.TOPIC_ID]], "merged_from": [int(m) for m in merged],
+                                    "ctfidf": [list(w) for w in combined_words(
+                                        [(words[m].get("ctfidf", []), max(int(fitted[m]), 1)) for m in members])]}
 
 
 def events_within(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:

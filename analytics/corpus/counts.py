@@ -29,6 +29,32 @@ class CountQueries(CorpusBase):
             return pd.DataFrame(columns=[s.PERIOD] + ([by] if by else []) + [s.COUNT])
         return timeline.complete_periods(counts, granularity, first, last, by)
 
+    def term_over_time(self, query: str, granularity: str, filters: Filters | None = None) -> pd.DataFrame:
+        """Attention over time (Media Cloud's measure): per period, the dated documents whose title or text holds
+        every word of `query`, over all dated documents of the period under the filters, with the 95 % Wilson
+        interval and the thin/incomplete flags; a period without documents has share NaN (a gap, not 0 %).
+        Columns: period, label, count, total, share, ci_low, ci_high, thin, incomplete, periods_pooled."""
+        timeline.check_granularity(granularity)
+        columns = [s.PERIOD, s.LABEL, *THEME_COLUMNS[3:]]
+        if not query.split():
+            return pd.DataFrame(columns=columns)
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            totals = store.period_counts(con, granularity, where)
+            hits = store.period_counts(con, granularity, store.with_words(where, query))
+            first, last = store.date_range(con, where)
+        if totals.empty:
+            return pd.DataFrame(columns=columns)
+        both = totals.merge(hits, on=s.PERIOD, how="left", suffixes=("_all", "")).fillna({s.COUNT: 0})
+        # "holds the words" (1) and "does not" (0) as two themes: the shares, intervals and flags of the themes.
+        counts = pd.concat([both[[s.PERIOD]].assign(**{s.TOPIC_ID: 1, s.COUNT: both[s.COUNT].astype(int)}),
+                            both[[s.PERIOD]].assign(**{s.TOPIC_ID: 0, s.COUNT: (both["count_all"] - both[s.COUNT])
+                                                       .astype(int)})], ignore_index=True)
+        table = timeline.share_table(counts, granularity, first, last)
+        table = table[table[s.TOPIC_ID] == 1].drop(columns=s.TOPIC_ID).reset_index(drop=True)
+        table.insert(1, s.LABEL, f"“{' '.join(query.split())}”")
+        return table[columns]
+
     def theme_sizes(self, filters: Filters | None = None, top: int | None = None,
                     outliers: bool = False) -> pd.DataFrame:
         """Dated documents per theme under the filters, largest first: topic_id, label, documents (the outliers'

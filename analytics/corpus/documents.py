@@ -102,6 +102,19 @@ class DocumentQueries(CorpusBase):
             texts = store.texts(con, store.scope(dated=False), doc_ids=list(doc_ids))
         return timeline.keyword_in_context(texts, term, pattern=word_pattern(term, aliases))
 
+    def concordance(self, term: str, doc_ids: Iterable[str], width: int = 60) -> pd.DataFrame:
+        """Keyword in context, Voyant's form: every occurrence of `term` (whole words, any case; a phrase with any
+        spacing) in these documents, with `width` characters either side: doc_id, date, source, source_type,
+        language, left, keyword, right, position; by date, then document, then position. An Arabic-script term
+        is found as `keyword_in_context` finds it."""
+        from ..languages import has_arabic, word_pattern
+
+        pattern = word_pattern(term, self.alias_spellings()) if has_arabic(term) else None
+        with self._read() as con:
+            texts = store.texts_with_types(con, store.scope(dated=False), doc_ids=list(doc_ids))
+        rows = timeline.concordance(texts, term, width, pattern=pattern)
+        return rows.sort_values([s.DATE, s.DOC_ID, "position"], na_position="last", ignore_index=True)
+
     def document(self, doc_id: str) -> Reading:
         """One document with its mentions and themes; a catalogued error when the corpus has no such id."""
         with self._read() as con:

@@ -15,7 +15,9 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 - `actors`: actor counts, totals, pairs;
 - `traces`: the traces of posts (links, hashtags, mentions, retweets) and which documents are copies;
 - `amplification`: posts and their traces under a scope, as the amplification functions read them;
-- `queries`: documents for the pages, the report and the Corpus.
+- `queries`: documents for the pages, the report and the Corpus;
+- `jobs`: background analysis jobs (what runs, where it got to, how it ended);
+- `edits`: the log of readers' edits of a shared store, with what undoes each.
 
 `from analytics import store; store.connect(...)` reaches every function through this module.
 """
@@ -52,9 +54,21 @@ from .documents import (
     rejects,
     status_tables,
 )
+from .edits import (
+    custom_label,
+    edit,
+    edits,
+    log_edit,
+    mark_undone,
+    merge_target,
+    merged_into,
+    restore_merges,
+    set_run_status,
+)
 from .embeddings import cached_embeddings, has_embeddings, save_embeddings
 from .entities import insert_mentions, refresh_doc_actors, replace_mentions, stored_mentions, unprocessed_documents
 from .events import events, replace_events
+from .jobs import JOB_COLUMNS, finish_job, job_stage, jobs, pending_analysis, start_job
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .queries import (
     DOC_CITE_COLUMNS,
@@ -70,7 +84,9 @@ from .queries import (
     search_documents,
     summary,
     texts,
+    texts_with_types,
     timeline_documents,
+    with_words,
 )
 from .runs import finish_run, get_meta, has_finished_run, last_run, runs, set_meta, start_run
 from .scope import Scope, scope
@@ -83,6 +99,7 @@ from .topics import (
     representative_documents,
     save_topic_fit,
     set_topic_label,
+    theme_actor_counts,
     theme_counts,
     theme_texts,
     topic_changes,
@@ -97,6 +114,7 @@ __all__ = [
     "DOC_CITE_COLUMNS",
     "DOC_LIST_COLUMNS",
     "EXPORTABLE_TABLES",
+    "JOB_COLUMNS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "TRACE_COLUMNS",
@@ -112,6 +130,7 @@ __all__ = [
     "copies",
     "corpus_texts",
     "counts",
+    "custom_label",
     "date_range",
     "dated_count",
     "dates",
@@ -125,9 +144,12 @@ __all__ = [
     "document_topics",
     "documents",
     "duplicates",
+    "edit",
+    "edits",
     "events",
     "existing_ids",
     "export_table",
+    "finish_job",
     "finish_run",
     "get_meta",
     "has_embeddings",
@@ -135,15 +157,22 @@ __all__ = [
     "insert_frame",
     "insert_mentions",
     "insert_traces",
+    "job_stage",
+    "jobs",
     "last_run",
     "link_copies",
+    "log_edit",
+    "mark_undone",
     "mentions",
+    "merge_target",
     "merge_topic",
+    "merged_into",
     "migrate",
     "migrate_store",
     "minhash_signatures",
     "opened",
     "openings",
+    "pending_analysis",
     "period_counts",
     "platform_table",
     "post_traces",
@@ -153,6 +182,7 @@ __all__ = [
     "replace_events",
     "replace_mentions",
     "representative_documents",
+    "restore_merges",
     "runs",
     "save_embeddings",
     "save_topic_fit",
@@ -160,13 +190,17 @@ __all__ = [
     "scope",
     "search_documents",
     "set_meta",
+    "set_run_status",
     "set_topic_label",
+    "start_job",
     "start_run",
     "status_tables",
     "stored_mentions",
     "stored_version",
     "summary",
     "texts",
+    "texts_with_types",
+    "theme_actor_counts",
     "theme_counts",
     "theme_texts",
     "timeline_documents",
@@ -179,4 +213,5 @@ __all__ = [
     "unassigned_doc_ids",
     "unmerge_topic",
     "unprocessed_documents",
+    "with_words",
 ]

@@ -1,8 +1,15 @@
-"""Opening the store (with retries while another process writes), transactions, migrations, bulk inserts."""
+"""Opening the store (with retries while another process writes), transactions, migrations, bulk inserts.
+
+One configuration per store per process: DuckDB refuses a read-write connection to a file this process has open
+read-only (and the reverse) with "different configuration". So within a process, opens of one store take turns
+through `_ACCESS`: readers share it, a writer has it alone (an edit waits for the pages reading that store, and
+they wait for it). Between processes DuckDB's own file lock decides, and `connect` retries for a few seconds.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,6 +25,56 @@ from .migrations import MIGRATIONS, SCHEMA_VERSION
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+class _StoreAccess:
+    """Readers share a store, a writer has it alone, within this process (threads of the app's sessions). A
+    thread that writes may also read (its own nested opens never wait for themselves)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers: dict[int, int] = {}  # thread id -> open read-only connections
+        self._writer: int | None = None
+        self._writes = 0
+
+    def acquire(self, write: bool, timeout: float) -> bool:
+        me = threading.get_ident()
+        with self._cond:
+            def free() -> bool:
+                if self._writer not in (None, me):
+                    return False
+                return not write or not any(n for t, n in self._readers.items() if t != me)
+            if not self._cond.wait_for(free, timeout=timeout):
+                return False
+            if write:
+                self._writer, self._writes = me, self._writes + 1
+            else:
+                self._readers[me] = self._readers.get(me, 0) + 1
+            return True
+
+    def release(self, write: bool) -> None:
+        me = threading.get_ident()
+        with self._cond:
+            if write:
+                self._writes -= 1
+                if self._writes == 0:
+                    self._writer = None
+            else:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+            self._cond.notify_all()
+
+
+_ACCESS: dict[str, _StoreAccess] = {}
+_ACCESS_GUARD = threading.Lock()
+_WAIT_FOR_THIS_PROCESS = 30.0  # seconds an open waits for this process's other users of the store
+
+
+def _access(path: Path) -> _StoreAccess:
+    key = str(path.resolve())
+    with _ACCESS_GUARD:
+        return _ACCESS.setdefault(key, _StoreAccess())
 
 
 def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckdb.DuckDBPyConnection:
@@ -38,6 +95,11 @@ def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckd
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
+        except duckdb.ConnectionException as exc:  # this process has the file open the other way: wait for it
+            if attempt == retries - 1:
+                raise STORE_BUSY.error(path=path) from exc
+            time.sleep(delay)
+            delay = min(delay * 1.5, 1.0)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise STORE_UNREADABLE.error(path=path, reason=str(exc).splitlines()[0]) from exc
@@ -81,15 +143,22 @@ def migrate_store(db: str | Path) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def opened(db: str | Path, read_only: bool = False, check_version: bool = True
+def opened(db: str | Path, read_only: bool = False, check_version: bool = True, retries: int = 20
            ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store for the length of a with-block and close it after. `check_version=False` lets a reader open
-    a store of any schema version (to report it), never to read its tables."""
-    con = _connect_unchecked(db) if read_only and not check_version else connect(db, read_only=read_only)
+    a store of any schema version (to report it), never to read its tables. Within this process the open takes
+    its turn (readers together, a writer alone): see the module's docstring."""
+    access = _access(Path(db))
+    if not access.acquire(write=not read_only, timeout=_WAIT_FOR_THIS_PROCESS):
+        raise STORE_BUSY.error(path=db)
     try:
-        yield con
+        con = _connect_unchecked(db) if read_only and not check_version else connect(db, read_only, retries)
+        try:
+            yield con
+        finally:
+            con.close()
     finally:
-        con.close()
+        access.release(write=not read_only)
 
 
 def _connect_unchecked(db: str | Path) -> duckdb.DuckDBPyConnection:
@@ -102,15 +171,30 @@ def _connect_unchecked(db: str | Path) -> duckdb.DuckDBPyConnection:
         raise STORE_UNREADABLE.error(path=db, reason=str(exc).splitlines()[0]) from exc
 
 
+_OPEN_TRANSACTIONS: dict[int, int] = {}  # id(connection) -> depth of nested transaction() blocks
+
+
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: a crash inside leaves the store as it was before."""
+    """All or nothing: a crash inside leaves the store as it was before. Blocks nest: an inner block joins the
+    outer one's transaction (an edit and its log row commit together)."""
+    key = id(con)
+    if _OPEN_TRANSACTIONS.get(key):
+        _OPEN_TRANSACTIONS[key] += 1
+        try:
+            yield con
+        finally:
+            _OPEN_TRANSACTIONS[key] -= 1
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN_TRANSACTIONS[key] = 1
     try:
         yield con
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        _OPEN_TRANSACTIONS.pop(key, None)
     con.execute("COMMIT")
 
 

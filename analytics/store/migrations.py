@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each migration takes the store from version i to i + 1. Append, never edit a released one.
 MIGRATIONS: list[str] = [
@@ -84,5 +84,20 @@ MIGRATIONS: list[str] = [
         doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, value VARCHAR, position INTEGER, post_id VARCHAR
     );
     CREATE TABLE IF NOT EXISTS doc_copies (doc_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, original_id VARCHAR);
+    """,
+    # v5: background analysis jobs (one row per job: what it runs, where it got to, how it ended; its live
+    # progress is in a small status file beside the store, as the job holds the store's write lock) and the log of
+    # the readers' edits of the shared store (rename, merge, refit), each with what undoes it.
+    """
+    CREATE SEQUENCE IF NOT EXISTS job_seq START 1;
+    CREATE TABLE IF NOT EXISTS jobs (
+        job_id BIGINT PRIMARY KEY, kind VARCHAR NOT NULL, status VARCHAR NOT NULL, params JSON,
+        started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, stage VARCHAR, message VARCHAR, pid INTEGER
+    );
+    CREATE SEQUENCE IF NOT EXISTS edit_seq START 1;
+    CREATE TABLE IF NOT EXISTS edits (
+        edit_id BIGINT PRIMARY KEY, edited_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, summary VARCHAR NOT NULL,
+        detail JSON, undone_at TIMESTAMP
+    );
     """,
 ]

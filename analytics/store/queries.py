@@ -148,6 +148,22 @@ def texts(con: duckdb.DuckDBPyConnection, where: Scope, doc_ids: Iterable[str] |
     return document_list(con, where, doc_ids=doc_ids, columns="id, date, source, language, text")
 
 
+def texts_with_types(con: duckdb.DuckDBPyConnection, where: Scope, doc_ids: Iterable[str] | None = None
+                     ) -> pd.DataFrame:
+    """Id, date, source, source type, language, title and text of the scope's documents (or these ids), by date."""
+    return document_list(con, where, doc_ids=doc_ids, columns="id, date, source, source_type, language, title, text")
+
+
+def with_words(where: Scope, query: str) -> Scope:
+    """The scope narrowed to documents whose title or text contains every word of `query` (as search_documents
+    matches them: case-insensitive, anywhere in a word)."""
+    clauses, params = [where.sql], list(where.params)
+    for word in query.split():
+        clauses.append("(regexp_matches(text, ?) OR regexp_matches(coalesce(title, ''), ?))")
+        params += ["(?i)" + re.escape(word)] * 2
+    return Scope(" AND ".join(clauses), tuple(params))
+
+
 def distinct_values(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
     """The values a column takes (source, source_type or language), sorted; missing values left out."""
     return [r[0] for r in con.execute(

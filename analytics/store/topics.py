@@ -172,6 +172,17 @@ def assignments(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope) -> pd
         [*where.params, run_id]).df()
 
 
+def theme_actor_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope) -> pd.DataFrame:
+    """Per theme of the fit (merges applied) and actor: dated documents of the scope naming it (topic_id,
+    canonical_id, canonical_name, label, documents)."""
+    return con.execute(
+        f"SELECT a.topic_id, x.canonical_id, min(x.canonical_name) AS canonical_name, min(x.label) AS label, "
+        f"count(*) AS documents FROM (SELECT id FROM documents WHERE {where.sql} AND date IS NOT NULL) d "
+        f"JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id JOIN doc_actors x ON x.doc_id = d.id "
+        f"WHERE x.canonical_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, documents DESC, 2",
+        [*where.params, run_id]).df()
+
+
 def theme_texts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, per_group: int = 300) -> pd.DataFrame:
     """Texts of the scope's dated documents with their theme (merges applied) and language: id, language, text,
     topic_id; at most `per_group` documents (the first by id) of each theme and language, which bounds the cost

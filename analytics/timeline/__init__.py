@@ -29,6 +29,7 @@ from .periods import (
     complete_periods,
     dated,
     default_granularity,
+    offered_granularities,
     period_bounds,
     period_flags,
     period_start,
@@ -46,7 +47,15 @@ from .shares import (
     theme_counts,
     voice_table,
 )
-from .text import ANY_LANGUAGE, frame_items, frame_languages, keyword_in_context, lexicon_shares, read_lexicon
+from .text import (
+    ANY_LANGUAGE,
+    concordance,
+    frame_items,
+    frame_languages,
+    keyword_in_context,
+    lexicon_shares,
+    read_lexicon,
+)
 
 __all__ = [
     "ANY_LANGUAGE",
@@ -60,9 +69,11 @@ __all__ = [
     "complete_periods",
     "dated",
     "default_granularity",
+    "offered_granularities",
     "fold_themes",
     "frame_items",
     "frame_languages",
+    "concordance",
     "keyword_in_context",
     "lexicon_shares",
     "outlier_share",

@@ -26,6 +26,25 @@ def default_granularity(dates: pd.Series, min_median: int = MIN_MEDIAN_DOCUMENTS
     return "year"
 
 
+def thin_share(dates: pd.Series, granularity: str, min_docs: int = MIN_DOCS_PER_PERIOD) -> float:
+    """The share of the span's periods (empty ones included) that hold fewer than `min_docs` dated documents."""
+    dated = pd.to_datetime(dates.dropna())
+    if dated.empty:
+        return 1.0
+    counts = period_start(dated, granularity).value_counts()
+    span = pd.date_range(counts.index.min(), counts.index.max(), freq=s.PERIOD_FREQS[granularity])
+    return float((counts.reindex(span, fill_value=0) < min_docs).mean())
+
+
+def offered_granularities(dates: pd.Series, min_docs: int = MIN_DOCS_PER_PERIOD, max_thin: float = 0.5) -> list[str]:
+    """The granularities worth offering a reader: those whose periods are not mostly thin — at most `max_thin` of
+    the span's periods hold fewer than `min_docs` documents — and always the year and the default granularity.
+    (Weekly periods where 356 of 361 weeks are thin draw noise, not a timeline.)"""
+    default = default_granularity(dates)
+    return [g for g in s.GRANULARITIES
+            if g in ("year", default) or thin_share(dates, g, min_docs) <= max_thin]
+
+
 def check_granularity(granularity: str) -> str:
     """The granularity, when it is one of day, week, month, quarter, year; a clear error otherwise."""
     if granularity not in s.PERIOD_FREQS:

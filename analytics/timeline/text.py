@@ -34,6 +34,37 @@ def keyword_in_context(documents: pd.DataFrame, term: str, width: int = 0,
                                        "match_end"])
 
 
+CONCORDANCE_COLUMNS = [s.DOC_ID, s.DATE, s.SOURCE, s.SOURCE_TYPE, s.LANGUAGE, "left", "keyword", "right", "position"]
+
+
+def concordance(documents: pd.DataFrame, term: str, width: int = 60,
+                pattern: re.Pattern[str] | None = None) -> pd.DataFrame:
+    """Keyword in context as Voyant shows it: one row per occurrence of `term` (case-insensitive, whole words;
+    a phrase matches with any spacing), with up to `width` characters on each side, cut at a word boundary and
+    on one line, so the keyword column lines up: doc_id, date, source, source_type, language, left, keyword,
+    right, position (the keyword's offset in the text). `pattern` replaces the plain match (the Corpus passes one
+    that also finds Arabic-script spellings and proclitics: languages/search.py)."""
+    words = term.split()
+    if not words:
+        return pd.DataFrame(columns=CONCORDANCE_COLUMNS)
+    pattern = pattern or re.compile(r"(?i)(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
+    rows = []
+    for doc in documents.itertuples(index=False):
+        text = getattr(doc, s.TEXT) or ""
+        for m in pattern.finditer(text):
+            left = " ".join(text[max(0, m.start() - width - 20):m.start()].split())
+            if len(left) > width:
+                left = "…" + left[len(left) - width:].split(" ", 1)[-1]
+            right = " ".join(text[m.end():m.end() + width + 20].split())
+            if len(right) > width:
+                right = right[:width].rsplit(" ", 1)[0] + "…"
+            rows.append({s.DOC_ID: doc.id, s.DATE: doc.date, s.SOURCE: doc.source,
+                         s.SOURCE_TYPE: getattr(doc, s.SOURCE_TYPE, None), s.LANGUAGE: getattr(doc, s.LANGUAGE, None),
+                         "left": left, "keyword": " ".join(m.group(0).split()), "right": right,
+                         "position": m.start()})
+    return pd.DataFrame(rows, columns=CONCORDANCE_COLUMNS)
+
+
 # Sentence ends: . ! ? and the Arabic question mark and Urdu full stop, or a line break.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?\u061f\u06d4])\s+|\n+")
 ANY_LANGUAGE = "*"  # a lexicon term without a language: looked for in documents of every language

@@ -25,7 +25,7 @@ from .fit import (
 )
 from .identity import match_topics
 from .known_themes import known_theme_options, read_theme_list
-from .labels import auto_label, key_phrases, tokenize, top_words
+from .labels import auto_label, combined_words, key_phrases, phrase_label, tokenize, top_words
 from .params import (
     ASSIGN_MIN_SIMILARITY,
     EXTRA_STOP_WORDS,
@@ -60,12 +60,14 @@ __all__ = [
     "TopicParams",
     "assign_new_documents",
     "auto_label",
+    "combined_words",
     "backend_embedder",
     "centring_key",
     "corpus_hash",
     "document_matrix",
     "fit_topics",
     "key_phrases",
+    "phrase_label",
     "known_theme_options",
     "library_versions",
     "match_topics",

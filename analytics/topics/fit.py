@@ -10,7 +10,7 @@ import pandas as pd
 from ..embeddings import EmbeddingBackend
 from ..errors import TOO_FEW_FOR_THEMES
 from ..languages import is_multilingual, theme_vocabulary, words_of_fit
-from .labels import auto_label, key_phrases
+from .labels import auto_label, key_phrases, phrase_label
 from .params import EXTRA_STOP_WORDS, MIN_DOCUMENTS, ZEROSHOT_MIN_SIMILARITY, TopicFit, TopicParams
 from .vocabulary import without_words
 
@@ -131,7 +131,10 @@ def fit_topics(
         if own and own["words"]:
             label_words, label_language = own["words"], params.label_language
             members = [i for i in members if languages[i] == params.label_language]
-        label = named.get(int(t)) or auto_label(label_words, [texts[i] for i in members])
+        member_texts = [texts[i] for i in members]
+        others = {p for other, found in phrases.items() if other != t for p in found}
+        label = (named.get(int(t)) or phrase_label(phrases.get(int(t), []), label_words, others, member_texts)
+                 or auto_label(label_words, member_texts))
         rows.append({"topic": int(t), "label": label, "words": words, "mmr": mmr, "centroid": centroids[t],
                      "named": named.get(int(t)), "phrases": phrases.get(int(t), []),
                      "by_language": by_language.get(int(t), {}), "label_language": label_language})

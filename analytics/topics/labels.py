@@ -67,6 +67,40 @@ def auto_label(words: list[str], texts: list[str] | None = None, n: int = 3, min
     return picked[0] if len(picked) == 1 else ", ".join(picked[:-1]) + " & " + picked[-1]
 
 
+_CLAUSE_WORDS = frozenset({"had", "has", "have", "was", "were", "is", "are", "be", "been", "did", "does", "will",
+                           "would", "said", "says"})
+
+
+def phrase_label(phrases: list[str], words: list[str], other_phrases: set[str], texts: list[str] | None = None,
+                 top: int = 10) -> str | None:
+    """A key phrase as the theme's label, where one reads better than a word list; None keeps the word list.
+
+    The rule: a key phrase (each is used by at least 15 % of the theme's documents: `key_phrases` keeps no other)
+    becomes the label when it holds the theme's most distinctive word and at least one more of its `top`
+    c-TF-IDF words (so it says what sets the theme apart, not a side detail such as "shot dead"), and no other
+    theme has it among its key phrases (a phrase two themes share names neither), and it is a name, not a clause
+    (no "had", "was", "is"…: "company had suspended" stays a word list). Of several, the one holding
+    most of those words wins, then the more distinctive. Each word is spelled as the documents spell it ("eu
+    internet referral" → "EU internet referral").
+    """
+    if not phrases or not words:
+        return None
+    stems = [_stem(w) for w in words[:top]]
+    best: tuple[int, int, str] | None = None
+    for rank, phrase in enumerate(phrases):
+        held = [_stem(w) for w in phrase.split()]
+        if phrase in other_phrases or stems[0] not in held or _CLAUSE_WORDS & set(phrase.split()):
+            continue
+        score = sum(stem in stems for stem in set(held))
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, rank, phrase)
+    if best is None:
+        return None
+    spelled = [_surface_form(w, texts) if texts else w for w in best[2].split()]
+    spelled[0] = spelled[0][:1].upper() + spelled[0][1:]
+    return " ".join(spelled)
+
+
 _PHRASE_TOKEN = re.compile(r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b")
 _CLAUSE = re.compile(r"[.!?;:,()\"“”]+")
 
@@ -139,3 +173,21 @@ def top_words(words_json: str, n: int = 10, kind: str = "ctfidf") -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens as the vectorizer sees them (for coherence)."""
     return re.findall(r"(?u)\b[^\W\d_][\w\-\.]*[^\W_]\b", text.lower())
+
+
+def combined_words(parts: list[tuple[list[tuple[str, float]], int]], n: int = 10) -> list[tuple[str, float]]:
+    """The distinctive words of themes taken together (a merge): each theme's c-TF-IDF weights scaled so its first
+    word weighs 1, weighted by the theme's size, summed per word; the `n` heaviest, scaled so the first weighs 1.
+    An estimate until the next refit computes the merged theme's words from its documents."""
+    total: dict[str, float] = {}
+    for words, size in parts:
+        if not words:
+            continue
+        top = max(float(w) for _, w in words) or 1.0
+        for word, weight in words:
+            total[word] = total.get(word, 0.0) + size * float(weight) / top
+    ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))[:n]
+    if not ranked:
+        return []
+    first = ranked[0][1] or 1.0
+    return [(word, round(weight / first, 4)) for word, weight in ranked]

@@ -61,15 +61,40 @@ class Server:
 
 
 def shot(page, name: str) -> Path:
-    """Save a full-page screenshot under tests/artifacts/ for people to look at."""
+    """Save a screenshot of the whole page under tests/artifacts/ for people to look at. Streamlit scrolls inside
+    its own container, so the viewport is stretched to the page's height for the picture, then put back."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                           " return m ? m.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 12_000))})
+    page.wait_for_timeout(800)  # charts redraw at the new size
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
     return path
+
+
+def no_exception(page) -> None:
+    """No Streamlit exception box and no traceback text anywhere on the page."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Traceback (most recent call last)").count() == 0
+
+
+def click_row(page, grid, row: int) -> None:
+    """Click the selection box of a row (0 = the first under the header) of an st.dataframe."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    x, y = box["x"] + 14, box["y"] + 35 + 17 + row * 35
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
 
 
 def wait_for_app(page, text: str, timeout: float = 90_000) -> None:
     """Wait until the page shows `text` and Streamlit has finished running the script."""
     page.get_by_text(text).first.wait_for(timeout=timeout)
+    # Streamlit's app root says whether the script runs (data-test-script-state); while a rerun runs, the elements
+    # of the run before are also marked stale.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+        "() => document.querySelector('[data-test-script-state=\"notRunning\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
 from apptest_store import XSS_ID, build_app_store
 from browser_tools import Server, shot, wait_for_app
-from planted import PLANTED_THEMES
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +25,7 @@ def test_open_the_app_and_change_the_granularity(server, page):
     wait_for_app(page, "Themes over time")
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
     shot(page, "01-themes-month")
-    page.get_by_role("combobox", name="Granularity").click()
+    page.get_by_role("combobox", name="Period").click()
     page.get_by_role("option", name="quarter").click()
     page.wait_for_url("**gran=quarter**", timeout=30_000)
     wait_for_app(page, "Themes over time")
@@ -43,7 +41,7 @@ def test_select_a_point_and_see_its_documents(server, page):
     page.wait_for_timeout(1500)  # vega-embed draws after the element appears
     box = chart.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.75)
-    heading = page.get_by_text("documents in the period starting").first
+    heading = page.get_by_text("documents in", exact=False).first
     heading.wait_for(timeout=30_000)
     shot(page, "03-point-selected")
     assert "period=" in page.url and "theme=" in page.url
@@ -57,6 +55,8 @@ def test_rename_a_theme_and_see_the_label_after_a_reload(server, page):
     field.fill("Takedowns (renamed in the browser)")
     field.press("Enter")
     page.get_by_role("button", name="Save label").click()
+    wait_for_app(page, "Everyone who opens this corpus will see the change")
+    page.get_by_role("button", name="Confirm").click()
     wait_for_app(page, "Label saved")
     page.reload()
     wait_for_app(page, "Theme explorer")
@@ -86,28 +86,3 @@ def test_hostile_document_payloads_do_not_run(server, page):
     assert page.evaluate("window.__xss") == 0
     assert page.locator("script", has_text="window.__xss").count() == 0
     assert page.get_by_text("<script>window.__xss = 1</script>", exact=False).count() >= 1
-
-
-def test_upload_a_small_csv_and_see_it_analysed(server, page, tmp_path):
-    rng = random.Random(42)
-    rows = ["date,source,text"]
-    for i in range(48):
-        theme = list(PLANTED_THEMES)[i % 4]
-        words = " ".join(rng.choice(PLANTED_THEMES[theme]) for _ in range(40))
-        rows.append(f"2019-{i % 12 + 1:02d}-{i % 27 + 1:02d},Outlet {i % 3},\"{words.capitalize()}.\"")
-    csv = tmp_path / "posts.csv"
-    csv.write_text("\n".join(rows) + "\n")
-    page.goto(f"{server.url}/corpus")
-    wait_for_app(page, "Add a corpus")
-    page.get_by_label("Name of the new corpus").fill("browser upload")
-    page.locator("input[type='file']").set_input_files(str(csv))
-    page.get_by_text("posts.csv").first.wait_for()
-    page.get_by_text("fast").first.click()
-    page.get_by_role("button", name="Ingest and analyse").click()
-    wait_for_app(page, "Read 48, stored 48", timeout=240_000)
-    page.get_by_text("Analysed:").first.wait_for(timeout=240_000)
-    shot(page, "07-uploaded")
-    page.goto(f"{server.url}/?corpus=browser-upload")
-    wait_for_app(page, "Documents")
-    # The overview's first metric is the corpus size: the uploaded corpus, not the demo.
-    page.locator('[data-testid="stMetricValue"]', has_text="48").first.wait_for(timeout=60_000)

@@ -1,51 +1,85 @@
-"""About the method: for teachers and readers."""
+"""About the method: for teachers and readers — prose first, this corpus's methods note in words, the full record
+folded away."""
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
-from analytics.app.export import methods_note
+from analytics import glossary
+from analytics.app.reading import escape_markdown
 from analytics.app.state import corpus_or_stop
+from analytics.config import setting
 from analytics.findings import HOW_FINDINGS_ARE_TESTED
 from analytics.post_text import HOW_POSTS_ARE_READ
 
 st.title("About the method")
-st.markdown("""
-**What a theme is here.** Each document (or each passage of a long one) is turned into a vector by a small language
-model (all-MiniLM-L6-v2) so that texts about similar things lie close together. Documents are then grouped by
-closeness (UMAP to reduce the vectors, HDBSCAN to find dense groups): each group is a *theme*. Nobody told the model
-what the themes are; it found groups of similar documents.
+st.markdown(f"""
+**What a theme is here.** Each document (or each passage of a long one) is turned into a list of numbers by a small
+language model, so that texts about similar things get similar numbers. Documents are then grouped by how close
+they are: each group is a *theme*. Nobody told the program what the themes are; it found groups of similar
+documents. Documents close to no group stay *unassigned*; their share is shown too.
 
-**How labels are made.** For each theme the words that are frequent in it and rare in the others are found (c-TF-IDF);
-the automatic label joins its three most distinctive words. A label is a summary for humans, not a finding: rename a
-theme on the **Theme explorer** when you have read its documents, and merge themes that are the same to you.
+**How themes are named.** For each theme the program finds its *{glossary.term('ctfidf').name}*: words frequent in
+its documents and rare in the others'. The automatic name joins three of them, or uses a key phrase instead where
+one reads better (a two- or three-word phrase used by at least 15 % of the theme's documents that holds the
+theme's most distinctive word). A name is a summary for people, not a finding: rename a theme on the **Theme
+explorer** once you have read its documents, and merge themes that are the same to you. Every rename, merge and
+refit is logged and can be undone there, because everyone who opens this corpus sees them.
 
-**What the numbers can say.** A theme's *share* in a month is the share of that month's dated documents assigned to
-it. Every share comes with its denominator (how many documents there were) and a 95 % Wilson interval: with ten
-documents in a month, a share of 30 % could just as well be 11 % or 60 %. Months with fewer than five documents and
-incomplete months (at the edge of the collection, or gaps) are flagged. A month with no documents at all is a gap in
-the line, not a share of 0 %. *Smoothing* pools neighbouring months: their documents are counted together ("9 of
-120 documents, pooled over 3 months"), so a smoothed share and its interval rest on the same pooled counts.
+**What the numbers can say.** A theme's *share* in a period is the share of that period's dated documents placed in
+it. Every share comes with its denominator (how many documents the period has) and a 95 % interval: with ten
+documents in a quarter, a share of 30 % could just as well be 11 % or 60 %. Periods with fewer than
+{setting('thin_period_documents')} documents are drawn hollow and called *thin*; the first and last periods of the
+collection, when only partly covered, and periods without any documents are called *incomplete*. A period with no
+documents is a gap in the line, never a share of 0 %. *Smoothing* pools neighbouring periods: their documents are
+counted together ("9 of 120 documents, pooled over 3 quarters"), so a smoothed share and its interval rest on the
+same counts.
 
-**What they cannot say.** The counts describe *this corpus*, not the world: if a collection has more articles from
-one outlet or one year, the timeline shows it. A rise in a theme's share can come from the theme growing or from
-the others shrinking. Documents far from every theme stay *unassigned* (outliers); their share is shown too. Actors
-are found by a statistical model plus a curated alias list (so “ISIS”, “ISIL”, “Daesh” and “داعش” count as one actor);
-the model makes mistakes, which the reading view lets you check.
+**What they cannot say.** The counts describe *this collection*, not the world: if it holds more articles from one
+outlet or one year, the timeline shows that. A theme's share can rise because the theme grew or because the others
+shrank. Actors are found by a statistical model plus a curated list of names and their spellings (so “ISIS”,
+“ISIL”, “Daesh” and “داعش” count as one actor); the model makes mistakes, which the reading view lets you check.
 
-**Reproducibility.** Each analysis records its parameters, seeds, library versions and a hash of the corpus. Every
-chart's export includes this *methods note*, the data behind the chart and the list of documents behind it.
+**Named together.** On the **Actors** page, two actors are *{glossary.term('pmi').name}* when they appear in the
+same documents (or sentences) more often than if each were named independently of the other.
+
+**Reproducibility.** Each analysis records its settings, random seeds, library versions and a fingerprint of the
+collection. Every chart's export includes this *methods note*, the data behind the chart and the list of documents
+behind it.
 """)
 st.markdown(HOW_POSTS_ARE_READ)
 st.markdown("""
 **The demo corpus** is a chronology of the Islamic State's online propaganda and the response to it, 2014–2020,
-written for this tool: each document is a short summary in our own words of a real, dated public report, with its
+written for this tool: each document is a short summary, in our own words, of a real, dated public report, with its
 citation. Documents of source type *propaganda* describe what IS outlets published; they never reproduce it, and
-they stay collapsed while the content warning (in the sidebar) is on.
+they stay closed (title, actors and text) while the content warning in the sidebar is on.
 """)
+
 st.subheader("How findings are tested")
 st.markdown(HOW_FINDINGS_ARE_TESTED)
 corpus = corpus_or_stop()
-if corpus.run():
+run = corpus.run()
+if run:
+    note = corpus.methods_note("current analysis", None, None)
+    params, counts, versions = note["topic_parameters"] or {}, note["topic_counts"] or {}, note["library_versions"]
     st.subheader("This corpus's analysis")
-    st.code(methods_note(corpus, "current analysis", None, None), language="json")
+    backend = {"minilm": "the quality profile (all-MiniLM-L6-v2)", "static": "the fast profile (static vectors)",
+               "minilm-int8": "the quality-int8 profile (MiniLM, int8)",
+               "e5": "the multilingual profile (multilingual-e5-small)"}.get(params.get("backend"),
+                                                                            str(params.get("backend")))
+    lines = [
+        f"Corpus: {note['corpus']} — {note['documents_in_store']:,} documents stored.",
+        f"Themes fitted on {counts.get('fitted_on', counts.get('documents', '?')):,} documents with {backend}: "
+        f"{counts.get('topics', '?')} themes, {counts.get('outliers', 0):.0%} of documents left unassigned.",
+        (f"Smallest theme allowed: {counts['min_topic_size']} documents. " if counts.get("min_topic_size") else "")
+        + (f"Random seed: {params['seed']} (the same input gives the same themes)." if "seed" in params else
+           "The random seed was not recorded."),
+        f"Finished: {str(note['topic_run'].get('finished_at', '?'))[:16]} (analysis number {run['run_id']}).",
+    ]
+    if versions:
+        lines.append("Libraries: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".")
+    st.markdown("\n".join(f"- {escape_markdown(line)}" for line in lines))
+    with st.expander("The full methods note (as exported with every chart)"):
+        st.code(json.dumps(note, indent=2, default=str, ensure_ascii=False), language="json")

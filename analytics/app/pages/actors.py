@@ -9,15 +9,18 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import charts, timeline
+from analytics import charts, glossary, timeline
 from analytics import schema as s
+from analytics.app import url_state as url
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
-from analytics.app.reading import list_and_read
+from analytics.app.reading import escape_markdown, list_and_read
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import actor_choices, sidebar_filters
 from analytics.app.state import corpus_or_stop
+
+PAGE = "actors"
 
 corpus = corpus_or_stop()
 f, gran = sidebar_filters(corpus)
@@ -28,13 +31,17 @@ if counts.empty:
     st.stop()
 
 options = actor_choices(corpus)
-param = [a for a in st.query_params.get("actors", "").split("|") if a in options]
-default = param or [a for a in ("twitter", "telegram") if a in options] or list(options)[:3]
-chosen = st.multiselect("Compare actors", list(options), default=default, format_func=lambda a: options[a],
-                        key="actors_pick")
-st.query_params["actors"] = "|".join(chosen)
+default = [a for a in ("twitter", "telegram") if a in options] or list(options)[:3]
+url.seed("actors_pick", [a for a in url.value("actors", [], url.text_list, page=PAGE) if a in options] or default)
+st.session_state["actors_pick"] = [a for a in st.session_state["actors_pick"] if a in options]
+chosen = st.multiselect("Compare actors", list(options), format_func=lambda a: options[a], key="actors_pick")
+url.keep("actors", chosen, default, page=PAGE)
+url.seed("actor_measure", url.value("measure", "mentions", str, page=PAGE))
 measure = st.radio("Measure", ["mentions", "share"], horizontal=True, key="actor_measure",
-                   help="share = documents naming the actor over documents in the period")
+                   format_func=lambda m: {"mentions": "mentions", "share": "share of documents"}[m],
+                   help="mentions: how often the actor is named; share of documents: documents naming the actor "
+                   "over all documents of the period")
+url.keep("measure", measure, "mentions", page=PAGE)
 sub = counts[counts[s.CANONICAL_ID].isin(chosen)]
 colour_order = corpus.actors()[s.CANONICAL_ID].tolist()  # every actor, most-named first: their stable colours
 chart = charts.actors_chart(sub, measure=measure, corpus_order=colour_order, granularity=gran)
@@ -45,12 +52,21 @@ export_buttons(chart, sub, partial(corpus.documents_to_cite, f, actors=tuple(cho
                "actors over time")
 points = selected_points(event) or ([{s.PERIOD: in_table[s.PERIOD], s.CANONICAL_ID: next(
     (a for a, n in options.items() if n == in_table[s.CANONICAL_NAME]), "")}] if in_table else [])
+had_points = st.session_state.get("_actors_points")
+st.session_state["_actors_points"] = points
 if points:
-    period = to_timestamp(points[0][s.PERIOD])
-    actor = points[0][s.CANONICAL_ID]
-    behind = corpus.documents_behind(f, period=period, granularity=gran, actors=[actor])
-    st.subheader(f"{len(behind)} documents naming {options.get(actor, actor)} in the period from {period:%Y-%m-%d}")
-    list_and_read(behind, key="actor_docs", corpus=corpus)
+    url.keep("period", to_timestamp(points[0][s.PERIOD]).date().isoformat(), page=PAGE)
+    url.keep("actor_point", points[0][s.CANONICAL_ID], page=PAGE)
+elif had_points:  # the reader cleared the selection (double-click)
+    url.forget("period", page=PAGE)
+    url.forget("actor_point", page=PAGE)
+picked_period, picked_actor = url.value("period", None, str, page=PAGE), url.value("actor_point", None, str, page=PAGE)
+if picked_period and picked_actor:
+    period = to_timestamp(picked_period)
+    behind = corpus.documents_behind(f, period=period, granularity=gran, actors=[picked_actor])
+    st.subheader(f"{len(behind)} documents naming {options.get(picked_actor, picked_actor)} in "
+                 f"{glossary.period_name(period, gran)}")
+    list_and_read(behind, key="actor_docs", corpus=corpus, page=PAGE)
 
 findings_panel(corpus, f, gran, key="actors", heading="Findings about these actors", subject_type="actor",
                subject_ids=chosen)
@@ -82,8 +98,10 @@ findings_panel(corpus, f, gran, key="migration", heading="Where the coverage mov
 
 st.subheader("Top actors per period")
 leading = corpus.leading_actors(gran, f, per_period=5)
-st.dataframe(leading[[s.PERIOD, s.CANONICAL_NAME, "documents", "mentions", s.TOTAL]].rename(
-    columns={s.TOTAL: "documents in period"}), hide_index=True, width="stretch", height=260)
+leading_view = leading.assign(**{s.PERIOD: [glossary.period_name(p, gran) for p in leading[s.PERIOD]]})
+st.dataframe(leading_view[[s.PERIOD, s.CANONICAL_NAME, "documents", "mentions", s.TOTAL]].rename(
+    columns={s.PERIOD: "period", s.CANONICAL_NAME: "actor", "documents": "documents naming it",
+             s.TOTAL: "documents in the period"}), hide_index=True, width="stretch", height=260)
 
 st.subheader("Who is named together")
 c1, c2 = st.columns(2)
@@ -95,12 +113,15 @@ scope = f if year == "all" else f.replace(start=max(dt.date(year, 1, 1), f.start
                                           end=min(dt.date(year, 12, 31), f.end or dt.date(year, 12, 31)))
 pairs = corpus.actor_pairs(scope, unit=unit, min_count=2)
 net_event = st.altair_chart(charts.network_chart(pairs.head(80)), width="stretch", on_select="rerun", key="network")
+pmi = glossary.term("pmi")
 st.dataframe(pairs.head(30)[["a_name", "b_name", s.COUNT, "pmi"]].rename(
-    columns={"a_name": "actor", "b_name": "with", s.COUNT: f"{unit}s together", "pmi": "PMI"}),
-    hide_index=True, width="stretch", height=240)
+    columns={"a_name": "actor", "b_name": "with", s.COUNT: f"{unit}s naming both"}), hide_index=True,
+    width="stretch", height=240,
+    column_config={"pmi": st.column_config.NumberColumn(pmi.name, help=pmi.means, format="%.2f")})
+st.caption(f"“{escape_markdown(pmi.name.capitalize())}”: {escape_markdown(pmi.means)}")
 picked_nodes = selected_points(net_event)
 if picked_nodes:
     name = picked_nodes[0].get("name")
     st.subheader(f"Documents naming {name}" + ("" if year == "all" else f" in {year}"))
     list_and_read(corpus.documents_behind(scope, actors=[name], actor_key=s.CANONICAL_NAME), key="net_docs",
-                  corpus=corpus)
+                  corpus=corpus, page=PAGE)

@@ -6,13 +6,15 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import charts
+from analytics import charts, glossary
 from analytics import schema as s
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
 from analytics.app.sidebar import sidebar_filters
 from analytics.app.state import corpus_or_stop
 from analytics.config import setting
+
+PAGE = "overview"
 
 corpus = corpus_or_stop()
 f, gran = sidebar_filters(corpus)
@@ -22,11 +24,12 @@ st.title(corpus.name())
 summary = corpus.summary(f)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Documents", f"{summary.documents:,}", help="All stored documents, dated or not.")
-c2.metric("Date span", f"{summary.first:%Y-%m} → {summary.last:%Y-%m}" if summary.dated else "—")
+c2.metric("Date span", glossary.date_span(summary.first, summary.last) if summary.dated else "—",
+          help=f"From {summary.first:%d %B %Y} to {summary.last:%d %B %Y}." if summary.dated else None)
 c3.metric("Sources", f"{summary.sources:,}")
 c4.metric("Themes", f"{summary.themes}")
-st.caption(f"With the filters: {summary.in_scope:,} dated documents. "
-           f"{summary.undated} document(s) have no date and are not on the timeline.")
+st.caption(f"With the filters: {summary.in_scope:,} dated documents."
+           + (f" {summary.undated:,} document(s) have no date and are not on the timeline." if summary.undated else ""))
 
 vol = corpus.volume(gran, f, by=s.SOURCE_TYPE)
 chart = charts.volume_chart(vol, by=s.SOURCE_TYPE, title="Documents per period, by source type", granularity=gran)
@@ -49,7 +52,8 @@ with right:
     if actors.empty:
         st.caption("No actors extracted yet.")
     else:
-        st.dataframe(actors[[s.CANONICAL_NAME, s.LABEL, "documents"]].rename(
+        st.dataframe(actors.assign(**{s.LABEL: actors[s.LABEL].map(glossary.entity_type)})[
+            [s.CANONICAL_NAME, s.LABEL, "documents"]].rename(
             columns={s.CANONICAL_NAME: "actor", s.LABEL: "type", "documents": "documents naming it"}),
             hide_index=True, width="stretch")
 

@@ -24,7 +24,7 @@ if corpus.run() is None:
 labels = corpus.labels()
 
 by = st.radio("Rows", [s.SOURCE, s.SOURCE_TYPE], horizontal=True, key="sov_by",
-              format_func=lambda v: v.replace("_", " "))
+              format_func=lambda v: {s.SOURCE: "each source", s.SOURCE_TYPE: "each type of source"}[v])
 voice = corpus.share_of_voice(f, by=by, top=25, themes=int(setting("top_themes")) + 4)
 chart = charts.heatmap(voice)
 st.altair_chart(chart, width="stretch")

@@ -6,8 +6,9 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import charts
+from analytics import charts, glossary
 from analytics import schema as s
+from analytics.app import url_state as url
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
@@ -16,6 +17,8 @@ from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import sidebar_filters
 from analytics.app.state import corpus_or_stop
 from analytics.config import setting
+
+PAGE = "themes"
 
 corpus = corpus_or_stop()
 f, gran = sidebar_filters(corpus)
@@ -28,21 +31,23 @@ if corpus.run() is None:
 top = int(setting("top_themes"))
 labels = corpus.labels()
 options = [int(t) for t in sizes[s.TOPIC_ID]]
-wanted = [int(t) for t in st.query_params.get("topics", "").split("|") if t.strip().lstrip("-").isdigit()]
-c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
-chosen = c1.multiselect("Themes", options, default=[t for t in wanted if t in options] or options[:top],
-                        format_func=lambda t: labels.get(t, str(t)), key="topics_pick",
+url.seed("topics_pick", [t for t in url.value("topics", [], url.int_list, page=PAGE) if t in options] or options[:top])
+st.session_state["topics_pick"] = [t for t in st.session_state["topics_pick"] if t in options]
+url.seed("measure", url.value("measure", "share", str, page=PAGE))
+url.seed("smooth", min(max(url.value("smooth", 1, int, page=PAGE), 1), 12))
+url.seed("events", url.value("events", True, lambda v: v == "1", page=PAGE))
+chosen = st.multiselect("Themes", options, key="topics_pick", format_func=lambda t: labels.get(t, str(t)),
                         help=f"Up to {top} stay distinguishable; the rest are drawn as '{s.OTHER_LABEL}'.")
-measure = c2.radio("Show", ["share", "count"], horizontal=True, key="measure",
-                   index=1 if st.query_params.get("measure") == "count" else 0)
-smooth = c3.number_input("Smoothing (periods)", 1, 12, int(st.query_params.get("smooth", 1)), key="smooth",
+c2, c3, c4 = st.columns([2, 2, 1])
+measure = c2.radio("Show", ["share", "count"], horizontal=True, key="measure")
+smooth = c3.number_input("Smoothing (periods)", 1, 12, key="smooth",
                          help="Pools this many periods around each one: their documents are counted together, so "
                          "a share and its band come from the same pooled counts.")
-show_events = c4.checkbox("Events", value=st.query_params.get("events", "1") == "1", key="events")
-st.query_params["topics"] = "|".join(map(str, chosen))
-st.query_params["measure"] = measure
-st.query_params["smooth"] = str(smooth)
-st.query_params["events"] = "1" if show_events else "0"
+show_events = c4.checkbox("Events", key="events")
+url.keep("topics", chosen, options[:top], page=PAGE)
+url.keep("measure", measure, "share", page=PAGE)
+url.keep("smooth", int(smooth), 1, page=PAGE)
+url.keep("events", show_events, True, page=PAGE)
 
 table = corpus.theme_shares(gran, f, smooth=int(smooth), keep=chosen)
 events = corpus.events(f) if show_events else None
@@ -59,25 +64,29 @@ st.caption(f"Each period's shares are of its dated documents ({corpus.summary(f)
            "double-click to clear.")
 
 points = selected_points(event) or ([in_table] if in_table else [])
-if not points and st.query_params.get("period") and st.query_params.get("theme"):
-    points = [{s.PERIOD: st.query_params["period"], s.LABEL: st.query_params["theme"]}]
+had_points = st.session_state.get("_themes_points")
+st.session_state["_themes_points"] = points
 if points:
-    period = to_timestamp(points[0][s.PERIOD])
-    theme = points[0].get(s.LABEL, "")
-    st.query_params["period"] = period.date().isoformat()
-    st.query_params["theme"] = theme
+    period, theme = to_timestamp(points[0][s.PERIOD]), points[0].get(s.LABEL, "")
+    url.keep("period", period.date().isoformat(), page=PAGE)
+    url.keep("theme", theme, page=PAGE)
+elif had_points:  # the reader cleared the selection (double-click)
+    url.forget("period", page=PAGE)
+    url.forget("theme", page=PAGE)
+period_text, theme = url.value("period", None, str, page=PAGE), url.value("theme", None, str, page=PAGE)
+if period_text and theme:
+    period = to_timestamp(period_text)
     if theme == s.OTHER_LABEL:
         theme_ids = [t for t in options if t not in chosen]
     else:
         theme_ids = [t for t, label in labels.items() if label == theme and t != s.OTHER_TOPIC]
     behind = corpus.documents_behind(f, period=period, granularity=gran, themes=theme_ids)
     in_period = corpus.documents_behind(f, period=period, granularity=gran)
-    st.subheader(f"{len(behind)} of {len(in_period)} documents in the period starting {period:%Y-%m-%d}: {theme}")
-    list_and_read(behind, key="themes_docs", corpus=corpus)
+    st.subheader(f"{len(behind)} of {len(in_period)} documents in {glossary.period_name(period, gran)}: {theme}")
+    list_and_read(behind, key="themes_docs", corpus=corpus, page=PAGE)
 else:
-    for key in ("period", "theme"):
-        if key in st.query_params:
-            del st.query_params[key]
+    url.forget("period", page=PAGE)
+    url.forget("theme", page=PAGE)
 
 findings_panel(corpus, f, gran, key="themes", heading="Findings about these themes", subject_type="theme",
                subject_ids=chosen)

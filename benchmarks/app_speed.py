@@ -1,0 +1,184 @@
+"""How fast each page of the app is in a real browser: `streamlit run` on a store, Chromium through Playwright.
+
+For each page, two figures (seconds, several runs each):
+  cold   — a fresh browser session opens the page for the first time since the server started (the server process
+           is new for each run and has drawn only the About page, so none of this page's numbers are cached): from
+           the request to the moment the script has finished and every chart is drawn;
+  filter — on that page, one source type is picked in the sidebar's "Source type" filter: from the click to the
+           end of the rerun and the charts redrawn (the numbers of the new filter are not cached yet).
+
+Build a 100,000-document store with the fast profile first, e.g.
+
+    python -c "from pathlib import Path; from benchmarks.bench import make_corpus; make_corpus(100000, Path('c.csv'))"
+    narrative ingest c.csv --db bench100k.duckdb && narrative analyze --db bench100k.duckdb --profile fast
+    python -m benchmarks.app_speed --store bench100k.duckdb --runs 3
+
+Targets (issue 19): interactive ≤ 2.5 s on a cold load and ≤ 1.5 s after a filter change, at 100k documents. They
+are printed beside the figures, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# url path → a text the page shows once drawn
+PAGES = {
+    "": "Documents",
+    "themes": "Themes over time",
+    "explorer": "Theme explorer",
+    "actors": "Actors",
+    "sources": "Sources",
+    "documents": "Documents",
+    "amplification": "Amplification",
+    "corpus": "Add documents",
+    "about": "About the method",
+}
+TARGETS = {"cold": 2.5, "filter": 1.5}
+
+# The end of a script run of Streamlit: the app root says "notRunning", no element of the run before is stale, and
+# every chart is drawn.
+_IDLE = """() => document.querySelector('[data-test-script-state="notRunning"]')
+    && !document.querySelector('[data-stale="true"]')
+    && [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('canvas, svg'))"""
+_WATCH = """() => { window.__runSeen = false;
+    window.__obs && window.__obs.disconnect();
+    window.__obs = new MutationObserver(() => {
+        if (document.querySelector('[data-test-script-state="running"]')
+            || document.querySelector('[data-stale="true"]')) window.__runSeen = true; });
+    window.__obs.observe(document.body, {childList: true, subtree: true, attributes: true}); }"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Server:
+    """The app on a free local port, serving `db` as its corpus."""
+
+    def __init__(self, db: Path, data: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, NARRATIVE_DB=str(db), NARRATIVE_DATA=str(data), HF_HUB_OFFLINE="1")
+        self.log = open(data / "server.log", "a")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise SystemExit(f"streamlit did not start; see {data / 'server.log'}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def _wait_idle(page, timeout_ms: float = 120_000) -> None:
+    page.wait_for_function(_IDLE, timeout=timeout_ms, polling=50)
+
+
+def time_page(browser, server: _Server, path: str, text: str) -> dict:
+    """One cold load of a page and one filter change on it, in seconds; an exception shown counts as a failure."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(f"{server.url}/{path}")
+    page.locator("[data-testid='stMain']").get_by_text(text).first.wait_for(timeout=120_000)
+    _wait_idle(page)
+    cold = time.perf_counter() - start
+    result = {"cold": cold, "filter": None, "exception": page.locator("[data-testid='stException']").count() > 0}
+    picker = page.locator(".st-key-f_stype")
+    if path not in ("corpus", "about"):  # the pages without the sidebar's filters
+        before = page.url
+        page.evaluate(_WATCH)
+        option = page.get_by_role("option").first
+        for attempt in range(3):  # a click while the page still settles can leave the list closed: click again
+            picker.click()
+            try:
+                option.wait_for(timeout=10_000)
+                break
+            except Exception:  # noqa: BLE001 - Playwright's TimeoutError
+                if attempt == 2:
+                    raise
+        start = time.perf_counter()
+        option.click()
+        try:  # the rerun has begun: elements marked stale, or the new filter written into the URL
+            page.wait_for_function(f"() => window.__runSeen || location.href !== {json.dumps(before)}",
+                                   timeout=5_000, polling=20)
+        except Exception:  # noqa: BLE001 - a rerun too quick to be seen: timed to the idle state alone
+            pass
+        _wait_idle(page)
+        result["filter"] = time.perf_counter() - start
+        result["exception"] |= page.locator("[data-testid='stException']").count() > 0
+    context.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, required=True, help="an analysed store (e.g. 100k, fast profile)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="+", default=list(PAGES), help="url paths ('' is the Overview)")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "app_speed.json")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    figures: dict[str, list[dict]] = {p: [] for p in args.pages}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for run in range(args.runs):
+            server = _Server(args.store.resolve(), Path(tmp))
+            try:
+                time_page(browser, server, "about", PAGES["about"])  # the app's modules imported, nothing counted
+                for path in args.pages:
+                    figures[path].append(time_page(browser, server, path, PAGES[path]))
+                    print(f"run {run + 1} /{path}: {figures[path][-1]}", flush=True)
+            finally:
+                server.stop()
+        browser.close()
+    load = os.getloadavg()
+    print(f"\n{'page':<12} {'cold s (median, max)':>22} {'filter s (median, max)':>24}   load {load[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
+    for path, runs in figures.items():
+        cells = []
+        for kind in ("cold", "filter"):
+            values = [r[kind] for r in runs if r[kind] is not None]
+            cells.append(f"{statistics.median(values):.2f}, {max(values):.2f} "
+                         f"{'ok' if statistics.median(values) <= TARGETS[kind] else 'OVER'}" if values else "–")
+        flag = "  EXCEPTION SHOWN" if any(r["exception"] for r in runs) else ""
+        print(f"/{path:<11} {cells[0]:>22} {cells[1]:>24}{flag}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"store": str(args.store), "runs": figures, "load_end": load}, indent=2))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

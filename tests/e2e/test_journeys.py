@@ -1,0 +1,175 @@
+"""Journeys through the app in a real browser: an upload whose analysis is interrupted and resumed, a shared link
+that opens a document, keyword-in-context rows that open documents, a merge previewed, confirmed and undone."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from apptest_store import build_app_store
+from browser_tools import Server, click_row, no_exception, shot, wait_for_app
+from planted import PLANTED_THEMES
+from playwright.sync_api import expect
+
+from analytics import Corpus
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("journeys")
+    srv = Server(build_app_store(folder / "app.duckdb"), folder / "data")
+    srv.db, srv.data = folder / "app.duckdb", folder / "data"
+    yield srv
+    srv.stop()
+    for status in (folder / "data").rglob("*.job.json"):  # a job left running by a failed test: end it
+        pid = json.loads(status.read_text()).get("pid")
+        if pid and json.loads(status.read_text()).get("state") in ("starting", "running"):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+
+
+def planted_csv(path: Path, n: int = 48) -> Path:
+    rng = random.Random(42)
+    rows = ["date,source,text"]
+    for i in range(n):
+        theme = list(PLANTED_THEMES)[i % 4]
+        words = " ".join(rng.choice(PLANTED_THEMES[theme]) for _ in range(40))
+        rows.append(f"2019-{i % 12 + 1:02d}-{i % 27 + 1:02d},Outlet {i % 3},\"{words.capitalize()}.\"")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def job_status(server, slug: str) -> dict:
+    path = server.data / "corpora" / f"{slug}.duckdb.job.json"
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def test_an_interrupted_upload_is_resumed_and_completes(server, page, tmp_path):
+    """Upload, check the preview, start the analysis, leave the page and come back, reload; the job's process is
+    then killed (as a stopped server or machine would): the page says so and offers to resume; resumed, the
+    analysis completes. No exception on any screen."""
+    csv = planted_csv(tmp_path / "posts.csv")
+    page.goto(f"{server.url}/corpus")
+    wait_for_app(page, "Add documents")
+    page.get_by_role("textbox", name="Name of the corpus").fill("browser upload")
+    page.locator("input[type='file']").set_input_files(str(csv))
+    page.get_by_text("posts.csv").first.wait_for()
+    page.get_by_role("button", name="Upload and preview").click()
+    wait_for_app(page, "What are these documents?")
+    page.get_by_text("CSV with a header row").first.wait_for()
+    no_exception(page)
+    shot(page, "08-upload-preview")
+    page.get_by_role("button", name="Store and analyse").click()
+    wait_for_app(page, "no source type chosen")  # asked, not guessed: propaganda would need the warning
+    page.locator(".st-key-upload_source_type").click()
+    page.get_by_role("option", name="news report").click()
+    page.locator(".st-key-upload_profile").get_by_text("fast").click()
+    page.get_by_role("button", name="Store and analyse").click()
+    page.get_by_text("Analysis running").first.wait_for(timeout=60_000)
+    no_exception(page)
+    shot(page, "09-analysis-running")
+
+    page.get_by_role("link", name="Themes timeline").click()  # away: the job goes on, the page says so
+    page.get_by_text(re.compile("Analysis running|Themes over time")).first.wait_for(timeout=60_000)
+    no_exception(page)
+    page.get_by_role("link", name="Corpus").click()  # and back
+    page.get_by_text(re.compile("Analysis running|Stored 48")).first.wait_for(timeout=60_000)
+    page.reload()
+    page.get_by_text(re.compile("Analysis running|Stored 48")).first.wait_for(timeout=60_000)
+    no_exception(page)
+
+    deadline = time.time() + 240  # interrupted once the files are stored: the next step has begun
+    while job_status(server, "browser-upload").get("stage") in (None, "ingest") and time.time() < deadline:
+        time.sleep(0.2)
+    status = job_status(server, "browser-upload")
+    assert status.get("state") == "running", f"the job ended before it could be interrupted: {status}"
+    os.kill(status["pid"], signal.SIGKILL)
+    page.reload()
+    wait_for_app(page, "stopped before it finished", timeout=60_000)
+    no_exception(page)
+    shot(page, "10-analysis-interrupted")
+    page.get_by_role("button", name="Resume analysis").click()
+    page.get_by_text(re.compile("Analysis running|actors found|themes")).first.wait_for(timeout=60_000)
+    deadline = time.time() + 400
+    while job_status(server, "browser-upload").get("state") in ("starting", "running") and time.time() < deadline:
+        time.sleep(1)
+    assert job_status(server, "browser-upload").get("state") == "done", job_status(server, "browser-upload")
+    page.get_by_text(re.compile(r"\d+ themes")).first.wait_for(timeout=60_000)  # the page redraws by itself
+    no_exception(page)
+    shot(page, "11-analysis-resumed-and-done")
+    corpus = Corpus.open(server.data / "corpora" / "browser-upload.duckdb")
+    assert corpus.counts()["documents"] == 48 and corpus.run() is not None
+    assert list(corpus.jobs()["status"]) == ["done", "interrupted"]
+    page.goto(f"{server.url}/?corpus=browser-upload")
+    wait_for_app(page, "Documents")
+    page.locator('[data-testid="stMetricValue"]', has_text="48").first.wait_for(timeout=60_000)
+
+
+def test_a_shared_link_restores_the_point_and_the_open_document(server, browser):
+    corpus = Corpus.open(server.db)
+    label = corpus.labels()[0]
+    behind = corpus.documents_behind(period="2016-04-01", granularity="month", themes=[0])
+    doc_id, title = behind["id"].iloc[0], behind["title"].iloc[0]
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})  # a fresh session: nothing remembered
+    page = context.new_page()
+    page.goto(f"{server.url}/themes?gran=month&period=2016-04-01&theme={quote(label)}&doc={doc_id}")
+    wait_for_app(page, "documents in April 2016")
+    page.get_by_role("button", name="Close").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=title).wait_for(timeout=30_000)
+    assert f"doc={doc_id}" in page.url
+    no_exception(page)
+    shot(page, "12-shared-link-document")
+    context.close()
+
+
+def test_keyword_in_context_rows_open_their_documents(server, page):
+    page.goto(f"{server.url}/documents?q=ghostsec")
+    wait_for_app(page, "Keyword in context")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    page.wait_for_timeout(1000)
+    click_row(page, grid, 1)
+    page.get_by_role("button", name="Close").wait_for(timeout=30_000)
+    assert "doc=" in page.url
+    doc_id = re.search(r"doc=([0-9a-z]+)", page.url).group(1)
+    assert "ghostsec" in Corpus.open(server.db).document(doc_id).record["text"].lower()
+    no_exception(page)
+    shot(page, "13-kwic-opens-document")
+
+
+def test_a_merge_is_previewed_confirmed_and_undone(server, page):
+    corpus = Corpus.open(server.db)
+    sizes = corpus.theme_sizes().set_index("topic_id")["documents"]
+    page.goto(f"{server.url}/explorer?topic=3")
+    wait_for_app(page, "Merge themes")
+    target = corpus.labels()[1]
+    page.locator(".st-key-merge_target").click()
+    page.get_by_role("option", name=target).click(timeout=60_000)
+    page.get_by_role("button", name="Preview the merge").click()
+    wait_for_app(page, "together:")
+    expect(page.get_by_text(f"together: {int(sizes[3]) + int(sizes[1])}")).to_be_visible()
+    shot(page, "14-merge-preview")
+    assert corpus.theme_sizes()["topic_id"].tolist() == sizes.index.tolist()  # the preview changed nothing
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_text(re.compile("^Merged “")).wait_for(timeout=60_000)  # the success message, not the preview's words
+    wait_for_app(page, "Merge themes")
+    assert 3 not in Corpus.open(server.db).theme_sizes()["topic_id"].tolist()
+    shot(page, "15-merged")
+    page.get_by_role("button", name="Undo").first.click()
+    page.get_by_text(re.compile("^Undone: ")).wait_for(timeout=60_000)
+    wait_for_app(page, "Merge themes")
+    assert 3 in Corpus.open(server.db).theme_sizes()["topic_id"].tolist()
+    no_exception(page)

@@ -47,7 +47,7 @@ def scope(filters: Filters | None = None, run_id: int | None = None, dated: bool
         hi = pd.Timestamp(f.end) + pd.Timedelta(days=1) if f.end else pd.Timestamp.max
         in_range = "(date >= ? AND date < ?)"
         clauses.append(in_range if dated else f"(date IS NULL OR {in_range})")
-        params += [lo.to_pydatetime(), hi.to_pydatetime()]
+        params += [lo.to_pydatetime(warn=False), hi.to_pydatetime(warn=False)]  # a day range needs no nanoseconds
     for column, values in (("source", f.sources), ("source_type", f.source_types), ("language", f.languages)):
         if values:
             clauses.append(f"{column} IN ({', '.join('?' * len(values))})")

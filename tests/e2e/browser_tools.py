@@ -98,3 +98,18 @@ def wait_for_app(page, text: str, timeout: float = 90_000) -> None:
     page.wait_for_function(
         "() => document.querySelector('[data-test-script-state=\"notRunning\"]')"
         " && !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
+
+
+def choose(page, key: str, option: str, tries: int = 4) -> None:
+    """Open the select box with widget key `key` and pick `option`. A click that lands while Streamlit redraws the
+    page can leave the list closed; the click is then repeated."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries):
+        page.locator(f".st-key-{key}").click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"the list {key!r} never offered {option!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,15 +38,15 @@ def test_select_a_point_and_see_its_documents(server, page):
     page.goto(f"{server.url}/themes")
     wait_for_app(page, "Themes over time")
     chart = page.locator("[data-testid='stVegaLiteChart']").first
-    chart.wait_for()
-    page.wait_for_timeout(1500)  # vega-embed draws after the element appears
-    box = chart.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.75)
-    heading = page.get_by_text("documents in", exact=False).first
+    chart.locator("path.background").first.wait_for(timeout=30_000)  # vega-embed draws after the element appears
+    plot = chart.locator("path.background").first.bounding_box()
+    # the lowest band of the stacked shares, in the last third of the time axis (a planted theme is there)
+    page.mouse.click(plot["x"] + plot["width"] * 0.72, plot["y"] + plot["height"] * 0.9)
+    heading = page.get_by_text(re.compile(r"^\d+ of \d+ documents in .+: .+")).locator("visible=true").first
     heading.wait_for(timeout=30_000)
     shot(page, "03-point-selected")
     assert "period=" in page.url and "theme=" in page.url
-    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+    page.locator("[data-testid='stDataFrame']").locator("visible=true").first.wait_for(timeout=30_000)
 
 
 def test_rename_a_theme_and_see_the_label_after_a_reload(server, page):

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from apptest_store import build_app_store
-from browser_tools import Server, click_row, no_exception, shot, wait_for_app
+from browser_tools import Server, choose, click_row, no_exception, shot, wait_for_app
 from planted import PLANTED_THEMES
 from playwright.sync_api import expect
 
@@ -156,8 +156,7 @@ def test_a_merge_is_previewed_confirmed_and_undone(server, page):
     page.goto(f"{server.url}/explorer?topic=3")
     wait_for_app(page, "Merge themes")
     target = corpus.labels()[1]
-    page.locator(".st-key-merge_target").click()
-    page.get_by_role("option", name=target).click(timeout=60_000)
+    choose(page, "merge_target", target)
     page.get_by_role("button", name="Preview the merge").click()
     wait_for_app(page, "together:")
     expect(page.get_by_text(f"together: {int(sizes[3]) + int(sizes[1])}")).to_be_visible()

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InputError
 from . import encoding
@@ -199,8 +199,18 @@ def load_json(path: Path) -> Iterator[Item]:
             yield Problem(str(path), n, f"item {n} is a {type(item).__name__}, not an object", _preview(item))
 
 
-def load_jsonl(path: Path) -> Iterator[Item]:
-    """One JSON object per line; a bad line is rejected with its line number and the rest are read."""
+class JsonLine(NamedTuple):
+    """One object of a JSON-lines file: its row (blank lines not counted), its line number, the line, the object."""
+
+    row: int
+    line_no: int
+    line: str
+    value: dict[str, Any]
+
+
+def json_objects(path: Path) -> Iterator[Item | JsonLine]:
+    """The objects of a JSON-lines file, after the file's note: a blank line is skipped, a line that is not JSON or
+    not an object is a Problem naming its line, and the rest are read."""
     text, note = read_text(path)
     yield note
     row = 0
@@ -217,7 +227,13 @@ def load_jsonl(path: Path) -> Iterator[Item]:
         if not isinstance(item, dict):
             yield Problem(str(path), row, f"line {line_no}: a {type(item).__name__}, not an object", line[:200])
             continue
-        yield RawRecord(str(path), row, _flatten(item))
+        yield JsonLine(row, line_no, line, item)
+
+
+def load_jsonl(path: Path) -> Iterator[Item]:
+    """One JSON object per line; a bad line is rejected with its line number and the rest are read."""
+    for got in json_objects(path):
+        yield RawRecord(str(path), got.row, _flatten(got.value)) if isinstance(got, JsonLine) else got
 
 
 def load_parquet(path: Path) -> Iterator[Item]:

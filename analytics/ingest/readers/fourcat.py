@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..loaders import Item, Problem, RawRecord, load_csv, read_text
+from ..loaders import Item, JsonLine, Problem, RawRecord, json_objects, load_csv
 from .base import Head, Reader, first, post
 
 _CORE = ("id", "thread_id", "author", "body", "timestamp")
@@ -76,23 +76,8 @@ def read_csv(path: Path) -> Iterator[Item]:
 
 
 def read_ndjson(path: Path) -> Iterator[Item]:
-    text, note = read_text(path)
-    yield note
-    row = 0
-    for line_no, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        row += 1
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(str(path), row, f"line {line_no}: invalid JSON ({exc.msg} at column {exc.colno})",
-                          line[:200])
-            continue
-        if not isinstance(obj, dict):
-            yield Problem(str(path), row, f"line {line_no}: a {type(obj).__name__}, not an object", line[:200])
-            continue
-        yield _telegram_message(str(path), row, obj)
+    for got in json_objects(path):
+        yield _telegram_message(str(path), got.row, got.value) if isinstance(got, JsonLine) else got
 
 
 def _telegram_message(file: str, row: int, msg: dict[str, Any]) -> Item:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..loaders import Item, Problem, read_text
+from ..loaders import Item, JsonLine, Problem, json_objects
 from .base import Head, Reader, post
 
 
@@ -43,24 +43,14 @@ def _dig(obj: Any, *path: str) -> Any:
 
 
 def read(path: Path) -> Iterator[Item]:
-    text, note = read_text(path)
-    yield note
-    row = 0
-    for line_no, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        row += 1
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(str(path), row, f"line {line_no}: invalid JSON ({exc.msg} at column {exc.colno})",
-                          line[:200])
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
-            yield Problem(str(path), row, f"line {line_no}: not a Zeeschuimer item (no \"data\" object)",
-                          line[:200])
-            continue
-        yield _item(str(path), row, item)
+    for got in json_objects(path):
+        if not isinstance(got, JsonLine):
+            yield got
+        elif not isinstance(got.value.get("data"), dict):
+            yield Problem(str(path), got.row, f"line {got.line_no}: not a Zeeschuimer item (no \"data\" object)",
+                          got.line[:200])
+        else:
+            yield _item(str(path), got.row, got.value)
 
 
 def _item(file: str, row: int, item: dict[str, Any]) -> Item:

@@ -86,7 +86,13 @@ def build_demo(db: str | Path, progress: Progress = _quiet) -> dict[str, Any]:
     which profile built the themes (`profile`)."""
     report = ingest_paths(db, [config.DEMO_CORPUS_DIR], progress=progress)
     profile = suggested_profile(db)
-    results = analyze(db, aliases_path=config.DEFAULT_ALIASES, progress=progress, profile=profile)
+    # a store built by an earlier version (English themes only) is refitted rather than given the new documents:
+    # placing Arabic and French documents in an English-only fit would put them in the wrong themes
+    from .corpus import Corpus
+
+    built = Corpus.open(db).theme_profile() if store_is_ready(db) else None
+    results = analyze(db, aliases_path=config.DEFAULT_ALIASES, progress=progress, profile=profile,
+                      refit=built is not None and built.profile != profile)
     results["ingest"] = report
     results["profile"] = profile
     return results

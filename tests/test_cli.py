@@ -149,3 +149,14 @@ def test_demo_builds_and_is_a_no_op_the_second_time(runner, tmp_path):
     assert f"demo corpus: read {written}, stored {written}" in first
     second = invoke(runner, "demo", "--db", db).output
     assert "stored 0" in second and '"action": "nothing new"' in second
+
+
+@pytest.mark.slow  # the fast profile, then the demo's multilingual fit
+def test_demo_refits_a_store_whose_themes_another_profile_built(runner, tmp_path):
+    db = tmp_path / "old.duckdb"
+    invoke(runner, "ingest", config.DEMO_CORPUS_DIR, "--db", db)
+    invoke(runner, "analyze", "--profile", "fast", "--db", db)  # as an earlier version built it: English themes
+    assert Corpus.open(db).theme_profile().profile == "fast"
+    out = invoke(runner, "demo", "--db", db).output
+    assert "stored 0" in out and '"action": "fit"' in out  # refitted, not the new documents placed in the old fit
+    assert Corpus.open(db).theme_profile().profile == "multilingual"

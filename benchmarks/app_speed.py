@@ -23,14 +23,12 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -63,49 +61,19 @@ _WATCH = """() => { window.__runSeen = false;
     window.__obs.observe(document.body, {childList: true, subtree: true, attributes: true}); }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _server(db: Path, data: Path):
+    """The app on a free local port serving `db`: the browser tests' server (tests/e2e/browser_tools.py)."""
+    sys.path.insert(0, str(REPO / "tests" / "e2e"))
+    from browser_tools import Server
 
-
-class _Server:
-    """The app on a free local port, serving `db` as its corpus."""
-
-    def __init__(self, db: Path, data: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, NARRATIVE_DB=str(db), NARRATIVE_DATA=str(data), HF_HUB_OFFLINE="1")
-        self.log = open(data / "server.log", "a")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise SystemExit(f"streamlit did not start; see {data / 'server.log'}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+    return Server(db, data, startup_seconds=90)
 
 
 def _wait_idle(page, timeout_ms: float = 120_000) -> None:
     page.wait_for_function(_IDLE, timeout=timeout_ms, polling=50)
 
 
-def time_page(browser, server: _Server, path: str, text: str) -> dict:
+def time_page(browser, server: Any, path: str, text: str) -> dict:  # server: browser_tools.Server
     """One cold load of a page and one filter change on it, in seconds; an exception shown counts as a failure."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
@@ -155,7 +123,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for run in range(args.runs):
-            server = _Server(args.store.resolve(), Path(tmp))
+            server = _server(args.store.resolve(), Path(tmp))
             try:
                 time_page(browser, server, "about", PAGES["about"])  # the app's modules imported, nothing counted
                 for path in args.pages:

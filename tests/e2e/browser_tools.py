@@ -28,7 +28,7 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free port of 127.0.0.1 with its own store and data folder."""
 
-    def __init__(self, db: Path, data_dir: Path) -> None:
+    def __init__(self, db: Path, data_dir: Path, startup_seconds: float = 60) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, NARRATIVE_DB=str(db), NARRATIVE_DATA=str(data_dir), HF_HUB_OFFLINE="1")
@@ -38,7 +38,7 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
+        deadline = time.time() + startup_seconds
         while time.time() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:

@@ -309,7 +309,8 @@ def test_every_chart_follows_its_column_keeps_its_plot_height_and_lists_every_le
         assert spec["height"] >= (charts.MIN_PLOT_HEIGHT if chart is not built[4] else 24 * 4)
         assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"
         for legend in (n["legend"] for n in walk(spec) if isinstance(n.get("legend"), dict)):
-            if legend.get("orient") == "top":
+            if "columns" in legend:  # the house legend: below the plot, every entry listed, columns by width
+                assert legend["orient"] == "bottom"
                 assert legend["symbolLimit"] == 0 and "expr" in legend["columns"]
 
 

@@ -2,6 +2,9 @@
 aligned and highlighted, dates as dates, each row opening its document; and the query's attention over time
 (share of documents per period, Media Cloud's measure) above it.
 
+A phone gets the same rows in a table of its own (a short context either side, the keyword in sight), the browser
+showing the one that fits its width.
+
 With the content warning on, a propaganda source's context stays hidden (its row still opens the document, behind
 the warning).
 """
@@ -18,11 +21,22 @@ from .reading import hidden_where_propaganda
 from .state import CachedCorpus
 
 HIDDEN_CONTEXT = "[propaganda source: open the document to read]"
+PHONE_HIDDEN_CONTEXT = "[propaganda: open to read]"  # the same, short enough for a phone's column
 HIGHLIGHT = "background-color: #fde68a; color: #111827; font-weight: 600"
 
 
+PHONE_CONTEXT = 22  # characters of context either side of the keyword in the phone's table (about 130 px each)
+PHONE_WIDTH = 640  # px: at or below it the phone's table is shown instead of the wide one
+# One table for each width, the other hidden by the browser (the server does not know the screen's width): a wide
+# screen reads Voyant's left | keyword | right with 60 characters a side; a phone's column holds about 330 px, so
+# its table puts a short left | keyword | right first and the date and source after them.
+WIDTH_RULES = (f"<style>@media (max-width: {PHONE_WIDTH}px) {{ .st-key-{{wide}} {{ display: none; }} }} "
+               f"@media (min-width: {PHONE_WIDTH + 1}px) {{ .st-key-{{phone}} {{ display: none; }} }}</style>")
+
+
 def concordance_table(rows: pd.DataFrame, key: str, height: int = 360) -> str | None:
-    """The concordance as an aligned table (a row per occurrence); the document id of the row clicked."""
+    """The concordance as an aligned table (a row per occurrence), in a wide screen's form and a phone's (the
+    browser shows the one that fits); the document id of the row clicked last in either."""
     view = pd.DataFrame({
         "date": pd.to_datetime(rows[s.DATE]).dt.strftime("%Y-%m-%d").fillna("no date"),
         "source": rows[s.SOURCE].fillna("unknown"),
@@ -31,16 +45,47 @@ def concordance_table(rows: pd.DataFrame, key: str, height: int = 360) -> str | 
         "right": hidden_where_propaganda(rows, "right", HIDDEN_CONTEXT),
         "id": rows[s.DOC_ID],
     })
-    styled = view.style.map(lambda _: HIGHLIGHT, subset=["keyword"])
-    event = st.dataframe(
-        styled, key=key, hide_index=True, width="stretch", height=height, on_select="rerun",
-        selection_mode="single-row",
-        column_config={"left": st.column_config.TextColumn("left context", width="large", alignment="right"),
-                       "keyword": st.column_config.TextColumn("keyword", width="small", alignment="center"),
-                       "right": st.column_config.TextColumn("right context", width="large"),
-                       "date": st.column_config.TextColumn("date", width="small"),
-                       "id": st.column_config.TextColumn("document", width="small")},
-        column_order=["date", "source", "left", "keyword", "right", "id"])
+    phone_key = f"{key}_phone"
+    st.html(WIDTH_RULES.replace("{wide}", key).replace("{phone}", phone_key))
+    picks = (_selectable(view, key, height, {
+        "left": st.column_config.TextColumn("left context", width="large", alignment="right"),
+        "keyword": st.column_config.TextColumn("keyword", width="small", alignment="center"),
+        "right": st.column_config.TextColumn("right context", width="large"),
+        "date": st.column_config.TextColumn("date", width="small"),
+        "id": st.column_config.TextColumn("document", width="small")},
+        ["date", "source", "left", "keyword", "right", "id"]),
+        _selectable(phone_view(view), phone_key, height, {
+            "left": st.column_config.TextColumn("left", width=120, alignment="right"),
+            "keyword": st.column_config.TextColumn("keyword", width=80, alignment="center"),
+            "right": st.column_config.TextColumn("right", width=120),
+            "date": st.column_config.TextColumn("date", width="small"),
+            "id": st.column_config.TextColumn("document", width="small")},
+            ["left", "keyword", "right", "date", "source", "id"]))
+    last = st.session_state.get(f"_kwic_picks_{key}", (None, None))
+    st.session_state[f"_kwic_picks_{key}"] = picks
+    changed = [p for p, before in zip(picks, last, strict=True) if p is not None and p != before]
+    return changed[0] if changed else (picks[0] or picks[1])
+
+
+def phone_view(view: pd.DataFrame, context: int = PHONE_CONTEXT) -> pd.DataFrame:
+    """The concordance for a phone: each side cut to `context` characters next to the keyword (a cut marked with
+    an ellipsis), so the keyword stays in sight in a narrow column."""
+    def near_end(text: str) -> str:
+        return text if len(text) <= context else "…" + text[-context:].lstrip()
+
+    def near_start(text: str) -> str:
+        return text if len(text) <= context else text[:context].rstrip() + "…"
+
+    right = view["right"].fillna("").map(lambda text: PHONE_HIDDEN_CONTEXT if text == HIDDEN_CONTEXT else
+                                         near_start(text))
+    return view.assign(left=view["left"].fillna("").map(near_end), right=right)
+
+
+def _selectable(view: pd.DataFrame, key: str, height: int, columns: dict, order: list[str]) -> str | None:
+    """One form of the concordance, the keyword highlighted, a row selectable; the document id of the row picked."""
+    event = st.dataframe(view.style.map(lambda _: HIGHLIGHT, subset=["keyword"]), key=key, hide_index=True,
+                         width="stretch", height=height, on_select="rerun", selection_mode="single-row",
+                         column_config=columns, column_order=order)
     picked = event.selection.rows if event and event.selection else []
     return str(view.iloc[picked[0]]["id"]) if picked else None
 

@@ -50,8 +50,10 @@ def current_db() -> Path:
     return corpus_stores()[current_name()]
 
 
-def _cached(method: F) -> F:
-    """`method` of Corpus answered through st.cache_data, keyed by the store's path and stamp and the arguments."""
+def _cached(method: F, shared: bool = False) -> F:
+    """`method` of Corpus answered through st.cache_data, keyed by the store's path and stamp and the arguments.
+    `shared`: through st.cache_resource instead, for an answer too large to copy on every ask (st.cache_data
+    unpickles a fresh copy each time): every session gets the one object, which must never be changed (frozen)."""
 
     def ask(db: str, stamp: str, *args: Any, **kwargs: Any) -> Any:  # noqa: ARG001 - the stamp is the cache key
         corpus = Corpus(db)
@@ -59,7 +61,8 @@ def _cached(method: F) -> F:
         return method(corpus, *args, **kwargs)
 
     ask.__qualname__ = ask.__name__ = f"corpus_{method.__name__}"  # one cache per method
-    cached = st.cache_data(show_spinner=False, max_entries=64)(ask)
+    cached = (st.cache_resource(show_spinner=False, max_entries=8) if shared else
+              st.cache_data(show_spinner=False, max_entries=64))(ask)
 
     @functools.wraps(method)
     def call(self: Corpus, *args: Any, **kwargs: Any) -> Any:
@@ -90,7 +93,9 @@ class CachedCorpus(Corpus):
     platform_shares = _cached(Corpus.platform_shares)
     actor_pairs = _cached(Corpus.actor_pairs)
     share_of_voice = _cached(Corpus.share_of_voice)
-    findings = _cached(Corpus.findings)
+    # Findings: frozen, and at 100,000 documents some 50 MB of evidence (ids) that st.cache_data would unpickle
+    # for each of a page's findings panels.
+    findings = _cached(Corpus.findings, shared=True)
     documents = _cached(Corpus.documents)
     documents_behind = _cached(Corpus.documents_behind)
     search = _cached(Corpus.search)
@@ -139,6 +144,7 @@ def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:
 def clear_caches() -> None:
     """After an edit or an analysis, ask the store again (its stamp changes too; this frees the memory)."""
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def content_warning_on() -> bool:

@@ -21,6 +21,7 @@ CHAR_PX = 6.1  # the width of a character at the strip's font size, in pixels (t
 WIDTHS = (240, 320, 460, 640, 880, 1180)  # plot widths at which more labels are tried (the first: always shown)
 ROWS = 2
 STRIP = 66  # the strip's height below the plot, in pixels (axis labels included)
+LEGEND_OFFSET = STRIP - 8  # from the x axis to a legend under the strip (its labels' second row ends there)
 NEVER = 1_000_000  # the min_width of a label never written (not NaN: JSON turns it into null, and null <= 900)
 
 
@@ -72,6 +73,11 @@ def _extent(ev: pd.DataFrame, i: int, width: float) -> tuple[float, float]:
 def _apart(ev: pd.DataFrame, i: int, j: int, width: float) -> bool:
     a, b = _extent(ev, i, width), _extent(ev, j, width)
     return a[1] <= b[0] or b[1] <= a[0]
+
+
+def strip_offset(events: pd.DataFrame | None) -> dict[str, int]:
+    """The legend's offset (`layout.legend`'s keyword) that puts it under the event strip when there are events."""
+    return {"offset": LEGEND_OFFSET} if events is not None and not events.empty else {}
 
 
 def event_layers(events: pd.DataFrame, plot_height: int, span: tuple[pd.Timestamp, pd.Timestamp] | None = None

@@ -1,5 +1,6 @@
-"""The fixed layout every chart shares: the plot first, at a set height; the legend above it in rows that follow the
-chart's width; the events in a strip below the x axis; the width of its column.
+"""The fixed layout every chart shares: the plot first, at a set height; the events in a strip below the x axis; the
+legend under them in rows that follow the chart's width (below, so that on a phone's first screen the plot comes
+before a long list of names); the width of its column.
 
 Vega-Lite sizes the plot, not the whole figure, when a chart is autosized with "fit-x": the width follows the
 column (the plot shrinks for the axis labels) while the height stays the plot's own, so a legend or an event strip
@@ -25,13 +26,15 @@ TITLE_LINE_CHARS = 30  # a title's lines where the plot is narrow (a phone's col
 LABEL_PX = 6.7  # the width of a character of a legend label (12 px font), to give each column room for its labels
 
 
-def legend(title: str | None, labels: list[str] | None = None) -> alt.Legend:
-    """A legend above the plot, in as many rows as its entries need, every entry listed (none dropped): as many
-    columns as the plot's width has room for with the longest label whole (one column on a phone, at most four)."""
+def legend(title: str | None, labels: list[str] | None = None, offset: int = 18) -> alt.Legend:
+    """A legend below the plot (and its event strip), in as many rows as its entries need, every entry listed (none
+    dropped): as many columns as the plot's width has room for with the longest label whole (one or two on a
+    phone, at most four). `offset`: pixels between the x axis and the legend (an event strip's height when the chart
+    has one)."""
     longest = max((len(str(label)) for label in labels or []), default=24)
     column = int(longest * LABEL_PX + 40)  # symbol, gap and padding included
     columns = f"clamp(floor(width / {column}), 1, 4)"
-    return alt.Legend(title=title, orient="top", direction="horizontal", columns=alt.ExprRef(columns),
+    return alt.Legend(title=title, orient="bottom", offset=offset, direction="horizontal", columns=alt.ExprRef(columns),
                       labelLimit=alt.ExprRef(f"max(100, width / {columns} - 34)"), symbolLimit=0,
                       symbolType="square", symbolSize=140, labelFontSize=12, titleFontSize=12, columnPadding=14,
                       rowPadding=5, titleAnchor="start")

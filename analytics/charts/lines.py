@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import schema as s
 from .colours import HIGHLIGHT, actor_colours, colour_scale, theme_colours
-from .events import event_layers
+from .events import event_layers, strip_offset
 from .layout import PLOT_HEIGHT, granularity_of, legend, period_end, share_axis, sized, time_axis
 from .stacked import PICK
 from .tooltips import with_share_words
@@ -78,7 +78,7 @@ def share_with_band(table: pd.DataFrame, colour_field: str = s.LABEL, title: str
     colours = theme_colours(keys) if s.TOPIC_ID in data else {k: c for k, c in zip(
         keys, actor_colours([str(n) for n in names]).values(), strict=True)}
     colour = alt.Color(f"{colour_field}:N", scale=colour_scale(colours, names, keys),
-                       legend=legend(None, names) if len(names) > 1 else None)
+                       legend=legend(None, names, **strip_offset(events)) if len(names) > 1 else None)
     upper = _upper(data[s.CI_HIGH], True)
     y_scale = alt.Scale(domain=[0, upper], nice=False, clamp=True)
     x = alt.X(f"{s.PERIOD}:T", axis=time_axis(granularity))
@@ -114,7 +114,7 @@ def actors_chart(counts: pd.DataFrame, measure: str = "mentions", title: str = "
     order = data.groupby(s.CANONICAL_ID)["mentions"].sum().sort_values(ascending=False, kind="stable").index.tolist()
     names = [data.loc[data[s.CANONICAL_ID] == a, s.CANONICAL_NAME].iloc[0] for a in order]
     colour = alt.Color(f"{s.CANONICAL_NAME}:N", scale=colour_scale(actor_colours(order, corpus_order), names, order),
-                       sort=names, legend=legend("actor", names))
+                       sort=names, legend=legend("actor", names, **strip_offset(events if len(data) else None)))
     share = measure == s.SHARE
     upper = _upper(data["plotted"], share)
     y_scale = alt.Scale(domain=[0, upper], nice=not share, clamp=share)

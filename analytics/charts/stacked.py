@@ -29,7 +29,7 @@ from .colours import (
     series_colours,
     theme_colours,
 )
-from .events import event_layers
+from .events import event_layers, strip_offset
 from .layout import PLOT_HEIGHT, granularity_of, legend, period_end, share_axis, sized, time_axis
 from .tooltips import with_share_words
 
@@ -91,7 +91,7 @@ def stacked_chart(table: pd.DataFrame, *, key: str, label: str, order: Sequence[
     labels = [cells.loc[cells[key] == k, "series"].iloc[0] for k in order if (cells[key] == k).any()]
     keys = [k for k in order if (cells[key] == k).any()]
     colour = alt.Color("series:N", scale=colour_scale(colours, labels, keys), sort=labels,
-                       legend=legend(legend_title, labels))
+                       legend=legend(legend_title, labels, **strip_offset(events)))
     x = alt.X(f"{s.PERIOD}:T", axis=time_axis(granularity))
     upper = 1.0 if measure == s.SHARE else float(np.nanmax(cells["y1"])) if cells["y1"].notna().any() else 1.0
     y_scale = alt.Scale(domain=[0, upper], nice=measure != s.SHARE, zero=True)

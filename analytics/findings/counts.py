@@ -54,7 +54,15 @@ class CountTable:
         """Ids of the documents about `subject` among those where `mask` is True, by date."""
         rows = self.by_subject.indices[self.by_subject.indptr[subject]:self.by_subject.indptr[subject + 1]]
         rows = np.sort(rows[mask[rows]])
-        return tuple(self.docs[s.ID].to_numpy()[rows].tolist())
+        return tuple(self._column(s.ID)[rows].tolist())
+
+    def _column(self, name: str) -> np.ndarray:
+        """A column of `docs` as a NumPy array, made once: the store hands ids over as Arrow strings, and turning
+        100,000 of them into Python strings for each of thousands of findings was most of a run's time."""
+        cached = self.__dict__.setdefault("_columns", {})
+        if name not in cached:
+            cached[name] = self.docs[name].to_numpy(dtype=object if name == s.ID else None)
+        return cached[name]
 
     @property
     def by_subject(self) -> sparse.csc_matrix:
@@ -67,7 +75,7 @@ class CountTable:
 
     def period_mask(self, first: int, stop: int) -> np.ndarray:
         """Documents whose period position is in [first, stop)."""
-        period = self.docs["period"].to_numpy()
+        period = self._column("period")
         return (period >= first) & (period < stop)
 
     def period_name(self, position: int) -> pd.Timestamp:

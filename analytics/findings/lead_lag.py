@@ -80,7 +80,7 @@ def local_mean(x: np.ndarray, half_window: int = 3) -> np.ndarray:
 def _one_direction(leader: np.ndarray, follower: np.ndarray, max_lag: int, max_order: int):
     coef, order = ar_filter(leader, max_order)
     e, f = apply_filter(leader, coef), apply_filter(follower, coef)
-    results = []
+    tested = []  # (z, degrees of freedom, lag, correlation)
     for lag in range(1, max_lag + 1):
         a, b = e[:-lag], f[lag:]
         if len(a) < 8:
@@ -92,9 +92,12 @@ def _one_direction(leader: np.ndarray, follower: np.ndarray, max_lag: int, max_o
         spread = float(np.sqrt(np.sum(local_mean(a**2) * local_mean(b**2))))
         if spread == 0 or a.std() == 0 or b.std() == 0:
             continue
-        z = float(np.sum(a * b)) / spread
-        results.append((float(t_dist.sf(z, len(a) - 1)), lag, float(np.corrcoef(a, b)[0, 1])))
-    return results, order
+        tested.append((float(np.sum(a * b)) / spread, len(a) - 1, lag, float(np.corrcoef(a, b)[0, 1])))
+    if not tested:
+        return [], order
+    # every lag's p-value in one call of the t distribution (one call per lag cost more than the sums)
+    p_values = t_dist.sf([z for z, *_ in tested], [df for _, df, *_ in tested])
+    return [(float(p), lag, r) for p, (_, _, lag, r) in zip(p_values, tested, strict=True)], order
 
 
 def lagged_correlation_test(x: np.ndarray, y: np.ndarray, max_lag: int = 4, max_order: int = 3) -> LeadLag | None:
@@ -127,7 +130,7 @@ def asymmetry_test(x: np.ndarray, y: np.ndarray, max_lag: int = 4, max_order: in
     coef, _ = ar_filter((xs + ys) / 2, max_order)
     a, b = apply_filter(xs, coef), apply_filter(ys, coef)
     contrast = np.array([1.0, -1.0, 0.0])
-    p_values = []
+    tested = []  # (|t|, degrees of freedom) of each lag
     for lag in range(1, max_lag + 1):
         n = len(a) - 2 * lag
         if n < 10:
@@ -139,9 +142,10 @@ def asymmetry_test(x: np.ndarray, y: np.ndarray, max_lag: int = 4, max_order: in
         se = float(np.sqrt(max(contrast @ variance @ contrast, 0.0)))
         if se == 0:
             continue
-        p_values.append(float(2 * t_dist.sf(abs(contrast @ beta) / se, n - design.shape[1])))
-    if not p_values:
+        tested.append((abs(contrast @ beta) / se, n - design.shape[1]))
+    if not tested:
         return 1.0
+    p_values = [float(2 * p) for p in t_dist.sf([t for t, _ in tested], [df for _, df in tested])]
     return float(1 - (1 - min(p_values)) ** len(p_values))
 
 
@@ -167,6 +171,7 @@ def lead_lag_findings(table: CountTable, settings: FindingsSettings) -> list[Fin
     for column, name in groups:
         mask = (table.docs[column] == name).to_numpy()
         series[(column, name)] = (*table.group_counts(mask), mask)
+    subjects = list(table.subjects.iterrows())  # once, not once per pair of groups
     for (ga, gb) in itertools.combinations(groups, 2):
         if ga[0] != gb[0]:
             continue
@@ -177,7 +182,7 @@ def lead_lag_findings(table: CountTable, settings: FindingsSettings) -> list[Fin
             continue
         span = np.flatnonzero(both)
         first, stop = span[0], span[-1] + 1
-        for j, subject in table.subjects.iterrows():
+        for j, subject in subjects:
             if (ka[j].sum() < settings.min_lead_lag_subject_documents
                     or kb[j].sum() < settings.min_lead_lag_subject_documents):
                 continue

@@ -1,6 +1,7 @@
-"""The charts in a real browser, measured: legends and plots inside their chart at 1440 and 390 pixels, a plot that
-keeps its height, a click that selects the band under the pointer, an empty period drawn as a gap, the table route
-to the same documents, and the publication ZIP with every part. Screenshots of every chart page at both widths."""
+"""The charts in a real browser, measured: legends and plots inside their chart at 1440 and 390 pixels, the legend
+under the plot and its event strip (on a phone the whole plot on the first screen), a plot that keeps its height,
+a click that selects the band under the pointer, an empty period drawn as a gap, the table route to the same
+documents, and the publication ZIP with every part. Screenshots of every chart page at both widths."""
 
 from __future__ import annotations
 
@@ -67,6 +68,13 @@ MEASURE = """el => {
 }"""
 
 
+# The lowest written event label of a chart (its strip below the x axis), in page pixels (0 without labels).
+STRIP_BOTTOM = """el => Math.max(0, ...Array.from(el.querySelectorAll('svg g.mark-text text'))
+    .filter(t => !t.closest('g.role-legend') && !t.closest('g.role-axis') && !t.closest('g.role-title'))
+    .map(t => t.getBoundingClientRect().bottom))"""
+PHONE_SCREEN = 844  # px: the height of a 390 px wide phone's screen (iPhone 12 to 15)
+
+
 def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
     return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
             and inner["right"] <= outer["right"] + slack and inner["bottom"] <= outer["bottom"] + slack)
@@ -95,8 +103,12 @@ def test_every_chart_keeps_its_legend_and_plot_inside_at_both_widths(server, bro
                     "Unassigned (outliers)"} <= set(m["labels"])
                 # every legend entry is the theme's whole name, listed once: none dropped, none cut
                 assert len(m["labels"]) == len(set(m["labels"])) >= 5 and not any("…" in t for t in m["labels"])
-                # the legend sits above the plot, the event strip below it, neither on the plot
-                assert all(legend["bottom"] <= m["plot"]["y"] + 1 for legend in m["legends"])
+                # the legend sits below the plot and its event strip, never on the plot
+                assert all(legend["y"] >= m["plot"]["bottom"] - 1 for legend in m["legends"])
+                strip = charts.nth(i).evaluate(STRIP_BOTTOM)
+                assert all(legend["y"] >= strip - 1 for legend in m["legends"]), (strip, m["legends"])
+                if width == 390:  # a phone's first screen (390 × 844) shows the whole plot, the legend after it
+                    assert m["plot"]["bottom"] <= PHONE_SCREEN, m["plot"]
     finally:
         context.close()
 

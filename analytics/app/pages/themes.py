@@ -38,7 +38,8 @@ url.seed("smooth", min(max(url.value("smooth", 1, int, page=PAGE), 1), 12))
 url.seed("events", url.value("events", True, lambda v: v == "1", page=PAGE))
 chosen = st.multiselect("Themes", options, key="topics_pick", format_func=lambda t: labels.get(t, str(t)),
                         help=f"Up to {top} stay distinguishable; the rest are drawn as '{s.OTHER_LABEL}'.")
-c2, c3, c4 = st.columns([2, 2, 1])
+chart_slot = st.container()  # the chart right under the themes it draws; its options under it (a phone's first
+c2, c3, c4 = st.columns([2, 2, 1])  # screen shows the plot, not three rows of options)
 measure = c2.radio("Show", ["share", "count"], horizontal=True, key="measure")
 smooth = c3.number_input("Smoothing (periods)", 1, 12, key="smooth",
                          help="Pools this many periods around each one: their documents are counted together, so "
@@ -52,7 +53,7 @@ url.keep("events", show_events, True, page=PAGE)
 table = corpus.theme_shares(gran, f, smooth=int(smooth), keep=chosen)
 events = corpus.events(f) if show_events else None
 chart = charts.themes_chart(table, measure=measure, events=events, granularity=gran)
-event = st.altair_chart(chart, width="stretch", on_select="rerun", key="themes_chart")
+event = chart_slot.altair_chart(chart, width="stretch", on_select="rerun", key="themes_chart")
 in_table = numbers_table(table, "themes_table", s.LABEL, charts.theme_order(table), s.TOPIC_ID, gran)
 flags = table.drop_duplicates(s.PERIOD)
 st.caption(f"Each period's shares are of its dated documents ({corpus.summary(f).in_scope:,} under the filters)"

@@ -2,12 +2,16 @@
 same tested findings (`Corpus.findings` under the sidebar's filters and granularity), each as a sentence with its
 counts and q-value, and the documents behind it one click away.
 
+On a large corpus the findings of new filters take a while: the panel says they are being tested, the rest of the
+page is drawn and answers clicks, and the panel fills in when the tests are done (findings_queue).
+
 Every sentence carries corpus text (theme labels, actor names, event labels): it is shown only as table cells or
 escaped Markdown, never as HTML.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 import pandas as pd
@@ -15,6 +19,7 @@ import streamlit as st
 
 from ..filters import Filters
 from ..findings import Finding
+from . import findings_queue
 from .reading import escape_markdown, list_and_read
 from .state import CachedCorpus
 
@@ -28,7 +33,14 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
     of these kinds, or the platform migration's), each sentence in full, a pick listing the documents behind
     one; and every
     hypothesis tested here, significant or not, folded away."""
-    found = corpus.findings(granularity, filters)
+    found = corpus.findings_ready(granularity, filters, wait_until=_deadline(corpus, granularity, filters))
+    if found is None:  # still being tested (a large corpus): the page answers meanwhile, the findings come after
+        if heading:
+            st.subheader(heading)
+        st.caption("Testing every change on these documents: the findings appear here by themselves when the tests "
+                   "are done (a large corpus takes a while). The rest of the page can be used meanwhile.")
+        _show_when_tested(corpus, granularity, filters)
+        return
     ids = None if subject_ids is None else [str(i) for i in subject_ids]
     kinds = None if kinds is None else tuple(kinds)
     shown = found.migration if migration else found.about(subject_type, ids, kinds)
@@ -55,6 +67,22 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
     if len(everything) > len(shown):
         with st.expander(f"Every hypothesis tested here ({len(everything)}), significant or not"):
             st.dataframe(finding_table(everything, verdict=True), hide_index=True, width="stretch", height=240)
+
+
+def _deadline(corpus: CachedCorpus, granularity: str, filters: Filters) -> float:
+    """Until when this run of the page waits for these findings: WAIT from the first panel that asked, so a page
+    with two panels waits once."""
+    key = f"_findings_wait_{hash((str(corpus.path), corpus.stamp(), granularity, filters))}"
+    if key not in st.session_state:
+        st.session_state[key] = time.monotonic() + findings_queue.WAIT
+    return st.session_state[key]
+
+
+@st.fragment(run_every=1.0)
+def _show_when_tested(corpus: CachedCorpus, granularity: str, filters: Filters) -> None:
+    """Asks every second whether the findings are done; when they are, the page is drawn again with them."""
+    if corpus.findings_ready(granularity, filters) is not None:
+        st.rerun()
 
 
 def finding_list(found: Iterable[Finding]) -> str:

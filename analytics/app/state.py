@@ -13,7 +13,11 @@ import streamlit as st
 
 from .. import config, jobs
 from ..corpus import Corpus
+from ..corpus.findings import Findings
 from ..errors import STORE_MISSING, NarrativeError, StoreBusyError
+from ..filters import Filters
+from ..findings import FindingsSettings
+from . import findings_queue
 
 F = TypeVar("F", bound=Callable[..., Any])
 APP_RETRIES = 6  # a store another process writes is waited for about 1.5 s, then the page says so
@@ -50,10 +54,8 @@ def current_db() -> Path:
     return corpus_stores()[current_name()]
 
 
-def _cached(method: F, shared: bool = False) -> F:
-    """`method` of Corpus answered through st.cache_data, keyed by the store's path and stamp and the arguments.
-    `shared`: through st.cache_resource instead, for an answer too large to copy on every ask (st.cache_data
-    unpickles a fresh copy each time): every session gets the one object, which must never be changed (frozen)."""
+def _cached(method: F) -> F:
+    """`method` of Corpus answered through st.cache_data, keyed by the store's path and stamp and the arguments."""
 
     def ask(db: str, stamp: str, *args: Any, **kwargs: Any) -> Any:  # noqa: ARG001 - the stamp is the cache key
         corpus = Corpus(db)
@@ -61,8 +63,7 @@ def _cached(method: F, shared: bool = False) -> F:
         return method(corpus, *args, **kwargs)
 
     ask.__qualname__ = ask.__name__ = f"corpus_{method.__name__}"  # one cache per method
-    cached = (st.cache_resource(show_spinner=False, max_entries=8) if shared else
-              st.cache_data(show_spinner=False, max_entries=64))(ask)
+    cached = st.cache_data(show_spinner=False, max_entries=64)(ask)
 
     @functools.wraps(method)
     def call(self: Corpus, *args: Any, **kwargs: Any) -> Any:
@@ -93,9 +94,6 @@ class CachedCorpus(Corpus):
     platform_shares = _cached(Corpus.platform_shares)
     actor_pairs = _cached(Corpus.actor_pairs)
     share_of_voice = _cached(Corpus.share_of_voice)
-    # Findings: frozen, and at 100,000 documents some 50 MB of evidence (ids) that st.cache_data would unpickle
-    # for each of a page's findings panels.
-    findings = _cached(Corpus.findings, shared=True)
     documents = _cached(Corpus.documents)
     documents_behind = _cached(Corpus.documents_behind)
     search = _cached(Corpus.search)
@@ -111,6 +109,20 @@ class CachedCorpus(Corpus):
     cascades = _cached(Corpus.cascades)
     coordination = _cached(Corpus.coordination)
     trace_trends = _cached(Corpus.trace_trends)
+
+    def findings(self, granularity: str | None = None, filters: Filters | None = None,
+                 settings: FindingsSettings | None = None) -> Findings:
+        """Corpus.findings, tested once per store version, granularity and filters in the background and shared
+        (frozen; at 100,000 documents some 50 MB of evidence that a copy per ask would cost): see findings_queue.
+        Other settings than the defaults are tested here, every time."""
+        if settings is not None:
+            return Corpus.findings(self, granularity, filters, settings)
+        return findings_queue.result(self.path, self.stamp(), granularity, filters)
+
+    def findings_ready(self, granularity: str, filters: Filters, wait_until: float | None = None
+                       ) -> Findings | None:
+        """The findings if they are done by `wait_until` (time.monotonic()), else None (still being tested)."""
+        return findings_queue.ready(self.path, self.stamp(), granularity, filters, wait_until)
 
 
 def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:
@@ -144,7 +156,7 @@ def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:
 def clear_caches() -> None:
     """After an edit or an analysis, ask the store again (its stamp changes too; this frees the memory)."""
     st.cache_data.clear()
-    st.cache_resource.clear()
+    findings_queue.forget()
 
 
 def content_warning_on() -> bool:

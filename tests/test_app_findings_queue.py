@@ -1,0 +1,112 @@
+"""Findings tested in the background: a page draws everything else while its findings are tested and shows them
+when they are done — the same findings `Corpus.findings` gives — each set tested once, a failure tested again."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from findings_store import build_findings_store
+from streamlit.testing.v1 import AppTest
+
+from analytics import Corpus, Filters
+from analytics.app import findings_queue
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    return build_findings_store(tmp_path_factory.mktemp("queue") / "planted.duckdb")
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """The background tests held until the test releases them (as a large corpus's take their time)."""
+    release = threading.Event()
+    plain = findings_queue._test
+    asked: list[tuple] = []
+
+    def slow(path, granularity, filters):
+        asked.append((granularity, filters))
+        assert release.wait(120)
+        return plain(path, granularity, filters)
+
+    monkeypatch.setattr(findings_queue, "_test", slow)
+    monkeypatch.setattr(findings_queue, "WAIT", 0.2)
+    findings_queue.forget()
+    yield release, asked
+    release.set()
+    findings_queue.forget()
+
+
+def _listed(at: AppTest) -> list[str]:
+    out = []
+    for block in at.markdown:
+        for line in block.value.splitlines():
+            match = re.fullmatch(r"- (.+) \(([a-z ]+); \d+ documents\)", line)
+            if match:
+                out.append(html.unescape(re.sub(r"\\(.)", r"\1", match.group(1))))
+    return out
+
+
+def test_the_overview_draws_on_while_its_findings_are_tested_then_shows_the_same_findings(app_db, monkeypatch,
+                                                                                          tmp_path, held):
+    release, asked = held
+    monkeypatch.setenv("NARRATIVE_DB", str(app_db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+    corpus = Corpus.open(app_db)
+    granularity = "quarter"
+    expected = [f.sentence for f in corpus.findings(granularity).significant]
+    assert expected  # the planted store has findings to show
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["gran"] = granularity
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("the findings appear here by themselves" in c.value for c in at.caption)
+    assert {m.label for m in at.metric} >= {"Documents", "Sources", "Themes"}  # the rest of the page is drawn
+    assert not _listed(at)
+    assert asked == [(granularity, Filters())]
+
+    release.set()
+    findings_queue.result(app_db, corpus.stamp(), granularity, Filters())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _listed(at) == expected
+    assert not any("the findings appear here by themselves" in c.value for c in at.caption)
+    assert asked == [(granularity, Filters())]  # tested once, for both runs of the page
+
+
+def test_each_set_of_findings_is_tested_once_and_a_failure_again(app_db, monkeypatch):
+    findings_queue.forget()
+    calls: list[tuple] = []
+    plain = findings_queue._test
+
+    def counted(path, granularity, filters):
+        calls.append((granularity, filters))
+        if filters.source_types == ("nonesuch",) and len(calls) == 1:
+            raise RuntimeError("the first try fails")
+        return plain(path, granularity, filters)
+
+    monkeypatch.setattr(findings_queue, "_test", counted)
+    stamp = Corpus.open(app_db).stamp()
+    first = findings_queue.result(app_db, stamp, "quarter", Filters())
+    again = findings_queue.result(app_db, stamp, "quarter", None)  # no filters are Filters()
+    assert again is first and calls == [("quarter", Filters())]
+    assert [f.sentence for f in first.tested] == [f.sentence for f in Corpus.open(app_db).findings(
+        "quarter").tested]
+    assert findings_queue.ready(app_db, stamp, "quarter", Filters()) is first  # done: no wait
+    findings_queue.result(app_db, stamp, "month", Filters(source_types=("news",)))
+    assert len(calls) == 2
+
+    calls.clear()
+    odd = Filters(source_types=("nonesuch",))
+    with pytest.raises(RuntimeError, match="first try"):
+        findings_queue.result(app_db, stamp, "quarter", odd)
+    assert len(findings_queue.result(app_db, stamp, "quarter", odd)) == 0  # asked again: tested again
+    assert len(calls) == 2
+    findings_queue.forget()

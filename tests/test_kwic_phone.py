@@ -1,0 +1,52 @@
+"""Keyword in context on a phone: the same rows as the wide table, the keyword first in sight with a short context
+either side (the characters next to the keyword kept), propaganda context still hidden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from apptest_store import XSS_ID, build_app_store
+from streamlit.testing.v1 import AppTest
+
+from analytics.app.kwic import HIDDEN_CONTEXT, PHONE_CONTEXT, PHONE_HIDDEN_CONTEXT, phone_view
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def test_phone_view_keeps_the_characters_next_to_the_keyword():
+    view = pd.DataFrame({"left": ["short left ", "a long left context that runs on and on before the "],
+                         "keyword": ["Telegram", "Telegram"],
+                         "right": [" channel", " channel that was named in a long sentence after it"]})
+    phone = phone_view(view)
+    assert phone["left"].tolist()[0] == "short left " and phone["right"].tolist()[0] == " channel"
+    left, right = phone["left"].iloc[1], phone["right"].iloc[1]
+    assert left.startswith("…") and view["left"].iloc[1].endswith(left[1:]) and len(left) <= PHONE_CONTEXT + 1
+    assert right.endswith("…") and view["right"].iloc[1].startswith(right[:-1]) and len(right) <= PHONE_CONTEXT + 1
+    hidden = phone_view(view.assign(right=[HIDDEN_CONTEXT, " x"]))
+    assert hidden["right"].iloc[0] == PHONE_HIDDEN_CONTEXT
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    return build_app_store(tmp_path_factory.mktemp("kwic") / "app.duckdb")
+
+
+def test_the_documents_page_has_a_wide_and_a_phone_table_of_the_same_rows(app_db, monkeypatch, tmp_path):
+    monkeypatch.setenv("NARRATIVE_DB", str(app_db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["q"] = "telegram"
+    at.run()
+    at.switch_page("analytics/app/pages/documents.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    wide, phone = [d.value for d in at.dataframe if "keyword" in d.value.columns][:2]
+    assert len(wide) == len(phone) > 3
+    assert phone["id"].tolist() == wide["id"].tolist() and phone["keyword"].tolist() == wide["keyword"].tolist()
+    for short, whole in zip(phone["left"], wide["left"], strict=True):
+        assert whole.endswith(short.removeprefix("…"))
+    assert set(phone.loc[phone["id"] == XSS_ID, "right"]) == {PHONE_HIDDEN_CONTEXT}
+    rules = " ".join(h.proto.body for h in at.get("html"))
+    assert ".st-key-kwic_phone" in rules and "max-width" in rules

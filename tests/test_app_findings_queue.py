@@ -36,7 +36,7 @@ def held(monkeypatch):
         return plain(path, granularity, filters)
 
     monkeypatch.setattr(findings_queue, "_test", slow)
-    monkeypatch.setattr(findings_queue, "WAIT", 0.2)
+    monkeypatch.setattr(findings_queue, "WAIT_SMALL", 0.2)
     findings_queue.forget()
     yield release, asked
     release.set()
@@ -79,6 +79,11 @@ def test_the_overview_draws_on_while_its_findings_are_tested_then_shows_the_same
     assert _listed(at) == expected
     assert not any("the findings appear here by themselves" in c.value for c in at.caption)
     assert asked == [(granularity, Filters())]  # tested once, for both runs of the page
+
+
+def test_a_page_waits_for_a_small_corpus_findings_and_hardly_for_a_large_ones():
+    assert findings_queue.wait_for(300) == findings_queue.WAIT_SMALL >= 2.0
+    assert findings_queue.wait_for(100_000) == findings_queue.WAIT_LARGE <= 0.5
 
 
 def test_each_set_of_findings_is_tested_once_and_a_failure_again(app_db, monkeypatch):

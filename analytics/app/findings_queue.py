@@ -3,9 +3,10 @@ page and session of this process, so a page can draw everything else while they 
 
 At 100,000 documents the findings of a new set of filters take many seconds (thousands of tests); a page that
 waited for them would not answer a click meanwhile (Streamlit stops a script only between its own calls). So a
-page asks `ready(...)`, which waits a short moment (enough for a small corpus, whose findings then show at once)
-and else returns None: the page says the tests are running and asks again every second until they are done
-(`findings_view`). The answer is `Corpus.findings` itself, computed once: no second implementation.
+page asks `ready(...)`, which waits a moment (`wait_for`: long enough for a small corpus, whose findings then show
+at once; hardly at all for a large one) and else returns None: the page says the tests are running and asks again
+every second until they are done (`findings_view`). The answer is `Corpus.findings` itself, computed once: no
+second implementation.
 """
 
 from __future__ import annotations
@@ -23,13 +24,23 @@ from ..corpus import Corpus
 from ..corpus.findings import Findings
 from ..filters import Filters
 
-WAIT = 2.0  # seconds a page waits for its findings before drawing on and showing them when they are done
+# How long a page waits for its findings before drawing on (and showing them when they are done): on a small
+# corpus they take well under a second, so the page waits and shows them at once; on a large one they take many
+# seconds (their lead/lag tests grow with the subjects and source types, not only the documents), so it hardly waits.
+SMALL = 5_000  # documents under the filters
+WAIT_SMALL = 3.0  # seconds
+WAIT_LARGE = 0.3
 KEPT = 8  # sets of findings kept (at 100k documents about 50 MB each, mostly the ids of the documents behind them)
 RETRIES = 6  # opens of a store another process writes (as the app's other questions)
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="findings")
 _FUTURES: OrderedDict[tuple, Future] = OrderedDict()
 _LOCK = threading.Lock()
+
+
+def wait_for(documents: int) -> float:
+    """Seconds a page waits for the findings of this many documents (under its filters)."""
+    return WAIT_SMALL if documents <= SMALL else WAIT_LARGE
 
 
 def _key(path: Path, stamp: str, granularity: str | None, filters: Filters | None) -> tuple:

@@ -70,11 +70,11 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
 
 
 def _deadline(corpus: CachedCorpus, granularity: str, filters: Filters) -> float:
-    """Until when this run of the page waits for these findings: WAIT from the first panel that asked, so a page
-    with two panels waits once."""
+    """Until when this page waits for these findings (findings_queue.wait_for its documents), counted from the
+    first panel that asked, so a page with two panels waits once."""
     key = f"_findings_wait_{hash((str(corpus.path), corpus.stamp(), granularity, filters))}"
     if key not in st.session_state:
-        st.session_state[key] = time.monotonic() + findings_queue.WAIT
+        st.session_state[key] = time.monotonic() + findings_queue.wait_for(corpus.summary(filters).in_scope)
     return st.session_state[key]
 
 

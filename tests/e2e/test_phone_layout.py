@@ -34,7 +34,8 @@ def test_keyword_in_context_fits_the_screen_it_is_read_on(server, browser, width
         page.wait_for_timeout(1000)
         wide, phone = page.locator(".st-key-kwic"), page.locator(".st-key-kwic_phone")
         shown, hidden = (phone, wide) if width == 390 else (wide, phone)
-        assert shown.is_visible() and not hidden.is_visible()
+        shown.wait_for(state="visible", timeout=15_000)  # the width rules apply once the page has settled
+        hidden.wait_for(state="hidden", timeout=15_000)
         box = shown.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
         if width == 390:  # a row of the phone's table opens its document

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from apptest_store import build_app_store
-from browser_tools import Server, click_row, no_exception, shot, wait_for_app
+from browser_tools import Server, no_exception, open_row, shot, wait_for_app
 
 from analytics import Corpus
 
@@ -40,8 +40,7 @@ def test_keyword_in_context_fits_the_screen_it_is_read_on(server, browser, width
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
         if width == 390:  # a row of the phone's table opens its document
             grid = shown.locator("[data-testid='stDataFrame']")
-            click_row(page, grid, 0)
-            page.get_by_role("button", name="Close").wait_for(timeout=30_000)
+            open_row(page, grid, 0, page.get_by_role("button", name="Close"))
             doc_id = re.search(r"doc=([0-9a-z]+)", page.url).group(1)
             assert "telegram" in Corpus.open(server.db).document(doc_id).record["text"].lower()
         no_exception(page)

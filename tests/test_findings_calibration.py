@@ -81,9 +81,12 @@ def test_one_shared_wave_gives_no_lead_and_no_share_of_voice_difference_over_man
 
 @pytest.mark.slow
 def test_planted_effects_are_found_over_many_seeds():
+    """Power, reported over many seeds. The lead's floor sits under what was measured (0.43 on seeds 0-59, 0.47 on
+    these): splitting the correction by family cost it power (0.52 under one correction over everything on seeds
+    0-59), the price of keeping false leads out of corpora full of real changes."""
     result = calibration.calibration_run("planted", range(200, 260))
     power = result["power"]
     assert power[calibration.STEP] >= 0.9 and power[calibration.BURST] >= 0.9
-    assert power[calibration.EVENT] >= 0.8 and power[calibration.LEAD] >= 0.5, power
+    assert power[calibration.EVENT] >= 0.8 and power[calibration.LEAD] >= 0.4, power
     false = sum(result["false_per_corpus"])
     assert false / max(sum(result["significant_per_corpus"]), 1) <= 0.05  # the false discovery rate BH bounds

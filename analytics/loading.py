@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,7 +52,7 @@ def use_numba_cache() -> None:
     """Point numba's on-disk cache at `numba_cache_dir()` (before numba loads, or before the libraries that use it
     load). Without it numba writes beside the library's source, which a read-only install forbids."""
     folder = str(numba_cache_dir())
-    os.environ.setdefault("NUMBA_CACHE_DIR", folder)
+    os.environ["NUMBA_CACHE_DIR"] = folder
     if "numba" in sys.modules:
         from numba.core import config
 
@@ -97,7 +98,7 @@ def topic_libraries() -> dict[str, Any]:
     pynndescent function cached, BERTopic without sentence-transformers, UMAP's small-corpus distances fast."""
     use_numba_cache()
     spacy_module()  # BERTopic imports spaCy: without torch, as here
-    with kept_out():
+    with kept_out(), _numba_cached_by_default():
         import umap.umap_
         from bertopic import BERTopic
         from bertopic.backend import BaseEmbedder
@@ -106,9 +107,32 @@ def topic_libraries() -> dict[str, Any]:
         from hdbscan import HDBSCAN
         from umap import UMAP
     cache_every_numba_function(NUMBA_LIBRARIES)
+    from numba.core.errors import NumbaWarning
+
+    # two of pynndescent's functions hold dynamic globals and are compiled in each process; numba says so each time
+    warnings.filterwarnings("ignore", message="Cannot cache compiled function", category=NumbaWarning)
     umap.umap_.pairwise_distances = _exact_pairwise_distances(umap.umap_.pairwise_distances)
     return {"BERTopic": BERTopic, "BaseEmbedder": BaseEmbedder, "MaximalMarginalRelevance": MaximalMarginalRelevance,
             "ClassTfidfTransformer": ClassTfidfTransformer, "HDBSCAN": HDBSCAN, "UMAP": UMAP}
+
+
+@contextmanager
+def _numba_cached_by_default() -> Iterator[None]:
+    """While UMAP and pynndescent import, numba.njit caches unless told otherwise: the functions they compile at
+    import time (explicit signatures) are then loaded, not compiled, too."""
+    import numba
+
+    original = numba.njit
+
+    def njit(*args: Any, **options: Any) -> Any:
+        options.setdefault("cache", True)
+        return original(*args, **options)
+
+    numba.njit = njit
+    try:
+        yield
+    finally:
+        numba.njit = original
 
 
 def cache_every_numba_function(libraries: tuple[str, ...]) -> int:

@@ -116,8 +116,11 @@ def umap_timers():
     import umap, hdbscan, bertopic
     timed(umap.UMAP, "fit", "UMAP fit")
     timed(hdbscan.HDBSCAN, "fit", "HDBSCAN fit")
-import analytics.loading as loading_module
-if hasattr(loading_module, "topic_libraries"):
+try:
+    import analytics.loading as loading_module
+except ImportError:  # an older checkout
+    loading_module = None
+if loading_module is not None:
     original = loading_module.topic_libraries
     def with_timers():
         out = original(); umap_timers(); return out

@@ -15,10 +15,9 @@ from test_post_entities import blank_pipes
 
 from analytics import config, loading
 from analytics.entities.components import TEXT_KEY, doc_text, doc_with_text
+from benchmarks import planted_posts
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-from benchmarks import planted_posts  # noqa: E402
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -37,7 +37,7 @@ test: $(STAMP) browser  ## every test: unit, real models, real server in headles
 	$(BIN)/pytest -q
 
 test-fast: $(STAMP)  ## the quick set on both cores: no model is loaded (tests/conftest.py guards it)
-	$(BIN)/pytest -q -n 2 -m "not slow and not e2e"
+	$(BIN)/pytest -q -n 2 -m "not slow and not e2e" --hypothesis-profile quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check analytics app.py tests benchmarks

@@ -101,8 +101,10 @@ SETTINGS: dict[str, Setting] = {
         # The findings engine (analytics/findings): what is tested, the evidence each test needs, the correction.
         Setting("alpha", ALPHA, "A finding is called significant when its q-value (the false discovery rate after "
                 "the correction) is below this."),
-        Setting("correction", "bh", "Multiple-testing correction over every test of one findings run: bh "
-                "(Benjamini–Hochberg) or by (Benjamini–Yekutieli, valid under any dependence, more cautious).",
+        Setting("correction", "bh", "Multiple-testing correction over every test of one findings run, applied in "
+                "each family of question (changes over time, lead and lag, share of voice) with the error rate "
+                "split evenly between them: bh (Benjamini–Hochberg) or by (Benjamini–Yekutieli, valid under any "
+                "dependence, more cautious).",
                 ("bh", "by")),
         Setting("min_subject_documents", 10, "A theme, actor or frame is tested only when at least this many dated "
                 "documents are about it."),

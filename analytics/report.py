@@ -22,7 +22,7 @@ from . import schema as s
 from .config import setting
 from .corpus import Corpus, Findings, Framing
 from .filters import Filters
-from .findings import HOW_FINDINGS_ARE_TESTED, Finding
+from .findings import HOW_FINDINGS_ARE_TESTED, Finding, correction_words
 
 STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.45;color:#222}"
          "table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border:1px solid #ccc;padding:4px;"
@@ -101,12 +101,12 @@ def build_report(corpus: Corpus, granularity: str | None = None, filters: Filter
 
 def _findings_section(found: Findings) -> list[str]:
     """What changed: every significant finding as a sentence with its documents, and how many were tested."""
-    name = {"bh": "Benjamini–Hochberg", "by": "Benjamini–Yekutieli"}[found.settings.correction]
     parts = ["<h2>What changed</h2>",
              f"<p>{len(found)} hypotheses tested by {html.escape(found.granularity)} (shifts, bursts, emerging and "
              f"fading, event impact, lead and lag, share of voice, about every theme, actor and frame with enough "
-             f"documents); {len(found.significant)} significant (q &lt; {found.settings.alpha}, one {name} "
-             "correction over all of them). <code>narrative findings</code> lists every test, significant or not."
+             f"documents); {len(found.significant)} significant (q &lt; {found.settings.alpha}, "
+             f"{html.escape(correction_words(found.settings.correction))}). <code>narrative findings</code> lists "
+             "every test, significant or not."
              "</p>"]
     if not found.significant:
         parts.append("<p>No finding passes: none of the changes in these documents can be told from chance.</p>")

@@ -6,10 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from model_guard import refuse as _refuse
 from planted import PLANTED_THEMES, planted_corpus, store_documents  # noqa: F401 - re-exported for tests
 
 from analytics import store
+
+# Property tests that write a store per example draw 60 examples in the full suite (`make test`, CI); the quick set
+# (`make test-fast`, `--hypothesis-profile quick`) draws 15 of the same strategies.
+settings.register_profile("full", max_examples=60)
+settings.register_profile("quick", max_examples=15)
+settings.load_profile("full")
 
 REPO = Path(__file__).resolve().parents[1]
 # Four scraped-page look-alikes written for these tests (own words, the furniture real pages carry: glued

@@ -120,7 +120,7 @@ def test_encodings_and_invalid_utf8(tmp_path):
 csv_cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(csv_cell, min_size=0, max_size=5), min_size=1, max_size=25))
 def test_property_any_csv_rows_never_crash_or_lose_records(tmp_path_factory, rows):
     tmp_path = tmp_path_factory.mktemp("prop")
@@ -131,7 +131,7 @@ def test_property_any_csv_rows_never_crash_or_lose_records(tmp_path_factory, row
     run(tmp_path, "rows.csv", buffer.getvalue())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.one_of(st.text(max_size=120), st.dictionaries(
     st.sampled_from(["date", "text", "title", "source", "url", "x"]),
     st.one_of(st.text(max_size=80), st.integers(), st.floats(allow_nan=True), st.none(), st.booleans()),

@@ -2,7 +2,8 @@
 
 Null corpora (constant rates; independent AR(1) attention with phi up to 0.9, whose null is "no lead"; one AR(1)
 wave both source types follow together, also no lead; shuffled dates): the share of tests called significant
-stays at most 5 % and no corpus has more than one false finding (the issue's criterion, not relaxed).
+stays at most 5 % and no corpus has more than one false finding (the issue's criterion, not relaxed), the shared
+wave included: the correction is split by family, so its many real shifts do not loosen the threshold for leads.
 Planted corpora: a step, a burst, an event effect and a two-period lead are each found in most seeds (power over
 many seeds). Quick versions run in the quick set; the many-seed versions are marked slow (CI runs both).
 """
@@ -23,7 +24,7 @@ def _false_share(result: dict, kinds: set[str] | None = None) -> float:
     return sum(r["false"] for r in rows) / max(tests, 1)
 
 
-@pytest.mark.parametrize("name", ["constant", "ar1:0.9", "shuffled"])
+@pytest.mark.parametrize("name", ["constant", "ar1:0.9", "common-ar1:0.9", "shuffled"])
 def test_null_corpora_stay_silent_quick(name):
     result = calibration.calibration_run(name, range(6), SMALL)
     assert sum(r["tests"] for r in result["per_kind"].values()) > 6 * 40
@@ -64,24 +65,28 @@ def test_no_lead_is_claimed_between_independent_drifting_series_over_many_seeds(
 
 
 @pytest.mark.slow
-def test_one_shared_wave_keeps_the_false_discovery_rate_over_many_seeds():
-    """One wave both source types follow (not among the issue's nulls: a corpus full of real shifts and bursts):
-    no lead and no share-of-voice difference holds. Each of those tests stays valid on its own (at most 5 %
-    significant), and false findings stay a small share of all findings (the false discovery rate BH bounds);
-    the many true findings loosen BH's threshold, so a corpus may hold a false one beside them (README)."""
+def test_one_shared_wave_gives_no_lead_and_no_share_of_voice_difference_over_many_seeds():
+    """One wave both source types follow in the same periods: a corpus full of real shifts and bursts, but nothing
+    leads and no source type favours a subject. Those tests stay at most 5 % significant, each valid on its own,
+    and no corpus holds more than one false finding (the issue's criterion): the real shifts are corrected in their
+    own family and do not loosen the threshold for leads and share of voice."""
     result = calibration.calibration_run("common-ar1:0.9", range(100, 160))
     kinds = set(result["null_kinds"])
     assert _false_share(result, kinds) <= 0.05
     raw = sum(result["per_kind"][k]["raw"] for k in kinds)
     assert raw / sum(result["per_kind"][k]["tests"] for k in kinds) <= 0.06
+    assert max(result["false_per_corpus"]) <= 1
     assert sum(result["false_per_corpus"]) / sum(result["significant_per_corpus"]) <= 0.05
 
 
 @pytest.mark.slow
 def test_planted_effects_are_found_over_many_seeds():
+    """Power, reported over many seeds. The lead's floor sits under what was measured (0.43 on seeds 0-59, 0.47 on
+    these): splitting the correction by family cost it power (0.52 under one correction over everything on seeds
+    0-59), the price of keeping false leads out of corpora full of real changes."""
     result = calibration.calibration_run("planted", range(200, 260))
     power = result["power"]
     assert power[calibration.STEP] >= 0.9 and power[calibration.BURST] >= 0.9
-    assert power[calibration.EVENT] >= 0.8 and power[calibration.LEAD] >= 0.5, power
+    assert power[calibration.EVENT] >= 0.8 and power[calibration.LEAD] >= 0.4, power
     false = sum(result["false_per_corpus"])
     assert false / max(sum(result["significant_per_corpus"]), 1) <= 0.05  # the false discovery rate BH bounds

@@ -14,11 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from ..filters import Filters
-from ..findings import Finding
+from ..findings import Finding, correction_words
 from .reading import escape_markdown, list_and_read
 from .state import CachedCorpus
-
-CORRECTIONS = {"bh": "Benjamini–Hochberg", "by": "Benjamini–Yekutieli"}
 
 
 def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key: str, *, heading: str = "",
@@ -35,8 +33,8 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
     if heading:
         st.subheader(heading)
     st.caption(f"{len(found)} hypotheses tested by {granularity} on the documents under these filters, "
-               f"{len(found.significant)} significant (q < {found.settings.alpha} after one "
-               f"{CORRECTIONS[found.settings.correction]} correction over all of them; see **About**). "
+               f"{len(found.significant)} significant (q < {found.settings.alpha} after "
+               f"{correction_words(found.settings.correction)}; see **About**). "
                + (f"{len(shown)} of them here; pick one below to list the documents behind it." if shown else
                   "None of them here: no change in these documents can be told from chance."))
     if shown:

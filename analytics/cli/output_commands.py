@@ -59,8 +59,9 @@ def findings_command(as_json: bool, granularity: str, significant_only: bool, so
                      correction: str, alpha: float, filters: object, db: Path) -> None:
     """Every hypothesis tested (shifts, bursts, emerging/fading, event impact, lead-lag, share of voice) about every
     theme, actor and framing lexicon's frame, each with its counts, p-value and q-value after one correction over
-    all of them; significant ones first. The same call as the app's pages and the report."""
-    from ..findings import FindingsSettings
+    all of them (split by family of question); significant ones first. The same call as the app's pages and the
+    report."""
+    from ..findings import FindingsSettings, correction_words
 
     settings = FindingsSettings(sources=sources, correction=correction, alpha=alpha)
     found = open_corpus(db).findings(granularity, filters, settings)
@@ -68,9 +69,8 @@ def findings_command(as_json: bool, granularity: str, significant_only: bool, so
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=1))
         return
-    name = {"bh": "Benjamini-Hochberg", "by": "Benjamini-Yekutieli"}[correction]
     click.echo(f"{len(found)} hypotheses tested by {granularity}, {len(found.significant)} significant (q < "
-               f"{alpha}, {name} over all of them).")
+               f"{alpha}, {correction_words(correction)}).")
     for f in shown:
         mark = "*" if f.significant else " "
         click.echo(f"{mark} [{f.kind}] {f.sentence}  ({_documents(len(f.doc_ids))}; p = {f.p_value:.2g}; {f.test})")

@@ -1,5 +1,6 @@
 """Findings: every claim the tool prints is a test of a stated null hypothesis on counts of documents with their
-denominators, all tests of a run go through one multiple-testing correction, and each keeps its evidence.
+denominators, all tests of a run go through one multiple-testing correction (split by family of question), and
+each keeps its evidence.
 
     from analytics import findings
     found = findings.run(documents, items, events, granularity="quarter")
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from . import platforms
 from .engine import corrected, findings_frame, run, significant_only
-from .explained import HOW_FINDINGS_ARE_TESTED
+from .explained import HOW_FINDINGS_ARE_TESTED, correction_words
 from .finding import JSON_KEYS, SUBJECT_TYPES, Finding
 from .platforms import migration_findings
 from .sentences import sentence
@@ -23,6 +24,6 @@ from .windows import window_findings
 
 __all__ = [
     "HOW_FINDINGS_ARE_TESTED", "JSON_KEYS", "KINDS", "SETTING_NAMES", "SUBJECT_TYPES", "Finding", "FindingsSettings",
-    "corrected", "findings_frame", "migration_findings", "platforms", "run", "sentence", "settings_table",
-    "significant_only", "window_findings",
+    "corrected", "correction_words", "findings_frame", "migration_findings", "platforms", "run", "sentence",
+    "settings_table", "significant_only", "window_findings",
 ]

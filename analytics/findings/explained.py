@@ -38,15 +38,31 @@ every test on that subject is widened by it (it is never narrowed). Lead and lag
 momentum is removed what is left has no memory. Share of voice treats documents within a period as independent.
 
 The correction: one run tests many hypotheses at once (every theme, actor, kind, event and pair), and some would
-pass by luck. All of them enter one Benjamini–Hochberg correction, which turns each p-value into a q-value: among
-the findings called significant, the expected share of false ones is at most 5 %. That is a share, not a
-promise of none: when a corpus holds many real changes, the threshold loosens with them, and now and then one
-false finding comes along with many true ones. A finding is called significant
-only when its q-value is below 0.05 and its evidence minimum is met (hypotheses below the minimum are not tested
-at all, so they do not dilute the others). The Benjamini–Yekutieli correction, valid however the tests depend on
-each other and more cautious, is a setting (`correction = by`); it is not used by default because most of these
-tests are positively related (they share documents), where Benjamini–Hochberg is known to hold.
+pass by luck. All of them are corrected together, in three families of questions: did a subject's share change
+over time (shifts, bursts, emerging and fading, event impact), does one source type move first (lead and lag),
+does one source type give a subject more room than the others (share of voice). Within each family a
+Benjamini–Hochberg correction turns each p-value into a q-value, and the 5 % is split evenly between the families
+tested, so each family's q-value is multiplied by their number (3 when all are tested). Among the findings called
+significant, the expected share of false ones stays at most 5 %. Why the split: when coverage really moves, a
+corpus holds dozens of true changes over time, and one correction over everything would loosen its threshold
+with them until a lead or a share-of-voice difference that chance made passes beside them. Split, a family with
+nothing to find gives a false finding in at most about 1 run in 60 (5 % ÷ 3), whatever the other families find.
+A finding is called significant only when its q-value is below 0.05 and its evidence minimum is met (hypotheses
+below the minimum are not tested at all, so they do not dilute the others). The Benjamini–Yekutieli correction,
+valid however the tests depend on each other and more cautious, is a setting (`correction = by`) used the same
+way; it is not the default because most of these tests are positively related (they share documents), where
+Benjamini–Hochberg is known to hold.
 
 What the tool prints as "not significant" is not evidence that nothing changed: only that these documents cannot
 tell a change from chance.
 """
+
+
+NAMES = {"bh": "Benjamini–Hochberg", "by": "Benjamini–Yekutieli"}
+
+
+def correction_words(correction: str) -> str:
+    """How the q-values of a run were made, in a few words for captions ("one Benjamini–Hochberg correction over
+    all of them, …")."""
+    return (f"one {NAMES[correction]} correction over all of them, its error rate split evenly between changes "
+            "over time, lead and lag, and share of voice")

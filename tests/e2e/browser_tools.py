@@ -90,14 +90,37 @@ def click_row(page, grid, row: int) -> None:
     page.mouse.click(x, y)
 
 
+def script_done(page, timeout: float = 90_000) -> None:
+    """Wait until Streamlit has finished running the script and no element of an older run is shown."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-test-script-state=\"notRunning\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
+
+
+def open_row(page, grid, row: int, shown, tries: int = 3) -> None:
+    """Click a row's selection box until `shown` (a locator) appears: a click that lands while the script reruns
+    is lost with the old table, so it is repeated once the run has ended."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        script_done(page)
+        if shown.is_visible():  # the last click did land; a second one would clear the selection
+            return
+        click_row(page, grid, row)
+        try:
+            shown.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+
+
 def wait_for_app(page, text: str, timeout: float = 90_000) -> None:
     """Wait until the page shows `text` and Streamlit has finished running the script."""
     page.get_by_text(text).first.wait_for(timeout=timeout)
     # Streamlit's app root says whether the script runs (data-test-script-state); while a rerun runs, the elements
     # of the run before are also marked stale.
-    page.wait_for_function(
-        "() => document.querySelector('[data-test-script-state=\"notRunning\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
+    script_done(page, timeout)
 
 
 def choose(page, key: str, option: str, tries: int = 4) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from browser_tools import Server, shot, wait_for_app
+from browser_tools import Server, open_row, shot, wait_for_app
 from social_store import build_social_store
 
 pytestmark = pytest.mark.e2e
@@ -55,19 +55,11 @@ def test_see_the_planted_group_and_read_a_members_post(server, social, page):
     tall_shot(page, "20-amplification-1440", 1440)
     assert page.get_by_text("Fast organic reactors").count() >= 1
     groups = page.locator("[data-testid='stDataFrame']").first
-    groups.scroll_into_view_if_needed()
-    box = groups.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection cell, under the header
-    heading = page.get_by_text("posts behind group 1").first
-    heading.wait_for(timeout=30_000)
+    open_row(page, groups, 0, page.get_by_text("posts behind group 1").first)
     documents = page.locator("[data-testid='stDataFrame']").nth(1)
-    documents.scroll_into_view_if_needed()
-    page.wait_for_timeout(800)
-    box = documents.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-    page.get_by_text("· social ·").first.wait_for(timeout=30_000)  # the reading view's line of metadata
+    open_row(page, documents, 0, page.get_by_text("· social-media post ·").first)  # the reading view's metadata
     shot(page, "21-amplification-group-post")
-    account = page.get_by_text("· social ·").first.inner_text()
+    account = page.get_by_text("· social-media post ·").first.inner_text()
     assert any(a in account for a in social.planted_accounts), account
 
 

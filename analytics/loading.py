@@ -147,7 +147,10 @@ def cache_every_numba_function(libraries: tuple[str, ...]) -> int:
             continue
         for value in list(vars(module).values()):
             if isinstance(value, Dispatcher) and isinstance(value._cache, NullCache):
-                value.enable_caching()
+                try:
+                    value.enable_caching()
+                except RuntimeError:  # numba finds nowhere to keep it (no writable folder): compiled as before
+                    continue
                 turned_on += 1
     return turned_on
 

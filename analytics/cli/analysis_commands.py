@@ -125,6 +125,10 @@ def models() -> None:
     from ..languages import romanise
 
     click.echo(f"name romaniser: {romanise.romaniser_index()} (names dictionary sha256 matches)")
+    from ..loading import numba_cache_dir, warm_topic_libraries
+
+    warm_topic_libraries()
+    click.echo(f"topic fit's compiled code: {numba_cache_dir()} (UMAP and pynndescent, compiled once)")
 
 
 @main.command("entities-eval")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..languages import match_form
 
@@ -32,6 +33,24 @@ IS_BEFORE = {"the", "The", "pro", "pro-", "anti", "anti-", "ex", "former", "agai
 
 
 _BARE_IS = re.compile(r"(?<!\w)IS(?!\w)")
+
+# The text a document was made from, kept in its user_data by the caller that has it (entities/extraction.py):
+# spaCy's doc.text rebuilds the string from the tokens, one Python object per word, on every call — on news
+# articles that was a third of the fast profile's entity stage.
+TEXT_KEY = "narrative:text"
+
+
+def doc_text(doc: Any) -> str:
+    """The document's text: the string kept with it when there is one, else spaCy's doc.text (the same string)."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if text is not None else doc.text
+
+
+def doc_with_text(nlp: Any, text: str) -> Any:
+    """The pipeline's tokenised Doc for `text` (what nlp.pipe would make from it), with the text kept."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def _register_components() -> None:
@@ -87,11 +106,12 @@ def _register_components() -> None:
     @Language.component("is_context")
     def is_context(doc):  # noqa: ANN001 - spaCy's component signature
         """Tag a bare capitalised "IS" as the group only where its neighbours say so."""
-        if "IS" not in doc.text:
+        text = doc_text(doc)
+        if "IS" not in text:
             return doc
         new = []
         taken = {t.i for ent in doc.ents for t in ent}
-        candidates = [doc.char_span(m.start(), m.end()) for m in _BARE_IS.finditer(doc.text)]
+        candidates = [doc.char_span(m.start(), m.end()) for m in _BARE_IS.finditer(text)]
         for token in (span[0] for span in candidates if span is not None and len(span) == 1):
             if token.i in taken:
                 continue

@@ -14,6 +14,7 @@ from .. import schema as s
 from ..config import setting
 from ..languages import ROMANISED
 from .aliases import AliasTable, alias_key
+from .components import doc_with_text
 from .pipeline import Pipelines, cached_pipeline
 from .posts import MODEL_LABELS_ON_POSTS, POST_ALIASES, post_actor_name
 
@@ -147,8 +148,10 @@ def extract_entities(pipes: Pipelines, docs: pd.DataFrame, columns: list[list[An
         # [posts] the model's labels kept on a post are those it reads reliably on short text (entities/posts.py)
         kinds = part[s.SOURCE_TYPE].tolist() if s.SOURCE_TYPE in part else [None] * len(part)
         labels = [MODEL_LABELS_ON_POSTS if kind == "social" else MODEL_LABELS for kind in kinds]
+        # one process: Docs made here carry their text, so no component rebuilds it from the tokens
+        inputs = texts if processes > 1 else (doc_with_text(nlp, text) for text in texts)
         for doc_id, text, kept, doc in zip(part[s.ID], texts, labels,
-                                           nlp.pipe(texts, batch_size=batch_size, n_process=processes), strict=True):
+                                           nlp.pipe(inputs, batch_size=batch_size, n_process=processes), strict=True):
             _add_mentions(doc, text, doc_id, lookup, alias_only, columns, kept)
             yield doc_id, alias_only
 

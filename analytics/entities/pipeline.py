@@ -32,8 +32,9 @@ class Pipelines:
         if lang in ("en", "und", "", None):
             return self.english, self.profile == "fast"
         if lang not in self._others:
-            import spacy
+            from ..loading import spacy_module
 
+            spacy = spacy_module()
             try:
                 nlp = spacy.blank(lang)
             except Exception:  # spaCy has no tokenizer for this code: the multilingual one
@@ -68,8 +69,9 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = Non
     `nlp`: a spaCy pipeline of your own to build on instead of the pinned model (its NER, if any, runs after the
     alias ruler; a sentencizer is added when it has no sentence boundaries); its version says it is custom.
     """
-    import spacy
+    from ..loading import spacy_module
 
+    spacy = spacy_module()  # imported without torch, which no pipeline here uses
     _register_components()
     if nlp is not None:
         if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):

@@ -28,6 +28,7 @@ from typing import Any
 from ..ingest.social import HASHTAG, MENTION, RETWEET_PREFIX, URL
 from ..post_text import BARE_SHORT_LINK, ENTITY_FRAGMENT, hashtag_words
 from .aliases import AliasTable, alias_key, ambiguous_aliases
+from .components import doc_text
 
 ACCOUNT, HASHTAG_LABEL = "ACCOUNT", "HASHTAG"
 POST_ALIASES = "post_aliases"  # doc.spans key of the alias mentions a hashtag's words spell
@@ -182,7 +183,7 @@ def register_post_components() -> None:
 
         def post_furniture(doc):  # noqa: ANN001
             """Accounts and hashtags as actors, their alias matches in doc.spans, RT prefixes and links outside."""
-            text = doc.text
+            text = doc_text(doc)
             if not any(mark in text for mark in ("@", "#", "RT", "/", "&", "www")):
                 return doc
             found, outside = furniture_spans(text)

@@ -26,8 +26,9 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     alone (new aliases found, removed ones dropped), and where a new alias match overlaps a model mention
     the alias wins, as it would in the full pipeline. Returns the number of mentions changed or added.
     """
-    import spacy
+    from ..loading import spacy_module
 
+    spacy = spacy_module()
     lookup = aliases.lookup()
     names = {v[0]: v[1] for v in lookup.values()}
     stored = store.stored_mentions(con, ENTITY_COLUMNS)

@@ -58,8 +58,9 @@ def run_entities(
     if not todo:
         store.set_meta(con, "aliases_digest", aliases.digest)
         return summary
-    import spacy
+    from ..loading import spacy_module
 
+    spacy = spacy_module()
     if n_process <= 0:  # automatic: from the cores, the memory and the number of documents
         n_process = entity_processes(len(todo), profile)
     summary["n_process"] = n_process

@@ -140,11 +140,13 @@ def register_components() -> None:
 
     @Language.factory("romanised_names", default_config={"people": []})
     def make_romanised_names(nlp, name, people):  # noqa: ANN001, ARG001 - spaCy's factory signature
+        from ..entities.components import doc_text
+
         table = {key: (cid, label) for key, cid, label in people}
 
         def romanised_names(doc):  # noqa: ANN001
             """Arabic-script names no alias matched, linked to a listed person by their Latin spelling."""
-            if not table or not has_arabic(doc.text):
+            if not table or not has_arabic(doc_text(doc)):
                 return doc
             from .romanise import is_name_word, link_names
 

@@ -17,9 +17,9 @@ from .vocabulary import without_words
 
 def backend_embedder(backend: EmbeddingBackend) -> Any:
     """Our backend as a BERTopic embedder, so its representation models (MMR) and a loaded model embed with it."""
-    from bertopic.backend import BaseEmbedder
+    from ..loading import topic_libraries
 
-    class Embedder(BaseEmbedder):
+    class Embedder(topic_libraries()["BaseEmbedder"]):
         def embed(self, documents, verbose=False):  # noqa: ANN001, ANN202, ARG002 - BERTopic's signature
             return backend.encode(list(documents))
 
@@ -36,12 +36,14 @@ def fit_topics(
     words, stems: analytics/languages/words.py); labels and key phrases still quote the documents.
     `extra_stop_words`: more words that never name a theme (posts' filler, link pieces, usernames:
     topics/vocabulary.py)."""
-    from bertopic import BERTopic
-    from bertopic.representation import MaximalMarginalRelevance
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-    from umap import UMAP
+
+    from ..loading import topic_libraries
+
+    libraries = topic_libraries()  # imported once, numba's compiled code from its cache
+    BERTopic, UMAP, HDBSCAN = libraries["BERTopic"], libraries["UMAP"], libraries["HDBSCAN"]  # noqa: N806
+    MaximalMarginalRelevance = libraries["MaximalMarginalRelevance"]  # noqa: N806
+    ClassTfidfTransformer = libraries["ClassTfidfTransformer"]  # noqa: N806
 
     n = len(texts)
     if n < MIN_DOCUMENTS:

@@ -10,6 +10,8 @@ dates permuted across documents: nothing is left to find over time.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -74,3 +76,14 @@ def build_findings_store(db: Path, shuffle_seed: int | None = None) -> Path:
     store.set_meta(con, "corpus_name", "Planted findings corpus")
     con.close()
     return db
+
+
+def listed_findings(at) -> list[str]:
+    """The sentences of the significant findings a page lists (Markdown bullets, escaped: read back as text)."""
+    out = []
+    for block in at.markdown:
+        for line in block.value.splitlines():
+            match = re.fullmatch(r"- (.+) \(([a-z ]+); \d+ documents\)", line)
+            if match:
+                out.append(html.unescape(re.sub(r"\\(.)", r"\1", match.group(1))))
+    return out

@@ -3,13 +3,11 @@ when they are done — the same findings `Corpus.findings` gives — each set te
 
 from __future__ import annotations
 
-import html
-import re
 import threading
 from pathlib import Path
 
 import pytest
-from findings_store import build_findings_store
+from findings_store import build_findings_store, listed_findings
 from streamlit.testing.v1 import AppTest
 
 from analytics import Corpus, Filters
@@ -43,16 +41,6 @@ def held(monkeypatch):
     findings_queue.forget()
 
 
-def _listed(at: AppTest) -> list[str]:
-    out = []
-    for block in at.markdown:
-        for line in block.value.splitlines():
-            match = re.fullmatch(r"- (.+) \(([a-z ]+); \d+ documents\)", line)
-            if match:
-                out.append(html.unescape(re.sub(r"\\(.)", r"\1", match.group(1))))
-    return out
-
-
 def test_the_overview_draws_on_while_its_findings_are_tested_then_shows_the_same_findings(app_db, monkeypatch,
                                                                                           tmp_path, held):
     release, asked = held
@@ -69,14 +57,14 @@ def test_the_overview_draws_on_while_its_findings_are_tested_then_shows_the_same
     assert not at.exception, [e.value for e in at.exception]
     assert any("the findings appear here by themselves" in c.value for c in at.caption)
     assert {m.label for m in at.metric} >= {"Documents", "Sources", "Themes"}  # the rest of the page is drawn
-    assert not _listed(at)
+    assert not listed_findings(at)
     assert asked == [(granularity, Filters())]
 
     release.set()
     findings_queue.result(app_db, corpus.stamp(), granularity, Filters())
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert _listed(at) == expected
+    assert listed_findings(at) == expected
     assert not any("the findings appear here by themselves" in c.value for c in at.caption)
     assert asked == [(granularity, Filters())]  # tested once, for both runs of the page
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from findings_store import build_findings_store
+from findings_store import build_findings_store, listed_findings
 from streamlit.testing.v1 import AppTest
 
 from analytics import Corpus, Filters, cli
@@ -45,17 +44,6 @@ def _page(db: Path, page: str, monkeypatch, params: dict[str, str]) -> AppTest:
     return at
 
 
-def _listed(at: AppTest) -> list[str]:
-    """The sentences of the significant findings a page lists (Markdown bullets, escaped: read back as text)."""
-    out = []
-    for block in at.markdown:
-        for line in block.value.splitlines():
-            match = re.fullmatch(r"- (.+) \(([a-z ]+); \d+ documents\)", line)
-            if match:
-                out.append(html.unescape(re.sub(r"\\(.)", r"\1", match.group(1))))
-    return out
-
-
 def _cli_records(db: Path, *args: str) -> list[dict]:
     result = CliRunner().invoke(cli.main, ["findings", "--json", *args, "--db", str(db)])
     assert result.exit_code == 0, result.output
@@ -78,16 +66,16 @@ def test_the_same_filters_give_the_same_findings_on_every_surface(planted_db, mo
     assert f"{len(found.tested)} hypotheses tested by quarter" in page
 
     overview = _page(planted_db, "overview", monkeypatch, APP_PARAMS)
-    assert _listed(overview) == expected
+    assert listed_findings(overview) == expected
     overview.selectbox(key="overview_finding_pick").select(0).run()  # the documents behind the first finding
     behind = found.significant[0].doc_ids
     assert any(f"The {len(behind)} documents behind" in m.value for m in overview.markdown)
-    actors = _listed(_page(planted_db, "actors", monkeypatch, APP_PARAMS))
+    actors = listed_findings(_page(planted_db, "actors", monkeypatch, APP_PARAMS))
     assert set(actors) <= set(expected) and actors
     assert {f.sentence for f in found.migration} <= set(actors)  # the platform migration, as tested findings
-    themes = _listed(_page(planted_db, "themes", monkeypatch, APP_PARAMS))
+    themes = listed_findings(_page(planted_db, "themes", monkeypatch, APP_PARAMS))
     assert themes == [f.sentence for f in found.about("theme")] and themes  # the themes shown are both themes
-    sources = _listed(_page(planted_db, "sources", monkeypatch, APP_PARAMS))
+    sources = listed_findings(_page(planted_db, "sources", monkeypatch, APP_PARAMS))
     assert sources == [f.sentence for f in found.about(kinds=("lead_lag", "share_of_voice"))]
 
 
@@ -110,5 +98,5 @@ def test_a_store_with_shuffled_dates_is_silent_everywhere(shuffled_db, monkeypat
     page = build_report(Corpus.open(shuffled_db), "quarter")
     assert "No finding passes" in page and "No finding about a platform passes" in page
     at = _page(shuffled_db, "overview", monkeypatch, {"gran": "quarter"})
-    assert not _listed(at)
+    assert not listed_findings(at)
     assert any("None of them here" in c.value for c in at.caption)

@@ -90,6 +90,10 @@ def test_every_chart_keeps_its_legend_and_plot_inside_at_both_widths(server, bro
         shot(page, f"charts-{name}-{width}")
         charts = page.locator("[data-testid='stVegaLiteChart']")
         assert charts.count() >= 1
+        if name == "overview":  # its four figures share lines (two a line on a phone), never one under another
+            figures = page.locator("[data-testid='stMetric']")
+            lines = {round(figures.nth(k).bounding_box()["y"]) for k in range(figures.count())}
+            assert figures.count() == 4 and len(lines) <= (2 if width == 390 else 1), lines
         for i in range(charts.count()):
             m = charts.nth(i).evaluate(MEASURE)
             assert inside(m["svg"], m["chart"]), (name, i, m)

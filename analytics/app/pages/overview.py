@@ -22,12 +22,14 @@ top = int(setting("top_themes"))
 
 st.title(corpus.name())
 summary = corpus.summary(f)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Documents", f"{summary.documents:,}", help="All stored documents, dated or not.")
-c2.metric("Date span", glossary.date_span(summary.first, summary.last) if summary.dated else "—",
-          help=f"From {summary.first:%d %B %Y} to {summary.last:%d %B %Y}." if summary.dated else None)
-c3.metric("Sources", f"{summary.sources:,}")
-c4.metric("Themes", f"{summary.themes}")
+# One row that wraps (two figures a line on a phone) rather than columns, which stack one figure a line there
+figures = st.container(horizontal=True, gap="medium")
+figures.metric("Documents", f"{summary.documents:,}", help="All stored documents, dated or not.", width="content")
+figures.metric("Date span", glossary.date_span(summary.first, summary.last) if summary.dated else "—",
+               help=f"From {summary.first:%d %B %Y} to {summary.last:%d %B %Y}." if summary.dated else None,
+               width="content")
+figures.metric("Sources", f"{summary.sources:,}", width="content")
+figures.metric("Themes", f"{summary.themes}", width="content")
 st.caption(f"With the filters: {summary.in_scope:,} dated documents."
            + (f" {summary.undated:,} document(s) have no date and are not on the timeline." if summary.undated else ""))
 

@@ -495,3 +495,28 @@ def test_the_shipped_framing_lexicon_has_words_in_each_demo_language():
     for frame, by_language in lexicon.items():
         assert set(by_language) == {"en", "fr", "ar"}, frame
         assert all(len(words) >= 10 for words in by_language.values()), frame
+
+
+@pytest.mark.slow  # a whole BERTopic fit (UMAP, HDBSCAN)
+def test_themes_that_share_no_word_are_fitted_not_refused():
+    """Three tight clouds of vectors, each with words no other uses, no outlier: BERTopic fits its vectorizer on one
+    text per theme, so min_df 2 would leave no word at all; the fit then counts every word instead of stopping."""
+    from analytics.topics import TopicParams, fit_topics
+
+    rng = np.random.default_rng(7)
+    vocabularies = [["channel", "suspension", "platform", "account", "removal"],
+                    ["oil", "smuggling", "revenue", "tax", "border"],
+                    ["hacker", "defacement", "leak", "password", "botnet"]]
+    centres = np.eye(16)[:3] * 5
+    texts, rows = [], []
+    for k, words in enumerate(vocabularies):
+        for _ in range(40):
+            texts.append(" ".join(rng.choice(words, size=30)))
+            rows.append(centres[k] + rng.normal(size=16) * 0.05)
+    matrix = np.vstack(rows)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    fit = fit_topics(texts, [f"d{i:03d}" for i in range(len(texts))], matrix, HashedWords(),
+                     TopicParams(backend="hashed", merge_suggestions=0))
+    assert len(fit.topics) == 3
+    found = [{w for w, _ in row.words[:5]} for row in fit.topics.itertuples()]
+    assert sorted(map(sorted, found)) == sorted(map(sorted, vocabularies))  # each theme named by its own words

@@ -84,7 +84,15 @@ def fit_topics(
         zeroshot_min_similarity=zeroshot_threshold(params, backend),
     )
     # Guided modelling nudges the vectors it is given towards the seeds: give it a copy, ours stay the documents'.
-    topics, _ = model.fit_transform(counted, embeddings=doc_matrix.copy())
+    try:
+        topics, _ = model.fit_transform(counted, embeddings=doc_matrix.copy())
+    except ValueError as exc:
+        if "no terms remain" not in str(exc):
+            raise
+        # BERTopic fits the vectorizer on one text per theme, so min_df counts themes: when the fit finds one theme,
+        # or themes that share no word, min_df 2 leaves no word at all. Then every word counts (same seed, same fit).
+        model.vectorizer_model.set_params(min_df=1)
+        topics, _ = model.fit_transform(counted, embeddings=doc_matrix.copy())
     topics = np.asarray(topics)
     named = named_topics(doc_matrix, topics, backend, params)
     before = float(np.mean(topics == -1))

@@ -43,9 +43,11 @@ from .connection import (
 )
 from .documents import (
     EXPORTABLE_TABLES,
+    corpus_batches,
     corpus_texts,
     counts,
     document_batches,
+    document_count,
     documents,
     duplicates,
     existing_ids,
@@ -128,6 +130,7 @@ __all__ = [
     "cached_embeddings",
     "connect",
     "copies",
+    "corpus_batches",
     "corpus_texts",
     "counts",
     "custom_label",
@@ -139,6 +142,7 @@ __all__ = [
     "doc_topic_table",
     "document",
     "document_batches",
+    "document_count",
     "document_entities",
     "document_list",
     "document_topics",

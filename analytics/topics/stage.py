@@ -244,27 +244,35 @@ def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, 
 
 def assign_new_documents(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: list[str],
                          progress: Progress | None = None, mapper: Any = None,
-                         backend: EmbeddingBackend | None = None) -> dict:
+                         backend: EmbeddingBackend | None = None, chunk_documents: int = CHUNK_DOCUMENTS) -> dict:
     """Transform without refitting: new documents go to the nearest existing topic; report the drift."""
     last = store.last_run(con, "topics")
     backend = backend or get_backend(last["params"].get("backend", "minilm"))
     if backend.fitted_on_corpus:  # corpus-fitted vectors: refit the projection on the whole store
         return refit_topics(con, params=TopicParams(**_params_from_record(last["params"])), progress=progress,
                             mapper=mapper, backend=backend)
-    docs = store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=doc_ids)
-    passages = theme_passages(con, docs, backend, progress=progress, mapper=mapper)
+    if not doc_ids:
+        return {"action": "assigned", "run_id": run_id, "new_documents": 0, "drift": 0.0, "refit_advised": False}
     centring = stored_centring(con, run_id)  # the fit's language means: new documents in the same space
-    if centring is not None:
-        passages = centring.passages(passages, dict(zip(docs[s.ID], docs[s.LANGUAGE], strict=True)))
     topics = store.topic_table(con, run_id)
     centroids = {int(t): np.asarray(c, dtype=np.float64) for t, c in zip(topics["topic_id"], topics["centroid"],
                                                                         strict=True)}
-    matrix = document_matrix(passages, docs[s.ID].tolist())
-    assigned = _nearest_topic(matrix, docs[s.ID].tolist(), centroids,
-                              backend.assign_min_similarity).assign(run_id=run_id)
-    weights = passage_weights(passages, centroids).rename(columns={"topic": "topic_id"}).assign(run_id=run_id)
+    # a chunk of new documents at a time (a quarter of a million new posts are not read at once); written together
+    parts, weights = [], []
+    for start in range(0, len(doc_ids), chunk_documents):
+        docs = store.documents(con, columns=[s.ID, s.TEXT, s.LANGUAGE], ids=doc_ids[start:start + chunk_documents])
+        passages = theme_passages(con, docs, backend, mapper=mapper)
+        if centring is not None:
+            passages = centring.passages(passages, dict(zip(docs[s.ID], docs[s.LANGUAGE], strict=True)))
+        ids = docs[s.ID].tolist()
+        parts.append(_nearest_topic(document_matrix(passages, ids), ids, centroids, backend.assign_min_similarity))
+        weights.append(passage_weights(passages, centroids).rename(columns={"topic": "topic_id"}))
+        if progress:
+            progress(start + len(docs), len(doc_ids))
+    assigned = pd.concat(parts, ignore_index=True).assign(run_id=run_id)
+    weight_rows = pd.concat(weights, ignore_index=True).assign(run_id=run_id)
     store.add_doc_topics(con, assigned[["run_id", "doc_id", "topic_id", "probability"]],
-                         weights[["run_id", "doc_id", "topic_id", "weight"]])
+                         weight_rows[["run_id", "doc_id", "topic_id", "weight"]])
     drift = float(((assigned["topic_id"] == -1) | (assigned["probability"] < backend.drift_similarity)).mean())
     return {"action": "assigned", "run_id": run_id, "new_documents": len(doc_ids), "drift": round(drift, 4),
             "refit_advised": drift > 0.3}

@@ -122,6 +122,7 @@ def planted_nmi(con, labels: dict[str, str]) -> dict:
 # Above this many documents the bare-library comparisons run on a seeded sample of this size and are scaled to the
 # corpus (per document): the benchmark itself must not hold a million texts and their passages beside the stages.
 BARE_LIMIT = 100_000
+PART_DOCUMENTS = 250_000  # documents per CSV file of a planted corpus
 
 
 def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limit: int = BARE_LIMIT) -> dict:
@@ -133,11 +134,17 @@ def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limi
     if corpus in ("planted", "planted-news"):
         from benchmarks import planted_corpus
 
-        csv_path = planted_corpus.write_csv(size, workdir / f"{corpus}-{size}.csv", processes=os.cpu_count() or 1,
-                                            post_share=0.0 if corpus == "planted-news" else planted_corpus.POST_SHARE)
-        labels = planted_corpus.read_labels(csv_path)
+        # in files of at most PART_DOCUMENTS documents: ingest refuses a file over 1 GB (1M planted: 1.75 GB)
+        csv_paths = []
+        for start in range(0, size, PART_DOCUMENTS):
+            part = "" if size <= PART_DOCUMENTS else f"-{start // PART_DOCUMENTS}"
+            name = f"{corpus}-{size}{part}.csv"
+            csv_paths.append(planted_corpus.write_csv(
+                min(PART_DOCUMENTS, size - start), workdir / name, start=start, processes=os.cpu_count() or 1,
+                post_share=0.0 if corpus == "planted-news" else planted_corpus.POST_SHARE))
+            labels.update(planted_corpus.read_labels(csv_paths[-1]))
     else:
-        csv_path = make_corpus(size, workdir / f"corpus-{size}.csv")
+        csv_paths = [make_corpus(size, workdir / f"corpus-{size}.csv")]
     db = workdir / f"bench-{size}-{profile}.duckdb"
     if db.exists():
         db.unlink()
@@ -146,10 +153,12 @@ def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limi
     t_all = time.perf_counter()
     # Bare: pandas reading the same CSV, in pieces above the bare limit (a million rows at once would hold every
     # text in the benchmark's own memory, beside the stages it measures)
-    _, bare = timed(lambda: pd.read_csv(csv_path) if size <= bare_limit else
-                    sum(len(part) for part in pd.read_csv(csv_path, chunksize=bare_limit)))
+    _, bare = timed(lambda: [pd.read_csv(path) if size <= bare_limit else
+                             sum(len(part) for part in pd.read_csv(path, chunksize=bare_limit)) for path in csv_paths])
     con = store.connect(db)
-    report, secs = timed(lambda: ingest([csv_path], con))
+    report, secs = timed(lambda: ingest(csv_paths, con))
+    if report.stored < 0.9 * size:  # a refused file would leave the stages below timing next to nothing
+        raise SystemExit(f"ingest stored {report.stored:,} of {size:,} documents: {report}")
     cpu = LAST_CPU["seconds"]
     words = int(store.documents(con, columns=["words"])["words"].sum())
     all_ids = store.documents(con, columns=["id"])["id"]

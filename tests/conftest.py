@@ -41,6 +41,20 @@ def no_model_in_quick_tests(request, monkeypatch):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def streamlit_components_scanned_once():
+    """Each AppTest scans the metadata of every installed package for Streamlit components (about half a second,
+    15 % of the quick set's time); the installed packages do not change during a test run, so the first scan's
+    answer is kept for the rest of the session."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    found = scan()
+    manifest_scanner.scan_component_manifests = lambda max_workers=None: list(found)
+    yield
+    manifest_scanner.scan_component_manifests = scan
+
+
 @pytest.fixture
 def fresh_db(tmp_path):
     """A new, migrated store in a temporary folder."""

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from apptest_pages import open_at
 from apptest_store import XSS_ID, XSS_TITLE, build_app_store
 from streamlit.testing.v1 import AppTest
 
@@ -25,13 +26,7 @@ def app_db(tmp_path_factory):
 
 
 def open_app(page: str, timeout: float = 120, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"analytics/app/pages/{page}.py")
-    at.run()
-    return at
+    return open_at(page, params, timeout)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from apptest_pages import open_at
 from apptest_store import build_app_store
 from social_store import EMERGING_TAG, build_social_store
 from streamlit.testing.v1 import AppTest
@@ -25,12 +26,7 @@ def social(tmp_path_factory):
 
 def open_page(db: Path, monkeypatch, **params) -> AppTest:
     monkeypatch.setenv("NARRATIVE_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = open_at("amplification", params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

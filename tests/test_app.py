@@ -117,6 +117,7 @@ def test_filters_and_chosen_themes_survive_a_change_of_page(app):
     assert param(at, "topics") == "0|2" and param(at, "source") == "Outlet A"
 
 
+@pytest.mark.flow
 def test_renaming_a_theme_is_confirmed_logged_and_undone(app, app_db):
     at = app("explorer")
     topic_id = int(param(at, "topic") or at.selectbox(key="explore_topic").value)
@@ -136,6 +137,7 @@ def test_renaming_a_theme_is_confirmed_logged_and_undone(app, app_db):
     assert Corpus.open(app_db).labels()[topic_id] == before
 
 
+@pytest.mark.flow
 def test_a_merge_is_previewed_confirmed_shown_at_once_and_undone(app, app_db):
     at = app("explorer")
     at.button(key="suggested_merge_0").click().run()

@@ -316,16 +316,9 @@ def kind_tail(name: str, seeds: range, kind: str, design: Design = Design(), dra
         false_counts.append(sum(bool(qv < ALPHA) for qv, bad in zip(q, is_false, strict=True) if bad))
         sizes.append(len(found))
         exempt.append(len(found) - sum(is_false))
-    p = np.array(counted)
-    false_counts = np.array(false_counts)
-    rng = np.random.default_rng(0)
-    uniform = []
-    for _ in range(draws):
-        for size, free in zip(sizes, exempt, strict=True):
-            if size:
-                q = np.minimum(q_values(rng.random(size)) * families, 1.0)
-                uniform.append(int((q[free:] < ALPHA).sum()))
-    uniform = np.array(uniform) if uniform else np.zeros(1)
+    p, false_counts, rng = np.array(counted), np.array(false_counts), np.random.default_rng(0)
+    uniform = np.array([int((np.minimum(q_values(rng.random(size)) * families, 1.0)[free:] < ALPHA).sum())
+                        for _ in range(draws) for size, free in zip(sizes, exempt, strict=True) if size] or [0])
     return {"corpus": name, "kind": kind, "corpora": len(seeds), "tests": len(p),
             "below": {level: float(np.mean(p < level)) if len(p) else 0.0 for level in (0.05, 0.01, 0.001)},
             "corpora_with_one": float(np.mean(false_counts >= 1)), "corpora_with_two": int((false_counts >= 2).sum()),

@@ -10,6 +10,7 @@ import streamlit as st
 from .. import jobs
 from ..errors import NarrativeError
 from . import url_state as url
+from . import warm_up
 from .guard import plain_errors
 from .state import CachedCorpus, corpus_stores
 
@@ -54,6 +55,7 @@ def build_demo_in_background(db: Path) -> None:
 def main() -> None:
     """Choose the corpus (building the demo on first run) and run the selected page, inside the error guard."""
     st.set_page_config(page_title="Narrative Timeline", page_icon=":material/timeline:", layout="wide")
+    warm_up.start()  # once per server process: the chart library and the pages' modules, in the background
     with plain_errors():
         _frame()
 

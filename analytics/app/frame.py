@@ -55,7 +55,6 @@ def build_demo_in_background(db: Path) -> None:
 def main() -> None:
     """Choose the corpus (building the demo on first run) and run the selected page, inside the error guard."""
     st.set_page_config(page_title="Narrative Timeline", page_icon=":material/timeline:", layout="wide")
-    warm_up.start()  # once per server process: the chart library and the pages' modules, in the background
     with plain_errors():
         _frame()
 
@@ -84,4 +83,6 @@ def _frame() -> None:
         st.session_state["_warning_choice"] = warning
     if choice == "demo" and demo_needs_building(stores["demo"]):
         build_demo_in_background(stores["demo"])
+    # once per server process, in the background: the chart library, the pages' modules, the sidebar's choices
+    warm_up.start(stores[choice])
     page.run()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import jobs
+from .. import jobs, store
 from ..errors import NarrativeError
 from . import url_state as url
 from . import warm_up
@@ -85,4 +85,5 @@ def _frame() -> None:
         build_demo_in_background(stores["demo"])
     # once per server process, in the background: the chart library, the pages' modules, the sidebar's choices
     warm_up.start(stores[choice])
-    page.run()
+    with store.reads_kept_open(stores[choice]):  # the page's dozen questions find the store loaded
+        page.run()

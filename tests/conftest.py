@@ -1,5 +1,6 @@
-"""Shared fixtures: fresh stores, planted corpora, the seed pages; and the guard that keeps the quick set
-(`-m "not slow and not e2e"`) from loading any model."""
+"""Shared fixtures: fresh stores, planted corpora, the seed pages; and the guard that keeps every test not marked
+slow or e2e (the quick set, `-m "not slow and not e2e and not flow"`, and the whole-flow tests) from loading any
+model."""
 
 from __future__ import annotations
 
@@ -39,6 +40,20 @@ def no_model_in_quick_tests(request, monkeypatch):
     monkeypatch.setattr(static.StaticBackend, "model", _refuse("the static embedding model"))
     monkeypatch.setattr(static, "distill_static_model", _refuse("the static model's distillation"))
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def streamlit_components_scanned_once():
+    """Each AppTest scans the metadata of every installed package for Streamlit components (about half a second,
+    15 % of the quick set's time); the installed packages do not change during a test run, so the first scan's
+    answer is kept for the rest of the session."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    found = scan()
+    manifest_scanner.scan_component_manifests = lambda max_workers=None: list(found)
+    yield
+    manifest_scanner.scan_component_manifests = scan
 
 
 @pytest.fixture

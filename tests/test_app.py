@@ -11,6 +11,7 @@ from pathlib import Path
 
 import altair as alt
 import pytest
+from apptest_pages import open_at
 from apptest_store import XSS_ID, XSS_TITLE, build_app_store
 from streamlit.testing.v1 import AppTest
 
@@ -26,13 +27,7 @@ def app_db(tmp_path_factory):
 
 
 def open_app(page: str, timeout: float = 120, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"analytics/app/pages/{page}.py")
-    at.run()
-    return at
+    return open_at(page, params, timeout)
 
 
 @pytest.fixture
@@ -127,6 +122,7 @@ def test_filters_and_chosen_themes_survive_a_change_of_page(app):
     assert param(at, "topics") == "0|2" and param(at, "source") == "Outlet A"
 
 
+@pytest.mark.flow
 def test_renaming_a_theme_is_confirmed_logged_and_undone(app, app_db):
     at = app("explorer")
     topic_id = int(param(at, "topic") or at.selectbox(key="explore_topic").value)
@@ -146,6 +142,7 @@ def test_renaming_a_theme_is_confirmed_logged_and_undone(app, app_db):
     assert Corpus.open(app_db).labels()[topic_id] == before
 
 
+@pytest.mark.flow
 def test_a_merge_is_previewed_confirmed_shown_at_once_and_undone(app, app_db):
     at = app("explorer")
     at.button(key="suggested_merge_0").click().run()

@@ -7,12 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from apptest_pages import open_at
 from apptest_store import build_app_store
 from social_store import EMERGING_TAG, build_social_store
 from streamlit.testing.v1 import AppTest
 
 from analytics import Corpus, store
 from analytics.amplification import CoordinationParams
+
+pytestmark = pytest.mark.flow  # a simulated social corpus ingested for real, then its page: `make test` and CI
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "analytics/app/pages/amplification.py"
@@ -25,12 +28,7 @@ def social(tmp_path_factory):
 
 def open_page(db: Path, monkeypatch, **params) -> AppTest:
     monkeypatch.setenv("NARRATIVE_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = open_at("amplification", params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -9,12 +9,15 @@ import json
 from pathlib import Path
 
 import pytest
+from apptest_pages import open_at
 from click.testing import CliRunner
 from findings_store import build_findings_store, listed_findings
 from streamlit.testing.v1 import AppTest
 
 from analytics import Corpus, Filters, cli
 from analytics.report import build_report
+
+pytestmark = pytest.mark.flow  # whole stores and surfaces end to end: `make test` and CI, not the quick set
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FILTERS = Filters(start="2015-01-01", source_types=("news",))
@@ -34,12 +37,7 @@ def shuffled_db(tmp_path_factory):
 
 def _page(db: Path, page: str, monkeypatch, params: dict[str, str]) -> AppTest:
     monkeypatch.setenv("NARRATIVE_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=240)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"analytics/app/pages/{page}.py")
-    at.run()
+    at = open_at(page, params, timeout=240)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest_pages import open_at
 from apptest_store import XSS_ID, build_app_store
-from streamlit.testing.v1 import AppTest
 
 from analytics.app.kwic import HIDDEN_CONTEXT, PHONE_CONTEXT, PHONE_HIDDEN_CONTEXT, phone_view
 
@@ -36,11 +36,7 @@ def app_db(tmp_path_factory):
 def test_the_documents_page_has_a_wide_and_a_phone_table_of_the_same_rows(app_db, monkeypatch, tmp_path):
     monkeypatch.setenv("NARRATIVE_DB", str(app_db))
     monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["q"] = "telegram"
-    at.run()
-    at.switch_page("analytics/app/pages/documents.py")
-    at.run()
+    at = open_at("documents", {"q": "telegram"})
     assert not at.exception, [e.value for e in at.exception]
     wide, phone = [d.value for d in at.dataframe if "keyword" in d.value.columns][:2]
     assert len(wide) == len(phone) > 3

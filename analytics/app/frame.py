@@ -38,8 +38,8 @@ def demo_needs_building(db: Path) -> bool:
         return False  # running: the pages show its progress; stopped: the Corpus page offers to resume it
     if not db.exists():
         return True
-    try:
-        return CachedCorpus.open(db).run() is None
+    try:  # no wait: a store another program writes exists, so it needs no building (the page says it is busy)
+        return CachedCorpus.open(db, retries=1).run() is None
     except NarrativeError:
         return False
 

@@ -61,10 +61,13 @@ class CorpusBase:
         self.path = Path(path)
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Self:
+    def open(cls, path: str | Path | None = None, retries: int | None = None) -> Self:
         """The corpus in the store at `path` (default: $NARRATIVE_DB, else data/narrative.duckdb). Raises a
-        catalogued error when there is no store, or it needs `narrative migrate`; never writes."""
+        catalogued error when there is no store, or it needs `narrative migrate`; never writes. `retries`: opens
+        tried while another process writes the store (1: do not wait)."""
         corpus = cls(path if path is not None else config.default_db_path())
+        if retries is not None:
+            corpus.retries = retries
         with corpus._read():
             pass
         return corpus

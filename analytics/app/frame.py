@@ -9,8 +9,8 @@ import streamlit as st
 
 from .. import jobs, store
 from ..errors import NarrativeError
+from . import findings_queue, warm_up
 from . import url_state as url
-from . import warm_up
 from .guard import plain_errors
 from .state import CachedCorpus, corpus_stores
 
@@ -85,5 +85,6 @@ def _frame() -> None:
         build_demo_in_background(stores["demo"])
     # once per server process, in the background: the chart library, the pages' modules, the sidebar's choices
     warm_up.start(stores[choice])
-    with store.reads_kept_open(stores[choice]):  # the page's dozen questions find the store loaded
+    # the page's dozen questions find the store loaded; findings no page waits for are tested after the run
+    with store.reads_kept_open(stores[choice]), findings_queue.page_run():
         page.run()

@@ -36,8 +36,8 @@ test: $(STAMP) browser  ## every test: unit, real models, real server in headles
 	$(BIN)/ruff check analytics app.py tests benchmarks
 	$(BIN)/pytest -q
 
-test-fast: $(STAMP)  ## the quick set on both cores: no model is loaded (tests/conftest.py guards it)
-	$(BIN)/pytest -q -n 2 -m "not slow and not e2e" --hypothesis-profile quick
+test-fast: $(STAMP)  ## the quick set on both cores, under a minute: no model is loaded (tests/conftest.py guards it), no whole flow
+	$(BIN)/pytest -q -n 2 -m "not slow and not e2e and not flow" --hypothesis-profile quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check analytics app.py tests benchmarks

@@ -1,13 +1,19 @@
 """Calibration of the findings engine: false-positive rates on null corpora and power on planted ones.
 
     python -m benchmarks.calibration [--seeds 100] [--first-seed 0] [--only NAME ...]
+    python -m benchmarks.calibration --tail KIND [--seeds 1000] [--only NAME ...]
 
 Null corpora: constant rates; independent AR(1) attention per source type with phi 0, 0.5, 0.8, 0.9 (their null
 is "no lead": each series drifts, but independently, so only lead-lag findings there are false); one AR(1) wave
-with phi 0.9 that both source types follow in the same periods (moving together: no lead either); planted corpora
-with their dates shuffled across documents. Planted corpora: a step, a burst, an event effect and a two-period lead
-among null subjects, at the default effect sizes and at weaker ones.
+with phi 0.9 that both source types follow in the same periods (moving together: no lead either), with even
+volumes and with news writing about seven times as many documents as social (`calibration.UNEVEN_VOLUMES`); planted
+corpora with their dates shuffled across documents. Planted corpora: a step, a burst, an event effect and a
+two-period lead among null subjects, at the default effect sizes and at weaker ones.
 Each corpus: 60 monthly periods, ~50 documents per period in each of two source types, 16 null subjects, 8 events.
+
+`--tail KIND`: only that kind's tests, run alone on many null corpora (cheap), and their raw p-values' tail against
+nominal: the share below 0.05, 0.01 and 0.001, and the corpora with one and with two false findings when the
+family is corrected as in a full run, beside the same for valid independent tests.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import numpy as np
 
 from analytics.findings import calibration
 
-NULLS = ["constant", "ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9", "common-ar1:0.9", "shuffled"]
+NULLS = ["constant", "ar1:0.0", "ar1:0.5", "ar1:0.8", "ar1:0.9", "common-ar1:0.9", "uneven-common-ar1:0.9", "shuffled"]
 WEAKER = {"step": 1.5, "burst": 2.0, "event_effect": 2.0, "lead_sd": 0.5}
 
 
@@ -53,11 +59,16 @@ def main() -> None:
                         help="only these rows (to run the rows as separate processes); default: every row")
     parser.add_argument("--store", help="instead: a real store, its findings and those of date-shuffled copies")
     parser.add_argument("--granularity", default="quarter", help="period for --store")
+    parser.add_argument("--tail", choices=["lead_lag", "share_of_voice"],
+                        help="instead: this kind alone on the null corpora of --only, its p-values' tail")
     args = parser.parse_args()
     if args.store:
         store_report(args.store, args.granularity, range(args.seeds))
         return
     seeds = range(args.first_seed, args.first_seed + args.seeds)
+    if args.tail:
+        tail_table(args.tail, args.only or NULLS, seeds)
+        return
     rows = args.only or [*NULLS, "planted"]
     started = time.perf_counter()
     nulls = [name for name in NULLS if name in rows]
@@ -72,6 +83,25 @@ def main() -> None:
     if "planted" in rows:
         power_table(seeds)
     print(f"\n({time.perf_counter() - started:.0f} s)")
+
+
+def tail_table(kind: str, names: list[str], seeds: range) -> None:
+    """One kind's null p-values on many corpora of each null: their tail against nominal and against the
+    arithmetic of valid independent tests (`calibration.kind_tail`)."""
+    print(f"## {kind} alone on null corpora (seeds {seeds.start}–{seeds.stop - 1})\n")
+    print("| corpus | null tests | p < 0.05 | p < 0.01 | p < 0.001 | corpora with a false finding | with two "
+          "(seeds) | valid independent tests: with one, with two |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in names:
+        if name == "planted":
+            continue
+        started = time.process_time()
+        r = calibration.kind_tail(name, seeds, kind)
+        below = r["below"]
+        print(f"| {name} | {r['tests']} | {below[0.05]:.4f} | {below[0.01]:.4f} | {below[0.001]:.5f} | "
+              f"{r['corpora_with_one']:.2%} | {r['corpora_with_two']} ({', '.join(map(str, r['seeds_with_two']))}) | "
+              f"{r['uniform']['corpora_with_one']:.2%}, {r['uniform']['share_with_two']:.3%} |", flush=True)
+        print(f"<!-- {name}: {time.process_time() - started:.0f} CPU-s -->")
 
 
 def power_table(seeds: range) -> None:

@@ -11,6 +11,16 @@ on the first page that asks (0 after).
 
 `--explain` prints DuckDB's EXPLAIN ANALYZE of the store queries behind the slowest calls (the SQL logged while
 they run).
+
+`--app` times instead each page's whole script run inside Streamlit's test runner (AppTest, no browser), as a
+reader's first visit after the server started: a fresh process per page, the About page run first (the app's
+modules imported, its warm-up awaited), then the page. Printed per page: the run's wall seconds and the CPU seconds
+of the process meanwhile (every thread: DuckDB's too; less inflated by other jobs on the machine than wall time),
+and, under cProfile, the CPU seconds in the Corpus's answers (cache misses), in building the charts, and in turning
+them into the spec Streamlit sends. The page's findings are not tested (at 100k the app tests them in a background
+thread the page does not wait for; their seconds are not the page's): its findings panel says they are running.
+
+    python -m benchmarks.page_profile --store bench100k.duckdb --app [--pages overview actors] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -76,13 +86,106 @@ def timed(call: Callable[[], Any]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+APP_PAGES = ["overview", "themes", "explorer", "actors", "sources", "amplification", "documents", "corpus"]
+# One page's run in a fresh process; prints one JSON line. argv: store, page.
+_ONE_RUN = """
+import cProfile, json, os, pstats, sys, tempfile, time
+from streamlit.testing.v1 import AppTest
+import threading
+import analytics.app.findings_queue as findings_queue
+import analytics.app.frame as frame
+
+# The findings are not tested here (at 100k they take many seconds, in a thread the page does not wait for): their
+# CPU seconds would be counted as the page's.
+findings_queue._test = lambda *args: threading.Event().wait()
+
+store, page = sys.argv[1], sys.argv[2]
+os.environ["NARRATIVE_DB"] = store
+os.environ.setdefault("NARRATIVE_DATA", tempfile.mkdtemp())
+state = {"profile": None, "wall": 0.0, "cpu": 0.0}
+plain = frame._frame
+
+
+def timed_frame():
+    profile = state["profile"]
+    if profile is not None:
+        profile.enable()
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        plain()
+    finally:
+        state["wall"], state["cpu"] = time.perf_counter() - wall, time.process_time() - cpu
+        if profile is not None:
+            profile.disable()
+
+
+frame._frame = timed_frame
+app = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(frame.__file__))), "..", "app.py")
+at = AppTest.from_file(os.path.abspath(app), default_timeout=900)
+at.switch_page("analytics/app/pages/about.py")
+at.run()
+try:
+    from analytics.app import warm_up
+    warm_up.wait(120)
+except ImportError:  # a version of the app without a warm-up
+    pass
+state["profile"] = cProfile.Profile(time.process_time)
+at.switch_page(f"analytics/app/pages/{page}.py")
+at.run()
+stats = pstats.Stats(state["profile"]).stats
+
+
+def inside(test):
+    return sum(ct for (file, _, name), (_, _, _, ct, _) in stats.items() if test(file, name))
+
+
+print(json.dumps({"page": page, "wall": state["wall"], "cpu": state["cpu"],
+                  "corpus": inside(lambda f, n: f.endswith("app/state.py") and n == "ask"),
+                  "charts": sum(ct for (f, _, n), (_, _, _, ct, callers) in stats.items() if "/analytics/charts/" in f
+                                and not any("/analytics/charts/" in c[0] for c in callers)),
+                  "spec": inside(lambda f, n: n == "_convert_altair_to_vega_lite_spec"),
+                  "exception": bool(at.exception)}), flush=True)
+os._exit(0)  # not waiting for the findings still being tested in the background
+"""
+
+
+def app_runs(store_path: Path, pages: list[str], repeat: int) -> None:
+    """Each page's script run as a first visit (see the module's docstring), `repeat` times, in seconds."""
+    import json
+    import statistics
+    import subprocess
+    import sys
+
+    print(f"store {store_path}; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
+          f"{'page':<14} {'wall s':>8} {'CPU s':>8} {'Corpus':>8} {'charts':>8} {'spec':>8}   (medians of {repeat}; "
+          "Corpus, charts, spec: CPU seconds under the profiler)")
+    for page in pages:
+        found = []
+        for _ in range(repeat):
+            done = subprocess.run([sys.executable, "-c", _ONE_RUN, str(store_path.resolve()), page],
+                                  capture_output=True, text=True, timeout=1800)
+            if done.returncode:
+                raise SystemExit(f"{page}: {done.stderr[-2000:]}")
+            found.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        cells = [statistics.median(r[k] for r in found) for k in ("wall", "cpu", "corpus", "charts", "spec")]
+        flag = "  EXCEPTION" if any(r["exception"] for r in found) else ""
+        print(f"{page:<14} " + " ".join(f"{v:8.2f}" for v in cells) + flag, flush=True)
+    print(f"load {os.getloadavg()[0]:.1f} at the end")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--pages", nargs="+", default=["overview", "actors", "sources", "themes", "documents"])
+    parser.add_argument("--pages", nargs="+", default=None)
     parser.add_argument("--again", action="store_true", help="time each call a second time (warm)")
     parser.add_argument("--source-type", default=None, help="the filter (default: the first source type)")
+    parser.add_argument("--app", action="store_true", help="time each page's whole script run (see above)")
+    parser.add_argument("--repeat", type=int, default=1, help="with --app: runs of each page")
     args = parser.parse_args()
+    if args.app:
+        app_runs(args.store, args.pages or APP_PAGES, args.repeat)
+        return
+    args.pages = args.pages or ["overview", "actors", "sources", "themes", "documents"]
     corpus = Corpus.open(args.store)
     options = corpus.filter_options()
     picked = args.source_type or options.source_types[0]

@@ -1,5 +1,6 @@
-"""Shared fixtures: fresh stores, planted corpora, the seed pages; and the guard that keeps the quick set
-(`-m "not slow and not e2e"`) from loading any model."""
+"""Shared fixtures: fresh stores, planted corpora, the seed pages; and the guard that keeps every test not marked
+slow or e2e (the quick set, `-m "not slow and not e2e and not flow"`, and the whole-flow tests) from loading any
+model."""
 
 from __future__ import annotations
 

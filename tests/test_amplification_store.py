@@ -17,6 +17,8 @@ from analytics import Corpus, Filters, cli, store
 from analytics.amplification import near_duplicate_clusters
 from analytics.amplification.contracts import CLUSTER_JSON_KEYS
 
+pytestmark = pytest.mark.flow  # whole stores and surfaces end to end: `make test` and CI, not the quick set
+
 SEEDS = (7, 8)
 
 

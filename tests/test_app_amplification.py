@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 from analytics import Corpus, store
 from analytics.amplification import CoordinationParams
 
+pytestmark = pytest.mark.flow  # a simulated social corpus ingested for real, then its page: `make test` and CI
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "analytics/app/pages/amplification.py"
 

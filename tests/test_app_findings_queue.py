@@ -4,6 +4,7 @@ when they are done — the same findings `Corpus.findings` gives — each set te
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -102,4 +103,29 @@ def test_each_set_of_findings_is_tested_once_and_a_failure_again(app_db, monkeyp
         findings_queue.result(app_db, stamp, "quarter", odd)
     assert len(findings_queue.result(app_db, stamp, "quarter", odd)) == 0  # asked again: tested again
     assert len(calls) == 2
+    findings_queue.forget()
+
+
+def test_tests_no_page_waits_for_begin_when_the_pages_run_has_ended(app_db, monkeypatch):
+    findings_queue.forget()
+    began = threading.Event()
+    plain = findings_queue._test
+
+    def noted(path, granularity, filters):
+        began.set()
+        return plain(path, granularity, filters)
+
+    monkeypatch.setattr(findings_queue, "_test", noted)
+    stamp = Corpus.open(app_db).stamp()
+    with findings_queue.page_run():
+        assert findings_queue.ready(app_db, stamp, "quarter", Filters()) is None  # the page does not wait
+        assert not began.wait(1.0)  # held while a page runs
+    assert began.wait(30)  # begun once the run ended
+    assert findings_queue.result(app_db, stamp, "quarter", Filters()) is not None
+
+    findings_queue.forget()
+    began.clear()
+    with findings_queue.page_run():  # a page that waits for them lets them begin at once
+        found = findings_queue.ready(app_db, stamp, "month", Filters(), wait_until=time.monotonic() + 60)
+        assert found is not None and began.is_set()
     findings_queue.forget()

@@ -55,6 +55,7 @@ def figure(corpus: Corpus, filters: Filters | None = None):
     return table, chart, words
 
 
+@pytest.mark.flow
 def test_the_image_carries_title_filters_counts_source_and_date(app_db):
     corpus = Corpus.open(app_db)
     filters = Filters(source_types=["news"])
@@ -71,6 +72,7 @@ def test_the_image_carries_title_filters_counts_source_and_date(app_db):
     assert width >= 2400 and height >= 1200  # print size: about 24 cm wide at 300 ppi
 
 
+@pytest.mark.flow
 def test_the_zip_holds_every_part(app_db):
     corpus = Corpus.open(app_db)
     table, chart, words = figure(corpus)

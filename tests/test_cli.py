@@ -61,6 +61,7 @@ def test_a_missing_store_is_one_line_with_the_fix(runner, tmp_path):
                                         "PATH` (or `narrative demo`) first (E101)"]
 
 
+@pytest.mark.flow
 def test_report_holds_the_corpus_figures_and_no_script(runner, app_store, tmp_path):
     out = tmp_path / "report.html"
     invoke(runner, "report", out, "--db", app_store)

@@ -219,6 +219,7 @@ def test_theme_words_by_language_and_the_label_beside_them(stores):
                                       for lang in ("fr", "ar")}
 
 
+@pytest.mark.flow
 def test_theme_words_of_a_fit_without_them_are_counted_from_its_documents(tmp_path):
     """A fit of one language keeps no words per language: they are counted from the theme's documents."""
     docs = planted_corpus(n_per_theme=20, start="2016-01-01")

@@ -45,6 +45,7 @@ def python_api_example() -> str:
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
+@pytest.mark.flow
 def test_the_readme_python_api_example_runs(demo_store, capsys):
     code = python_api_example().replace('"data/narrative.duckdb"', json.dumps(str(demo_store)))
     exec(compile(code, "README.md (Python API)", "exec"), {})  # noqa: S102 - our own README's example

@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 from analytics import Corpus, Filters, cli
 from analytics.report import build_report
 
+pytestmark = pytest.mark.flow  # whole stores and surfaces end to end: `make test` and CI, not the quick set
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FILTERS = Filters(start="2015-01-01", source_types=("news",))
 APP_PARAMS = {"gran": "quarter", "from": "2015-01-01", "stype": "news"}

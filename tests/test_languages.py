@@ -273,6 +273,7 @@ def test_language_mix_counts_each_themes_documents_per_language():
     assert mix["documents"].sum() == len(docs)
 
 
+@pytest.mark.flow
 def test_theme_words_by_language_are_content_words_of_that_language():
     docs, doc_topics = planted_themes()
     words = theme_words_by_language(docs, doc_topics, n=8)

@@ -83,6 +83,7 @@ def test_planted_shifts_over_time(docs):
     assert 0.5 < early / late < 2
 
 
+@pytest.mark.flow
 def test_written_csv_streams_and_holds_labels(tmp_path, monkeypatch):
     monkeypatch.setattr(pc, "CHUNK", 100)  # pieces of 100 documents: memory holds one piece, not the corpus
     path = tmp_path / "corpus.csv"
@@ -99,6 +100,7 @@ def test_written_csv_streams_and_holds_labels(tmp_path, monkeypatch):
     assert labels == {d["id"]: d["theme"] for d in pc.documents(3000, seed=3)}
 
 
+@pytest.mark.flow
 def test_parallel_generation_writes_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(pc, "CHUNK", 400)  # several pieces from a small corpus
     one = pc.write_csv(1000, tmp_path / "one.csv", seed=5)

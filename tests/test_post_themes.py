@@ -123,6 +123,7 @@ def planted_fit(tmp_path, n: int, profile: str) -> tuple:
     return con, posts, docs, labels, found, table, summary
 
 
+@pytest.mark.flow
 def test_planted_posts_labels_hold_no_link_piece_entity_stop_word_or_username(tmp_path):
     """The quick set's version (TF-IDF vectors, no model): every label is made of content words."""
     con, posts, docs, labels, found, table, summary = planted_fit(tmp_path, 900, "tfidf")

@@ -47,6 +47,7 @@ def recorder(cls, calls: list, names: dict[str, str] | None = None) -> None:
         setattr(cls, attribute, spy)
 
 
+@pytest.mark.flow
 def test_report_and_overview_ask_the_same_calls_and_print_the_same_numbers(app_db, monkeypatch):
     report_calls: list = []
     overview_calls: list = []

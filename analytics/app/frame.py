@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import jobs
+from .. import jobs, store
 from ..errors import NarrativeError
+from . import findings_queue, warm_up
 from . import url_state as url
 from .guard import plain_errors
 from .state import CachedCorpus, corpus_stores
@@ -82,4 +83,8 @@ def _frame() -> None:
         st.session_state["_warning_choice"] = warning
     if choice == "demo" and demo_needs_building(stores["demo"]):
         build_demo_in_background(stores["demo"])
-    page.run()
+    # once per server process, in the background: the chart library, the pages' modules, the sidebar's choices
+    warm_up.start(stores[choice])
+    # the page's dozen questions find the store loaded; findings no page waits for are tested after the run
+    with store.reads_kept_open(stores[choice]), findings_queue.page_run():
+        page.run()

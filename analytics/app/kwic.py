@@ -17,6 +17,7 @@ import streamlit as st
 from .. import charts
 from .. import schema as s
 from ..filters import Filters
+from .chart_draw import draw_chart
 from .reading import hidden_where_propaganda
 from .state import CachedCorpus
 
@@ -96,7 +97,7 @@ def attention_over_time(corpus: CachedCorpus, query: str, granularity: str, filt
     if table.empty or not table[s.COUNT].sum():
         return
     chart = charts.share_with_band(table, title=f"Share of documents per period holding {table[s.LABEL].iloc[0]}")
-    st.altair_chart(chart, width="stretch")
+    draw_chart(chart, width="stretch")
     st.caption(f"{int(table[s.COUNT].sum()):,} of {int(table[s.TOTAL].sum()):,} dated documents under the filters "
                "hold every word of the search. Each point is a share of its period's documents, so a busy month "
                "does not look like a rise; hollow points rest on few documents.")

@@ -4,6 +4,12 @@ One configuration per store per process: DuckDB refuses a read-write connection 
 read-only (and the reverse) with "different configuration". So within a process, opens of one store take turns
 through `_ACCESS`: readers share it, a writer has it alone (an edit waits for the pages reading that store, and
 they wait for it). Between processes DuckDB's own file lock decides, and `connect` retries for a few seconds.
+
+Opening the file costs tens of milliseconds (DuckDB loads the database each time its last connection closes); a page
+of the app asks a dozen questions, each opening the store. Within `reads_kept_open` (one run of a page), the
+thread's first read keeps one read-only connection open until the block ends, so the later opens reuse the loaded
+database (DuckDB shares it between the connections of a process: a few milliseconds each). It counts as a reader of
+that store for the length of the block, and a write by the same thread closes it first.
 """
 
 from __future__ import annotations
@@ -77,6 +83,57 @@ def _access(path: Path) -> _StoreAccess:
         return _ACCESS.setdefault(key, _StoreAccess())
 
 
+class _KeptOpen(threading.local):
+    """This thread's reads_kept_open blocks: the store they are for, and its kept connection once read."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []  # resolved paths of the open blocks, innermost last
+        self.connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+_KEPT = _KeptOpen()
+
+
+@contextlib.contextmanager
+def reads_kept_open(db: str | Path) -> Iterator[None]:
+    """Within this block, this thread's read-only opens of `db` find the database already loaded (see the module's
+    docstring); nothing is opened until the first read, and the kept connection is closed when the block ends."""
+    key = str(Path(db).resolve())
+    _KEPT.paths.append(key)
+    try:
+        yield
+    finally:
+        _KEPT.paths.pop()
+        if key not in _KEPT.paths:
+            _let_go(key)
+
+
+def _keep_open(db: str | Path, retries: int) -> None:
+    """Within a reads_kept_open block for `db`, the kept connection (opened on the first read; a reader of the store
+    until the block ends)."""
+    key = str(Path(db).resolve())
+    if key not in _KEPT.paths or key in _KEPT.connections:
+        return
+    access = _access(Path(db))
+    if not access.acquire(write=False, timeout=_WAIT_FOR_THIS_PROCESS):
+        raise STORE_BUSY.error(path=db)
+    try:
+        _KEPT.connections[key] = connect(db, read_only=True, retries=retries)
+    except BaseException:
+        access.release(write=False)
+        raise
+
+
+def _let_go(key: str) -> None:
+    """Close this thread's kept connection of the store `key` (a resolved path), if any."""
+    con = _KEPT.connections.pop(key, None)
+    if con is not None:
+        try:
+            con.close()
+        finally:
+            _access(Path(key)).release(write=False)
+
+
 def connect(db: str | Path, read_only: bool = False, retries: int = 20) -> duckdb.DuckDBPyConnection:
     """Open the store. Read-write opens (the pipeline's commands) create it and bring its schema up to date;
     read-only opens never write: a store of an older schema raises StoreOutdatedError naming
@@ -148,6 +205,10 @@ def opened(db: str | Path, read_only: bool = False, check_version: bool = True, 
     """Open the store for the length of a with-block and close it after. `check_version=False` lets a reader open
     a store of any schema version (to report it), never to read its tables. Within this process the open takes
     its turn (readers together, a writer alone): see the module's docstring."""
+    if read_only and check_version:
+        _keep_open(db, retries)
+    elif not read_only:
+        _let_go(str(Path(db).resolve()))  # DuckDB opens a file one way at a time in a process
     access = _access(Path(db))
     if not access.acquire(write=not read_only, timeout=_WAIT_FOR_THIS_PROCESS):
         raise STORE_BUSY.error(path=db)

@@ -12,6 +12,7 @@ import streamlit as st
 from analytics import charts, glossary, timeline
 from analytics import schema as s
 from analytics.app import url_state as url
+from analytics.app.chart_draw import draw_chart
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
@@ -45,7 +46,7 @@ url.keep("measure", measure, "mentions", page=PAGE)
 sub = counts[counts[s.CANONICAL_ID].isin(chosen)]
 colour_order = corpus.actors()[s.CANONICAL_ID].tolist()  # every actor, most-named first: their stable colours
 chart = charts.actors_chart(sub, measure=measure, corpus_order=colour_order, granularity=gran)
-event = st.altair_chart(chart, width="stretch", on_select="rerun", key="actors_chart")
+event = draw_chart(chart, width="stretch", on_select="rerun", key="actors_chart")
 in_table = numbers_table(sub, "actors_table", s.CANONICAL_NAME, granularity=gran, count="documents",
                          what="documents naming the actor")
 export_buttons(chart, sub, partial(corpus.documents_to_cite, f, actors=tuple(chosen)), corpus, f, gran,
@@ -78,7 +79,7 @@ if platforms.empty:
     st.caption("No platform mentions (the alias list's PLATFORM type).")
 else:
     pchart = charts.platform_chart(platforms, corpus.events(f), corpus_order=colour_order, granularity=platform_gran)
-    pevent = st.altair_chart(pchart, width="stretch", on_select="rerun", key="platforms_chart")
+    pevent = draw_chart(pchart, width="stretch", on_select="rerun", key="platforms_chart")
     ptable = numbers_table(charts.platform_table(platforms), "platforms_table", s.CANONICAL_NAME,
                            granularity=platform_gran, what="documents naming the platform")
     ppoints = selected_points(pevent) or ([ptable] if ptable else [])
@@ -112,7 +113,7 @@ year = c2.selectbox("Year", ["all"] + years, key="co_year")
 scope = f if year == "all" else f.replace(start=max(dt.date(year, 1, 1), f.start or dt.date(year, 1, 1)),
                                           end=min(dt.date(year, 12, 31), f.end or dt.date(year, 12, 31)))
 pairs = corpus.actor_pairs(scope, unit=unit, min_count=2)
-net_event = st.altair_chart(charts.network_chart(pairs.head(80)), width="stretch", on_select="rerun", key="network")
+net_event = draw_chart(charts.network_chart(pairs.head(80)), width="stretch", on_select="rerun", key="network")
 pmi = glossary.term("pmi")
 st.dataframe(pairs.head(30)[["a_name", "b_name", s.COUNT, "pmi"]].rename(
     columns={"a_name": "actor", "b_name": "with", s.COUNT: f"{unit}s naming both"}), hide_index=True,

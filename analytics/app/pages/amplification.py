@@ -12,6 +12,7 @@ import streamlit as st
 
 from analytics import charts_amplification as charts
 from analytics.amplification import WHAT_A_GROUP_IS, CoordinationParams
+from analytics.app.chart_draw import draw_chart
 from analytics.app.frame import PAGES_DIR
 from analytics.app.reading import escape_markdown, list_and_read
 from analytics.app.selection import selected_points
@@ -73,7 +74,7 @@ if view.timed:
         st.markdown("- " + escape_markdown(sentence))
     if found.network.number_of_edges():
         everything = st.toggle("Also draw the pairs that did not pass the test", key="amp_untested")
-        picked = selected_points(st.altair_chart(charts.network_chart(found.network, significant_only=not everything),
+        picked = selected_points(draw_chart(charts.network_chart(found.network, significant_only=not everything),
                                                  width="stretch", on_select="rerun", key="amp_network"))
         if picked:
             account = str(picked[0].get("account"))
@@ -123,7 +124,7 @@ else:
                "posted at the top. A large dot is the first post; colours are themes. Click a dot for the posts.")
     if view.timed == 0:
         st.caption("These documents have no time of day: posts of the same day are ordered by id, not by time.")
-    picked = selected_points(st.altair_chart(charts.cascades_chart(cascades.events), width="stretch",
+    picked = selected_points(draw_chart(charts.cascades_chart(cascades.events), width="stretch",
                                              on_select="rerun", key="amp_cascades"))
     names = dict(zip(cascades.table["cascade_id"], cascades.table["what"], strict=True))
     listed = st.selectbox("Read the posts of a cascade", list(names), index=None, key="amp_cascade_pick",
@@ -157,7 +158,7 @@ if per != gran:
 if trends.shares.empty:
     st.caption(f"No {TREND_KINDS[kind]} in these posts.")
 else:
-    st.altair_chart(charts.trace_shares_chart(trends.shares, kind, f"Share of posts per {per}"), width="stretch")
+    draw_chart(charts.trace_shares_chart(trends.shares, kind, f"Share of posts per {per}"), width="stretch")
     st.caption(f"The 8 {TREND_KINDS[kind]} carried by most posts; each point is the posts of the {per} that carry "
                f"it, out of all posts of the {per} (hover for the counts).")
     csv_button(trends.shares, "Shares per period (CSV)", f"{kind}-shares.csv", "amp_shares_csv")

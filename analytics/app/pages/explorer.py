@@ -13,6 +13,7 @@ from analytics import charts, config, edits, glossary, jobs
 from analytics import schema as s
 from analytics.app import edit_flow
 from analytics.app import url_state as url
+from analytics.app.chart_draw import draw_chart
 from analytics.app.export import export_buttons
 from analytics.app.reading import escape_markdown, list_and_read
 from analytics.app.sidebar import sidebar_filters
@@ -93,7 +94,7 @@ with right:
 shares = corpus.theme_shares(gran, f, keep=[topic_id])
 one = shares[shares[s.TOPIC_ID] == topic_id]
 chart = charts.share_with_band(one, title="Share of documents per period", granularity=gran)
-st.altair_chart(chart, width="stretch")
+draw_chart(chart, width="stretch")
 st.caption("The band is the 95 % interval of each period's share (Wilson); a hollow point rests on few documents; "
            "periods without documents are left empty.")
 export_buttons(chart, one, partial(corpus.documents_to_cite, f, themes=(topic_id,)), corpus, f, gran,

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analytics import charts, glossary
 from analytics import schema as s
+from analytics.app.chart_draw import draw_chart
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
 from analytics.app.sidebar import sidebar_filters
@@ -35,7 +36,7 @@ st.caption(f"With the filters: {summary.in_scope:,} dated documents."
 
 vol = corpus.volume(gran, f, by=s.SOURCE_TYPE)
 chart = charts.volume_chart(vol, by=s.SOURCE_TYPE, title="Documents per period, by source type", granularity=gran)
-st.altair_chart(chart, width="stretch")
+draw_chart(chart, width="stretch")
 export_buttons(chart, vol, partial(corpus.documents_to_cite, f), corpus, f, gran, "volume by source type",
                title="Documents per period, by source type")
 

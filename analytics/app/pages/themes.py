@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import charts, glossary
 from analytics import schema as s
 from analytics.app import url_state as url
+from analytics.app.chart_draw import draw_chart
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
@@ -53,7 +54,7 @@ url.keep("events", show_events, True, page=PAGE)
 table = corpus.theme_shares(gran, f, smooth=int(smooth), keep=chosen)
 events = corpus.events(f) if show_events else None
 chart = charts.themes_chart(table, measure=measure, events=events, granularity=gran)
-event = chart_slot.altair_chart(chart, width="stretch", on_select="rerun", key="themes_chart")
+event = draw_chart(chart, chart_slot, width="stretch", on_select="rerun", key="themes_chart")
 in_table = numbers_table(table, "themes_table", s.LABEL, charts.theme_order(table), s.TOPIC_ID, gran)
 flags = table.drop_duplicates(s.PERIOD)
 st.caption(f"Each period's shares are of its dated documents ({corpus.summary(f).in_scope:,} under the filters)"
@@ -95,4 +96,4 @@ export_buttons(chart, table, partial(corpus.documents_to_cite, f, themes=tuple(c
                "themes over time")
 with st.expander("Unassigned documents (outliers) per period"):
     outliers = table[table[s.TOPIC_ID] == s.OUTLIER_TOPIC]
-    st.altair_chart(charts.share_with_band(outliers, granularity=gran), width="stretch")
+    draw_chart(charts.share_with_band(outliers, granularity=gran), width="stretch")

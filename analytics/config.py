@@ -73,6 +73,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("nr_topics", 0, "Reduce to this many themes after fitting; 0 keeps what the model finds."),
         Setting("fit_sample", 20_000, "Above this many documents the theme model is fitted on a seeded sample of "
                 "this size and the rest are assigned to the nearest theme."),
+        Setting("topic_chunk_documents", 20_000, "Documents the theme stage reads, embeds and assigns at a time; "
+                "memory grows with it, not with the corpus (a million documents: about 1 GB of vectors)."),
         Setting("outlier_target", 0.10, "Share of documents allowed to stay unassigned (outliers) after those close "
                 "to a theme are reassigned."),
         Setting("assign_min_similarity", 0.25, "Cosine a new document needs to its nearest theme to be assigned "

@@ -122,6 +122,7 @@ def planted_nmi(con, labels: dict[str, str]) -> dict:
 # Above this many documents the bare-library comparisons run on a seeded sample of this size and are scaled to the
 # corpus (per document): the benchmark itself must not hold a million texts and their passages beside the stages.
 BARE_LIMIT = 100_000
+PART_DOCUMENTS = 250_000  # documents per CSV file of a planted corpus
 
 
 def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limit: int = BARE_LIMIT) -> dict:
@@ -133,20 +134,31 @@ def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limi
     if corpus in ("planted", "planted-news"):
         from benchmarks import planted_corpus
 
-        csv_path = planted_corpus.write_csv(size, workdir / f"{corpus}-{size}.csv", processes=os.cpu_count() or 1,
-                                            post_share=0.0 if corpus == "planted-news" else planted_corpus.POST_SHARE)
-        labels = planted_corpus.read_labels(csv_path)
+        # in files of at most PART_DOCUMENTS documents: ingest refuses a file over 1 GB (1M planted: 1.75 GB)
+        csv_paths = []
+        for start in range(0, size, PART_DOCUMENTS):
+            part = "" if size <= PART_DOCUMENTS else f"-{start // PART_DOCUMENTS}"
+            name = f"{corpus}-{size}{part}.csv"
+            csv_paths.append(planted_corpus.write_csv(
+                min(PART_DOCUMENTS, size - start), workdir / name, start=start, processes=os.cpu_count() or 1,
+                post_share=0.0 if corpus == "planted-news" else planted_corpus.POST_SHARE))
+            labels.update(planted_corpus.read_labels(csv_paths[-1]))
     else:
-        csv_path = make_corpus(size, workdir / f"corpus-{size}.csv")
+        csv_paths = [make_corpus(size, workdir / f"corpus-{size}.csv")]
     db = workdir / f"bench-{size}-{profile}.duckdb"
     if db.exists():
         db.unlink()
     figures: dict = {"size": size, "profile": profile, "corpus": corpus, "stages": {}, "rss_after_mb": {},
                      "load_average": {"start": os.getloadavg()}}
     t_all = time.perf_counter()
-    _, bare = timed(lambda: pd.read_csv(csv_path))
+    # Bare: pandas reading the same CSV, in pieces above the bare limit (a million rows at once would hold every
+    # text in the benchmark's own memory, beside the stages it measures)
+    _, bare = timed(lambda: [pd.read_csv(path) if size <= bare_limit else
+                             sum(len(part) for part in pd.read_csv(path, chunksize=bare_limit)) for path in csv_paths])
     con = store.connect(db)
-    report, secs = timed(lambda: ingest([csv_path], con))
+    report, secs = timed(lambda: ingest(csv_paths, con))
+    if report.stored < 0.9 * size:  # a refused file would leave the stages below timing next to nothing
+        raise SystemExit(f"ingest stored {report.stored:,} of {size:,} documents: {report}")
     cpu = LAST_CPU["seconds"]
     words = int(store.documents(con, columns=["words"])["words"].sum())
     all_ids = store.documents(con, columns=["id"])["id"]
@@ -201,8 +213,13 @@ def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limi
     for loaded in ("_model", "_session", "_tokenizer"):  # same loaded model: time the stage, not the load
         if hasattr(backend, loaded):
             setattr(fresh, loaded, getattr(backend, loaded))
-    corpus = store.corpus_texts(con)
-    _, secs = timed(lambda: topics.passage_vectors(con, corpus, fresh))
+    from analytics.topics.streamed import corpus_vectors
+
+    def embed_corpus() -> None:  # what the theme stage does first: read, embed, cache and reduce chunk by chunk
+        with corpus_vectors(con, fresh):
+            pass
+
+    _, secs = timed(embed_corpus)
     cpu = LAST_CPU["seconds"]
     bare_name = {"minilm": "SentenceTransformer.encode", "static": "model2vec StaticModel.encode",
                  "minilm-int8": "onnxruntime InferenceSession.run (same batches)"}[backend_name]
@@ -214,7 +231,7 @@ def run(size: int, profile: str, workdir: Path, corpus: str = "mixed", bare_limi
     figures["peak_rss_after_mb"]["embeddings"] = peak_rss_mb()
     # Bare BERTopic first: the first fit in a process pays numba's compilation, and that should not be ours alone.
     n_fit = min(size, topics.TopicParams().fit_sample)
-    bare_fit = _bare_bertopic(con, corpus, fresh, n_fit)
+    bare_fit = _bare_bertopic(con, fresh, n_fit)
     result, secs = timed(lambda: topics.run_topics(con, profile=profile, refit=True))
     cpu = LAST_CPU["seconds"]
     figures["stages"]["topic fit"] = {"seconds": secs, "docs_per_s": size / secs, "topics": result.get("topics"),
@@ -304,12 +321,22 @@ def page_queries(con) -> dict:
     }
 
 
+# Above this many documents the reference query (every mention, which no page runs) is not timed: at a million
+# documents it would load tens of millions of rows six times and decide the run's peak memory.
+REFERENCE_QUERY_LIMIT = 200_000
+
+
 def page_query_timings(con, repeats: int = 5) -> dict:
     """Warm time of each page query: one run to warm, then the median of `repeats` runs, in ms — wall time, and
     CPU time of this process (all threads), which other processes on a shared machine do not inflate: with
     DuckDB's threads it is an upper bound of the wall time the query would take on an idle machine."""
     out = {}
+    from analytics import store
+
+    large = store.document_count(con) > REFERENCE_QUERY_LIMIT
     for name, fn in page_queries(con).items():
+        if large and name.startswith("reference"):
+            continue
         fn()
         walls, cpus = [], []
         for _ in range(repeats):
@@ -334,13 +361,15 @@ def print_page_queries(timings: dict) -> None:
         print(f"  {name:<48} {ms['wall']:>8.1f} {ms['cpu']:>8.1f}  {verdict}")
 
 
-def _bare_bertopic(con, corpus, backend, n_fit: int) -> dict:
-    """Bare BERTopic.fit_transform with default settings on the same vectors and texts (the same sample size)."""
+def _bare_bertopic(con, backend, n_fit: int) -> dict:
+    """Bare BERTopic.fit_transform with default settings on the same vectors and texts (the same sample size:
+    the first documents by id)."""
     from bertopic import BERTopic
 
-    from analytics import topics
+    from analytics import store, topics
 
-    docs = corpus.sort_values("id").head(n_fit)
+    first = store.documents(con, columns=["id"])["id"].sort_values().head(n_fit).tolist()
+    docs = store.documents(con, columns=["id", "text"], ids=first).sort_values("id", ignore_index=True)
     passages = topics.passage_vectors(con, docs, backend)
     matrix = topics.document_matrix(passages, docs["id"].tolist())
     model = BERTopic(embedding_model=None, calculate_probabilities=False)

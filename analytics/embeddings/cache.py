@@ -91,12 +91,36 @@ def passage_vectors(
     return out.sort_values(["doc_id", "passage"], ignore_index=True)
 
 
-def document_matrix(passages: pd.DataFrame, doc_ids: list[str]) -> np.ndarray:
-    """One unit vector per document: the normalised mean of its passages, in the order of doc_ids."""
-    vectors = np.vstack(passages["vector"].to_list()).astype(np.float64)
-    codes, uniques = pd.factorize(passages["doc_id"])
-    sums = np.zeros((len(uniques), vectors.shape[1]))
-    np.add.at(sums, codes, vectors)  # the mean's direction is the sum's: normalised below
-    matrix = sums[pd.Index(uniques).get_indexer(doc_ids)]
+def passage_sums(doc_rows: np.ndarray, vectors: np.ndarray, n_docs: int) -> np.ndarray:
+    """Sum of each document's passage vectors (float64, n_docs × dim); `doc_rows[i]` is the row of passage i's
+    document. Passages are summed in their order within each document (a stable sort, then `np.add.reduceat`
+    over each document's run), so a chunk of documents gives the same sums as the whole corpus."""
+    sums = np.zeros((n_docs, vectors.shape[1] if vectors.ndim == 2 else 0))
+    if not len(doc_rows):
+        return sums
+    order = np.argsort(doc_rows, kind="stable")
+    rows = doc_rows[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    sums[rows[starts]] = np.add.reduceat(np.asarray(vectors, dtype=np.float64)[order], starts, axis=0)
+    return sums
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (a zero row stays zero), as float32: the mean's direction is the sum's."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
+    return (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+def document_matrix(passages: pd.DataFrame, doc_ids: list[str]) -> np.ndarray:
+    """One unit vector per document (float32): the normalised mean of its passages, in the order of doc_ids (a
+    document without passages: a zero row)."""
+    if passages.empty:
+        return np.zeros((len(doc_ids), 0), dtype=np.float32)
+    ids = pd.Index(doc_ids)
+    if not ids.is_unique:  # a document asked for twice: the same row twice
+        unique = ids.unique()
+        return document_matrix(passages, unique.tolist())[unique.get_indexer(ids)]
+    rows = ids.get_indexer(passages["doc_id"])
+    keep = rows >= 0
+    vectors = np.vstack(passages["vector"].to_list())
+    return unit_rows(passage_sums(rows[keep], vectors[keep], len(doc_ids)))

@@ -44,9 +44,11 @@ from .connection import (
 )
 from .documents import (
     EXPORTABLE_TABLES,
+    corpus_batches,
     corpus_texts,
     counts,
     document_batches,
+    document_count,
     documents,
     duplicates,
     existing_ids,
@@ -129,6 +131,7 @@ __all__ = [
     "cached_embeddings",
     "connect",
     "copies",
+    "corpus_batches",
     "corpus_texts",
     "counts",
     "custom_label",
@@ -140,6 +143,7 @@ __all__ = [
     "doc_topic_table",
     "document",
     "document_batches",
+    "document_count",
     "document_entities",
     "document_list",
     "document_topics",

@@ -124,6 +124,29 @@ def corpus_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def corpus_batches(con: duckdb.DuckDBPyConnection, size: int, columns: tuple[str, ...] = ("text",),
+                   ) -> Iterator[pd.DataFrame]:
+    """Every stored document (id, the given columns, and duplicate_of: the document a near-copy repeats) in
+    batches of `size`, in the store's order (no sort: sorting a million texts would hold them all), read on a
+    cursor of its own so that the caller may write to the store between batches."""
+    cursor = con.cursor()
+    reader = None
+    try:
+        select = ", ".join(f'"{c}"' for c in (s.ID, *columns, "duplicate_of"))
+        reader = cursor.sql(f"SELECT {select} FROM documents").to_arrow_reader(size)
+        for batch in reader:
+            yield batch.to_pandas()
+    finally:
+        if reader is not None:
+            reader.close()
+        cursor.close()
+
+
+def document_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many documents the store holds."""
+    return int(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
 def document_batches(con: duckdb.DuckDBPyConnection, ids: list[str], size: int) -> Iterator[pd.DataFrame]:
     """The documents of these ids (id, text, language, source type) in batches of `size`, in id order, streamed
     from one query: a query per batch scans the documents table each time, which grows with the store."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import duckdb
 import pandas as pd
 
@@ -18,20 +20,26 @@ def topic_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def save_topic_fit(
-    con: duckdb.DuckDBPyConnection, run_id: int, topics: pd.DataFrame, doc_topics: pd.DataFrame,
-    weights: pd.DataFrame, changes: pd.DataFrame, counts: dict | None = None,
+    con: duckdb.DuckDBPyConnection, run_id: int, topics: pd.DataFrame | Callable[[], pd.DataFrame],
+    doc_topics: pd.DataFrame | Iterable[pd.DataFrame], weights: pd.DataFrame | Iterable[pd.DataFrame],
+    changes: pd.DataFrame, counts: dict | Callable[[], dict] | None = None,
 ) -> None:
     """Write one fit's topics, assignments, passage weights and change log in one transaction; with `counts`
-    the run is marked finished in the same transaction, so a fit is either complete and current or absent."""
+    the run is marked finished in the same transaction, so a fit is either complete and current or absent.
+
+    Assignments and weights may come in chunks (frames made while they are written: a million documents' rows
+    are never all in memory); `topics` and `counts` may then be functions called after the chunks are written
+    (theme sizes are known only then)."""
     with transaction(con):
-        if counts is not None:
-            finish_run(con, run_id, counts)
         for table in ("topics", "doc_topics", "doc_topic_weights", "topic_changes"):
             con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
-        insert_frame(con, "topics", topics)
-        insert_frame(con, "doc_topics", doc_topics)
-        insert_frame(con, "doc_topic_weights", weights)
+        for table, frames in (("doc_topics", doc_topics), ("doc_topic_weights", weights)):
+            for frame in [frames] if isinstance(frames, pd.DataFrame) else frames:
+                insert_frame(con, table, frame)
+        insert_frame(con, "topics", topics() if callable(topics) else topics)
         insert_frame(con, "topic_changes", changes)
+        if counts is not None:
+            finish_run(con, run_id, counts() if callable(counts) else counts)
 
 
 def add_doc_topics(con: duckdb.DuckDBPyConnection, doc_topics: pd.DataFrame, weights: pd.DataFrame) -> None:

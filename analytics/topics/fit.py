@@ -223,11 +223,18 @@ def passage_weights(passages: pd.DataFrame, centroids: dict[int, np.ndarray]) ->
     """A document's topic distribution from its passages: each passage votes for its nearest topic."""
     if not centroids or passages.empty:
         return pd.DataFrame(columns=["doc_id", "topic", "weight"])
+    return passage_votes(passages["doc_id"].to_numpy(), np.vstack(passages["vector"].to_list()), centroids)
+
+
+def passage_votes(doc_ids: np.ndarray, vectors: np.ndarray, centroids: dict[int, np.ndarray]) -> pd.DataFrame:
+    """Each document's share of passages nearest to each topic (doc_id, topic, weight), from passage vectors and
+    the document of each; every passage of a document must be given in the same call."""
+    if not centroids or not len(doc_ids):
+        return pd.DataFrame(columns=["doc_id", "topic", "weight"])
     ids = np.array(sorted(centroids))
     matrix = np.vstack([centroids[t] for t in ids])
-    vectors = np.vstack(passages["vector"].to_list()).astype(np.float64)
-    nearest = ids[np.argmax(vectors @ matrix.T, axis=1)]
-    votes = pd.DataFrame({"doc_id": passages["doc_id"].to_numpy(), "topic": nearest})
+    nearest = ids[np.argmax(np.asarray(vectors, dtype=np.float64) @ matrix.T, axis=1)]
+    votes = pd.DataFrame({"doc_id": doc_ids, "topic": nearest})
     weights = votes.groupby(["doc_id", "topic"]).size().rename("n").reset_index()
     weights["weight"] = weights["n"] / weights.groupby("doc_id")["n"].transform("sum")
     return weights.drop(columns="n")

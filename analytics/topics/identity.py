@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from ..embeddings import document_matrix
 from .params import MATCH_THRESHOLD
 
 
@@ -64,13 +66,14 @@ def match_topics(
     return mapping, frame
 
 
-def _centroids_in_space(doc_topics: pd.DataFrame, passages: pd.DataFrame, topic_ids: list[int]) -> list[np.ndarray]:
-    """Unit mean vector, in the passages' embedding space, of the documents each topic held."""
-    doc_topics = doc_topics[doc_topics["doc_id"].isin(set(passages["doc_id"]))]
-    dim = len(passages["vector"].iloc[0])
+def _centroids_in_space(doc_topics: pd.DataFrame, rows_of: Callable[[Any], np.ndarray], matrix: np.ndarray,
+                        topic_ids: list[int]) -> list[np.ndarray]:
+    """Unit mean vector, in this model's space, of the documents each topic held: `matrix` holds the documents'
+    unit vectors, `rows_of(ids)` their rows (-1: not there)."""
     out = []
     for topic_id in topic_ids:
-        ids = doc_topics.loc[doc_topics["topic_id"] == topic_id, "doc_id"].tolist()
-        c = document_matrix(passages[passages["doc_id"].isin(ids)], ids).mean(axis=0) if ids else np.zeros(dim)
+        rows = rows_of(doc_topics.loc[doc_topics["topic_id"] == topic_id, "doc_id"])
+        rows = rows[rows >= 0]
+        c = matrix[rows].astype(np.float64).mean(axis=0) if len(rows) else np.zeros(matrix.shape[1])
         out.append(c / (np.linalg.norm(c) or 1))
     return out

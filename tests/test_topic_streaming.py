@@ -15,11 +15,11 @@ from planted import planted_corpus, store_documents
 
 from analytics import store
 from analytics.embeddings import BackendBase, document_matrix, passage_sums, unit_rows
-from analytics.languages.centring import fit_centring
+from analytics.languages.centring import CentringSums, fit_centring
 from analytics.post_text import theme_text
 from analytics.topics import TopicParams, run_topics
 from analytics.topics.fitting_texts import FitKeys, fitting_texts, theme_passages
-from analytics.topics.streamed import _add_language_sums, _centring, corpus_vectors
+from analytics.topics.streamed import corpus_vectors
 
 
 class HashedWords(BackendBase):
@@ -119,12 +119,12 @@ def test_language_means_from_chunk_sums_equal_fit_centring():
     vectors = rng.standard_normal((len(doc_of_passage), 8)).astype(np.float32)
     passages = pd.DataFrame({"doc_id": [doc_ids[r] for r in doc_of_passage], "vector": list(vectors)})
     expected = fit_centring(passages, languages)
-    sums, docs = {}, {}
+    sums = CentringSums()
     for start in range(0, len(doc_ids), 7):
         mine = (doc_of_passage >= start) & (doc_of_passage < start + 7)
         chunk_languages = np.array([languages[d] for d in doc_ids[start:start + 7]], dtype=object)
-        _add_language_sums(sums, docs, chunk_languages, doc_of_passage[mine] - start, vectors[mine])
-    streamed = _centring(sums, docs)
+        sums.add(chunk_languages, doc_of_passage[mine] - start, vectors[mine])
+    streamed = sums.centring()
     assert sorted(streamed.means) == sorted(expected.means) == ["*", "ar", "en"]  # fr: too few documents
     for lang, mean in expected.means.items():
         assert np.allclose(streamed.means[lang], mean, atol=1e-12)

@@ -105,15 +105,42 @@ class CentredQueries:
         return None
 
 
+class CentringSums:
+    """Each language's sum of passage vectors and its documents, gathered chunk by chunk (the theme stage reads the
+    corpus in chunks); `centring()` turns them into the means. A passage of a document with no language counts as
+    "und", and so does the document; "und" never gets a mean of its own."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, np.ndarray] = {}  # language → [sum of its passages' vectors..., passages]
+        self.documents: dict[str, int] = {}
+
+    def add(self, doc_languages: np.ndarray, doc_rows: np.ndarray, vectors: np.ndarray) -> None:
+        """One chunk: the languages of its documents, each passage's document row in it, the passages' vectors."""
+        passage_languages = np.array([lang or "und" for lang in doc_languages[doc_rows]], dtype=object)
+        wide = vectors.astype(np.float64)
+        for lang in set(passage_languages.tolist()):
+            mask = passage_languages == lang
+            self.sums[lang] = self.sums.get(lang, 0) + np.r_[wide[mask].sum(axis=0), mask.sum()]
+        self.sums[ALL] = self.sums.get(ALL, 0) + np.r_[wide.sum(axis=0), len(wide)]
+        for lang in doc_languages:
+            key = lang or "und"
+            self.documents[key] = self.documents.get(key, 0) + 1
+
+    def centring(self, min_documents: int = MIN_DOCUMENTS) -> LanguageCentring:
+        """The mean of all passages, and of each language with at least `min_documents` documents."""
+        means = {ALL: self.sums[ALL][:-1] / self.sums[ALL][-1]}
+        for lang, n_docs in self.documents.items():
+            if n_docs >= min_documents and lang != "und" and lang in self.sums:
+                means[str(lang)] = self.sums[lang][:-1] / self.sums[lang][-1]
+        return LanguageCentring(means)
+
+
 def fit_centring(passages: pd.DataFrame, languages: Mapping[str, str | None],
                  min_documents: int = MIN_DOCUMENTS) -> LanguageCentring:
     """Each language's mean passage vector, for languages with at least `min_documents` documents, and the mean
-    of all passages; `languages` maps doc id → language."""
-    vectors = np.vstack(passages["vector"].to_list()).astype(np.float64)
-    langs = pd.Series([languages.get(d) or "und" for d in passages["doc_id"]])
-    docs_per_language = pd.Series(languages).reindex(passages["doc_id"].unique()).fillna("und").value_counts()
-    means = {ALL: vectors.mean(axis=0)}
-    for lang, n_docs in docs_per_language.items():
-        if n_docs >= min_documents and lang != "und":
-            means[str(lang)] = vectors[(langs == lang).to_numpy()].mean(axis=0)
-    return LanguageCentring(means)
+    of all passages; `languages` maps doc id → language (the documents counted are those with passages)."""
+    doc_ids = pd.Index(passages["doc_id"].unique())
+    sums = CentringSums()
+    sums.add(np.array([languages.get(d) for d in doc_ids], dtype=object), doc_ids.get_indexer(passages["doc_id"]),
+             np.vstack(passages["vector"].to_list()))
+    return sums.centring(min_documents)

@@ -29,7 +29,7 @@ from .. import schema as s
 from .. import store
 from ..config import setting
 from ..embeddings import EmbeddingBackend, passage_sums, unit_rows
-from ..languages.centring import ALL, MIN_DOCUMENTS, LanguageCentring
+from ..languages.centring import CentringSums, LanguageCentring
 from ..post_text import theme_text
 from .fitting_texts import FitKeys, theme_passages
 from .params import Progress
@@ -101,8 +101,7 @@ def corpus_vectors(
         passage_rows: list[np.ndarray] = []
         chunks: list[_Chunk] = []
         matrix: np.ndarray | None = None
-        sums: dict[str, np.ndarray] = {}  # language → sum of its passages' vectors (centring)
-        docs_per_language: dict[str, int] = {}
+        sums = CentringSums()  # each language's passages, for the centring
         done = passages_done = 0
         with open(path, "wb") as out:
             for frame in _batches(con, size, backend.fitted_on_corpus, (s.TEXT, s.LANGUAGE, s.SOURCE_TYPE)):
@@ -119,8 +118,7 @@ def corpus_vectors(
                 passage_rows.append((local + done).astype(np.int64))
                 chunks.append(_Chunk(done, done + n, passages_done, passages_done + len(vectors)))
                 if backend.centre_languages:
-                    _add_language_sums(sums, docs_per_language, frame[s.LANGUAGE].to_numpy(dtype=object), local,
-                                       vectors)
+                    sums.add(frame[s.LANGUAGE].to_numpy(dtype=object), local, vectors)
                 ids.append(frame[s.ID].to_numpy(dtype=object))
                 languages.append(frame[s.LANGUAGE].to_numpy(dtype=object))
                 source_types.append(frame[s.SOURCE_TYPE].to_numpy(dtype=object))
@@ -140,8 +138,8 @@ def corpus_vectors(
         if keys.needs_full_keys:  # texts cut short ("…") join the full text they begin: a second reading
             keys.resolve_cut([theme_text(t) for t in frame[s.TEXT]]
                              for frame in _batches(con, size, backend.fitted_on_corpus, (s.TEXT,)))
-        if backend.centre_languages and sums:
-            vectors_of.centring = _centring(sums, docs_per_language)
+        if backend.centre_languages and sums.sums:
+            vectors_of.centring = sums.centring()
             for chunk, (rows, centred) in zip(chunks, vectors_of.passage_chunks(), strict=True):
                 n = chunk.doc_end - chunk.doc_start
                 vectors_of.matrix[chunk.doc_start:chunk.doc_end] = unit_rows(
@@ -159,29 +157,3 @@ def _batches(con: duckdb.DuckDBPyConnection, size: int, whole: bool, columns: tu
     frames = list(batches)
     if frames:
         yield pd.concat(frames, ignore_index=True)
-
-
-def _add_language_sums(sums: dict[str, np.ndarray], docs_per_language: dict[str, int], doc_languages: np.ndarray,
-                       local_rows: np.ndarray, vectors: np.ndarray) -> None:
-    """Add one chunk's passages to each language's sum (and to ALL's), counting passages and documents (as
-    fit_centring counts them: a passage of no language is "und", a document of none too)."""
-    passage_languages = np.array([lang or "und" for lang in doc_languages[local_rows]], dtype=object)
-    wide = vectors.astype(np.float64)
-    for lang in set(passage_languages.tolist()):
-        mask = passage_languages == lang
-        sums[lang] = sums.get(lang, 0) + np.r_[wide[mask].sum(axis=0), mask.sum()]
-    sums[ALL] = sums.get(ALL, 0) + np.r_[wide.sum(axis=0), len(wide)]
-    for lang in doc_languages:
-        key = "und" if lang is None else lang
-        docs_per_language[key] = docs_per_language.get(key, 0) + 1
-
-
-def _centring(sums: dict[str, np.ndarray], docs_per_language: dict[str, int],
-              min_documents: int = MIN_DOCUMENTS) -> LanguageCentring:
-    """The language means `languages.centring.fit_centring` gives, from sums gathered chunk by chunk: every
-    passage's mean, and the mean of each language with at least `min_documents` documents (not "und")."""
-    means = {ALL: sums[ALL][:-1] / sums[ALL][-1]}
-    for lang, n_docs in docs_per_language.items():
-        if n_docs >= min_documents and lang != "und" and lang in sums:
-            means[str(lang)] = sums[lang][:-1] / sums[lang][-1]
-    return LanguageCentring(means)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import charts
 from . import schema as s
+from .charts.layout import granularity_of, legend, sized, time_axis
 
 GREY = "#999999"
 LABEL_CHARS = 60  # a cascade's label on the axis: the start of its link, hashtag or text
@@ -25,12 +26,7 @@ def _short(text: object, chars: int = LABEL_CHARS) -> str:
     return text if len(text) <= chars else text[:chars - 1] + "…"
 
 
-def _legend(title: str) -> alt.Legend:
-    # below the plot, in rows: the plot keeps its width on a phone and long names are never cut by the frame
-    return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=2, labelLimit=150)
-
-
-def cascades_chart(events: pd.DataFrame, title: str = "Cascades: who posted first, who followed") -> alt.Chart:
+def cascades_chart(events: pd.DataFrame, title: str = "Who posted first, who followed") -> alt.TopLevelMixin:
     """One row per cascade (Corpus.cascades' events), first posted at the top: a line from its first post to its
     last, a dot for each post coloured by the post's theme, the first post drawn larger. Click a dot to pick the
     cascade (selection "pick" on cascade_id)."""
@@ -51,7 +47,7 @@ def cascades_chart(events: pd.DataFrame, title: str = "Cascades: who posted firs
     names = alt.Chart(data[data["first"]]).mark_text(align="left", dy=-9, fontSize=10, color="#333333",
                                                      limit=330).encode(x=alt.value(2), y=y, text="cascade:N")
     dots = base.mark_circle(opacity=0.9, stroke="#333333").encode(
-        color=alt.Color("theme_label:N", scale=alt.Scale(domain=themes, range=colours), legend=_legend("theme")),
+        color=alt.Color("theme_label:N", scale=alt.Scale(domain=themes, range=colours), legend=legend("theme", themes)),
         size=alt.condition("datum.first", alt.value(160), alt.value(45)),
         strokeWidth=alt.condition("datum.first", alt.value(1.5), alt.value(0)),
         tooltip=[alt.Tooltip("cascade:N", title="cascade"), alt.Tooltip("account:N", title="account"),
@@ -60,11 +56,12 @@ def cascades_chart(events: pd.DataFrame, title: str = "Cascades: who posted firs
                  alt.Tooltip("hours_since_first:Q", title="hours after the first", format=".2f"),
                  alt.Tooltip("theme_label:N", title="theme")],
     ).add_params(pick)
-    return alt.layer(line, names, dots, title=title).properties(height=max(160, 30 * len(order)))
+    # the plot's own height (sized): the legend below adds to the figure instead of squeezing the rows
+    return sized(alt.layer(line, names, dots, title=title), height=max(160, 30 * len(order)), minimum=160)
 
 
 def network_chart(graph: nx.Graph, significant_only: bool = True, seed: int = 42,
-                  title: str = "Accounts that post together") -> alt.Chart:
+                  title: str = "Accounts that post together") -> alt.TopLevelMixin:
     """The coordination network (Corpus.coordination's graph): accounts as dots sized by how much they post and
     coloured by their group, pairs as lines as wide as the times they posted together. With `significant_only`,
     only pairs that passed the test (and their accounts) are drawn; otherwise the pairs that did not pass are drawn
@@ -97,17 +94,17 @@ def network_chart(graph: nx.Graph, significant_only: bool = True, seed: int = 42
     pick = alt.selection_point(name="pick", fields=["account"], on="click", clear="dblclick")
     dots = alt.Chart(nodes).mark_circle(opacity=0.95, stroke="white", strokeWidth=1).encode(
         x="x:Q", y="y:Q",
-        color=alt.Color("group:N", scale=alt.Scale(domain=domain, range=colours), legend=_legend("group")),
+        color=alt.Color("group:N", scale=alt.Scale(domain=domain, range=colours), legend=legend("group", domain)),
         size=alt.Size("posts:Q", scale=alt.Scale(range=[60, 900]), legend=None),
         tooltip=[alt.Tooltip("account:N"), alt.Tooltip("group:N"), alt.Tooltip("posts:Q", title="posts"),
                  alt.Tooltip("co_posts:Q", title="times posted together with others")],
     ).add_params(pick)
     labels = alt.Chart(nodes).mark_text(dy=-13, fontSize=10, color="#333333").encode(
         x="x:Q", y="y:Q", text="account:N")
-    return alt.layer(lines, dots, labels, title=title).properties(height=420)
+    return sized(alt.layer(lines, dots, labels, title=title), height=420)
 
 
-def trace_shares_chart(shares: pd.DataFrame, kind: str, title: str = "") -> alt.Chart:
+def trace_shares_chart(shares: pd.DataFrame, kind: str, title: str = "") -> alt.TopLevelMixin:
     """Lines of each value's share of the period's posts (Corpus.trace_trends' shares), with its count and
     denominator in the tooltip; click a point to pick (period, value)."""
     if shares.empty:
@@ -116,13 +113,14 @@ def trace_shares_chart(shares: pd.DataFrame, kind: str, title: str = "") -> alt.
     order = data.groupby("value")[s.COUNT].sum().sort_values(ascending=False, kind="stable").index.tolist()
     scale = alt.Scale(domain=order, range=[charts.PALETTE[i % len(charts.PALETTE)] for i in range(len(order))])
     pick = alt.selection_point(name="pick", fields=[s.PERIOD, "value"], on="click", clear="dblclick", nearest=True)
-    return alt.Chart(data, title=title).mark_line(point=True).encode(
-        x=alt.X(f"{s.PERIOD}:T", title=None),
+    chart = alt.Chart(data, title=title).mark_line(point=True).encode(
+        x=alt.X(f"{s.PERIOD}:T", axis=time_axis(granularity_of(data[s.PERIOD]))),
         y=alt.Y(f"{s.SHARE}:Q", title="share of posts", axis=alt.Axis(format="%")),
-        color=alt.Color("value:N", scale=scale, sort=order, legend=_legend(kind)),
+        color=alt.Color("value:N", scale=scale, sort=order, legend=legend(kind, order)),
         tooltip=[alt.Tooltip(f"{s.PERIOD}:T", title="period"), alt.Tooltip("value:N", title=kind),
                  alt.Tooltip(f"{s.COUNT}:Q", title="posts carrying it"), alt.Tooltip(f"{s.TOTAL}:Q", title="of"),
                  alt.Tooltip(f"{s.SHARE}:Q", format=".1%"),
                  alt.Tooltip(f"{s.CI_LOW}:Q", format=".1%", title="95% CI low"),
                  alt.Tooltip(f"{s.CI_HIGH}:Q", format=".1%", title="95% CI high")],
-    ).add_params(pick).properties(height=300)
+    ).add_params(pick)
+    return sized(chart, height=charts.PLOT_HEIGHT - 60)

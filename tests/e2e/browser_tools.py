@@ -115,10 +115,13 @@ def open_row(page, grid, row: int, shown, tries: int = 3) -> None:
                 raise
 
 
-def download(page, button, tries: int = 3, each: float = 45_000) -> Path:
+def download(page, button, tries: int = 3, each: float = 45_000, reopen=None) -> Path:
     """Click a download button and return the downloaded file. The file is made on the click; a click that lands
     while the page reruns (a background result arriving redraws it) is lost with the old button, so once the run has
-    ended it is clicked again, as a person would."""
+    ended it is clicked again, as a person would. Once (CI, and here under a load of 9 on two cores) a button stayed
+    disabled after a click, its file never sent and nothing in the server's log: with `reopen` (a function that
+    opens the page again where the button is), a button that stays so is reached again by reloading, as a person
+    would."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(tries):
@@ -126,11 +129,13 @@ def download(page, button, tries: int = 3, each: float = 45_000) -> Path:
         button.wait_for(timeout=30_000)
         try:
             with page.expect_download(timeout=each) as info:
-                button.click()
+                button.click(timeout=each)
             return Path(info.value.path())
         except PlaywrightTimeout:
             if attempt == tries - 1:
                 raise
+            if reopen is not None and not button.is_enabled():
+                reopen()
     raise AssertionError("unreachable")
 
 
@@ -155,3 +160,20 @@ def choose(page, key: str, option: str, tries: int = 4) -> None:
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
     raise AssertionError(f"the list {key!r} never offered {option!r}")
+
+
+# A drawn chart measured in page pixels: its element, its SVG, its plot area and its legends, and the legends' labels.
+MEASURE = """el => {
+  const box = r => ({x: r.x, y: r.y, right: r.right, bottom: r.bottom, width: r.width, height: r.height});
+  const svg = el.querySelector('svg');
+  const plot = svg.querySelector('path.background');
+  return {chart: box(el.getBoundingClientRect()), svg: box(svg.getBoundingClientRect()),
+          plot: plot ? box(plot.getBoundingClientRect()) : null,
+          legends: Array.from(svg.querySelectorAll('g.role-legend')).map(g => box(g.getBoundingClientRect())),
+          labels: Array.from(svg.querySelectorAll('g.role-legend-label text')).map(t => t.textContent)};
+}"""
+
+
+def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["right"] <= outer["right"] + slack and inner["bottom"] <= outer["bottom"] + slack)

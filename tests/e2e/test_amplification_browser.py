@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from browser_tools import Server, download, open_row, shot, wait_for_app
+from browser_tools import MEASURE, Server, download, inside, open_row, shot, wait_for_app
 from social_store import build_social_store
 
 pytestmark = pytest.mark.e2e
@@ -48,8 +48,22 @@ def open_amplification(server, page, width: int = 1440) -> None:
     page.wait_for_timeout(1500)  # vega-embed draws after the element appears
 
 
+def charts_keep_their_plots_and_legends(page) -> None:
+    """The page's three charts (network, cascades, traces over time): each plot at its own height, each legend and
+    the drawing inside the chart's frame (a legend below the plot adds to the figure; it never squeezes the plot)."""
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    assert charts.count() == 3
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        m = charts.nth(i).evaluate(MEASURE)
+        assert inside(m["svg"], m["chart"]), (i, m)
+        assert all(inside(legend, m["chart"]) for legend in m["legends"]), (i, m)
+        assert m["plot"]["height"] >= 150, (i, m["plot"])
+
+
 def test_see_the_planted_group_and_read_a_members_post(server, social, page):
     open_amplification(server, page)
+    charts_keep_their_plots_and_legends(page)
     tall_shot(page, "20-amplification-1440", 1440)
     assert page.get_by_text("Fast organic reactors").count() >= 1
     groups = page.locator("[data-testid='stDataFrame']").first
@@ -63,9 +77,12 @@ def test_see_the_planted_group_and_read_a_members_post(server, social, page):
 
 @pytest.mark.parametrize("fmt, read", [("gexf", nx.read_gexf), ("graphml", nx.read_graphml)])
 def test_download_the_network_and_open_it_with_networkx(server, social, page, fmt, read):
-    open_amplification(server, page)
-    page.get_by_text("Export the groups, the pairs and the network").click()
-    graph = read(download(page, page.get_by_role("button", name=f"Network ({fmt.upper()})")))
+    def reopen():
+        open_amplification(server, page)
+        page.get_by_text("Export the groups, the pairs and the network").click()
+
+    reopen()
+    graph = read(download(page, page.get_by_role("button", name=f"Network ({fmt.upper()})"), reopen=reopen))
     assert social.planted_accounts <= set(graph.nodes)
     for node in social.planted_accounts:
         attrs = graph.nodes[node]
@@ -75,6 +92,7 @@ def test_download_the_network_and_open_it_with_networkx(server, social, page, fm
 
 def test_the_page_on_a_phone(server, page):
     open_amplification(server, page, width=390)
+    charts_keep_their_plots_and_legends(page)
     tall_shot(page, "22-amplification-390", 390)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1  # nothing wider than the screen

@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 from apptest_store import build_app_store
-from browser_tools import Server, download, shot, wait_for_app
+from browser_tools import MEASURE, Server, download, inside, shot, wait_for_app
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from analytics.charts import MIN_PLOT_HEIGHT
@@ -57,15 +57,6 @@ def settled(page, quiet_ms: int = 2000, calm: int = 3) -> None:
             return
 
 
-MEASURE = """el => {
-  const box = r => ({x: r.x, y: r.y, right: r.right, bottom: r.bottom, width: r.width, height: r.height});
-  const svg = el.querySelector('svg');
-  const plot = svg.querySelector('path.background');
-  return {chart: box(el.getBoundingClientRect()), svg: box(svg.getBoundingClientRect()),
-          plot: plot ? box(plot.getBoundingClientRect()) : null,
-          legends: Array.from(svg.querySelectorAll('g.role-legend')).map(g => box(g.getBoundingClientRect())),
-          labels: Array.from(svg.querySelectorAll('g.role-legend-label text')).map(t => t.textContent)};
-}"""
 
 
 # The lowest written event label of a chart (its strip below the x axis), in page pixels (0 without labels).
@@ -73,11 +64,6 @@ STRIP_BOTTOM = """el => Math.max(0, ...Array.from(el.querySelectorAll('svg g.mar
     .filter(t => !t.closest('g.role-legend') && !t.closest('g.role-axis') && !t.closest('g.role-title'))
     .map(t => t.getBoundingClientRect().bottom))"""
 PHONE_SCREEN = 844  # px: the height of a 390 px wide phone's screen (iPhone 12 to 15)
-
-
-def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
-    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
-            and inner["right"] <= outer["right"] + slack and inner["bottom"] <= outer["bottom"] + slack)
 
 
 @pytest.mark.parametrize("width", [1440, 390])

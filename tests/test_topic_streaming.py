@@ -181,3 +181,41 @@ def test_refit_in_chunks_of_seven_gives_the_themes_of_one_chunk_and_reads_only_t
     con = store.connect(tmp_path / "chunk7.duckdb")
     assert run_topics(con, params=params, backend=HashedWords())["action"] == "nothing new"
     con.close()
+
+
+def test_memory_limit_holds_for_the_block_and_is_put_back(tmp_path):
+    con = store.connect(tmp_path / "limit.duckdb")
+    limit = "SELECT current_setting('memory_limit')"
+    default = con.execute(limit).fetchall()[0][0]
+    with store.memory_limited(con, "64MB"):
+        assert con.execute(limit).fetchall()[0][0] == "61.0 MiB"  # 64 × 10^6 bytes
+    assert con.execute(limit).fetchall()[0][0] == default  # DuckDB's default exactly, not its rounded print
+    with store.memory_limited(con, ""):
+        assert con.execute(limit).fetchall()[0][0] == default
+    with pytest.raises(ValueError, match="not a memory size"):
+        with store.memory_limited(con, "1GB'; DROP TABLE documents; --"):
+            pass
+    assert store.document_count(con) == 0
+    con.close()
+
+
+def test_refit_under_a_small_memory_limit_gives_the_same_fit(tmp_path, planted):
+    from analytics.topics import stage
+
+    params = TopicParams(backend=HashedWords.name, min_topic_size=8, fit_sample=80)
+    results = []
+    for limit in ("", "32MB"):
+        con = store.connect(tmp_path / f"limit{limit or 'none'}.duckdb")
+        store_documents(con, planted)
+        default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        run = stage.refit_topics(con, params=params, backend=HashedWords(), chunk_documents=50,
+                                 memory_limit=limit)["run_id"]
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == default
+        results.append((
+            store.doc_topic_table(con, run).sort_values("doc_id", ignore_index=True),
+            con.execute("SELECT doc_id, topic_id, weight FROM doc_topic_weights WHERE run_id = ? ORDER BY 1, 2",
+                        [run]).df(),
+            store.topic_table(con, run)[["topic_id", "label", "size"]]))
+        con.close()
+    for unlimited, limited in zip(*results, strict=True):
+        pd.testing.assert_frame_equal(unlimited, limited)

@@ -219,3 +219,27 @@ def test_refit_under_a_small_memory_limit_gives_the_same_fit(tmp_path, planted):
         con.close()
     for unlimited, limited in zip(*results, strict=True):
         pd.testing.assert_frame_equal(unlimited, limited)
+
+
+def test_corpus_batches_give_every_document_once_in_store_order_and_leave_nothing_open(tmp_path, planted):
+    con = store.connect(tmp_path / "batches.duckdb")
+    store_documents(con, planted.head(60))
+    con.execute("DELETE FROM documents WHERE id IN (SELECT id FROM documents WHERE rowid IN (3, 17, 18))")
+    stored = con.execute("SELECT id FROM documents ORDER BY rowid").fetchall()
+    # Passage vectors are written between batches, as the theme stage does. With no query left open between
+    # batches, each write's checkpoint may merge the row groups it appends (DuckDB: 122,880 rows each); a query
+    # kept open made every checkpoint append one more small row group, and the next one with nothing open merged
+    # them all at once, in memory.
+    con.execute("CREATE TABLE written (n INTEGER)")
+    con.execute("SET checkpoint_threshold = '1kB'").fetchall()  # every commit below checkpoints
+    batches = []
+    for batch in store.corpus_batches(con, 10, ("text",)):
+        batches.append(batch)
+        with store.transaction(con):
+            con.execute("INSERT INTO written SELECT range FROM range(50000)")
+    assert [len(b) for b in batches] == [9, 8, 10, 10, 10, 10]  # batches of row ids: 3, then 17 and 18 deleted
+    assert pd.concat(batches)["id"].tolist() == [r[0] for r in stored]
+    assert list(batches[0].columns) == ["id", "text", "duplicate_of"]
+    row_groups = con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('written')").fetchall()
+    assert row_groups[0][0] <= 3  # 300,000 rows in full row groups, not six appended ones
+    con.close()

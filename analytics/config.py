@@ -75,6 +75,10 @@ SETTINGS: dict[str, Setting] = {
                 "this size and the rest are assigned to the nearest theme."),
         Setting("topic_chunk_documents", 20_000, "Documents the theme stage reads, embeds and assigns at a time; "
                 "memory grows with it, not with the corpus (a million documents: about 1 GB of vectors)."),
+        Setting("theme_memory_limit", "1GB", "DuckDB's memory limit while the theme stage runs (such as 1GB or "
+                "512MB; empty: DuckDB's default, 80 % of the machine's memory). The stage writes every passage "
+                "vector to the store; without a limit DuckDB keeps those blocks cached (about 2.5 GB for a million "
+                "documents)."),
         Setting("outlier_target", 0.10, "Share of documents allowed to stay unassigned (outliers) after those close "
                 "to a theme are reassigned."),
         Setting("assign_min_similarity", 0.25, "Cosine a new document needs to its nearest theme to be assigned "

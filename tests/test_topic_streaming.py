@@ -181,3 +181,65 @@ def test_refit_in_chunks_of_seven_gives_the_themes_of_one_chunk_and_reads_only_t
     con = store.connect(tmp_path / "chunk7.duckdb")
     assert run_topics(con, params=params, backend=HashedWords())["action"] == "nothing new"
     con.close()
+
+
+def test_memory_limit_holds_for_the_block_and_is_put_back(tmp_path):
+    con = store.connect(tmp_path / "limit.duckdb")
+    limit = "SELECT current_setting('memory_limit')"
+    default = con.execute(limit).fetchall()[0][0]
+    with store.memory_limited(con, "64MB"):
+        assert con.execute(limit).fetchall()[0][0] == "61.0 MiB"  # 64 × 10^6 bytes
+    assert con.execute(limit).fetchall()[0][0] == default  # DuckDB's default exactly, not its rounded print
+    with store.memory_limited(con, ""):
+        assert con.execute(limit).fetchall()[0][0] == default
+    with pytest.raises(ValueError, match="not a memory size"):
+        with store.memory_limited(con, "1GB'; DROP TABLE documents; --"):
+            pass
+    assert store.document_count(con) == 0
+    con.close()
+
+
+def test_refit_under_a_small_memory_limit_gives_the_same_fit(tmp_path, planted):
+    from analytics.topics import stage
+
+    params = TopicParams(backend=HashedWords.name, min_topic_size=8, fit_sample=80)
+    results = []
+    for limit in ("", "32MB"):
+        con = store.connect(tmp_path / f"limit{limit or 'none'}.duckdb")
+        store_documents(con, planted)
+        default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        run = stage.refit_topics(con, params=params, backend=HashedWords(), chunk_documents=50,
+                                 memory_limit=limit)["run_id"]
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == default
+        results.append((
+            store.doc_topic_table(con, run).sort_values("doc_id", ignore_index=True),
+            con.execute("SELECT doc_id, topic_id, weight FROM doc_topic_weights WHERE run_id = ? ORDER BY 1, 2",
+                        [run]).df(),
+            store.topic_table(con, run)[["topic_id", "label", "size"]]))
+        con.close()
+    for unlimited, limited in zip(*results, strict=True):
+        pd.testing.assert_frame_equal(unlimited, limited)
+
+
+def test_corpus_batches_give_every_document_once_in_store_order_and_leave_nothing_open(tmp_path, planted):
+    con = store.connect(tmp_path / "batches.duckdb")
+    store_documents(con, planted.head(60))
+    con.execute("DELETE FROM documents WHERE id IN (SELECT id FROM documents WHERE rowid IN (3, 17, 18))")
+    stored = con.execute("SELECT id FROM documents ORDER BY rowid").fetchall()
+    # Passage vectors are written between batches, as the theme stage does. With no query left open between
+    # batches, each write's checkpoint may merge the row groups it appends (DuckDB: 122,880 rows each); a query
+    # kept open made every checkpoint append one more small row group, and the next one with nothing open merged
+    # them all at once, in memory.
+    con.execute("CREATE TABLE written (n INTEGER)")
+    con.execute("SET checkpoint_threshold = '1kB'").fetchall()  # every commit below checkpoints
+    batches = []
+    for batch in store.corpus_batches(con, 10, ("text",)):
+        batches.append(batch)
+        with store.transaction(con):
+            con.execute("INSERT INTO written SELECT range FROM range(50000)")
+    assert [len(b) for b in batches] == [9, 8, 10, 10, 10, 10]  # batches of row ids: 3, then 17 and 18 deleted
+    assert pd.concat(batches)["id"].tolist() == [r[0] for r in stored]
+    assert list(batches[0].columns) == ["id", "text", "duplicate_of"]
+    row_groups = con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('written')").fetchall()
+    assert row_groups[0][0] <= 3  # 300,000 rows in full row groups, not six appended ones
+    con.close()

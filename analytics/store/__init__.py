@@ -34,6 +34,7 @@ from .amplification import openings, post_traces, posts, traced_documents
 from .connection import (
     connect,
     insert_frame,
+    memory_limited,
     migrate,
     migrate_store,
     opened,
@@ -168,6 +169,7 @@ __all__ = [
     "link_copies",
     "log_edit",
     "mark_undone",
+    "memory_limited",
     "mentions",
     "merge_target",
     "merge_topic",

@@ -15,6 +15,7 @@ that store for the length of the block, and a write by the same thread closes it
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -257,6 +258,32 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     finally:
         _OPEN_TRANSACTIONS.pop(key, None)
     con.execute("COMMIT")
+
+
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def memory_limited(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """DuckDB's memory limit set to `limit` (such as "1GB") for the block, then put back as it was; None or "":
+    left as it is. The limit is the database's, so it holds for every connection of this process to the store.
+
+    Without one, DuckDB keeps every table block it reads or writes cached up to 80 % of the machine's memory: the
+    streamed theme stage writes a million documents' passage vectors (2 GB) and would keep them resident. Under the
+    limit, blocks already on disk are dropped and work that needs more spills to a temporary file."""
+    if not limit:
+        yield con
+        return
+    if not _MEMORY_SIZE.fullmatch(limit.strip()):
+        raise ValueError(f"not a memory size: {limit!r} (such as '1GB' or '512MB')")
+    before = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{limit.strip()}'").fetchall()
+    try:
+        yield con
+    finally:
+        con.execute("RESET memory_limit").fetchall()  # DuckDB's default exactly (its printed size is rounded)
+        if con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] != before:
+            con.execute(f"SET memory_limit = '{before}'").fetchall()
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

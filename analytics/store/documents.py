@@ -127,19 +127,21 @@ def corpus_texts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def corpus_batches(con: duckdb.DuckDBPyConnection, size: int, columns: tuple[str, ...] = ("text",),
                    ) -> Iterator[pd.DataFrame]:
     """Every stored document (id, the given columns, and duplicate_of: the document a near-copy repeats) in
-    batches of `size`, in the store's order (no sort: sorting a million texts would hold them all), read on a
-    cursor of its own so that the caller may write to the store between batches."""
-    cursor = con.cursor()
-    reader = None
-    try:
-        select = ", ".join(f'"{c}"' for c in (s.ID, *columns, "duplicate_of"))
-        reader = cursor.sql(f"SELECT {select} FROM documents").to_arrow_reader(size)
-        for batch in reader:
-            yield batch.to_pandas()
-    finally:
-        if reader is not None:
-            reader.close()
-        cursor.close()
+    batches of at most `size`, in the store's order (no sort of the whole table: sorting a million texts would hold
+    them all). The caller may write to the store between batches.
+
+    Each batch is a query of its own over a range of row ids, finished before it is given: no query stays open
+    between batches. An open one would keep a transaction alive while the caller writes, and DuckDB's checkpoints
+    after those writes could then only append: the theme stage's million passage vectors were left in small row
+    groups that the next checkpoint with nothing open (the fit's commit) merged all at once, holding them in memory
+    (2 GB at 1M). Batches are smaller than `size` where documents were deleted."""
+    select = ", ".join(f'"{c}"' for c in (s.ID, *columns, "duplicate_of"))
+    last = con.execute("SELECT max(rowid) FROM documents").fetchall()[0][0]
+    for start in range(0, -1 if last is None else int(last) + 1, size):
+        frame = con.execute(f"SELECT {select} FROM documents WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+                            [start, start + size]).df()
+        if len(frame):
+            yield frame
 
 
 def document_count(con: duckdb.DuckDBPyConnection) -> int:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import schema as s
 from .. import store
+from ..config import setting
 from ..embeddings import EmbeddingBackend, document_matrix, get_backend
 from ..errors import NO_DOCUMENTS
 from ..languages.centring import LanguageCentring
@@ -27,6 +28,8 @@ from .streamed import CHUNK_DOCUMENTS, CorpusVectors, corpus_vectors
 from .vocabulary import theme_stop_words
 
 NO_THEME = -2  # a document not placed (its representative has no theme): left out of the fit's assignments
+# DuckDB's memory limit while the stage runs: the passage vectors it writes would otherwise stay cached (config.py)
+MEMORY_LIMIT = str(setting("theme_memory_limit") or "")
 
 
 def corpus_hash(doc_ids: list[str]) -> str:
@@ -80,10 +83,18 @@ def refit_topics(
     con: duckdb.DuckDBPyConnection, *, params: TopicParams, model_dir: Path | None = None,
     progress: Progress | None = None,
     mapper: Any = None, backend: EmbeddingBackend | None = None, chunk_documents: int = CHUNK_DOCUMENTS,
+    memory_limit: str | None = MEMORY_LIMIT,
 ) -> dict[str, Any]:
     """A full fit over all stored documents, with identity matching against the previous fit. The corpus is read,
     embedded and assigned `chunk_documents` at a time (topics/streamed.py); only the fitting sample's texts are
-    read whole."""
+    read whole. DuckDB's memory is held to `memory_limit` meanwhile (None or "": its own default)."""
+    with store.memory_limited(con, memory_limit):
+        return _refit_topics(con, params, model_dir, progress, mapper, backend, chunk_documents)
+
+
+def _refit_topics(con: duckdb.DuckDBPyConnection, params: TopicParams, model_dir: Path | None,
+                  progress: Progress | None, mapper: Any, backend: EmbeddingBackend | None, chunk_documents: int,
+                  ) -> dict[str, Any]:
     if store.document_count(con) == 0:
         raise NO_DOCUMENTS.error()
     if backend is None:
@@ -244,8 +255,17 @@ def _nearest_topic(matrix: np.ndarray, doc_ids: list[str], centroids: dict[int, 
 
 def assign_new_documents(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: list[str],
                          progress: Progress | None = None, mapper: Any = None,
-                         backend: EmbeddingBackend | None = None, chunk_documents: int = CHUNK_DOCUMENTS) -> dict:
-    """Transform without refitting: new documents go to the nearest existing topic; report the drift."""
+                         backend: EmbeddingBackend | None = None, chunk_documents: int = CHUNK_DOCUMENTS,
+                         memory_limit: str | None = MEMORY_LIMIT) -> dict:
+    """Transform without refitting: new documents go to the nearest existing topic; report the drift. DuckDB's
+    memory is held to `memory_limit` meanwhile (None or "": its own default)."""
+    with store.memory_limited(con, memory_limit):
+        return _assign_new_documents(con, run_id, doc_ids, progress, mapper, backend, chunk_documents)
+
+
+def _assign_new_documents(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: list[str],
+                          progress: Progress | None, mapper: Any, backend: EmbeddingBackend | None,
+                          chunk_documents: int) -> dict:
     last = store.last_run(con, "topics")
     backend = backend or get_backend(last["params"].get("backend", "minilm"))
     if backend.fitted_on_corpus:  # corpus-fitted vectors: refit the projection on the whole store

@@ -19,7 +19,7 @@ SAMPLE_BYTES = 512 * 1024
 # the most widely used one wins.
 PREFERRED = ("utf_8", "cp1252", "cp1251", "cp1256", "cp1254", "cp1250", "cp1253", "cp1255", "cp1257", "iso8859_15",
              "koi8_r", "mac_cyrillic", "gb18030", "big5", "shift_jis", "euc_kr")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -38,7 +38,7 @@ def decode(data: bytes, path: str) -> Decoded:
     Confidence: 1.0 for a byte-order mark or valid UTF-8; otherwise 1 − charset-normalizer's mess ratio, divided
     by the number of codecs that read the bytes equally well (so a guess among look-alikes says it is unsure).
     """
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if data.startswith(bom):
             text = data.decode(name, errors="replace")
             return Decoded(text.removeprefix("\ufeff"), name, 1.0)

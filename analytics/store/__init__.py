@@ -34,6 +34,7 @@ from .amplification import openings, post_traces, posts, traced_documents
 from .connection import (
     connect,
     insert_frame,
+    memory_limit,
     migrate,
     migrate_store,
     opened,
@@ -41,6 +42,7 @@ from .connection import (
     schema_version,
     stored_version,
     transaction,
+    transaction_in_steps,
 )
 from .documents import (
     EXPORTABLE_TABLES,
@@ -53,9 +55,11 @@ from .documents import (
     duplicates,
     existing_ids,
     export_table,
+    minhash_signature_batches,
     minhash_signatures,
     rejects,
     status_tables,
+    stored_runs,
 )
 from .edits import (
     custom_label,
@@ -91,7 +95,17 @@ from .queries import (
     timeline_documents,
     with_words,
 )
-from .runs import finish_run, get_meta, has_finished_run, last_run, runs, set_meta, start_run
+from .runs import (
+    finish_run,
+    get_meta,
+    has_finished_run,
+    last_run,
+    runs,
+    save_run_counts,
+    set_meta,
+    start_run,
+    unfinished_run,
+)
 from .scope import Scope, scope
 from .topics import (
     add_doc_topics,
@@ -160,6 +174,7 @@ __all__ = [
     "has_embeddings",
     "has_finished_run",
     "insert_frame",
+    "memory_limit",
     "insert_mentions",
     "insert_traces",
     "job_stage",
@@ -174,6 +189,7 @@ __all__ = [
     "merged_into",
     "migrate",
     "migrate_store",
+    "minhash_signature_batches",
     "minhash_signatures",
     "opened",
     "reads_kept_open",
@@ -199,7 +215,9 @@ __all__ = [
     "set_run_status",
     "set_topic_label",
     "start_job",
+    "save_run_counts",
     "start_run",
+    "stored_runs",
     "status_tables",
     "stored_mentions",
     "stored_version",
@@ -216,6 +234,8 @@ __all__ = [
     "traced_documents",
     "traces",
     "transaction",
+    "transaction_in_steps",
+    "unfinished_run",
     "unassigned_doc_ids",
     "unmerge_topic",
     "unprocessed_documents",

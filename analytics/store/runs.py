@@ -35,6 +35,19 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict, status
     )
 
 
+def save_run_counts(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict) -> None:
+    """Record a running stage's counts so far (what a resumed run starts from)."""
+    con.execute("UPDATE runs SET counts = ? WHERE run_id = ?", [json.dumps(counts, default=str), run_id])
+
+
+def unfinished_run(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, Any] | None:
+    """The newest run of a kind still marked running (its process was killed: one writer holds the store at a
+    time), with its params and counts as JSON text; None when there is none."""
+    row = con.execute("SELECT run_id, params, counts FROM runs WHERE kind = ? AND status = 'running' "
+                      "ORDER BY run_id DESC LIMIT 1", [kind]).fetchone()
+    return None if row is None else {"run_id": int(row[0]), "params": row[1], "counts": row[2]}
+
+
 def runs(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pd.DataFrame:
     """All runs, newest first."""
     where = "WHERE kind = ?" if kind else ""

@@ -172,14 +172,18 @@ def ingest(
     resume = {"inputs": _fingerprint(files)}
     preparer = parallel.Preparer(parallel.default_workers() if workers is None else workers)
     every = int(config.setting("ingest_commit_records")) if commit_every is None else commit_every
-    with store.transaction_in_steps(con) as steps, contextlib.closing(preparer), \
+    limit = int(config.setting("ingest_memory_limit_mb"))
+    with store.memory_limit(con, limit), store.transaction_in_steps(con) as steps, contextlib.closing(preparer), \
             dedup.NearDuplicateIndex(near_duplicate_threshold) as index:
         report, written = _resumed(con, params, resume)
+        started = report is None
         if report is None:
             report = IngestReport(run_id=store.start_run(con, "ingest", params, _versions()))
         for ids, signatures in store.minhash_signature_batches(con, SIGNATURE_BATCH):
             index.load(ids, signatures)
         writer = _Writer(con, report.run_id, report, index, steps, max(1, every), resume, written)
+        if started:  # the run is resumable (under its id) from its first record on
+            writer.commit()
         skip = _Skip(written)
         for problem in path_problems:
             if skip.take():

@@ -43,9 +43,9 @@ def save_run_counts(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict) -
 def unfinished_run(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, Any] | None:
     """The newest run of a kind still marked running (its process was killed: one writer holds the store at a
     time), with its params and counts as JSON text; None when there is none."""
-    row = con.execute("SELECT run_id, params, counts FROM runs WHERE kind = ? AND status = 'running' "
-                      "ORDER BY run_id DESC LIMIT 1", [kind]).fetchone()
-    return None if row is None else {"run_id": int(row[0]), "params": row[1], "counts": row[2]}
+    rows = con.execute("SELECT run_id, params, counts FROM runs WHERE kind = ? AND status = 'running' "
+                       "ORDER BY run_id DESC LIMIT 1", [kind]).fetchall()
+    return {"run_id": int(rows[0][0]), "params": rows[0][1], "counts": rows[0][2]} if rows else None
 
 
 def runs(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pd.DataFrame:

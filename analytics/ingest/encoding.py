@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 from ..errors import InputError
 
@@ -58,6 +60,28 @@ def decode(data: bytes, path: str) -> Decoded:
     if has_nul and not _mostly_text(text):
         raise InputError(path, "binary file, not text", "give text, CSV, JSON, Parquet, HTML or feed files")
     return Decoded(text, name, confidence)
+
+
+UTF8_CHECK_BYTES = 1 << 20  # block size of the pass that checks a file is UTF-8 all through
+
+
+def open_utf8(path: Path) -> TextIO | None:
+    """The file opened as a text stream (universal newlines kept as they are, as `io.StringIO(text, newline="")`)
+    when `decode` would read it as plain UTF-8: no byte-order mark, no NUL byte in its head, and valid UTF-8 all
+    through (checked block by block, nothing kept). None otherwise: other encodings are decoded whole."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+        if any(head.startswith(bom) for bom, _ in BOMS) or b"\x00" in head:
+            return None
+        fh.seek(0)
+        checker = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := fh.read(UTF8_CHECK_BYTES):
+                checker.decode(block)
+            checker.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return open(path, encoding="utf-8", newline="")  # noqa: SIM115 (the caller reads it and closes it)
 
 
 def _mostly_text(text: str, share: float = 0.95) -> bool:

@@ -13,19 +13,6 @@ from .. import schema as s
 from ..errors import EXPORT_FORMAT, UNKNOWN_TABLE
 
 
-def existing_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
-    """Which of these document ids are already stored."""
-    frame = pd.DataFrame({"id": list(ids)})
-    if frame.empty:
-        return set()
-    con.register("_probe_ids", frame)
-    try:
-        found = con.execute("SELECT d.id FROM documents d JOIN _probe_ids p USING (id)").fetchall()
-    finally:
-        con.unregister("_probe_ids")
-    return {r[0] for r in found}
-
-
 def stored_runs(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, int]:
     """Which of these document ids are already stored, with the run that stored each."""
     frame = pd.DataFrame({"id": list(ids)})
@@ -58,11 +45,6 @@ def documents(
         ).df()
     finally:
         con.unregister("_want_ids")
-
-
-def minhash_signatures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, bytes]]:
-    """(doc id, MinHash signature) of every stored original, for the near-duplicate index."""
-    return con.execute("SELECT doc_id, signature FROM minhashes ORDER BY doc_id").fetchall()
 
 
 def minhash_signature_batches(con: duckdb.DuckDBPyConnection, size: int

@@ -102,6 +102,26 @@ def test_an_index_rebuilt_from_stored_signatures_answers_as_the_one_that_grew(pl
         assert first + rebuilt.resolve(ids[200:], signatures[200:]) == expected
 
 
+class SmallRecentTier(dedup.NearDuplicateIndex):
+    """The recent tier merged into the large one every 16 originals (65,536 in use)."""
+
+    RECENT = 16
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_merging_the_recent_tier_changes_no_answer(planted, chunk):
+    ids, signatures, _ = planted
+    with SmallRecentTier(0.85) as index:
+        assert resolved(index, ids, signatures, chunk) == reference(ids, signatures)
+    with SmallRecentTier(0.85) as grown:
+        first = resolved(grown, ids[:200], signatures[:200], chunk)
+    kept = [i for i, f in enumerate(first) if f is None]
+    with SmallRecentTier(0.85) as rebuilt:
+        for part in (kept[:100], kept[100:]):  # loaded in two batches, as the store gives them
+            rebuilt.load([ids[i] for i in part], signatures[part])
+        assert first + resolved(rebuilt, ids[200:], signatures[200:], chunk) == reference(ids, signatures)
+
+
 class EveryDigestAlike(dedup.NearDuplicateIndex):
     """Every band digest the same value: every original is a digest match for every document."""
 

@@ -113,13 +113,16 @@ class NearDuplicateIndex:
     """
 
     ID_BYTES = 16  # document ids are 16 hex characters (document_id)
+    RECENT = 65_536  # originals in the small tier before it is merged into the large one
 
     def __init__(self, threshold: float = 0.85) -> None:
         self.threshold = threshold
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.bands, self.rows = lsh.b, lsh.r
-        self._digests = [np.empty(0, dtype=np.uint64) for _ in range(self.bands)]  # sorted, per band
-        self._ordinals = [np.empty(0, dtype=np.int32) for _ in range(self.bands)]  # the original of each digest
+        # Two sorted tiers per band (digests and the original of each): new originals go into the small recent
+        # tier, merged into the large one when it reaches RECENT; inserting each chunk into a million-row array
+        # would copy it every time (0.15 CPU s a chunk at 1M).
+        self._tiers = [_Tier(self.bands), _Tier(self.bands)]
         self._ids = bytearray()
         self._signatures = tempfile.TemporaryFile(prefix="narrative-minhashes-")  # noqa: SIM115 (closed in close())
         self._count = 0
@@ -171,12 +174,11 @@ class NearDuplicateIndex:
         self._signatures.flush()
         ordinals = np.arange(self._count, self._count + len(doc_ids), dtype=np.int32)
         digests = self._band_digests(signatures)
-        for band in range(self.bands):
-            order = np.argsort(digests[:, band], kind="stable")
-            new = digests[order, band]
-            at = np.searchsorted(self._digests[band], new, side="right")
-            self._digests[band] = np.insert(self._digests[band], at, new)
-            self._ordinals[band] = np.insert(self._ordinals[band], at, ordinals[order])
+        large, recent = self._tiers
+        recent.insert(digests, ordinals)
+        if len(recent) >= self.RECENT:
+            large.insert_tier(recent)
+            self._tiers[1] = _Tier(self.bands)
         self._ids += encoded
         self._count += len(doc_ids)
 
@@ -186,11 +188,8 @@ class NearDuplicateIndex:
         signatures = np.asarray(signatures, dtype=np.uint64).reshape(-1, NUM_PERM)
         digests = self._band_digests(signatures)
         stored: list[set[int]] = [set() for _ in doc_ids]
-        for band in range(self.bands):
-            left = np.searchsorted(self._digests[band], digests[:, band], side="left")
-            right = np.searchsorted(self._digests[band], digests[:, band], side="right")
-            for row in np.flatnonzero(right > left):
-                stored[row].update(self._ordinals[band][left[row]:right[row]].tolist())
+        for tier in self._tiers:
+            tier.candidates(digests, stored)
         fresh: dict[tuple[int, int], list[int]] = {}  # (band, digest) -> rows of this call found to be originals
         originals: list[int] = []
         out: list[tuple[str, float] | None] = []
@@ -222,6 +221,40 @@ class NearDuplicateIndex:
     def _share_a_band(self, a: np.ndarray, b: np.ndarray) -> bool:
         banded = self.bands * self.rows
         return bool((a[:banded] == b[:banded]).reshape(self.bands, self.rows).all(axis=1).any())
+
+
+class _Tier:
+    """Per band, sorted band digests and the ordinal of the original each came from."""
+
+    def __init__(self, bands: int) -> None:
+        self.digests = [np.empty(0, dtype=np.uint64) for _ in range(bands)]
+        self.ordinals = [np.empty(0, dtype=np.int32) for _ in range(bands)]
+
+    def __len__(self) -> int:
+        return len(self.digests[0])
+
+    def insert(self, digests: np.ndarray, ordinals: np.ndarray) -> None:
+        """Add originals: `digests` is originals × bands."""
+        for band in range(len(self.digests)):
+            order = np.argsort(digests[:, band], kind="stable")
+            self._merge(band, digests[order, band], ordinals[order])
+
+    def insert_tier(self, other: _Tier) -> None:
+        for band in range(len(self.digests)):
+            self._merge(band, other.digests[band], other.ordinals[band])
+
+    def _merge(self, band: int, digests: np.ndarray, ordinals: np.ndarray) -> None:
+        at = np.searchsorted(self.digests[band], digests, side="right")
+        self.digests[band] = np.insert(self.digests[band], at, digests)
+        self.ordinals[band] = np.insert(self.ordinals[band], at, ordinals)
+
+    def candidates(self, digests: np.ndarray, found: list[set[int]]) -> None:
+        """Add to found[row] the originals sharing a band digest with document `row` (digests: documents × bands)."""
+        for band in range(len(self.digests)):
+            left = np.searchsorted(self.digests[band], digests[:, band], side="left")
+            right = np.searchsorted(self.digests[band], digests[:, band], side="right")
+            for row in np.flatnonzero(right > left):
+                found[row].update(self.ordinals[band][left[row]:right[row]].tolist())
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:

@@ -172,3 +172,23 @@ def test_the_network_files_open_in_networkx_with_node_attributes(stores, tmp_pat
         assert attrs["source_type"] == "social"
     significant = [(a, b) for a, b, d in graph.edges(data=True) if str(d["significant"]).lower() == "true"]
     assert len(significant) == 45
+
+
+def test_posts_read_again_once_the_store_has_changed(stores, tmp_path):
+    """The posts of a filter are kept for the store version they were read from (corpus/amplification.py): new
+    posts ingested into the store are counted at the next question."""
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(stores[7].db, db)
+    corpus = Corpus.open(db)
+    before = corpus.posts_in_view()
+    assert corpus.posts_in_view() == before  # asked again, unchanged
+    new = tmp_path / "more.csv"
+    pd.DataFrame({"text": [f"A new post number {i} about the harbour and its ferries, written late." for i in range(3)],
+                  "date": ["2024-03-01 10:00:00", "2024-03-01 10:05:00", "2024-03-01 10:09:00"],
+                  "author": ["late_one", "late_two", "late_three"]}).to_csv(new, index=False)
+    result = CliRunner().invoke(cli.main, ["ingest", str(new), "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    after = Corpus.open(db).posts_in_view()
+    assert after.documents == before.documents + 3 and after.accounts == before.accounts + 3

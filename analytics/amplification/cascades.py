@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as s
+from ..frames import among
 from . import contracts as c
 from .items import shared_items
 from .settings import SETTINGS
@@ -100,7 +101,7 @@ def cascades_from_events(events: pd.DataFrame) -> pd.DataFrame:
         out["themes"] = counts.groupby(c.CASCADE_ID, sort=False)[s.TOPIC_ID].agg(list)
         real = counts[counts[s.TOPIC_ID] != s.OUTLIER_TOPIC].drop_duplicates(c.CASCADE_ID).set_index(c.CASCADE_ID)
         out["theme"] = real[s.TOPIC_ID].reindex(out.index).fillna(s.OUTLIER_TOPIC).astype(int)
-        out.loc[~out.index.isin(counts[c.CASCADE_ID]), "theme"] = pd.NA
+        out.loc[~among(out.index, counts[c.CASCADE_ID]), "theme"] = pd.NA
     else:
         out["themes"] = np.nan
         out["theme"] = pd.NA

@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import schema as s
+from ..frames import among
 from ..multiple_testing import q_values
 from . import contracts as c
 from .groups import CLUSTER_COLUMNS, account_groups, evidence_table
@@ -82,7 +83,7 @@ def timed(items: pd.DataFrame, posts: pd.DataFrame) -> pd.Series:
     ok = items[s.DATE].notna() & (items[s.DATE] != items[s.DATE].dt.normalize())
     if s.DATE_PRECISION in posts.columns:
         coarse = posts.loc[posts[s.DATE_PRECISION].isin(c.UNTIMED_PRECISIONS), s.ID].to_numpy(dtype=object)
-        ok &= ~items[s.DOC_ID].astype(object).isin(coarse)
+        ok &= ~among(items[s.DOC_ID], coarse)
     return ok
 
 

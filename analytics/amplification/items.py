@@ -11,6 +11,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from .. import schema as s
+from ..frames import among
 from . import contracts as c
 
 ITEM_COLUMNS = [s.DOC_ID, c.ACCOUNT, s.DATE, c.ITEM_KIND, c.ITEM_VALUE, c.ITEM]
@@ -40,7 +41,7 @@ def near_duplicate_clusters(posts: pd.DataFrame) -> pd.DataFrame:
     name = frame.sort_values(["_copy", s.DOC_ID]).drop_duplicates("_component").set_index("_component")[s.DOC_ID]
     frame[c.CLUSTER] = frame["_component"].map(name)
     present = posts[s.ID].astype(str).to_numpy(dtype=object)
-    frame = frame[frame[s.DOC_ID].astype(object).isin(present)]
+    frame = frame[among(frame[s.DOC_ID], present)]
     size = frame.groupby(c.CLUSTER)[s.DOC_ID].transform("size")
     return frame.loc[size >= 2, [s.DOC_ID, c.CLUSTER]].sort_values([c.CLUSTER, s.DOC_ID], ignore_index=True)
 

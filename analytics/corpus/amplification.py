@@ -7,6 +7,8 @@ answers come back labelled with the corpus's themes and with the documents behin
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import networkx as nx
@@ -25,6 +27,14 @@ from .base import CorpusBase
 
 CASCADE_KINDS = (c.TEXT, c.URL, c.HASHTAG)
 TREND_KINDS = (c.HASHTAG, c.DOMAIN, c.URL, c.MENTION)
+
+# The posts under a set of filters, kept for the store version they were read from: the Amplification page asks
+# four questions of the same posts (what is in view, coordination, cascades, traces over time), and reading 100,000
+# posts with their themes costs 0.1-0.2 s each time. Frames are handed out as shallow copies (pandas' copy-on-write
+# keeps the kept one as it was).
+POSTS_KEPT = 4
+_POSTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_POSTS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -117,23 +127,37 @@ class TraceTrends:
 class AmplificationQueries(CorpusBase):
     """Cascades, coordination and traces over time, under the filters."""
 
-    def _posts(self, filters: Filters | None, kinds: tuple[str, ...] | None = None
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The dated posts under the filters (with their theme) and their traces."""
+    def _posts(self, filters: Filters | None) -> pd.DataFrame:
+        """The dated posts under the filters, with their theme (kept per store version: see POSTS_KEPT)."""
+        key = (str(self.path.resolve()), self.stamp(), filters or Filters())
+        with _POSTS_LOCK:
+            posts = _POSTS.get(key)
+            if posts is not None:
+                _POSTS.move_to_end(key)
+        if posts is None:
+            with self._read() as con:
+                run_id = self._run_id(con)
+                posts = store.posts(con, store.scope(filters, run_id), run_id)
+            with _POSTS_LOCK:
+                _POSTS[key] = posts
+                while len(_POSTS) > POSTS_KEPT:
+                    _POSTS.popitem(last=False)
+        return posts.copy(deep=False)
+
+    def _posts_and_traces(self, filters: Filters | None, kinds: tuple[str, ...] | None = None
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The dated posts under the filters (with their theme) and their traces (of these kinds, else all)."""
+        posts = self._posts(filters)
         with self._read() as con:
-            run_id = self._run_id(con)
-            where = store.scope(filters, run_id)
-            posts = store.posts(con, where, run_id)
-            traces = store.post_traces(con, where, kinds)
+            traces = store.post_traces(con, store.scope(filters, self._run_id(con)), kinds)
         return posts, traces
 
     def posts_in_view(self, filters: Filters | None = None) -> PostsInView:
         """How many dated documents there are under the filters, how many have a time of day, traces, near-identical
         copies, and how many accounts posted them."""
+        posts = self._posts(filters)
         with self._read() as con:
-            where = store.scope(filters, self._run_id(con))
-            posts = store.posts(con, where)
-            traced = store.traced_documents(con, where)
+            traced = store.traced_documents(con, store.scope(filters, self._run_id(con)))
         items = posts[[s.ID, s.DATE]].rename(columns={s.ID: s.DOC_ID})
         return PostsInView(documents=len(posts), timed=int(timed(items, posts).sum()), with_traces=traced,
                            near_duplicates=len(amp.near_duplicate_clusters(posts)),
@@ -145,7 +169,7 @@ class AmplificationQueries(CorpusBase):
         posted it first, who followed and when, how far it went, and its themes; the `top` by reach."""
         min_accounts = int(min_accounts or setting("min_cascade_accounts"))
         # only the traces of the kinds asked for ("none" reads no trace at all: cascades of texts alone)
-        posts, traces = self._posts(filters, [k for k in kinds if k in c.TRACE_KINDS] or ["none"])
+        posts, traces = self._posts_and_traces(filters, [k for k in kinds if k in c.TRACE_KINDS] or ["none"])
         assignments = posts.loc[posts[s.TOPIC_ID].notna(), [s.ID, s.TOPIC_ID]].rename(columns={s.ID: s.DOC_ID})
         events = amp.cascade_events(posts, traces, assignments.astype({s.TOPIC_ID: int}), kinds,
                                     min_accounts=min_accounts)
@@ -178,7 +202,7 @@ class AmplificationQueries(CorpusBase):
         seconds of each other more often than chance gives (`analytics.amplification.coordination`), on the posts
         under the filters; accounts are sources (the account or channel that posted)."""
         params = params or CoordinationParams()
-        posts, traces = self._posts(filters)
+        posts, traces = self._posts_and_traces(filters)
         result = amp.coordination(posts, traces, params)
         network = amp.coordination_graph(result, posts, significant_only=False)
         return CoordinationFound(result, network, amp.coordination_summary(result),
@@ -198,7 +222,7 @@ class AmplificationQueries(CorpusBase):
         timeline.check_granularity(granularity)
         if kind not in TREND_KINDS:
             raise c.input_error("traces", f"unknown trace kind {kind!r}", f"use one of {', '.join(TREND_KINDS)}")
-        posts, traces = self._posts(filters, [kind])
+        posts, traces = self._posts_and_traces(filters, [kind])
         if finer_if_needed:
             granularity = _periods_enough(posts[s.DATE], granularity)
         shares = amp.trace_shares(posts, traces, kind, granularity, top=top)

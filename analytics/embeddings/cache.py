@@ -12,6 +12,7 @@ import pandas as pd
 from .. import schema as s
 from .. import store
 from ..errors import BACKEND_NOT_FOR_WORKERS
+from ..frames import among
 from .base import EmbeddingBackend
 from .passages import even_chunks, split_passages
 
@@ -47,7 +48,7 @@ def passage_vectors(
     # The cache query joins every id against the embeddings table: skip it when this model has nothing cached.
     if cacheable and store.has_embeddings(con, name):
         cached = store.cached_embeddings(con, name, docs[s.ID].tolist())
-    todo = docs[~docs[s.ID].isin(set(cached["doc_id"]))] if not cached.empty else docs
+    todo = docs[~among(docs[s.ID], cached["doc_id"])] if not cached.empty else docs
     # Column lists, not a dict per passage: the passages of 100k documents are a quarter of a million rows.
     doc_ids: list[str] = []
     numbers: list[int] = []

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as s
+from ..frames import among
 from ..multiple_testing import ALPHA, q_values
 from .counts import SUBJECT, SUBJECT_ID, SUBJECT_TYPE
 
@@ -159,7 +160,7 @@ def planted_corpus(seed: int, design: Design = Design(), step: float = 2.0, burs
     after = documents[(documents[s.DATE] >= event_day) & (documents[s.DATE] < event_day + pd.Timedelta(days=90))]
     extra = after[rng.random(len(after)) < base * (event_effect - 1) / (1 - base)]
     have = set(items.loc[items[SUBJECT] == EVENT, s.DOC_ID])
-    extra = extra[~extra[s.ID].isin(have)]
+    extra = extra[~among(extra[s.ID], have)]
     items = pd.concat([items, pd.DataFrame({s.DOC_ID: extra[s.ID].to_numpy(), SUBJECT_TYPE: "theme",
                                             SUBJECT: EVENT, SUBJECT_ID: EVENT})], ignore_index=True)
     truth = {"step_period": starts[step_at], "burst": (starts[burst_at], starts[burst_at + 2]),

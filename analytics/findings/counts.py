@@ -17,6 +17,7 @@ from scipy import sparse
 
 from .. import schema as s
 from .. import timeline as tl
+from ..frames import among
 
 SUBJECT_TYPE = "subject_type"
 SUBJECT = "subject"
@@ -102,7 +103,7 @@ def count_table(documents: pd.DataFrame, items: pd.DataFrame, granularity: str,
 
     rows = items[list(ITEM_COLUMNS)].dropna(subset=[s.DOC_ID, SUBJECT_ID]).astype({SUBJECT_ID: str})
     position = pd.Series(np.arange(len(docs)), index=docs[s.ID])
-    rows = rows[rows[s.DOC_ID].isin(position.index)].drop_duplicates([s.DOC_ID, SUBJECT_TYPE, SUBJECT_ID])
+    rows = rows[among(rows[s.DOC_ID], position.index)].drop_duplicates([s.DOC_ID, SUBJECT_TYPE, SUBJECT_ID])
     keys = rows[SUBJECT_TYPE].astype(str) + "\x1f" + rows[SUBJECT_ID]
     sizes = keys.value_counts()
     rows = rows[keys.map(sizes).to_numpy() >= min_subject_documents] if len(rows) else rows

@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ..frames import among
 from .connection import insert_frame
 
 # One row per (doc_id, canonical_id): a canonical id has one label, and its name is the same in a document
@@ -38,7 +39,7 @@ def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Any, doc_ids: Iter
         refresh_doc_actors(con, seen)
     counted = ["doc_id", "canonical_id", "canonical_name", "label"]
     if isinstance(mentions, pd.DataFrame):
-        fresh = mentions[~mentions["doc_id"].isin(seen)][counted] if seen else mentions[counted]
+        fresh = mentions[~among(mentions["doc_id"], seen)][counted] if seen else mentions[counted]
     else:  # an Arrow table (the entity stage's writer thread)
         import pyarrow as pa
         import pyarrow.compute as pc

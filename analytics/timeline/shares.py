@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as s
+from ..frames import among
 from .intervals import wilson_interval
 from .periods import MIN_DOCS_PER_PERIOD, all_periods, dated, flags, period_start
 
@@ -120,7 +121,7 @@ def shares(
     """
     docs = dated(documents)
     counts = theme_counts(docs, assignments, granularity, by)
-    joined = docs[docs[s.ID].isin(assignments[s.DOC_ID])]
+    joined = docs[among(docs[s.ID], assignments[s.DOC_ID])]
     if counts.empty:
         return pd.DataFrame(columns=[s.PERIOD, s.TOPIC_ID, s.COUNT, s.TOTAL, s.SHARE, s.CI_LOW, s.CI_HIGH])
     table = share_table(counts, granularity, joined[s.DATE].min(), joined[s.DATE].max(), smooth, by)
@@ -174,7 +175,7 @@ def compare_groups(
     parts = []
     for name in (a, b):
         sub = documents[documents[column] == name]
-        table = shares(sub, assignments[assignments[s.DOC_ID].isin(sub[s.ID])], granularity)
+        table = shares(sub, assignments[among(assignments[s.DOC_ID], sub[s.ID])], granularity)
         parts.append(table[[s.PERIOD, s.TOPIC_ID, s.COUNT, s.TOTAL, s.SHARE]].rename(
             columns={s.COUNT: f"count_{name}", s.TOTAL: f"total_{name}", s.SHARE: f"share_{name}"}))
     merged = parts[0].merge(parts[1], on=[s.PERIOD, s.TOPIC_ID], how="outer").fillna(0)

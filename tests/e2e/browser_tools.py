@@ -115,6 +115,25 @@ def open_row(page, grid, row: int, shown, tries: int = 3) -> None:
                 raise
 
 
+def download(page, button, tries: int = 3, each: float = 45_000) -> Path:
+    """Click a download button and return the downloaded file. The file is made on the click; a click that lands
+    while the page reruns (a background result arriving redraws it) is lost with the old button, so once the run has
+    ended it is clicked again, as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        script_done(page)
+        button.wait_for(timeout=30_000)
+        try:
+            with page.expect_download(timeout=each) as info:
+                button.click()
+            return Path(info.value.path())
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def wait_for_app(page, text: str, timeout: float = 90_000) -> None:
     """Wait until the page shows `text` and Streamlit has finished running the script."""
     page.get_by_text(text).first.wait_for(timeout=timeout)

@@ -4,11 +4,9 @@ and GraphML and opened again with networkx."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pytest
-from browser_tools import Server, open_row, shot, wait_for_app
+from browser_tools import Server, download, open_row, shot, wait_for_app
 from social_store import build_social_store
 
 pytestmark = pytest.mark.e2e
@@ -67,11 +65,7 @@ def test_see_the_planted_group_and_read_a_members_post(server, social, page):
 def test_download_the_network_and_open_it_with_networkx(server, social, page, fmt, read):
     open_amplification(server, page)
     page.get_by_text("Export the groups, the pairs and the network").click()
-    button = page.get_by_role("button", name=f"Network ({fmt.upper()})")
-    button.wait_for(timeout=30_000)
-    with page.expect_download(timeout=120_000) as info:  # the file is made on the click (the store is read again)
-        button.click()
-    graph = read(Path(info.value.path()))
+    graph = read(download(page, page.get_by_role("button", name=f"Network ({fmt.upper()})")))
     assert social.planted_accounts <= set(graph.nodes)
     for node in social.planted_accounts:
         attrs = graph.nodes[node]

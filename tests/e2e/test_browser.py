@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from apptest_store import XSS_ID, build_app_store
-from browser_tools import Server, shot, wait_for_app
+from browser_tools import Server, download, shot, wait_for_app
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -69,10 +68,7 @@ def test_export_a_png(server, page):
     page.goto(f"{server.url}/themes")
     wait_for_app(page, "Themes over time")
     page.get_by_text("Export this chart, its data and its documents").click()
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="PNG", exact=True).click()
-    path = info.value.path()
-    data = Path(path).read_bytes()
+    data = download(page, page.get_by_role("button", name="PNG", exact=True)).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
     shot(page, "05-export")
 

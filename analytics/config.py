@@ -64,6 +64,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("batch_size", 64, "Documents per spaCy batch and passages per MiniLM batch."),
         Setting("near_duplicate_threshold", 0.85, "Estimated Jaccard similarity above which two texts are "
                 "near-duplicates (stored, linked to their original)."),
+        Setting("ingest_commit_records", 10_000, "Records ingest reads between two commits to the store: DuckDB "
+                "holds what is not yet committed in memory, and a killed ingest loses at most this many records' "
+                "work (the same command run again goes on from the last commit)."),
+        Setting("ingest_memory_limit", "1GB", "DuckDB's memory limit while ingest writes (such as 1GB or 512MB; "
+                "empty: DuckDB's default): without one, its buffer pool keeps every table block written, up to 80 % "
+                "of the machine's memory."),
         Setting("min_topic_size", 0, "Smallest theme in documents; 0 scales it to the corpus (min_topic_share of "
                 "the documents, at least 5)."),
         Setting("min_topic_share", 0.004, "Smallest theme as a share of the corpus when min_topic_size is 0."),

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import schema as s
-from .base import DB_OPTION, TqdmProgress, friendly_errors, main, open_corpus
+from .base import DB_OPTION, TqdmProgress, friendly_errors, main, open_corpus, setting_option
 
 
 def _format_names() -> list[str]:
@@ -38,10 +38,11 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Source type for records that name none (posts of a platform export are 'social' unless set).")
 @click.option("--dayfirst", is_flag=True, help="Read numeric dates day first: 03/04/2016 is 3 April (a corpus.toml "
               "can say dayfirst = true).")
+@setting_option("--commit-every", "ingest_commit_records")
 @DB_OPTION
 @friendly_errors
 def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], source: str | None,
-           source_type: str | None, dayfirst: bool, db: Path) -> None:
+           source_type: str | None, dayfirst: bool, ingest_commit_records: int, db: Path) -> None:
     """Read, clean, deduplicate and store documents from files or folders."""
     from ..pipeline import ingest_paths
 
@@ -50,7 +51,7 @@ def ingest(paths: tuple[Path, ...], fmt: str | None, maps: tuple[str, ...], sour
     bar = TqdmProgress()
     try:
         report = ingest_paths(db, list(paths), progress=bar, fmt=fmt, column_map=_parse_map(maps) or None,
-                              defaults=defaults or None)
+                              defaults=defaults or None, commit_every=ingest_commit_records)
     finally:
         bar.close()
     click.echo(

@@ -2,14 +2,20 @@
 
 Entry point: `ingest(paths, con)`. Steps: expand paths (folders, corpus manifests) and detect each file's format
 (readers/) → read records with its reader → map each to the document record (clean, language, date, id, a post's
-traces) → exact and near-duplicate checks → write documents, traces, duplicates and rejects, link copies (retweets,
-forwards) to their originals, all in one transaction, so a killed ingest leaves the store as it was and a re-run
-completes. Every record read is stored, listed as a duplicate, already stored, or rejected with its reason.
+traces) → exact and near-duplicate checks → write documents, traces, duplicates and rejects, committed every
+`ingest_commit_records` records with the run's counts so far → link copies (retweets, forwards) to their originals
+and close the run. Every record read is stored, listed as a duplicate, already stored, or rejected with its reason.
+
+A killed ingest leaves what it committed, its run still marked running with the counts of what it stored; the same
+command run again (same paths, options and unchanged files) goes on after the last commit and ends as an
+uninterrupted run would, under the same run id. Any other ingest marks it interrupted and counts its documents as
+already stored.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +24,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from .. import config, store
 from .. import schema as s
-from .. import store
 from ..errors import NarrativeError
 from . import dedup, loaders, parallel, readers, textfiles
 from .inputs import MANIFEST, InputFile, Manifest, expand, grouped, read_events, read_manifest
@@ -30,18 +36,20 @@ from .report import FileReport, IngestReport
 __all__ = ["MANIFEST", "FileReport", "IngestReport", "InputFile", "Manifest", "expand", "ingest", "read_events",
            "read_manifest"]
 
-CHUNK = 2000
+CHUNK = 2000  # records written to the store at a time
+SIGNATURE_BATCH = 50_000  # stored signatures read at a time when the near-duplicate index is rebuilt
 
 
 class _Writer:
-    """Holds the near-duplicate index and the ids seen in this run; writes each chunk."""
+    """Holds the near-duplicate index; writes each chunk and commits every `commit_every` records with the counts
+    so far, so that a killed run can go on from there (`written`: the records accounted for, in reading order)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, report: IngestReport, threshold: float) -> None:
-        self.con, self.run_id, self.report = con, run_id, report
-        self.index = dedup.NearDuplicateIndex(threshold)
-        for doc_id, blob in store.minhash_signatures(con):
-            self.index.add(doc_id, dedup.from_signature_bytes(blob))
-        self.seen: dict[str, str] = {}
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, report: IngestReport,
+                 index: dedup.NearDuplicateIndex, steps: store.Steps, commit_every: int, resume: dict[str, Any],
+                 written: int = 0) -> None:
+        self.con, self.run_id, self.report, self.index, self.steps = con, run_id, report, index, steps
+        self.commit_every, self.resume = commit_every, resume
+        self.written = self.committed = written
 
     def write(self, docs: list[dict[str, Any]], problems: list[tuple[Problem, FileReport]],
               file_reports: list[FileReport], signatures: list[np.ndarray | None] | None = None) -> None:
@@ -52,35 +60,42 @@ class _Writer:
             fr.rejected += 1
             self.report.rejected += 1
             self.report.rejects_by_reason[p.reason.split(":")[0] if p.row is None else _reason_kind(p.reason)] += 1
-        stored_ids = store.existing_ids(self.con, [d[s.ID] for d in docs])
-        new_docs, dup_rows, hashes = [], [], []
+        # Ids stored before: by this run (in a committed step, or earlier in this chunk) they are exact
+        # duplicates; by another run, already stored.
+        stored_by = store.stored_runs(self.con, [d[s.ID] for d in docs])
+        this_chunk: set[str] = set()
+        new_docs, new_files, new_values, dup_rows = [], [], [], []
         for doc, fr, values in zip(docs, file_reports, signatures or [None] * len(docs), strict=True):
             doc_id = doc[s.ID]
-            if doc_id in stored_ids and doc_id not in self.seen:
+            in_this_run = doc_id in this_chunk or stored_by.get(doc_id) == self.run_id
+            if doc_id in stored_by and not in_this_run:
                 fr.already_stored += 1
                 self.report.already_stored += 1
                 continue
-            if doc_id in self.seen:
+            if in_this_run:
                 dup_rows.append({"run_id": self.run_id, "input_file": doc[s.INPUT_FILE], "input_row": doc[s.INPUT_ROW],
                                  "original_id": doc_id, "kind": "exact", "similarity": 1.0})
                 fr.duplicates += 1
                 self.report.duplicates += 1
                 continue
-            signature = dedup.minhash(doc[s.TEXT]) if values is None else dedup.from_hashvalues(values)
-            near = self.index.find(signature)
-            if near:
-                doc[s.DUPLICATE_OF], doc[s.SIMILARITY] = near
-                self.report.near_duplicates += 1
-            else:
-                self.index.add(doc_id, signature)
-                hashes.append({"doc_id": doc_id, "signature": dedup.signature_bytes(signature)})
-            self.seen[doc_id] = doc_id
-            if doc[s.DATE] is None:
-                self.report.undated += 1
+            this_chunk.add(doc_id)
             new_docs.append(doc)
-            fr.stored += 1
-            self.report.stored += 1
+            new_files.append(fr)
+            new_values.append(dedup.minhash(doc[s.TEXT]).hashvalues if values is None else values)
+        hashes = []
         if new_docs:
+            values = np.asarray(new_values, dtype=np.uint64)
+            found = self.index.resolve([d[s.ID] for d in new_docs], values)
+            for doc, fr, near, row in zip(new_docs, new_files, found, values, strict=True):
+                if near:
+                    doc[s.DUPLICATE_OF], doc[s.SIMILARITY] = near
+                    self.report.near_duplicates += 1
+                else:
+                    hashes.append({"doc_id": doc[s.ID], "signature": row.tobytes()})
+                if doc[s.DATE] is None:
+                    self.report.undated += 1
+                fr.stored += 1
+                self.report.stored += 1
             frame = pd.DataFrame(new_docs, columns=s.DOCUMENT_COLUMNS)
             frame[s.DATE] = pd.to_datetime(frame[s.DATE])
             frame["run_id"] = self.run_id
@@ -93,6 +108,30 @@ class _Writer:
             dup_rows, columns=["run_id", "input_file", "input_row", "original_id", "kind", "similarity"]))
         store.insert_frame(self.con, "rejects", pd.DataFrame(
             rejects, columns=["run_id", "input_file", "input_row", "reason", "preview"]))
+        self.written += len(docs) + len(problems)
+        if self.written - self.committed >= self.commit_every:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what is written, with the counts so far and where the reading got to."""
+        store.save_run_counts(self.con, self.run_id, {**self.report.checkpoint(),
+                                                      "resume": {**self.resume, "written": self.written}})
+        self.steps.commit()
+        self.committed = self.written
+
+
+class _Skip:
+    """The records a resumed run has accounted for already: the first `count` read are passed over."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def take(self) -> bool:
+        """True (pass this record over) while records remain to skip."""
+        if self.count <= 0:
+            return False
+        self.count -= 1
+        return True
 
 
 def _reason_kind(reason: str) -> str:
@@ -113,38 +152,53 @@ def ingest(
     defaults: dict[str, str] | None = None,
     near_duplicate_threshold: float = 0.85,
     workers: int | None = None,
+    commit_every: int | None = None,
 ) -> IngestReport:
     """Read, clean, deduplicate and store documents from files and folders; return the accounting.
 
     `workers` processes share the per-record work of large inputs (default: one per core; 1 keeps it all in
-    this process); the result is the same whatever the number.
+    this process); the result is the same whatever the number. `commit_every` records are committed at a time
+    (default: the `ingest_commit_records` setting); the result is the same whatever the number.
     """
     paths = [Path(p) for p in paths]
     if fmt and fmt not in readers.format_names():
         raise NarrativeError(f"unknown format {fmt!r}", f"use one of {', '.join(readers.format_names())}")
     files, path_problems, manifests = expand(paths, fmt)
     events = [read_events(m.events) for m in manifests if m.events and m.events.is_file()]
-    report = IngestReport()
     total = len(files) + len(path_problems)
     done = 0
+    params = {"paths": [str(p) for p in paths], "format": fmt, "column_map": column_map, "defaults": defaults,
+              "near_duplicate_threshold": near_duplicate_threshold}
+    resume = {"inputs": _fingerprint(files)}
     preparer = parallel.Preparer(parallel.default_workers() if workers is None else workers)
-    with store.transaction(con), contextlib.closing(preparer):
-        run_id = store.start_run(con, "ingest", {"paths": [str(p) for p in paths], "format": fmt,
-                                                  "column_map": column_map, "defaults": defaults,
-                                                  "near_duplicate_threshold": near_duplicate_threshold},
-                                 _versions())
-        report.run_id = run_id
-        writer = _Writer(con, run_id, report, near_duplicate_threshold)
+    every = int(config.setting("ingest_commit_records")) if commit_every is None else commit_every
+    limit = str(config.setting("ingest_memory_limit") or "")
+    with store.memory_limited(con, limit), store.transaction_in_steps(con) as steps, contextlib.closing(preparer), \
+            dedup.NearDuplicateIndex(near_duplicate_threshold) as index:
+        report, written = _resumed(con, params, resume)
+        started = report is None
+        if report is None:
+            report = IngestReport(run_id=store.start_run(con, "ingest", params, _versions()))
+        for ids, signatures in store.minhash_signature_batches(con, SIGNATURE_BATCH):
+            index.load(ids, signatures)
+        writer = _Writer(con, report.run_id, report, index, steps, max(1, every), resume, written)
+        if started:  # the run is resumable (under its id) from its first record on
+            writer.commit()
+        skip = _Skip(written)
         for problem in path_problems:
+            if skip.take():
+                continue
             fr = FileReport(problem.file, "?", read=1)
             report.files.append(fr)
             report.read += 1
             writer.write([], [(problem, fr)], [])
-        groups = grouped(files)
-        for group in groups:
+        known = {fr.file: fr for fr in report.files}
+        for group in grouped(files):
             for item in group:
-                report.files.append(FileReport(str(item.path), item.format))
-            by_file = {fr.file: fr for fr in report.files[-len(group):]}
+                if str(item.path) not in known:
+                    known[str(item.path)] = FileReport(str(item.path), item.format)
+                    report.files.append(known[str(item.path)])
+            by_file = {str(item.path): known[str(item.path)] for item in group}
             reader = readers.READERS.get(group[0].format)
             # The user's flags over the corpus's settings over the format's own defaults (posts are "social").
             base_defaults = {**(reader.defaults if reader else {}), **group[0].defaults, **(defaults or {})}
@@ -153,12 +207,12 @@ def ingest(
             else:
                 by_file[str(group[0].path)].platform = reader.platform if reader else None
                 records = readers.records(group[0].path, group[0].format)
-            _consume(records, by_file, writer, report, column_map, base_defaults, preparer)
+            _consume(records, by_file, writer, report, column_map, base_defaults, preparer, skip)
             done += len(group)
             if progress:
                 progress(done, total)
         report.copies_linked = store.link_copies(con)
-        store.finish_run(con, run_id, report.as_dict())
+        store.finish_run(con, report.run_id, report.as_dict())
     if events:
         report.events = store.replace_events(con, pd.concat(events, ignore_index=True))
     for manifest in manifests:
@@ -172,16 +226,43 @@ def ingest(
     return report
 
 
+def _fingerprint(files: list[InputFile]) -> list[list[Any]]:
+    """Each input file's path, size and modification time: a killed run is resumed only over the same bytes."""
+    out = []
+    for item in files:
+        stat = item.path.stat()
+        out.append([str(item.path), stat.st_size, stat.st_mtime_ns])
+    return out
+
+
+def _resumed(con: duckdb.DuckDBPyConnection, params: dict[str, Any], resume: dict[str, Any]
+             ) -> tuple[IngestReport | None, int]:
+    """The report of a killed ingest of the same paths, options and files, and how many records it had accounted
+    for; (None, 0) when there is none to go on from (start_run then marks any killed one interrupted)."""
+    unfinished = store.unfinished_run(con, "ingest")
+    if unfinished is None or not unfinished["counts"]:
+        return None, 0
+    counts = json.loads(unfinished["counts"])
+    same_params = json.loads(unfinished["params"]) == json.loads(json.dumps(params, default=str))
+    step = counts.get("resume") or {}
+    if not same_params or step.get("inputs") != json.loads(json.dumps(resume["inputs"])):
+        return None, 0
+    return IngestReport.from_checkpoint(counts, unfinished["run_id"]), int(step["written"])
+
+
 def _consume(records: Iterable[Item], by_file: dict[str, FileReport], writer: _Writer,
              report: IngestReport, column_map: dict[str, str] | None, defaults: dict[str, str],
-             preparer: parallel.Preparer) -> None:
+             preparer: parallel.Preparer, skip: _Skip) -> None:
     docs: list[dict[str, Any]] = []
     doc_files: list[FileReport] = []
     signatures: list[np.ndarray | None] = []
     problems: list[tuple[Problem, FileReport]] = []
-    batches = _batches(records, by_file, report, column_map)
+    batches = _batches(records, by_file, column_map, skip)
     for batch, outcomes in preparer.run(batches, defaults):
         for (record, fr, mapping), outcome in zip(batch, outcomes, strict=True):
+            # counted here, as the record is accounted for, so that a step's counts match what it wrote
+            fr.read += 1
+            report.read += 1
             if outcome is None:
                 problems.append((record, fr))
             elif outcome[0] is None:
@@ -198,9 +279,10 @@ def _consume(records: Iterable[Item], by_file: dict[str, FileReport], writer: _W
     writer.write(docs, problems, doc_files, signatures)
 
 
-def _batches(records: Iterable[Item], by_file: dict[str, FileReport], report: IngestReport,
-             column_map: dict[str, str] | None) -> Iterator[tuple[list[Any], list[parallel.Job]]]:
-    """Records in batches: (record, file report, mapping) for the accounting, and the jobs to prepare."""
+def _batches(records: Iterable[Item], by_file: dict[str, FileReport], column_map: dict[str, str] | None,
+             skip: _Skip) -> Iterator[tuple[list[Any], list[parallel.Job]]]:
+    """Records in batches: (record, file report, mapping) for the accounting, and the jobs to prepare (those a
+    resumed run accounted for already are passed over)."""
     mappings: dict[tuple[str, ...], dict[str, str]] = {}
     batch: list[tuple[RawRecord | Problem, FileReport, dict[str, str] | None]] = []
     jobs: list[parallel.Job] = []
@@ -209,8 +291,8 @@ def _batches(records: Iterable[Item], by_file: dict[str, FileReport], report: In
         if isinstance(record, FileNote):
             fr.encoding, fr.encoding_confidence = record.encoding, record.encoding_confidence
             continue
-        fr.read += 1
-        report.read += 1
+        if skip.take():
+            continue
         if isinstance(record, Problem):
             batch.append((record, fr, None))
             jobs.append(None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 from ..errors import InputError
 
@@ -19,7 +21,7 @@ SAMPLE_BYTES = 512 * 1024
 # the most widely used one wins.
 PREFERRED = ("utf_8", "cp1252", "cp1251", "cp1256", "cp1254", "cp1250", "cp1253", "cp1255", "cp1257", "iso8859_15",
              "koi8_r", "mac_cyrillic", "gb18030", "big5", "shift_jis", "euc_kr")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -38,7 +40,7 @@ def decode(data: bytes, path: str) -> Decoded:
     Confidence: 1.0 for a byte-order mark or valid UTF-8; otherwise 1 − charset-normalizer's mess ratio, divided
     by the number of codecs that read the bytes equally well (so a guess among look-alikes says it is unsure).
     """
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if data.startswith(bom):
             text = data.decode(name, errors="replace")
             return Decoded(text.removeprefix("\ufeff"), name, 1.0)
@@ -58,6 +60,28 @@ def decode(data: bytes, path: str) -> Decoded:
     if has_nul and not _mostly_text(text):
         raise InputError(path, "binary file, not text", "give text, CSV, JSON, Parquet, HTML or feed files")
     return Decoded(text, name, confidence)
+
+
+UTF8_CHECK_BYTES = 1 << 20  # block size of the pass that checks a file is UTF-8 all through
+
+
+def open_utf8(path: Path) -> TextIO | None:
+    """The file opened as a text stream (universal newlines kept as they are, as `io.StringIO(text, newline="")`)
+    when `decode` would read it as plain UTF-8: no byte-order mark, no NUL byte in its head, and valid UTF-8 all
+    through (checked block by block, nothing kept). None otherwise: other encodings are decoded whole."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+        if any(head.startswith(bom) for bom, _ in BOMS) or b"\x00" in head:
+            return None
+        fh.seek(0)
+        checker = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := fh.read(UTF8_CHECK_BYTES):
+                checker.decode(block)
+            checker.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return open(path, encoding="utf-8", newline="")  # noqa: SIM115 (the caller reads it and closes it)
 
 
 def _mostly_text(text: str, share: float = 0.95) -> bool:

@@ -4,7 +4,7 @@ already stored + rejected)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import loaders
@@ -55,3 +55,15 @@ class IngestReport:
                 "files": [{"file": f.file, "format": f.format, "platform": f.platform, "read": f.read,
                            "stored": f.stored, "encoding": f.encoding, "encoding_confidence": f.encoding_confidence}
                           for f in self.files if f.format not in loaders.TEXT_FORMATS]}
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Everything counted so far, every file's report included, for a killed run to go on from."""
+        return {**self.as_dict(), "files": [asdict(f) for f in self.files]}
+
+    @classmethod
+    def from_checkpoint(cls, counts: dict[str, Any], run_id: int) -> IngestReport:
+        """The report of a killed run as its last committed step left it."""
+        fields = {k: counts[k] for k in ("read", "stored", "near_duplicates", "duplicates", "already_stored",
+                                          "rejected", "undated", "events", "copies_linked")}
+        return cls(run_id=run_id, rejects_by_reason=Counter(counts["rejects_by_reason"]),
+                   files=[FileReport(**f) for f in counts["files"]], **fields)

@@ -42,6 +42,7 @@ from .connection import (
     schema_version,
     stored_version,
     transaction,
+    transaction_in_steps,
 )
 from .documents import (
     EXPORTABLE_TABLES,
@@ -52,11 +53,11 @@ from .documents import (
     document_count,
     documents,
     duplicates,
-    existing_ids,
     export_table,
-    minhash_signatures,
+    minhash_signature_batches,
     rejects,
     status_tables,
+    stored_runs,
 )
 from .edits import (
     custom_label,
@@ -92,7 +93,17 @@ from .queries import (
     timeline_documents,
     with_words,
 )
-from .runs import finish_run, get_meta, has_finished_run, last_run, runs, set_meta, start_run
+from .runs import (
+    finish_run,
+    get_meta,
+    has_finished_run,
+    last_run,
+    runs,
+    save_run_counts,
+    set_meta,
+    start_run,
+    unfinished_run,
+)
 from .scope import Scope, scope
 from .topics import (
     add_doc_topics,
@@ -153,7 +164,6 @@ __all__ = [
     "edit",
     "edits",
     "events",
-    "existing_ids",
     "export_table",
     "finish_job",
     "finish_run",
@@ -176,7 +186,7 @@ __all__ = [
     "merged_into",
     "migrate",
     "migrate_store",
-    "minhash_signatures",
+    "minhash_signature_batches",
     "opened",
     "reads_kept_open",
     "openings",
@@ -201,7 +211,9 @@ __all__ = [
     "set_run_status",
     "set_topic_label",
     "start_job",
+    "save_run_counts",
     "start_run",
+    "stored_runs",
     "status_tables",
     "stored_mentions",
     "stored_version",
@@ -218,6 +230,8 @@ __all__ = [
     "traced_documents",
     "traces",
     "transaction",
+    "transaction_in_steps",
+    "unfinished_run",
     "unassigned_doc_ids",
     "unmerge_topic",
     "unprocessed_documents",

@@ -286,6 +286,38 @@ def memory_limited(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterato
             con.execute(f"SET memory_limit = '{before}'").fetchall()
 
 
+class Steps:
+    """A transaction committed in steps (`commit` ends one and begins the next): see `transaction_in_steps`."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def commit(self) -> None:
+        """Make everything written so far durable and go on in a new transaction."""
+        self.con.execute("COMMIT")
+        self.con.execute("BEGIN TRANSACTION")
+
+
+@contextlib.contextmanager
+def transaction_in_steps(con: duckdb.DuckDBPyConnection) -> Iterator[Steps]:
+    """Like `transaction`, but the caller commits what it has written at points of its choosing (`steps.commit()`),
+    so a long writer does not hold every row of its run in DuckDB's memory until the end; a crash loses only the
+    step under way. Inner `transaction` blocks join the current step."""
+    key = id(con)
+    if _OPEN_TRANSACTIONS.get(key):
+        raise RuntimeError("transaction_in_steps inside another transaction")
+    con.execute("BEGIN TRANSACTION")
+    _OPEN_TRANSACTIONS[key] = 1
+    try:
+        yield Steps(con)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        _OPEN_TRANSACTIONS.pop(key, None)
+    con.execute("COMMIT")
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The store's schema version (0 for a new file)."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")

@@ -6,23 +6,24 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .. import schema as s
 from ..errors import EXPORT_FORMAT, UNKNOWN_TABLE
 
 
-def existing_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
-    """Which of these document ids are already stored."""
+def stored_runs(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, int]:
+    """Which of these document ids are already stored, with the run that stored each."""
     frame = pd.DataFrame({"id": list(ids)})
     if frame.empty:
-        return set()
+        return {}
     con.register("_probe_ids", frame)
     try:
-        found = con.execute("SELECT d.id FROM documents d JOIN _probe_ids p USING (id)").fetchall()
+        found = con.execute("SELECT d.id, d.run_id FROM documents d JOIN _probe_ids p USING (id)").fetchall()
     finally:
         con.unregister("_probe_ids")
-    return {r[0] for r in found}
+    return {r[0]: r[1] for r in found}
 
 
 def documents(
@@ -46,9 +47,22 @@ def documents(
         con.unregister("_want_ids")
 
 
-def minhash_signatures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, bytes]]:
-    """(doc id, MinHash signature) of every stored original, for the near-duplicate index."""
-    return con.execute("SELECT doc_id, signature FROM minhashes ORDER BY doc_id").fetchall()
+def minhash_signature_batches(con: duckdb.DuckDBPyConnection, size: int
+                              ) -> Iterator[tuple[list[str], np.ndarray]]:
+    """(doc ids, MinHash signatures as rows of uint64) of every stored original, `size` at a time, for the
+    near-duplicate index: a million signatures are 1 GB of bytes objects when fetched whole."""
+    cursor = con.cursor()
+    reader = None
+    try:
+        reader = cursor.sql("SELECT doc_id, signature FROM minhashes").to_arrow_reader(size)
+        for batch in reader:
+            ids = batch.column(0).to_pylist()
+            blobs = batch.column(1).to_pylist()
+            yield ids, np.frombuffer(b"".join(blobs), dtype=np.uint64).reshape(len(ids), -1)
+    finally:
+        if reader is not None:
+            reader.close()
+        cursor.close()
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -35,6 +35,19 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict, status
     )
 
 
+def save_run_counts(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict) -> None:
+    """Record a running stage's counts so far (what a resumed run starts from)."""
+    con.execute("UPDATE runs SET counts = ? WHERE run_id = ?", [json.dumps(counts, default=str), run_id])
+
+
+def unfinished_run(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, Any] | None:
+    """The newest run of a kind still marked running (its process was killed: one writer holds the store at a
+    time), with its params and counts as JSON text; None when there is none."""
+    rows = con.execute("SELECT run_id, params, counts FROM runs WHERE kind = ? AND status = 'running' "
+                       "ORDER BY run_id DESC LIMIT 1", [kind]).fetchall()
+    return {"run_id": int(rows[0][0]), "params": rows[0][1], "counts": rows[0][2]} if rows else None
+
+
 def runs(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pd.DataFrame:
     """All runs, newest first."""
     where = "WHERE kind = ?" if kind else ""

@@ -83,6 +83,17 @@ def test_streamed_vectors_equal_the_whole_corpus_read(fresh_db, planted):
     assert not passage_file.exists()  # the temporary passage file goes with the block
 
 
+def test_the_pass_reports_its_progress_from_the_start(fresh_db, planted):
+    """The progress bar begins when the pass does (0 of all), then each chunk's end: a bar begun at the first
+    chunk's end printed a rate of billions of documents a second and no time left for that chunk."""
+    store_documents(fresh_db, planted)
+    seen: list[tuple[int, int]] = []
+    with corpus_vectors(fresh_db, HashedWords(), chunk_documents=7, progress=lambda d, t: seen.append((d, t))):
+        pass
+    total = len(planted)
+    assert seen == [(d, total) for d in [0, *(min(end, total) for end in range(7, total + 7, 7))]]
+
+
 def test_fit_keys_chunk_by_chunk_give_the_representatives_of_the_whole_corpus():
     rng = np.random.default_rng(42)
     words = "floods rail strike vaccine trial election wildfire ransomware housing oil film".split()

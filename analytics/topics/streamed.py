@@ -103,6 +103,8 @@ def corpus_vectors(
         matrix: np.ndarray | None = None
         sums = CentringSums()  # each language's passages, for the centring
         done = passages_done = 0
+        if progress:  # the bar starts with the pass: its rate and time left count from here, not from the first chunk
+            progress(0, total)
         with open(path, "wb") as out:
             for frame in _batches(con, size, backend.fitted_on_corpus, (s.TEXT, s.LANGUAGE, s.SOURCE_TYPE)):
                 n = len(frame)

@@ -248,10 +248,18 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         finally:
             _OPEN_TRANSACTIONS[key] -= 1
         return
+    with _begun(con):
+        yield con
+
+
+@contextlib.contextmanager
+def _begun(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN … COMMIT, ROLLBACK on any exception; marked open meanwhile, so inner `transaction` blocks join it."""
+    key = id(con)
     con.execute("BEGIN TRANSACTION")
     _OPEN_TRANSACTIONS[key] = 1
     try:
-        yield con
+        yield
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -303,19 +311,10 @@ def transaction_in_steps(con: duckdb.DuckDBPyConnection) -> Iterator[Steps]:
     """Like `transaction`, but the caller commits what it has written at points of its choosing (`steps.commit()`),
     so a long writer does not hold every row of its run in DuckDB's memory until the end; a crash loses only the
     step under way. Inner `transaction` blocks join the current step."""
-    key = id(con)
-    if _OPEN_TRANSACTIONS.get(key):
+    if _OPEN_TRANSACTIONS.get(id(con)):
         raise RuntimeError("transaction_in_steps inside another transaction")
-    con.execute("BEGIN TRANSACTION")
-    _OPEN_TRANSACTIONS[key] = 1
-    try:
+    with _begun(con):
         yield Steps(con)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        _OPEN_TRANSACTIONS.pop(key, None)
-    con.execute("COMMIT")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -202,3 +202,27 @@ class Rebuildable(LocalOnly):
 
     def worker_factory(self):
         return _rebuild
+
+
+def test_actor_counts_are_read_again_once_the_store_has_changed(app_store, tmp_path):
+    """Actor counts are kept per store version and question (corpus/counts.py): the same question asked again is
+    answered alike, and mentions written into the store are counted at the next question. Fails when the kept
+    counts' key leaves out the store version."""
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(app_store, db)
+    corpus = Corpus.open(db)
+    before = corpus.actor_counts("quarter")
+    pd.testing.assert_frame_equal(corpus.actor_counts("quarter"), before)
+    with store.opened(db) as con:
+        docs = store.timeline_documents(con)
+        dated = docs[docs["date"].notna()]["id"].head(5).tolist()
+        rows = pd.DataFrame({"doc_id": dated, "canonical_id": "new_actor", "canonical_name": "New Actor",
+                             "label": "ORG", "start_char": 0, "end_char": 3, "sent_start": 0, "sent_end": 10,
+                             "text": "new", "origin": "alias"})
+        with store.transaction(con):
+            store.insert_mentions(con, rows, dated)
+    after = Corpus.open(db).actor_counts("quarter")
+    assert after[after["canonical_id"] == "new_actor"]["documents"].sum() == 5
+    assert before[before["canonical_id"] == "new_actor"].empty

@@ -7,8 +7,6 @@ answers come back labelled with the corpus's themes and with the documents behin
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import networkx as nx
@@ -23,18 +21,16 @@ from ..amplification.coordination import timed
 from ..amplification.settings import CoordinationParams
 from ..config import setting
 from ..filters import Filters
-from .base import CorpusBase
+from .base import CorpusBase, KeptFrames
 
 CASCADE_KINDS = (c.TEXT, c.URL, c.HASHTAG)
 TREND_KINDS = (c.HASHTAG, c.DOMAIN, c.URL, c.MENTION)
 
 # The posts under a set of filters, kept for the store version they were read from: the Amplification page asks
 # four questions of the same posts (what is in view, coordination, cascades, traces over time), and reading 100,000
-# posts with their themes costs 0.1-0.2 s each time. Frames are handed out as shallow copies (pandas' copy-on-write
-# keeps the kept one as it was).
+# posts with their themes costs 0.1-0.2 s each time.
 POSTS_KEPT = 4
-_POSTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_POSTS_LOCK = threading.Lock()
+_POSTS = KeptFrames(POSTS_KEPT)
 
 
 @dataclass(frozen=True)
@@ -129,20 +125,12 @@ class AmplificationQueries(CorpusBase):
 
     def _posts(self, filters: Filters | None) -> pd.DataFrame:
         """The dated posts under the filters, with their theme (kept per store version: see POSTS_KEPT)."""
-        key = (str(self.path.resolve()), self.stamp(), filters or Filters())
-        with _POSTS_LOCK:
-            posts = _POSTS.get(key)
-            if posts is not None:
-                _POSTS.move_to_end(key)
-        if posts is None:
+        def read() -> pd.DataFrame:
             with self._read() as con:
                 run_id = self._run_id(con)
-                posts = store.posts(con, store.scope(filters, run_id), run_id)
-            with _POSTS_LOCK:
-                _POSTS[key] = posts
-                while len(_POSTS) > POSTS_KEPT:
-                    _POSTS.popitem(last=False)
-        return posts.copy(deep=False)
+                return store.posts(con, store.scope(filters, run_id), run_id)
+
+        return _POSTS.get((str(self.path.resolve()), self.stamp(), filters or Filters()), read)
 
     def _posts_and_traces(self, filters: Filters | None, kinds: tuple[str, ...] | None = None
                           ) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -49,6 +51,31 @@ class FilterOptions:
     granularity: str
     undated: int
     granularities: tuple[str, ...] = s.GRANULARITIES  # those not mostly thin (timeline.offered_granularities)
+
+
+class KeptFrames:
+    """The last `size` frames read for a key, kept in this process (a key names the store version, so an
+    analysis or an edit is never answered from an older read). Frames are handed out as shallow copies: pandas'
+    copy-on-write keeps the kept one as it was, whatever the caller does with its copy."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._frames: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """The frame kept for `key`, else `read()`'s (then kept)."""
+        with self._lock:
+            frame = self._frames.get(key)
+            if frame is not None:
+                self._frames.move_to_end(key)
+        if frame is None:
+            frame = read()
+            with self._lock:
+                self._frames[key] = frame
+                while len(self._frames) > self.size:
+                    self._frames.popitem(last=False)
+        return frame.copy(deep=False)
 
 
 class CorpusBase:

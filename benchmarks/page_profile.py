@@ -47,6 +47,12 @@ def page_calls(corpus: Corpus, f: Filters, gran: str, found: dict
                ("actors(top=choices)", lambda: corpus.actors(top=int(setting("actor_choices"))))]
     platform_gran = timeline.at_least(gran, "quarter")
     chosen = tuple(corpus.actors(top=2)[s.CANONICAL_ID])
+    sizes = corpus.theme_sizes()
+    first_theme = int(sizes[s.TOPIC_ID].iloc[0]) if len(sizes) else -1
+    volume = corpus.volume(gran)
+    busiest = volume.sort_values(s.COUNT).iloc[-1][s.PERIOD] if len(volume) else None
+    listed = corpus.search("", include_undated=True, limit=1)
+    one_doc = str(listed[s.ID].iloc[0]) if len(listed) else ""
 
     def findings() -> Any:  # asked by several pages; the app computes it once per filters (the Overview's)
         if (gran, f) not in found:
@@ -75,7 +81,26 @@ def page_calls(corpus: Corpus, f: Filters, gran: str, found: dict
                     ("findings (once per filter)", findings)],
         "themes": [*sidebar, ("theme_shares", lambda: corpus.theme_shares(gran, f, top=top)),
                    ("events", lambda: corpus.events(f)), ("findings (once per filter)", findings)],
-        "documents": [*sidebar, ("search(no query)", lambda: corpus.search("", f, include_undated=True, limit=500))],
+        "documents": [*sidebar, ("search(no query)", lambda: corpus.search("", f, include_undated=True, limit=500)),
+                      ("search('telegram')", lambda: corpus.search("telegram", f, include_undated=True, limit=500)),
+                      ("search, two words", lambda: corpus.search("telegram europol", f, include_undated=True,
+                                                                  limit=500)),
+                      ("search, no match", lambda: corpus.search("zqxjv", f, include_undated=True, limit=500)),
+                      ("term_over_time('telegram')", lambda: corpus.term_over_time("telegram", gran, f))],
+        "explorer": [*sidebar, ("themes", corpus.themes), ("labels", corpus.labels),
+                     ("theme_languages", lambda: corpus.theme_languages(f)),
+                     ("theme_shares(one theme)", lambda: corpus.theme_shares(gran, f, keep=[first_theme])),
+                     ("representative_documents", lambda: corpus.representative_documents(first_theme, n=8)),
+                     ("theme_sources", lambda: corpus.theme_sources(first_theme, f)),
+                     ("merge_suggestions", corpus.merge_suggestions)],
+        "amplification": [*sidebar, ("posts_in_view", lambda: corpus.posts_in_view(f)),
+                          ("coordination", lambda: corpus.coordination(f)),
+                          ("cascades(text, url)", lambda: corpus.cascades(f, kinds=("text", "url"), top=25)),
+                          ("trace_trends(hashtag)", lambda: corpus.trace_trends("hashtag", gran, f, top=8,
+                                                                                finer_if_needed=True))],
+        "reading view": [("documents_behind(theme, period)", lambda: corpus.documents_behind(
+                             f, period=busiest, granularity=gran, themes=[first_theme])),
+                         ("document", lambda: corpus.document(one_doc))],
     }
 
 

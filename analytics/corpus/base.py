@@ -53,6 +53,15 @@ class FilterOptions:
     granularities: tuple[str, ...] = s.GRANULARITIES  # those not mostly thin (timeline.offered_granularities)
 
 
+_EVERY_KEPT: list[KeptFrames] = []
+
+
+def forget_kept() -> None:
+    """Drop every frame kept in this process (a benchmark times each question as a new filter would ask it)."""
+    for kept in _EVERY_KEPT:
+        kept.clear()
+
+
 class KeptFrames:
     """The last `size` frames read for a key, kept in this process (a key names the store version, so an
     analysis or an edit is never answered from an older read). Frames are handed out as shallow copies: pandas'
@@ -62,6 +71,11 @@ class KeptFrames:
         self.size = size
         self._frames: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._lock = threading.Lock()
+        _EVERY_KEPT.append(self)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._frames.clear()
 
     def get(self, key: tuple, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """The frame kept for `key`, else `read()`'s (then kept)."""

@@ -75,6 +75,16 @@ def test_telegram_chat_export(fresh_db):
     assert any("media without text (photo)" in r for r in reasons)
 
 
+def test_telegram_text_link_target_is_a_url_trace(fresh_db):
+    """A `text_link` shows a word ("here") and hides its target: the word stays the text, the target is evidence."""
+    ingest([EXPORTS / "telegram_chat" / "result.json"], fresh_db)
+    correction = one(stored(fresh_db), "Correction")["id"]
+    traces = store.traces(fresh_db)
+    found = traces[traces["doc_id"] == correction]
+    assert set(zip(found["kind"], found["value"], strict=True)) >= {
+        ("url", "https://example.net/list-two"), ("domain", "example.net")}
+
+
 def test_telegram_whole_account_export(fresh_db):
     report = ingest([EXPORTS / "telegram_account" / "result.json"], fresh_db)
     assert (report.read, report.stored, report.rejected) == (4, 3, 1)

@@ -111,6 +111,23 @@ def test_twitter_archive_folder_reads_only_the_tweets(tmp_path, fresh_db):
     assert one(frame, "@example_desk")["language"] == "fr"
 
 
+def test_twitter_archive_without_account_js_is_named_by_its_folder(tmp_path, monkeypatch, fresh_db):
+    """Without account.js the archive's folder names the account: the folder above `data/`, else the one holding
+    the file — given as a relative path too, and never the platform's host (twitter.com)."""
+    archive = tmp_path / "twitter-2023-01-15-abc" / "data"
+    archive.mkdir(parents=True)
+    shutil.copy(EXPORTS / "twitter_archive" / "data" / "tweets.js", archive / "tweets.js")
+    lone = tmp_path / "saved_tweets"
+    lone.mkdir()
+    shutil.copy(EXPORTS / "twitter_archive" / "data" / "tweets.js", lone / "tweets.js")
+    monkeypatch.chdir(tmp_path)
+    ingest([Path("twitter-2023-01-15-abc/data/tweets.js")], fresh_db)
+    ingest([Path("saved_tweets/tweets.js")], fresh_db)
+    frame = stored(fresh_db)
+    assert sorted(set(frame["source"])) == ["saved_tweets", "twitter-2023-01-15-abc"]
+    assert all("source_note" in json.loads(m) for m in frame["metadata"])
+
+
 def test_twitter_api_v2_pages_and_flattened_tweets(fresh_db):
     report = ingest([EXPORTS / "twarc2.jsonl"], fresh_db)
     assert (report.read, report.stored, report.rejected) == (3, 3, 0)

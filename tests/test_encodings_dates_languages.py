@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -163,3 +164,21 @@ def test_ingest_names_files_not_read_as_utf8_and_the_run_keeps_the_guess(tmp_pat
     assert [(f["encoding"], f["encoding_confidence"]) for f in files] == [("cp1251", 1.0)]
     status = CliRunner().invoke(main, ["status", "--db", str(db)])
     assert "ru.csv: read as cp1251 (confidence 1.00)" in status.output and '"files"' not in status.output
+
+
+def test_ingest_and_status_name_a_text_file_not_read_as_utf8(tmp_path):
+    """A text file's guess is shown like a data file's (it is also in its document's metadata); text files read
+    as UTF-8 are not listed in the run, so a folder of many stays a short record."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2015-06-29_bayan.txt").write_bytes((ARABIC + "\n").encode("cp1256"))
+    (folder / "2015-06-30_note.txt").write_text("Plain English note about the same statement.\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 0 and "2015-06-29_bayan.txt: read as cp1256" in result.output
+    assert "note.txt: read as" not in result.output
+    with store.opened(db, read_only=True) as con:
+        files = store.last_run(con, "ingest")["counts"]["files"]
+    assert [(Path(f["file"]).name, f["encoding"]) for f in files] == [("2015-06-29_bayan.txt", "cp1256")]
+    status = CliRunner().invoke(main, ["status", "--db", str(db)])
+    assert "2015-06-29_bayan.txt: read as cp1256" in status.output

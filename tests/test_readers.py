@@ -202,6 +202,33 @@ def test_gdelt_doc_and_rows(fresh_db):
     assert "no article URL" in store.rejects(fresh_db)["reason"].iloc[0]
 
 
+def test_gdelt_1_event_rows_with_a_url_are_read(tmp_path, fresh_db):
+    """GDELT 1.0 daily files (since April 2013) have 58 columns: no ADM2 codes, and DATEADDED (a day) and SOURCEURL
+    at the end; older rows (57 columns) have no URL and are rejected with that reason."""
+    actor1 = ["USA", "UNITED STATES", "USA", "", "", "", "", "", "", ""]
+    actor2 = ["", "MILITANT", "", "", "", "", "", "", "", ""]
+    event = ["1", "173", "173", "17", "4", "-5.0", "6", "1", "6", "-3.2"]
+    no_geo = ["0", "", "", "", "", "", ""]
+    action = ["4", "Mosul, Ninawa, Iraq", "IZ", "IZ15", "36.335", "43.1189", "-1"]
+    head = ["300000001", "20150218", "201502", "2015", "2015.1315"]
+    daily = [*head, *actor1, *actor2, *event, *no_geo, *no_geo, *action, "20150218",
+             "https://www.example.org/world/2015/02/18/militants-lose-ground-near-mosul"]
+    historic = [*head, *actor1, *actor2, *event, *no_geo, *no_geo, *action, "20150218"]
+    assert (len(daily), len(historic)) == (58, 57)
+    path = tmp_path / "20150218.export.CSV"
+    path.write_text("\t".join(daily) + "\n" + "\t".join(historic) + "\n", encoding="utf-8")
+    assert readers.detect(path).format == "gdelt-rows"
+    report = ingest([path], fresh_db)
+    assert (report.read, report.stored, report.rejected) == (2, 1, 1)
+    row = stored(fresh_db).iloc[0]
+    assert (row["source"], row["date"], row["url"]) == (
+        "example.org", pd.Timestamp("2015-02-18"), "https://www.example.org/world/2015/02/18/militants-lose-ground-near-mosul")
+    assert "militants lose ground near mosul" in row["text"] and "Mosul, Ninawa, Iraq" in row["text"]
+    meta = json.loads(row["metadata"])
+    assert (meta["EventCode"], meta["ActionGeo_CountryCode"], meta["AvgTone"]) == ("173", "IZ", "-3.2")
+    assert "57 columns" in store.rejects(fresh_db)["reason"].iloc[0]
+
+
 def test_mixed_ingest_of_every_fixture_and_status_by_platform(tmp_path):
     db = tmp_path / "mixed.duckdb"
     runner = CliRunner()

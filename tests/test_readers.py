@@ -19,6 +19,8 @@ from analytics.ingest import ingest, readers
 from analytics.ingest.preview import preview
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
+# More exports in their tools' documented shapes: other platforms and older versions of the same tools.
+MORE = Path(__file__).parent / "data" / "exports_more"
 
 
 def stored(con) -> pd.DataFrame:
@@ -227,6 +229,53 @@ def test_gdelt_1_event_rows_with_a_url_are_read(tmp_path, fresh_db):
     meta = json.loads(row["metadata"])
     assert (meta["EventCode"], meta["ActionGeo_CountryCode"], meta["AvgTone"]) == ("173", "IZ", "-3.2")
     assert "57 columns" in store.rejects(fresh_db)["reason"].iloc[0]
+
+
+def test_crowdtangle_instagram_and_a_facebook_page_in_another_zone(fresh_db):
+    report = ingest([MORE / "crowdtangle_instagram.csv", MORE / "crowdtangle_facebook_cet.csv"], fresh_db)
+    assert (report.read, report.stored, report.rejected) == (3, 2, 1)
+    frame = stored(fresh_db)
+    insta = one(frame, "Three questions")  # Instagram: `Account` is the source, `Description` the text
+    assert (insta["source"], insta["author"], insta["platform"]) == ("Example Literacy Project", "example_literacy",
+                                                                     "instagram")
+    assert insta["date"] == pd.Timestamp("2020-07-14 13:30:00")  # 09:30 EDT
+    page = one(frame, "أعلنت")
+    assert (page["source"], page["platform"], page["language"]) == ("صفحة المثال", "facebook", "ar")
+    assert page["date"] == pd.Timestamp("2020-01-10 19:15:00")  # 20:15 CET
+    assert "row 2: Album without text" in store.rejects(fresh_db)["reason"].iloc[0]
+
+
+def test_4cat_csv_of_reddit_and_4chan(fresh_db):
+    report = ingest([MORE / "4cat_reddit.csv", MORE / "4cat_4chan.csv"], fresh_db)
+    assert (report.read, report.stored, report.rejected) == (3, 3, 0)
+    frame = stored(fresh_db)
+    thread = one(frame, "Has anyone catalogued")
+    assert (thread["source"], thread["author"], thread["title"], thread["platform"]) == (
+        "OSINT", "example_user", "Catalogue of new channels", "reddit")
+    assert thread["date"] == pd.Timestamp("2020-03-02 08:00:00")
+    board = one(frame, "Anyone else see")
+    assert (board["source"], board["author"], board["title"], board["source_type"]) == (
+        "pol", "Anonymous", "Takedown thread", "social")
+
+
+def test_telegram_export_without_date_unixtime(fresh_db):
+    """Exports before 2022 have only the local `date`; a message whose sender is gone has `from: null`."""
+    report = ingest([MORE / "telegram_2018" / "result.json"], fresh_db)
+    assert (report.read, report.stored, report.rejected) == (2, 1, 1)
+    row = stored(fresh_db).iloc[0]
+    assert row["text"] == "Spoiler: the list moved and 🔥" and row["author"] == "Old Export Channel"
+    assert row["date"] == pd.Timestamp("2018-05-01 12:00:00")
+    meta = json.loads(row["metadata"])
+    assert "no date_unixtime" in meta["date_note"] and meta["reactions"][0]["count"] == 3
+    assert "media without text (sticker)" in store.rejects(fresh_db)["reason"].iloc[0]
+
+
+def test_older_twitter_archive_tweet_js_and_a_second_part(fresh_db):
+    report = ingest([MORE / "twitter_archive_2015"], fresh_db)
+    assert (report.read, report.stored, report.rejected) == (2, 2, 0)
+    frame = stored(fresh_db)
+    assert set(frame["source"]) == {"OldDesk"}
+    assert sorted(frame["date"]) == [pd.Timestamp("2015-05-18 09:00:00"), pd.Timestamp("2015-05-19 10:00:00")]
 
 
 def test_mixed_ingest_of_every_fixture_and_status_by_platform(tmp_path):

@@ -115,7 +115,8 @@ CSV_READER = Reader(
     name="4cat", description="4CAT dataset CSV (any datasource; Telegram's channel as source)", read=read_csv,
     sniff=sniff_csv, platform=None, defaults={"source_type": "social"},
     fields={"text": "body", "date": "unix_timestamp, else timestamp (UTC)", "title": "subject",
-            "source": "chat / subreddit / board, else author_username", "author": "author_username / author_name",
+            "source": "chat / subreddit / board, else author_username",
+            "author": "author_username / author_name / author",
             "external_id": "chat/id (Telegram) or id", "metadata": "every other column"},
 )
 NDJSON_READER = Reader(

@@ -327,7 +327,7 @@ def test_preview_shows_format_mapping_doubts_and_first_rows(tmp_path):
     assert shown.mapping["source"] == "Page Name / Account"
     assert list(shown.rows["source"]) == ["Example Community News", "Ligue Exemple"]
     assert shown.rows["date"].iloc[0] == pd.Timestamp("2019-11-22 19:03:11")
-    assert shown.rejected and "Photo without text" in shown.rejected[0][1]
+    assert shown.rejected == [(2, "Photo without text")]  # the row once: the page writes "row 2: …" itself
     odd = tmp_path / "odd.csv"
     odd.write_text("Wann,Inhalt,Wer\n2019-03-15,Die Plattformen entfernten das Video schnell.,DW\n", encoding="utf-8")
     unsure = preview(odd)

@@ -145,6 +145,40 @@ def test_twitter_api_v2_pages_and_flattened_tweets(fresh_db):
     assert linked.loc[rt["id"], "original_id"] == one(frame, "The archive")["id"]
 
 
+def test_twarc2_flattened_quotes_replies_and_long_tweets(tmp_path, fresh_db):
+    """As `twarc2 flatten` writes them: a referenced tweet's fields sit beside its type and id (its `author`
+    expanded), a reply's account in `in_reply_to_user`; a tweet over 280 characters has its whole text in
+    `note_tweet` and a cut `text`."""
+    origin = {"id": "1400000000000000001", "username": "origin_acct"}
+    whole = ("A long thread opener about how removed channels come back under new names, why mirrors spread "
+             "faster than reports, and what researchers can archive before the next takedown wave begins; "
+             "with notes on each platform's appeal process and the evidence each one keeps, and for how long, too.")
+    assert len(whole) > 280
+    lines = [
+        {"id": "1400000000000000002", "text": "Worth reading https://t.co/q1", "created_at": "2021-06-01T10:00:00.000Z",
+         "author_id": "9", "lang": "en", "author": {"id": "9", "username": "quoter"},
+         "referenced_tweets": [{"type": "quoted", "id": origin["id"], "text": "Original words",
+                                "author_id": "6", "author": {"id": "6", "username": origin["username"]}}]},
+        {"id": "1400000000000000003", "text": "@origin_acct Thanks, archived it", "lang": "en",
+         "created_at": "2021-06-01T11:00:00.000Z", "author_id": "10", "author": {"id": "10", "username": "replier"},
+         "in_reply_to_user_id": "6", "in_reply_to_user": {"id": "6", "username": origin["username"]},
+         "referenced_tweets": [{"type": "replied_to", "id": origin["id"], "text": "Original words",
+                                "author_id": "6", "author": {"id": "6", "username": origin["username"]}}]},
+        {"id": "1400000000000000004", "text": whole[:270] + "…", "note_tweet": {"text": whole},
+         "created_at": "2021-06-01T12:00:00.000Z", "author_id": "6", "lang": "en",
+         "author": {"id": "6", "username": origin["username"]}},
+    ]
+    path = tmp_path / "flat.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    assert ingest([path], fresh_db).stored == 3
+    frame = stored(fresh_db)
+    traces = store.traces(fresh_db)
+    by_doc = {k: set(zip(g["kind"], g["value"], g["post_id"], strict=True)) for k, g in traces.groupby("doc_id")}
+    assert ("quote_of", "origin_acct", origin["id"]) in by_doc[one(frame, "Worth reading")["id"]]
+    assert ("reply_to", "origin_acct", origin["id"]) in by_doc[one(frame, "@origin_acct Thanks")["id"]]
+    assert one(frame, "A long thread opener")["text"] == whole
+
+
 def test_crowdtangle_page_is_the_source_and_est_becomes_utc(fresh_db):
     report = ingest([EXPORTS / "crowdtangle.csv"], fresh_db)
     assert (report.read, report.stored, report.rejected) == (3, 2, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -163,3 +164,48 @@ def test_ingest_names_files_not_read_as_utf8_and_the_run_keeps_the_guess(tmp_pat
     assert [(f["encoding"], f["encoding_confidence"]) for f in files] == [("cp1251", 1.0)]
     status = CliRunner().invoke(main, ["status", "--db", str(db)])
     assert "ru.csv: read as cp1251 (confidence 1.00)" in status.output and '"files"' not in status.output
+
+
+def test_ingest_and_status_name_a_text_file_not_read_as_utf8(tmp_path):
+    """A text file's guess is shown like a data file's (it is also in its document's metadata); text files read
+    as UTF-8 are not listed in the run, so a folder of many stays a short record."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2015-06-29_bayan.txt").write_bytes((ARABIC + "\n").encode("cp1256"))
+    (folder / "2015-06-30_note.txt").write_text("Plain English note about the same statement.\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 0 and "2015-06-29_bayan.txt: read as cp1256" in result.output
+    assert "note.txt: read as" not in result.output
+    with store.opened(db, read_only=True) as con:
+        files = store.last_run(con, "ingest")["counts"]["files"]
+    assert [(Path(f["file"]).name, f["encoding"]) for f in files] == [("2015-06-29_bayan.txt", "cp1256")]
+    status = CliRunner().invoke(main, ["status", "--db", str(db)])
+    assert "2015-06-29_bayan.txt: read as cp1256" in status.output
+
+
+def test_a_dateline_in_another_language_at_the_top_of_a_text_file(tmp_path, fresh_db):
+    """A text file's date found at its top is read in the text's language, as a date field is: French, Russian and
+    Arabic month names, Arabic-Indic digits. A day and month without a year, or a date deep in the body, is not a
+    dateline."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = {
+        "fr": "Le gouvernement a annoncé de nouvelles mesures contre la propagande en ligne et les réseaux.",
+        "ru": "Власти заблокировали десятки каналов, которые распространяли экстремистские материалы.",
+        "ar": "أعلنت السلطات اليوم إغلاق عشرات القنوات التي تنشر الدعاية المتطرفة على شبكة الإنترنت.",
+    }
+    (folder / "fr.txt").write_text(f"Publié le 12 mars 2016 à 10h00\n\n{body['fr']}\n", encoding="utf-8")
+    (folder / "ru.txt").write_text(f"22 ноября 2019\n\n{body['ru']}\n", encoding="utf-8")
+    (folder / "ar.txt").write_text(f"٢٢ نوفمبر ٢٠١٩\n\n{body['ar']}\n", encoding="utf-8")
+    (folder / "fr_no_year.txt").write_text(f"Le 13 novembre, à Paris\n\n{body['fr']} Encore.\n", encoding="utf-8")
+    deep = "\n".join(f"Paragraphe {i} : {body['fr']}" for i in range(15))
+    (folder / "fr_deep.txt").write_text(f"{deep}\nMis à jour le 14 mars 2016\n", encoding="utf-8")
+    ingest([folder], fresh_db)
+    rows = store.documents(fresh_db, columns=["input_file", "date", "date_origin"])
+    found = {Path(f).stem: (d, o) for f, d, o in zip(rows["input_file"], rows["date"], rows["date_origin"],
+                                                      strict=True)}
+    assert found["fr"] == (pd.Timestamp("2016-03-12"), "text")
+    assert found["ru"] == (pd.Timestamp("2019-11-22"), "text")
+    assert found["ar"] == (pd.Timestamp("2019-11-22"), "text")
+    assert found["fr_no_year"][1] == "none" and found["fr_deep"][1] == "none"

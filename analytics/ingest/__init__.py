@@ -293,6 +293,10 @@ def _batches(records: Iterable[Item], by_file: dict[str, FileReport], column_map
             continue
         if skip.take():
             continue
+        if isinstance(record, RawRecord) and fr.format in loaders.TEXT_FORMATS and record.extra.get("encoding"):
+            # a text file says its encoding on its one record, not in a FileNote
+            fr.encoding = record.extra["encoding"]
+            fr.encoding_confidence = record.extra.get("encoding_confidence")
         if isinstance(record, Problem):
             batch.append((record, fr, None))
             jobs.append(None)

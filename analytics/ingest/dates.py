@@ -59,6 +59,12 @@ _TEXT_DATES = [
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s*,?\s+(?:19|20)\d{{2}}\b", re.IGNORECASE),
     re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b"),
 ]
+# The same in other languages, for dateparser to read with the text's language: "12 mars 2016", "12. März 2016",
+# "22 ноября 2019", "22 نوفمبر 2019" (digits made ASCII first), "12 de marzo de 2016". A year in full is required.
+_OTHER_LANGUAGE_DATES = [
+    re.compile(r"(?<!\d)\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?(?:19|20)\d{2}(?!\d)"),
+    re.compile(r"(?<!\w)[^\W\d_]{3,}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}(?!\d)"),
+]
 _FILENAME_DATE = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?![0-9A-Za-z])")
 # Only the head of a scraped page carries its dateline; dates further down are dates the article talks about.
 TEXT_HEAD_LINES = 12
@@ -239,11 +245,12 @@ def find_date_in_filename(name: str) -> tuple[datetime, str] | None:
     return None
 
 
-def find_date_in_text(text: str) -> tuple[datetime, str] | None:
+def find_date_in_text(text: str, language: str | None = None) -> tuple[datetime, str] | None:
     """The dateline of a scraped page: the first full date in its first lines, else None.
 
     Only the head is searched: a date in the body ("the attacks of 13 November") is what the text is about,
-    not when it was published.
+    not when it was published. English forms first; then a day, a month's name and a year in any language,
+    read with the text's `language` (ISO 639-1) when known.
     """
     head = [line for line in text.splitlines() if line.strip()][:TEXT_HEAD_LINES]
     for line in head:
@@ -251,6 +258,15 @@ def find_date_in_text(text: str) -> tuple[datetime, str] | None:
             if m := pattern.search(line):
                 try:
                     return parse_date(m.group(0))
+                except RecordRejected:
+                    continue
+        if line.isascii() and language in (None, "en", "und"):
+            continue  # English text with no English date on this line: nothing more to find in it
+        line = line.translate(_DIGITS)
+        for pattern in _OTHER_LANGUAGE_DATES:
+            for m in pattern.finditer(line):
+                try:
+                    return parse_date(m.group(0), language=language)
                 except RecordRejected:
                     continue
     return None

@@ -70,7 +70,8 @@ def preview(path: Path | str, *, rows: int = 5, fmt: str | None = None, column_m
             out.encoding, out.encoding_confidence = item.encoding, item.encoding_confidence
             continue
         if isinstance(item, Problem):
-            out.rejected.append((item.row, item.reason))
+            # readers write "row N: reason" for the CLI's list; the preview keeps the row beside the reason
+            out.rejected.append((item.row, item.reason.removeprefix(f"row {item.row}: ")))
             continue
         if isinstance(item, RawRecord) and item.kind in ("html", "scraped"):
             out.encoding = item.extra.get("encoding", out.encoding)

@@ -121,7 +121,7 @@ def _date(raw: Any, precision_given: str, record: RawRecord, text: str, dayfirst
         found = dates.find_date_in_filename(str(record.fields.get("_file_name", "")))
         if found:
             return found[0], found[1], "filename"
-        found = dates.find_date_in_text(text)
+        found = dates.find_date_in_text(text, language)
         if found:
             return found[0], found[1], "text"
     return None, "unknown", "none"

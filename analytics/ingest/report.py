@@ -51,10 +51,10 @@ class IngestReport:
                 "duplicates": self.duplicates, "already_stored": self.already_stored, "rejected": self.rejected,
                 "undated": self.undated, "rejects_by_reason": dict(self.rejects_by_reason), "events": self.events,
                 "copies_linked": self.copies_linked,
-                # data files only: a text file's encoding is in its document's metadata
+                # data files, and text files not read as UTF-8: a folder of many text files stays a short record
                 "files": [{"file": f.file, "format": f.format, "platform": f.platform, "read": f.read,
                            "stored": f.stored, "encoding": f.encoding, "encoding_confidence": f.encoding_confidence}
-                          for f in self.files if f.format not in loaders.TEXT_FORMATS]}
+                          for f in self.files if f.format not in loaders.TEXT_FORMATS or not _utf8(f.encoding)]}
 
     def checkpoint(self) -> dict[str, Any]:
         """Everything counted so far, every file's report included, for a killed run to go on from."""
@@ -67,3 +67,8 @@ class IngestReport:
                                           "rejected", "undated", "events", "copies_linked")}
         return cls(run_id=run_id, rejects_by_reason=Counter(counts["rejects_by_reason"]),
                    files=[FileReport(**f) for f in counts["files"]], **fields)
+
+
+def _utf8(encoding: str | None) -> bool:
+    """True for a file read as UTF-8 (with or without a byte-order mark) or not read at all."""
+    return encoding in (None, "utf-8", "utf-8-sig")

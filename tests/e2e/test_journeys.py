@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from apptest_store import build_app_store
-from browser_tools import Server, choose, click_row, no_exception, shot, wait_for_app
+from browser_tools import Server, choose, click_row, no_exception, script_done, shot, wait_for_app
 from planted import PLANTED_THEMES
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -129,6 +129,57 @@ def test_an_interrupted_upload_is_resumed_and_completes(server, page, tmp_path):
     page.goto(f"{server.url}/?corpus=browser-upload")
     wait_for_app(page, "Documents")
     page.locator('[data-testid="stMetricValue"]', has_text=f"{UPLOADED:,}").first.wait_for(timeout=60_000)
+
+
+EXPORTS = Path(__file__).parents[1] / "data" / "exports"
+
+
+def test_platform_exports_and_an_unsure_csv_are_previewed_before_anything_is_stored(server, page, tmp_path):
+    """Two platform exports are recognised and show their first rows and the rows they would reject (with the
+    reason); a CSV whose column names give nothing away asks which column is which, and the preview follows the
+    choice. Nothing is stored until "Store and analyse"."""
+    page.goto(f"{server.url}/corpus")
+    wait_for_app(page, "Add documents")
+    page.get_by_role("textbox", name="Name of the corpus").fill("exports preview")
+    page.locator("input[type='file']").set_input_files([str(EXPORTS / "crowdtangle.csv"),
+                                                        str(EXPORTS / "telegram_chat" / "result.json")])
+    page.get_by_text("crowdtangle.csv").first.wait_for()
+    page.get_by_role("button", name="Upload and preview").click()
+    wait_for_app(page, "What are these documents?")
+    for shown in ("CrowdTangle CSV", "Telegram Desktop export", "Would be rejected — row 2: Photo without text",
+                  "Would be rejected — row 5: media without text (photo)"):
+        page.get_by_text(shown).first.wait_for()
+    # the tables are drawn on a canvas: their rows are checked by test_readers' preview test, here that they are shown
+    assert page.get_by_text("No record of this file could be read").count() == 0
+    assert page.get_by_text("row 2: row 2:").count() == 0
+    no_exception(page)
+    shot(page, "15-upload-platform-exports-preview")
+    assert not (server.data / "corpora" / "exports-preview.duckdb").exists()
+    page.get_by_role("button", name="Cancel").click()
+    wait_for_app(page, "Add documents")
+
+    odd = tmp_path / "nachrichten.csv"
+    odd.write_text("Kennung,Datum,Quelle,Inhalt\n1,22.11.2019,Beispielzeitung,\"Die Behörden sperrten dutzende "
+                   "Kanäle, die Propaganda verbreitet hatten.\"\n", encoding="utf-8")
+    page.get_by_role("textbox", name="Name of the corpus").fill("unsure csv")
+    page.locator("input[type='file']").set_input_files(str(odd))
+    page.get_by_text("nachrichten.csv").first.wait_for()
+    page.get_by_role("button", name="Upload and preview").click()
+    wait_for_app(page, "Which column is which")
+    page.get_by_text("Please check: no column was recognised as the text.").first.wait_for()
+    page.get_by_text("No record of this file could be read").first.wait_for()
+    for key, column in (("upload_map_text", "Inhalt"), ("upload_map_date", "Datum"), ("upload_map_source", "Quelle")):
+        choose(page, key, column)
+        script_done(page)
+    page.locator(".st-key-upload_dayfirst").click()
+    script_done(page)
+    assert page.get_by_text("no column was recognised as the text").count() == 0
+    assert page.get_by_text("No record of this file could be read").count() == 0  # its first row is now shown
+    no_exception(page)
+    shot(page, "16-upload-column-mapping")
+    assert not (server.data / "corpora" / "unsure-csv.duckdb").exists()
+    page.get_by_role("button", name="Cancel").click()
+    wait_for_app(page, "Add documents")
 
 
 def test_a_shared_link_restores_the_point_and_the_open_document(server, browser):

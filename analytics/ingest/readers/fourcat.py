@@ -47,7 +47,10 @@ def read_csv(path: Path) -> Iterator[Item]:
             continue
         row = item.fields
         is_telegram = "chat" in row
-        platform = "telegram" if is_telegram else str(first(row, "platform", "datasource") or "4cat")
+        # The datasource's own columns name the platform where they can: `chat` Telegram, `subreddit` Reddit (a
+        # `board` may be 4chan's or another image board's, so it stays 4CAT unless a column says which).
+        named = "telegram" if is_telegram else "reddit" if "subreddit" in row else None
+        platform = named or str(first(row, "platform", "datasource") or "4cat")
         social: dict[str, Any] = {}
         forwarded = first(row, "author_forwarded_from_name", "author_forwarded_from_username")
         if forwarded:
@@ -112,7 +115,8 @@ CSV_READER = Reader(
     name="4cat", description="4CAT dataset CSV (any datasource; Telegram's channel as source)", read=read_csv,
     sniff=sniff_csv, platform=None, defaults={"source_type": "social"},
     fields={"text": "body", "date": "unix_timestamp, else timestamp (UTC)", "title": "subject",
-            "source": "chat / subreddit / board, else author_username", "author": "author_username / author_name",
+            "source": "chat / subreddit / board, else author_username",
+            "author": "author_username / author_name / author",
             "external_id": "chat/id (Telegram) or id", "metadata": "every other column"},
 )
 NDJSON_READER = Reader(

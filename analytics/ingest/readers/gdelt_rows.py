@@ -1,6 +1,6 @@
-"""GDELT 2.0 event and GKG rows: the raw tab-separated files without a header (`*.export.CSV`, `*.gkg.csv`) and
-headed CSVs exported from GDELT's tables (columns `SQLDATE`/`DATEADDED` and `SOURCEURL`; `DATE` and
-`DocumentIdentifier`).
+"""GDELT 2.0 event and GKG rows: the raw tab-separated files without a header (`*.export.CSV`, `*.gkg.csv`; also
+GDELT 1.0's daily event files, whose 58 columns end in the article's URL too) and headed CSVs exported from GDELT's
+tables (columns `SQLDATE`/`DATEADDED` and `SOURCEURL`; `DATE` and `DocumentIdentifier`).
 
 A row is an article GDELT coded, not the article: only rows that carry a URL and a date are read (others are
 rejected with that reason). The text is what the row says about the article — the words of the URL's path and the
@@ -31,6 +31,9 @@ EVENT_COLUMNS = [
         "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")),
     "DATEADDED", "SOURCEURL",
 ]
+# GDELT 1.0 daily files (since April 2013): no ADM2 codes in the three place blocks; DATEADDED is a day.
+EVENT_COLUMNS_V1 = [c for c in EVENT_COLUMNS if not c.endswith("Geo_ADM2Code")]
+EVENT_HEADERS = {len(EVENT_COLUMNS): EVENT_COLUMNS, len(EVENT_COLUMNS_V1): EVENT_COLUMNS_V1}
 GKG_COLUMNS = [
     "GKGRECORDID", "DATE", "SourceCollectionIdentifier", "SourceCommonName", "DocumentIdentifier", "Counts",
     "V2Counts", "Themes", "V2Themes", "Locations", "V2Locations", "Persons", "V2Persons", "Organizations",
@@ -76,9 +79,12 @@ def read(path: Path) -> Iterator[Item]:
     for row_no, values in enumerate(reader, 1):
         if not any(v.strip() for v in values):
             continue
-        if kind == "event" and len(values) in (57, 58):  # GDELT 1.0 rows: no DATEADDED/SOURCEURL at the end
-            yield Problem(str(path), row_no, f"row {row_no}: a GDELT 1.0 event row has no article URL")
-            continue
+        if kind == "event":
+            header = EVENT_HEADERS.get(len(values), [])
+            if not header:  # GDELT 1.0 rows from before April 2013 end at DATEADDED: no article URL
+                yield Problem(str(path), row_no, f"row {row_no}: a GDELT event row of {len(values)} columns has no "
+                              "article URL (GDELT 2.0 rows have 61 columns, GDELT 1.0 rows since April 2013 have 58)")
+                continue
         row = dict(zip(header, values, strict=False))
         yield _row(str(path), row_no, {k.strip(): v for k, v in row.items()})
 

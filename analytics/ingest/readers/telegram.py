@@ -51,7 +51,11 @@ def flatten_text(value: Any) -> tuple[str, list[dict[str, str]]]:
         shown = str(piece.get("text", ""))
         kind = piece.get("type")
         if kind == "text_link" and piece.get("href"):
-            entities.append({"kind": "url", "url": shown, "expanded": str(piece["href"])})
+            href = str(piece["href"])
+            # A link hidden behind words ("here") is not in the text: keyed by its target, it is kept as a trace;
+            # keyed by the words, it would be taken for a link the text already shows.
+            shown_is_url = shown.strip().lower().startswith(("http://", "https://", "www."))
+            entities.append({"kind": "url", "url": shown if shown_is_url else href, "expanded": href})
         elif kind == "link":
             entities.append({"kind": "url", "url": shown, "expanded": shown})
         elif kind in ("mention", "mention_name"):

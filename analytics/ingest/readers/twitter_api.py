@@ -4,8 +4,8 @@ a `.json` file holding one response page is read the same way.
 
 A tweet has `id`, `text`, `created_at` (ISO, UTC), `author_id`, `lang`, `entities` (`urls` with `expanded_url` /
 `unwound_url`, `mentions`, `hashtags`), `referenced_tweets` (`retweeted`, `quoted`, `replied_to` with the other
-tweet's id) and `public_metrics`. The author's `username` is the source: from `author` when flattened, else from
-the page's `includes.users`.
+tweet's id), `public_metrics` and, for a tweet over 280 characters, `note_tweet` with its whole text. The author's
+`username` is the source: from `author` when flattened, else from the page's `includes.users`.
 """
 
 from __future__ import annotations
@@ -88,11 +88,16 @@ def _tweet(file: str, row: int, tweet: Any, users: dict[str, dict[str, Any]]) ->
         kind = _REFERENCE_KINDS.get(str(ref.get("type"))) if isinstance(ref, dict) else None
         if kind:
             social[f"{kind}_id"] = str(ref.get("id"))
-            original = ref.get("tweet") if isinstance(ref.get("tweet"), dict) else None
-            if original and isinstance(original.get("author"), dict):
-                social[kind] = original["author"].get("username")
+            # twarc2 flatten puts the other tweet's fields beside type and id, its author expanded; a page names
+            # the author by id in its includes
+            original = ref.get("tweet") if isinstance(ref.get("tweet"), dict) else ref
+            other = original.get("author") if isinstance(original.get("author"), dict) else \
+                users.get(str(original.get("author_id")))
+            if other and other.get("username"):
+                social[kind] = other["username"]
     if "reply_to_id" in social and "reply_to" not in social:
-        replied = users.get(str(tweet.get("in_reply_to_user_id")))
+        replied = tweet.get("in_reply_to_user") if isinstance(tweet.get("in_reply_to_user"), dict) else \
+            users.get(str(tweet.get("in_reply_to_user_id")))
         social["reply_to"] = (replied or {}).get("username")
     metadata = {"public_metrics": tweet.get("public_metrics"), "conversation_id": tweet.get("conversation_id"),
                 "author_id": tweet.get("author_id"), "author_name": (author or {}).get("name"),
@@ -101,7 +106,9 @@ def _tweet(file: str, row: int, tweet: Any, users: dict[str, dict[str, Any]]) ->
     if not username:
         metadata["source_note"] = "author not expanded in this file: the source is the author id"
     source = username or f"id:{tweet.get('author_id')}"
-    return post(file, row, text=tweet.get("text"), date=tweet.get("created_at"), source=source,
+    # a tweet over 280 characters: `text` is cut, the whole of it is in note_tweet
+    note = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else {}
+    return post(file, row, text=note.get("text") or tweet.get("text"), date=tweet.get("created_at"), source=source,
                 author=username, language=tweet.get("lang"), external_id=tweet_id,
                 url=f"https://twitter.com/{username or 'i/web'}/status/{tweet_id}", platform=PLATFORM,
                 social=social, metadata=metadata)
@@ -110,7 +117,7 @@ def _tweet(file: str, row: int, tweet: Any, users: dict[str, dict[str, Any]]) ->
 READER = Reader(
     name="twitter-api", description="X API v2 JSON / JSON Lines as twarc2 writes it (pages or flattened tweets)",
     read=read, sniff=sniff, platform=PLATFORM, defaults={"source_type": "social"},
-    fields={"text": "text (entities unescaped)", "date": "created_at",
+    fields={"text": "note_tweet.text (over 280 characters), else text (entities unescaped)", "date": "created_at",
             "source": "author.username (or includes.users by author_id)", "author": "author.username",
             "language": "lang", "external_id": "id", "url": "https://twitter.com/<username>/status/<id>",
             "metadata": "public_metrics, conversation_id, author_id, author_name"},

@@ -4,7 +4,8 @@ is JavaScript — `window.YTD.tweets.part0 = [ {"tweet": {...}}, … ]` — arou
 Each tweet has `id_str`, `created_at` ("Fri Nov 22 14:03:11 +0000 2019"), `full_text` (HTML entities escaped, as the
 API wrote it), `lang`, `entities` (`urls` with `expanded_url`, `user_mentions`, `hashtags`), `in_reply_to_*`,
 `retweet_count`, `favorite_count`. The archive does not repeat the account's name in each tweet: it is read from
-`account.js` beside the tweets file (`username`); without it the source is the folder's name and a note says so.
+`account.js` beside the tweets file (`username`); without it the source is the archive folder's name (the folder
+above `data/`, else the one holding the file) and a note says so.
 """
 
 from __future__ import annotations
@@ -62,12 +63,17 @@ def read(path: Path) -> Iterator[Item]:
         return
     owner = account(path.parent)
     username = str(owner.get("username") or "")
+    # The archive's own folder (the one above data/, else the one holding the file), resolved so that a relative
+    # path such as "data/tweets.js" still has one.
+    folder = path.resolve().parent
+    if folder.name.casefold() == "data":
+        folder = folder.parent
     for row, item in enumerate(items, 1):
         tweet = item.get("tweet", item) if isinstance(item, dict) else None
         if not isinstance(tweet, dict):
             yield Problem(str(path), row, f"row {row}: not a tweet object", str(item)[:200])
             continue
-        yield _tweet(str(path), row, tweet, username, path.parent.parent.name)
+        yield _tweet(str(path), row, tweet, username, folder.name)
 
 
 def _tweet(file: str, row: int, tweet: dict[str, Any], username: str, folder: str) -> Item:

@@ -1,0 +1,1 @@
+window.YTD.tweets.part1 = [ { "tweet" : { "id_str" : "600000000000000002", "created_at" : "Tue May 19 10:00:00 +0000 2015", "full_text" : "Second part of the archive: the follow-up thread on takedowns", "lang" : "en", "entities": {} } } ]

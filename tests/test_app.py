@@ -291,3 +291,22 @@ def test_an_unexpected_failure_is_a_sentence_with_details_folded(app_db, tmp_pat
     assert not at.exception
     assert any("Something went wrong" in e.value and "Your data is safe" in e.value for e in at.error)
     assert any(e.label == "Technical details" for e in at.expander)
+
+
+def test_a_store_of_ones_own_not_yet_analysed_is_never_filled_with_the_demo(tmp_path, monkeypatch):
+    """`narrative app --db mine.duckdb` before `narrative analyze`: the app says to run the analysis and leaves the
+    store as it is (it once took any store without themes for an unfinished demo build and ingested the demo
+    corpus into it)."""
+    from planted import planted_corpus, store_documents
+
+    mine = tmp_path / "mine.duckdb"
+    docs = planted_corpus(n_per_theme=5, start="2019-01-01")
+    with store.opened(mine) as con:
+        store_documents(con, docs)
+    monkeypatch.setenv("NARRATIVE_DB", str(mine))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+    at = open_app("overview")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not jobs.status_path(mine).exists()  # no build was started
+    assert Corpus.open(mine).counts()["documents"] == len(docs)
+    assert "First run: building the demo corpus" not in texts(at)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import jobs, store
+from .. import config, jobs, store
 from ..errors import NarrativeError
+from ..ingest.inputs import read_manifest
 from . import findings_queue, warm_up
 from . import url_state as url
 from .guard import plain_errors
@@ -30,16 +31,21 @@ PAGES = [
 
 
 def demo_needs_building(db: Path) -> bool:
-    """The demo corpus is built on the first run: when its store does not exist yet, or exists and holds no
-    themes (a first build that did not finish). A store that cannot be opened (broken, locked by another
-    program, of an older version) is left alone: the pages say what is wrong with it."""
+    """The demo corpus is built on the first run: when its store does not exist yet, holds no document, or is
+    the demo's own first build that did not finish (the demo's name, no themes). A store of the reader's own
+    (`narrative app --db mine.duckdb` before `narrative analyze`) is never filled with the demo: its pages say to
+    run the analysis. A store that cannot be opened (broken, locked by another program, of an older version) is
+    left alone: the pages say what is wrong with it."""
     found = jobs.state(db)
     if found.running or found.resumable:
         return False  # running: the pages show its progress; stopped: the Corpus page offers to resume it
     if not db.exists():
         return True
     try:  # no wait: a store another program writes exists, so it needs no building (the page says it is busy)
-        return CachedCorpus.open(db, retries=1).run() is None
+        corpus = CachedCorpus.open(db, retries=1)
+        if corpus.run() is not None:
+            return False
+        return corpus.counts()["documents"] == 0 or corpus.name() == read_manifest(config.DEMO_CORPUS_DIR).name
     except NarrativeError:
         return False
 

@@ -42,7 +42,7 @@ def cascades_chart(events: pd.DataFrame, title: str = "Who posted first, who fol
     pick = alt.selection_point(name="pick", fields=["cascade_id"], on="click", clear="dblclick")
     # each cascade is named above its row at the left edge, not on the axis: the plot keeps its width on a phone
     y = alt.Y("cascade:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingOuter=0.8))
-    base = alt.Chart(data).encode(x=alt.X(f"{s.DATE}:T", title=None), y=y)
+    base = alt.Chart(data).encode(x=alt.X(f"{s.DATE}:T", title=None, axis=_moment_axis(data[s.DATE])), y=y)
     line = base.mark_line(color=GREY, strokeWidth=1.5).encode(detail="cascade_id:N")
     names = alt.Chart(data[data["first"]]).mark_text(align="left", dy=-9, fontSize=10, color="#333333",
                                                      limit=330).encode(x=alt.value(2), y=y, text="cascade:N")
@@ -58,6 +58,18 @@ def cascades_chart(events: pd.DataFrame, title: str = "Who posted first, who fol
     ).add_params(pick)
     # the plot's own height (sized): the legend below adds to the figure instead of squeezing the rows
     return sized(alt.layer(line, names, dots, title=title), height=max(160, 30 * len(order)), minimum=160)
+
+
+def _moment_axis(dates: pd.Series) -> alt.Axis:
+    """A time axis for posting moments that always names the day: over two days or more, ticks fall on whole days
+    (or months) labelled with their date. Left to Vega, a wide plot of a fortnight ticks every twelve hours, and
+    hiding overlapping labels then keeps only the "12 PM" ones, so no tick says which day it is."""
+    span = dates.max() - dates.min()
+    if span >= pd.Timedelta(days=300):
+        return alt.Axis(format="%b %Y", tickMinStep=28 * 86_400_000, labelOverlap=True, labelFlush=True)
+    if span >= pd.Timedelta(days=2):
+        return alt.Axis(format="%-d %b", tickMinStep=86_400_000, labelOverlap=True, labelFlush=True)
+    return alt.Axis(labelOverlap=True, labelFlush=True)  # within a day or two the hours are what matters
 
 
 def network_chart(graph: nx.Graph, significant_only: bool = True, seed: int = 42,

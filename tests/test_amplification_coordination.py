@@ -79,6 +79,42 @@ def test_organic_corpus_with_news_going_round_in_five_minutes_stays_silent():
         assert coordination(data.posts, data.traces).clusters.empty
 
 
+def with_viral_links(data, seed: int, n_links: int = 20, sharers: int = 200):
+    """The corpus plus `n_links` viral links, each posted once by `sharers` different organic accounts, each at its
+    own moment after the link appears (most within four hours, none after a day): very popular, not coordinated."""
+    rng = np.random.default_rng([seed, 99])
+    organic = sorted(set(data.posts["source"]))
+    start = data.posts["date"].min()
+    days = (data.posts["date"].max() - start).days
+    rows, trace_rows = [], []
+    for v in range(n_links):
+        appears = start + pd.Timedelta(seconds=float(rng.uniform(0, (days - 1) * 86_400)))
+        for n, account in enumerate(rng.choice(organic, size=sharers, replace=False)):
+            doc = f"viral{v:02d}-{n:03d}"
+            delay = min(rng.exponential(4 * 3600), 86_400)
+            rows.append({"id": doc, "date": appears + pd.Timedelta(seconds=delay), "source": account,
+                         "author": account, "source_type": "social", "topic": "attacks"})
+            trace_rows += [(doc, "url", f"viral.example/video/{v}", 100), (doc, "domain", "viral.example", 100)]
+    posts = pd.concat([data.posts, pd.DataFrame(rows)], ignore_index=True)
+    traces = pd.concat([data.traces, pd.DataFrame(trace_rows, columns=data.traces.columns)], ignore_index=True)
+    return posts, traces
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_organic_accounts_sharing_viral_links_on_their_own_form_no_group(seed):
+    """Twenty links, each posted by 200 of the 300 organic accounts within hours of appearing: every pair of those
+    accounts shares many links, often in the same half hour, yet none times its posts to the minute with another."""
+    posts, traces = with_viral_links(corpus(seed, n_planted=0), seed)
+    # the viral links do put accounts within the minute of each other, and the same pairs more than once
+    viral = posts[posts["id"].str.startswith("viral")].assign(link=lambda f: f["id"].str.slice(0, 7))
+    both = viral.merge(viral, on="link", suffixes=("_a", "_b"))
+    close = both[(both["source_a"] < both["source_b"])
+                 & ((both["date_a"] - both["date_b"]).abs() <= pd.Timedelta(seconds=60))]
+    assert len(close) > 1000 and close.groupby(["source_a", "source_b"]).size().max() >= 2
+    result = coordination(posts, traces)
+    assert result.clusters.empty and not result.pairs[c.SIGNIFICANT].any()
+
+
 def test_two_planted_groups_come_out_as_two_groups():
     data = corpus(7, n_planted=16, n_groups=2)
     result = coordination(data.posts, data.traces)

@@ -62,3 +62,18 @@ def test_cascades_chart_marks_the_first_post_and_names_each_cascade_once():
     spec = chart.to_dict()
     assert spec["layer"][2]["encoding"]["size"]["condition"]["test"] == "datum.first"
     assert spec["layer"][0]["encoding"]["y"]["axis"] is None  # names sit in the plot, not on a wide axis
+
+
+def test_cascades_over_days_tick_whole_days_named_by_their_date():
+    """A week of cascades: ticks on whole days labelled '6 May', so a wide plot cannot end up with only '12 PM' under
+    it (what Vega's own ticks gave on a fortnight at 1440 px); a cascade within hours keeps Vega's hour ticks."""
+    data, _ = planted()
+    events = cascade_events(data.posts, data.traces, kinds=("text",))
+    events = events.assign(theme_label="no theme", what=events["item_value"])
+    assert events["date"].max() - events["date"].min() > pd.Timedelta(days=5)
+    axis = charts_amplification.cascades_chart(events).to_dict()["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["format"] == "%-d %b" and axis["tickMinStep"] == 86_400_000
+    one = events[events["cascade_id"] == events["cascade_id"].iloc[0]]
+    assert one["date"].max() - one["date"].min() < pd.Timedelta(days=1)
+    axis = charts_amplification.cascades_chart(one).to_dict()["layer"][0]["encoding"]["x"]["axis"]
+    assert "format" not in axis and "tickMinStep" not in axis

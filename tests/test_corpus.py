@@ -205,9 +205,8 @@ class Rebuildable(LocalOnly):
 
 
 def test_actor_counts_are_read_again_once_the_store_has_changed(app_store, tmp_path):
-    """Actor counts are kept per store version and question (corpus/counts.py): the same question asked again is
-    answered alike, and mentions written into the store are counted at the next question. Fails when the kept
-    counts' key leaves out the store version."""
+    """The same question asked again is answered alike, and mentions written into the store are counted at the
+    next question (a cache of actor counts keyed without the store version fails here: checked with one)."""
     import shutil
 
     db = tmp_path / "copy.duckdb"

@@ -8,14 +8,10 @@ import pandas as pd
 from .. import schema as s
 from .. import store, timeline
 from ..filters import Filters
-from .base import CorpusBase, KeptFrames
+from .base import CorpusBase
 
 THEME_COLUMNS = [s.PERIOD, s.TOPIC_ID, s.LABEL, s.COUNT, s.TOTAL, s.SHARE, s.CI_LOW, s.CI_HIGH, s.THIN,
                  s.INCOMPLETE, s.PERIODS_POOLED]
-
-# Actor counts per period, kept per store version and question: the Actors page asks for the same counts twice
-# (the chart, and the leading actors of each period).
-_ACTOR_COUNTS = KeptFrames(8)
 
 
 class CountQueries(CorpusBase):
@@ -113,20 +109,15 @@ class CountQueries(CorpusBase):
         """Per period and actor: mentions, documents naming it, documents in the period (total), the document
         share and its Wilson interval; every period of the span (a gap: share NaN)."""
         timeline.check_granularity(granularity)
-
-        def read() -> pd.DataFrame:
-            with self._read() as con:
-                where = store.scope(filters, self._run_id(con))
-                counts = store.actor_period_counts(con, granularity, where, labels=labels)
-                totals = store.period_counts(con, granularity, where)
-                first, last = store.date_range(con, where)
-            if totals.empty:
-                return timeline.actor_share_table(counts, totals)
-            totals = timeline.complete_periods(totals, granularity, first, last).rename(columns={s.COUNT: s.TOTAL})
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            counts = store.actor_period_counts(con, granularity, where, labels=labels)
+            totals = store.period_counts(con, granularity, where)
+            first, last = store.date_range(con, where)
+        if totals.empty:
             return timeline.actor_share_table(counts, totals)
-
-        key = (str(self.path.resolve()), self.stamp(), granularity, filters or Filters(), labels)
-        return _ACTOR_COUNTS.get(key, read)
+        totals = timeline.complete_periods(totals, granularity, first, last).rename(columns={s.COUNT: s.TOTAL})
+        return timeline.actor_share_table(counts, totals)
 
     def platform_shares(self, granularity: str, filters: Filters | None = None,
                         top: int | None = None) -> pd.DataFrame:

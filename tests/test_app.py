@@ -310,3 +310,4 @@ def test_a_store_of_ones_own_not_yet_analysed_is_never_filled_with_the_demo(tmp_
     assert not jobs.status_path(mine).exists()  # no build was started
     assert Corpus.open(mine).counts()["documents"] == len(docs)
     assert "First run: building the demo corpus" not in texts(at)
+    assert at.sidebar.selectbox(key="corpus_pick").format_func("demo") == "mine"  # named as the reader's, not "demo"

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import config, jobs, store
+from .. import jobs, store
 from ..errors import NarrativeError
-from ..ingest.inputs import read_manifest
 from . import findings_queue, warm_up
 from . import url_state as url
 from .guard import plain_errors
-from .state import CachedCorpus, corpus_stores
+from .state import CachedCorpus, corpus_label, corpus_stores, is_demo
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 # file, title, icon, url path (None: the default page)
@@ -45,7 +44,7 @@ def demo_needs_building(db: Path) -> bool:
         corpus = CachedCorpus.open(db, retries=1)
         if corpus.run() is not None:
             return False
-        return corpus.counts()["documents"] == 0 or corpus.name() == read_manifest(config.DEMO_CORPUS_DIR).name
+        return corpus.counts()["documents"] == 0 or is_demo(corpus)
     except NarrativeError:
         return False
 
@@ -80,6 +79,7 @@ def _frame() -> None:
         if st.session_state["corpus_pick"] not in names:
             st.session_state["corpus_pick"] = "demo"
         choice = st.selectbox("Corpus", names, key="corpus_pick",
+                              format_func=lambda key: corpus_label(key, stores[key]),
                               help="The demo corpus, or one you added on the Corpus page.")
         url.keep("corpus", choice, "demo")
         url.seed("content_warning", st.session_state.get("_warning_choice", True))

@@ -17,6 +17,7 @@ from ..corpus.findings import Findings
 from ..errors import STORE_MISSING, NarrativeError, StoreBusyError
 from ..filters import Filters
 from ..findings import FindingsSettings
+from ..ingest.inputs import read_manifest
 from . import findings_queue
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,6 +35,23 @@ def corpus_stores() -> dict[str, Path]:
             path = status.with_name(status.name.removesuffix(".job.json"))
             found.setdefault(path.stem, path)
     return found
+
+
+def is_demo(corpus: Corpus) -> bool:
+    """Whether the store holds the demo corpus (read by its manifest: the demo's name)."""
+    return corpus.name() == read_manifest(config.DEMO_CORPUS_DIR).name
+
+
+def corpus_label(key: str, path: Path) -> str:
+    """How the sidebar names a corpus: the default store as "demo" while it holds the demo corpus (or nothing
+    yet), else by its own name (`narrative app --db mine.duckdb` shows the reader's corpus under its name)."""
+    if key != "demo" or not path.exists():
+        return key
+    try:
+        corpus = CachedCorpus(path)  # its name is cached per store version: no open on every rerun
+        return key if is_demo(corpus) else corpus.name()
+    except NarrativeError:
+        return key
 
 
 def current_name() -> str:

@@ -48,7 +48,10 @@ def test_the_page_shows_the_planted_group_its_posts_and_the_exports(social, monk
     groups = at.dataframe(key="amp_groups").value
     assert len(groups) == 1 and set(groups.iloc[0]["accounts"].split("; ")) == social.planted_accounts
     labels = {b.label for b in at.get("download_button")}
-    assert {"Groups (CSV)", "Pairs (CSV)", "Network (GEXF)", "Network (GRAPHML)", "Cascades (CSV)"} <= labels
+    assert {"Groups (CSV)", "Pairs (CSV)", "Network (GEXF)", "Network (GRAPHML)"} <= labels
+    # every cascade is exported, not only the ones drawn
+    total = Corpus.open(social.db).cascades(kinds=("text", "url")).total
+    assert f"All {total:,} cascades (CSV)" in labels
     # the cascades list names the first poster of each planted chain
     cascades = at.dataframe[1].value if len(at.dataframe) > 1 else None
     assert cascades is not None and "first_account" in cascades.columns

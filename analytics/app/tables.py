@@ -4,6 +4,7 @@ formula made inert."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -38,6 +39,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return out.to_csv(index=False).encode("utf-8")
 
 
-def csv_button(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
-    """A download button for the frame as CSV."""
-    st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
+def csv_button(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, file_name: str, key: str) -> None:
+    """A download button for the frame as CSV; given a function, the frame is made when the button is clicked
+    (a long list no page run should pay for)."""
+    data = (lambda: csv_bytes(frame())) if callable(frame) else csv_bytes(frame)
+    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key)

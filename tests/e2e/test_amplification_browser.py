@@ -90,6 +90,18 @@ def test_download_the_network_and_open_it_with_networkx(server, social, page, fm
     assert all("q_value" in d and "shared_items" in d for _, _, d in graph.edges(data=True))
 
 
+def test_download_every_cascade_not_only_those_drawn(server, social, page):
+    import pandas as pd
+
+    from analytics import Corpus
+
+    total = Corpus.open(social.db).cascades(kinds=("text", "url")).total
+    open_amplification(server, page)
+    button = page.get_by_role("button", name=f"All {total:,} cascades (CSV)")
+    table = pd.read_csv(download(page, button, reopen=lambda: open_amplification(server, page)))
+    assert len(table) == total and {"first_account", "followers", "n_accounts"} <= set(table.columns)
+
+
 def test_the_page_on_a_phone(server, page):
     open_amplification(server, page, width=390)
     charts_keep_their_plots_and_legends(page)

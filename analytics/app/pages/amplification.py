@@ -136,7 +136,8 @@ else:
                  column_config={"what": "what was posted", "item_kind": "kind", "first_account": "first posted by",
                                 "hours": st.column_config.NumberColumn("hours first to last", format="%.1f"),
                                 "n_accounts": "accounts", "n_documents": "posts", "theme_label": "theme"})
-    csv_button(cascades.table, "Cascades (CSV)", "cascades.csv", "amp_cascades_csv")
+    csv_button(partial(lambda k: corpus.cascades(f, kinds=k).table, tuple(kinds)),
+               f"All {cascades.total:,} cascades (CSV)", "cascades.csv", "amp_cascades_csv")
     pick = str(picked[0]["cascade_id"]) if picked else listed
     if pick in names:
         chosen = cascades.table.set_index("cascade_id").loc[pick]

@@ -192,3 +192,19 @@ def test_posts_read_again_once_the_store_has_changed(stores, tmp_path):
     assert result.exit_code == 0, result.output
     after = Corpus.open(db).posts_in_view()
     assert after.documents == before.documents + 3 and after.accounts == before.accounts + 3
+
+
+def test_a_shared_text_is_named_by_its_opening_words_not_by_an_id(stores):
+    """A group's shared near-identical texts: the JSON keeps each item's id and adds its opening words
+    (shared_texts), taken from the text of the post the item names; the CLI's text prints the words."""
+    data = stores[7]
+    groups = coordination_json(data.db)
+    best = max(groups, key=lambda g: len(set(g["accounts"]) & data.planted_accounts))
+    text_items = [i for i in best["shared_items"] if i.startswith("text:")]
+    assert text_items and set(best["shared_texts"]) == set(text_items)
+    corpus = Corpus.open(data.db)
+    for item, opening in best["shared_texts"].items():
+        text = " ".join(corpus.document(item.removeprefix("text:")).record["text"].split())
+        assert len(opening) >= 20 and text.startswith(opening.strip())
+    shown = CliRunner().invoke(cli.main, ["coordination", "--db", str(data.db)], catch_exceptions=False).output
+    assert f"text: “{best['shared_texts'][text_items[0]]}”" in shown

@@ -53,7 +53,7 @@ def coordination(coordination_window: int, null_window: int, min_repeats: int, c
         click.echo("\nNo group of accounts posted together more often than chance gives.")
     for sentence, (_, group) in zip(found.sentences, found.clusters.iterrows(), strict=True):
         click.echo("\n" + textwrap.fill(sentence, 110))
-        click.echo(f"  shared items: {', '.join(group[c.SHARED_ITEMS][:8])}"
+        click.echo(f"  shared items: {', '.join(found.readable(i) for i in group[c.SHARED_ITEMS][:8])}"
                    f"{', …' if len(group[c.SHARED_ITEMS]) > 8 else ''}")
         pairs = found.pairs[found.pairs[c.CLUSTER] == group[c.CLUSTER]]
         click.echo(f"  the {len(pairs)} pairs behind it (posting together / expected by chance, q-value):")

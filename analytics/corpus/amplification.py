@@ -7,7 +7,7 @@ answers come back labelled with the corpus's themes and with the documents behin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
@@ -71,6 +71,7 @@ class CoordinationFound:
     network: nx.Graph
     summary: str
     sentences: tuple[str, ...]
+    texts: dict[str, str] = field(default_factory=dict)  # a shared text item ("text:<id>") → its opening words
 
     @property
     def clusters(self) -> pd.DataFrame:
@@ -83,9 +84,19 @@ class CoordinationFound:
         """Every tested pair of accounts, most significant first."""
         return self.result.pairs
 
+    def readable(self, item: str) -> str:
+        """A shared item as a reader can read it: a text by its opening words (its id means nothing to a
+        person), a link, hashtags or a mention as they are."""
+        opening = self.texts.get(str(item))
+        return f"{c.TEXT}: “{opening}”" if opening is not None else str(item)
+
     def as_json(self, with_pairs: bool = True) -> list[dict]:
-        """The groups with the keys of `narrative coordination --json`."""
-        return amp.clusters_json(self.result, with_pairs=with_pairs)
+        """The groups with the keys of `narrative coordination --json`, and each shared text's opening words
+        (`shared_texts`: item → opening)."""
+        groups = amp.clusters_json(self.result, with_pairs=with_pairs)
+        for group in groups:
+            group["shared_texts"] = {item: self.texts[item] for item in group[c.SHARED_ITEMS] if item in self.texts}
+        return groups
 
     def evidence(self, account: str | None = None, cluster: int | None = None) -> list[str]:
         """Ids of the posts behind the significant pairs (of one account, or of one group), by date."""
@@ -194,7 +205,18 @@ class AmplificationQueries(CorpusBase):
         result = amp.coordination(posts, traces, params)
         network = amp.coordination_graph(result, posts, significant_only=False)
         return CoordinationFound(result, network, amp.coordination_summary(result),
-                                 tuple(amp.cluster_sentences(result)))
+                                 tuple(amp.cluster_sentences(result)), self._shared_texts(result))
+
+    def _shared_texts(self, result: amp.Coordination) -> dict[str, str]:
+        """The opening words of each near-identical text the groups shared (a text item is named by the id of
+        its cluster's original post)."""
+        prefix = f"{c.TEXT}:"
+        items = {str(i) for shared in result.clusters[c.SHARED_ITEMS] for i in shared if str(i).startswith(prefix)}
+        if not items:
+            return {}
+        with self._read() as con:
+            openings = store.openings(con, [i.removeprefix(prefix) for i in items], chars=100)
+        return {prefix + str(doc): str(text) for doc, text in zip(openings[s.ID], openings["opening"], strict=True)}
 
     def coordination_network(self, fmt: str, filters: Filters | None = None,
                              params: CoordinationParams | None = None) -> bytes:

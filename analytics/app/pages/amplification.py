@@ -82,7 +82,8 @@ if view.timed:
             st.markdown(f"**{len(behind)} posts of {escape_markdown(account)} behind the pairs that passed**")
             list_and_read(corpus.documents_behind(f, ids=behind), key="amp_account_docs", corpus=corpus)
     if len(found.clusters):
-        groups = flat(found.clusters).assign(group=found.clusters["cluster"] + 1)
+        groups = flat(found.clusters.assign(shared_items=found.clusters["shared_items"].map(
+            lambda items: [found.readable(i) for i in items]))).assign(group=found.clusters["cluster"] + 1)
         groups = groups[["group", "n_accounts", "accounts", "n_documents", "moments", "first_seen", "last_seen",
                          "score", "q_value", "shared_items"]]
         st.markdown("**Groups** (click a row for the posts behind it)")

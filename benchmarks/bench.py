@@ -408,12 +408,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
     parser.add_argument("--store", type=Path, help="only time the page queries on this existing store "
                         "(opened read-only; e.g. a copy of a 100k benchmark store)")
+    parser.add_argument("--repeats", type=int, default=5, help="with --store: timed runs of each page query")
     args = parser.parse_args()
     if args.store:
         from analytics.corpus import Corpus
 
         print(f"{args.store}: {Corpus.open(args.store).counts()}")
-        print_page_queries(page_query_timings(args.store))
+        print_page_queries(page_query_timings(args.store, args.repeats))
         return
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import charts
+from .. import charts, glossary
 from .. import schema as s
 from ..filters import Filters
 from .chart_draw import draw_chart
@@ -41,6 +41,7 @@ def concordance_table(rows: pd.DataFrame, key: str, height: int = 360) -> str | 
     view = pd.DataFrame({
         "date": pd.to_datetime(rows[s.DATE]).dt.strftime("%Y-%m-%d").fillna("no date"),
         "source": rows[s.SOURCE].fillna("unknown"),
+        "language": rows[s.LANGUAGE].map(glossary.language_name),
         "left": hidden_where_propaganda(rows, "left", ""),
         "keyword": rows["keyword"],
         "right": hidden_where_propaganda(rows, "right", HIDDEN_CONTEXT),
@@ -54,14 +55,14 @@ def concordance_table(rows: pd.DataFrame, key: str, height: int = 360) -> str | 
         "right": st.column_config.TextColumn("right context", width="large"),
         "date": st.column_config.TextColumn("date", width="small"),
         "id": st.column_config.TextColumn("document", width="small")},
-        ["date", "source", "left", "keyword", "right", "id"]),
+        ["date", "source", "language", "left", "keyword", "right", "id"]),
         _selectable(phone_view(view), phone_key, height, {
             "left": st.column_config.TextColumn("left", width=120, alignment="right"),
             "keyword": st.column_config.TextColumn("keyword", width=80, alignment="center"),
             "right": st.column_config.TextColumn("right", width=120),
             "date": st.column_config.TextColumn("date", width="small"),
             "id": st.column_config.TextColumn("document", width="small")},
-            ["left", "keyword", "right", "date", "source", "id"]))
+            ["left", "keyword", "right", "date", "source", "language", "id"]))
     last = st.session_state.get(f"_kwic_picks_{key}", (None, None))
     st.session_state[f"_kwic_picks_{key}"] = picks
     changed = [p for p, before in zip(picks, last, strict=True) if p is not None and p != before]

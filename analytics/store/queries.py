@@ -45,6 +45,17 @@ def document_entities(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFra
     ).df()
 
 
+def processed_versions(con: duckdb.DuckDBPyConnection, doc_id: str, stage: str) -> list[str]:
+    """The versions of a stage that processed one document, as the stage marked them (in text order)."""
+    return [row[0] for row in con.execute(
+        "SELECT version FROM processed WHERE doc_id = ? AND stage = ? ORDER BY version", [doc_id, stage]).fetchall()]
+
+
+def document_mentions_version(con: duckdb.DuckDBPyConnection, doc_id: str) -> str | None:
+    """The pipeline version that wrote one document's stored mentions (None when it has none)."""
+    return con.execute("SELECT max(pipeline_version) FROM entities WHERE doc_id = ?", [doc_id]).fetchall()[0][0]
+
+
 def search_documents(
     con: duckdb.DuckDBPyConnection, query: str = "", ids: Iterable[str] | Scope | None = None, limit: int = 200
 ) -> pd.DataFrame:

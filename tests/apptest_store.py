@@ -33,10 +33,10 @@ def planted_fit(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def store_fit(con, assign: pd.DataFrame, labels: dict[int, str], words: dict[int, list[str]] | None = None,
-              merge_suggestions: list | None = None) -> int:
+              merge_suggestions: list | None = None, backend: str = "tfidf") -> int:
     """Write an assignment (doc_id, topic_id; -1 the outliers) as a finished topic run, as the topic stage writes a
-    fit, with these labels (and top words); its run id."""
-    run_id = store.start_run(con, "topics", {"backend": "tfidf", "seed": 42}, {"planted": "1"})
+    fit with this embedding backend, with these labels (and top words); its run id."""
+    run_id = store.start_run(con, "topics", {"backend": backend, "seed": 42}, {"planted": "1"})
     assign = assign.assign(run_id=run_id, probability=0.9)
     ids = sorted(labels)
     words = words or {t: labels[t].lower().replace(",", "").replace("&", "").split() for t in ids}

@@ -1,6 +1,8 @@
 """Languages in the app, on the planted app store with a few documents added whose right answers are known: the
 keyword-in-context tables name each row's language, and the reading view says when a document's actors come from
-the alias list alone and when a name was linked to a listed person through its Latin spelling.
+the alias list alone and when a name was linked to a listed person through its Latin spelling. On planted stores
+of English, French and Arabic documents whose themes were built by a known profile: the Themes page says which
+profile built them and advises the multilingual one where it applies, and the refit form offers that profile.
 
 No model is loaded: the entity stage's marks and mentions are written as the stage writes them."""
 
@@ -11,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from apptest_pages import open_at
-from apptest_store import build_app_store
+from apptest_store import THEME_IDS, THEME_LABELS, build_app_store, planted_fit, store_fit
+from planted import PLANTED_THEMES, planted_corpus
 
 from analytics import Corpus, glossary, store
 from analytics import schema as s
@@ -121,3 +124,42 @@ def test_found_by_aliases_only_reads_the_stages_marks():
     # read by two pipelines: the pass whose mentions are stored decides
     assert found_by_aliases_only([fast, quality], mentions_version=quality) is False
     assert found_by_aliases_only([fast, quality], mentions_version=fast) is True
+
+
+def multilingual_store(db: Path, backend: str) -> Path:
+    """The planted corpus, a third each in English, French and Arabic (by position), its themes stored as a fit
+    built by `backend` (e5: the multilingual profile; minilm: the quality profile)."""
+    docs = planted_corpus(n_per_theme=30, start="2016-01-01")
+    docs = docs.assign(language=[("en", "fr", "ar")[i % 3] for i in range(len(docs))])
+    with store.opened(db) as con:
+        store.insert_frame(con, "documents", docs.drop(columns=["theme"]).assign(
+            date_precision="day", date_origin="field", title="Report", words=docs["text"].str.split().str.len()))
+        store_fit(con, planted_fit(docs)[["doc_id", "topic_id"]], {THEME_IDS[t]: THEME_LABELS[t] for t in THEME_IDS},
+                  {THEME_IDS[t]: w for t, w in PLANTED_THEMES.items()}, backend=backend)
+    return db
+
+
+@pytest.mark.parametrize(("backend", "built_by", "offered"), [("e5", "multilingual", "multilingual"),
+                                                               ("minilm", "quality", "multilingual")])
+def test_the_app_says_which_profile_built_the_themes_and_refits_with_the_one_that_fits(
+        backend, built_by, offered, tmp_path, monkeypatch):
+    db = multilingual_store(tmp_path / f"{backend}.duckdb", backend)
+    monkeypatch.setenv("NARRATIVE_DB", str(db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+    themes = open_at("themes")
+    assert not themes.exception, [e.value for e in themes.exception]
+    said = " ".join(c.value for c in themes.caption)
+    assert f"Themes built with the {built_by} profile" in said and "67% of the documents" in said
+    warnings = " ".join(w.value for w in themes.warning)
+    assert ("refit with the multilingual profile" in warnings) == (built_by != "multilingual")
+    explorer = open_at("explorer")
+    assert not explorer.exception, [e.value for e in explorer.exception]
+    assert explorer.radio(key="refit_profile").value == offered
+
+
+def test_an_english_corpus_built_by_the_quality_profile_is_refitted_with_it(opened):
+    """The planted app store: English, its themes built by another backend than a profile's (tfidf): no advice,
+    and the refit form offers the default profile."""
+    themes = opened("themes")
+    assert not themes.warning
+    assert opened("explorer").radio(key="refit_profile").value == "quality"

@@ -165,13 +165,14 @@ def texts_with_types(con: duckdb.DuckDBPyConnection, where: Scope, doc_ids: Iter
     return document_list(con, where, doc_ids=doc_ids, columns="id, date, source, source_type, language, title, text")
 
 
-def with_words(where: Scope, query: str) -> Scope:
+def with_words(where: Scope, query: str = "", patterns: Iterable[str] = ()) -> Scope:
     """The scope narrowed to documents whose title or text contains every word of `query` (as search_documents
-    matches them: case-insensitive, anywhere in a word)."""
+    matches them: case-insensitive, anywhere in a word) and matches every one of `patterns` (RE2, as
+    document_list takes them: the Corpus's search builds them, languages/search.py)."""
     clauses, params = [where.sql], list(where.params)
-    for word in query.split():
+    for pattern in [*("(?i)" + re.escape(word) for word in query.split()), *patterns]:
         clauses.append("(regexp_matches(text, ?) OR regexp_matches(coalesce(title, ''), ?))")
-        params += ["(?i)" + re.escape(word)] * 2
+        params += [pattern] * 2
     return Scope(" AND ".join(clauses), tuple(params))
 
 

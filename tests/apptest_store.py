@@ -132,3 +132,16 @@ def add_language_documents(db: Path) -> None:
             words=docs["text"].str.split().str.len()))
         store.insert_mentions(con, mentions, [ARABIC_ID])
         store.insert_frame(con, "processed", marks)
+
+
+def multilingual_store(db: Path, backend: str) -> Path:
+    """The planted corpus, a third each in English, French and Arabic (by position), its themes stored as a fit
+    built by `backend` (e5: the multilingual profile; minilm: the quality profile)."""
+    docs = planted_corpus(n_per_theme=30, start="2016-01-01")
+    docs = docs.assign(language=[("en", "fr", "ar")[i % 3] for i in range(len(docs))])
+    with store.opened(db) as con:
+        store.insert_frame(con, "documents", docs.drop(columns=["theme"]).assign(
+            date_precision="day", date_origin="field", title="Report", words=docs["text"].str.split().str.len()))
+        store_fit(con, planted_fit(docs)[["doc_id", "topic_id"]], {THEME_IDS[t]: THEME_LABELS[t] for t in THEME_IDS},
+                  {THEME_IDS[t]: w for t, w in PLANTED_THEMES.items()}, backend=backend)
+    return db

@@ -8,8 +8,6 @@ No model is loaded: the entity stage's marks and mentions are written as the sta
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from apptest_pages import open_at
@@ -18,16 +16,12 @@ from apptest_store import (
     ENGLISH_ID,
     FRENCH_ID,
     PIPELINE,
-    THEME_IDS,
-    THEME_LABELS,
     add_language_documents,
     build_app_store,
-    planted_fit,
-    store_fit,
+    multilingual_store,
 )
-from planted import PLANTED_THEMES, planted_corpus
 
-from analytics import Corpus, glossary, store
+from analytics import Corpus, glossary
 from analytics import schema as s
 from analytics.entities import ALIASES_ONLY, found_by_aliases_only
 
@@ -103,19 +97,6 @@ def test_found_by_aliases_only_reads_the_stages_marks():
     # read by two pipelines: the pass whose mentions are stored decides
     assert found_by_aliases_only([fast, quality], mentions_version=quality) is False
     assert found_by_aliases_only([fast, quality], mentions_version=fast) is True
-
-
-def multilingual_store(db: Path, backend: str) -> Path:
-    """The planted corpus, a third each in English, French and Arabic (by position), its themes stored as a fit
-    built by `backend` (e5: the multilingual profile; minilm: the quality profile)."""
-    docs = planted_corpus(n_per_theme=30, start="2016-01-01")
-    docs = docs.assign(language=[("en", "fr", "ar")[i % 3] for i in range(len(docs))])
-    with store.opened(db) as con:
-        store.insert_frame(con, "documents", docs.drop(columns=["theme"]).assign(
-            date_precision="day", date_origin="field", title="Report", words=docs["text"].str.split().str.len()))
-        store_fit(con, planted_fit(docs)[["doc_id", "topic_id"]], {THEME_IDS[t]: THEME_LABELS[t] for t in THEME_IDS},
-                  {THEME_IDS[t]: w for t, w in PLANTED_THEMES.items()}, backend=backend)
-    return db
 
 
 @pytest.mark.parametrize(("backend", "built_by", "offered"), [("e5", "multilingual", "multilingual"),

@@ -51,7 +51,7 @@ def test_the_documents_page_has_a_wide_and_a_phone_table_of_the_same_rows(app_db
 def test_right_to_left_rows_put_the_text_before_the_keyword_on_its_right():
     """An Arabic reader reads right to left: the text before the keyword belongs in the right column, the text
     after it in the left one (cut, on a phone, at the end away from the keyword). Latin rows stay as they were."""
-    from analytics.app.kwic import PDI, RLI, in_reading_order, isolated, right_to_left
+    from analytics.app.kwic import LRM, PDI, RLI, in_reading_order, isolated, right_to_left
 
     rows = pd.DataFrame({"left": ["…قال الباحثون إن القنوات انتقلت إلى", "researchers said the channels moved to"],
                          "keyword": ["تيليغرام", "Telegram"],
@@ -66,3 +66,6 @@ def test_right_to_left_rows_put_the_text_before_the_keyword_on_its_right():
     assert phone.loc[0, "right"] == "…انتقلت إلى"  # the text before it, kept up to the keyword
     wrapped = isolated(shown, rtl)
     assert wrapped.loc[0, "left"] == RLI + shown.loc[0, "left"] + PDI and wrapped.loc[1, "left"] == rows.loc[1, "left"]
+    # the right column starts left to right, so the table keeps it against the keyword rather than aligned right
+    assert wrapped.loc[0, "right"] == LRM + RLI + shown.loc[0, "right"] + PDI
+    assert wrapped.loc[1, "right"] == rows.loc[1, "right"]

@@ -26,6 +26,7 @@ from .state import CachedCorpus
 HIDDEN_CONTEXT = "[propaganda source: open the document to read]"
 PHONE_HIDDEN_CONTEXT = "[propaganda: open to read]"  # the same, short enough for a phone's column
 RLI, PDI = "\u2067", "\u2069"  # right-to-left isolate and its end
+LRM = "\u200e"  # left-to-right mark
 HIGHLIGHT = "background-color: #fde68a; color: #111827; font-weight: 600"
 
 
@@ -110,13 +111,15 @@ def in_reading_order(rows: pd.DataFrame, rtl: pd.Series) -> pd.DataFrame:
 
 
 def isolated(view: pd.DataFrame, rtl: pd.Series) -> pd.DataFrame:
-    """The contexts of right-to-left rows set as right-to-left text (Unicode isolates): the table draws each cell
-    left to right, which would put the ellipsis of a cut at the keyword's side."""
-    def wrap(text: str, r: bool) -> str:
-        return f"{RLI}{text}{PDI}" if r and right_to_left(text) else text
+    """The contexts of right-to-left rows set as right-to-left text (Unicode isolates), so the ellipsis of a cut
+    stays at the far end. The table aligns a cell that starts with a right-to-left letter to the right; the right
+    column's starts with a left-to-right mark, so its text stays against the keyword and a long one is cut at its
+    far end."""
+    def wrap(text: str, r: bool, lead: str) -> str:
+        return f"{lead}{RLI}{text}{PDI}" if r and right_to_left(text) else text
 
-    return view.assign(**{side: [wrap(text, r) for text, r in zip(view[side].fillna(""), rtl, strict=True)]
-                          for side in ("left", "right")})
+    return view.assign(**{side: [wrap(text, r, lead) for text, r in zip(view[side].fillna(""), rtl, strict=True)]
+                          for side, lead in (("left", ""), ("right", LRM))})
 
 
 def _selectable(view: pd.DataFrame, key: str, height: int, columns: dict, order: list[str]) -> str | None:

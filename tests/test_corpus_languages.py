@@ -179,6 +179,17 @@ def test_search_finds_an_arabic_word_with_proclitics_and_the_alias_lists_other_s
     assert set(corpus.search("تلغرام القناة")[s.ID]) == {"ar-tg-marks"}  # every word must be there
 
 
+@pytest.mark.parametrize("query", ["تلغرام", "وتلغرام", "telegram"])
+def test_attention_over_time_counts_the_documents_the_search_finds(stores, query):
+    """The Documents page draws the query's share over time above the search's list: both count one set."""
+    corpus, _, _ = stores
+    found = set(corpus.search(query, include_undated=False)[s.ID])
+    if query != "telegram":
+        assert found == {doc_id for doc_id, _, hit in ARABIC if hit}
+    table = corpus.term_over_time(query, "year")
+    assert int(table[s.COUNT].sum()) == len(found)
+
+
 def test_an_english_search_is_matched_as_before(stores):
     """Latin-script words: a case-insensitive substring, exactly as the store's search always matched."""
     corpus, _, docs = stores

@@ -148,6 +148,16 @@ def test_short_posts_in_eight_languages_are_identified():
         assert right >= 36, (lang, right)  # at least 90 % in every language
 
 
+def test_short_arabic_read_as_a_dialect_is_arabic():
+    """Three-word openings of paragraphs written in Modern Standard Arabic for the multilingual checks: the
+    identifier reads them as Egyptian (arz) or Moroccan (ary) Arabic; the store gets the ISO 639-1 code."""
+    assert languages.identifier().classify("يخشى مسؤولو الصحة")[0] == "arz"
+    assert languages.identifier().classify("مع انحسار المياه")[0] == "ary"
+    for text in ("يخشى مسؤولو الصحة", "مع انحسار المياه", "كشف تقرير الشفافية", "يؤوي مخيم الهول في شمال"):
+        assert languages.detect(text) == "ar", text
+    assert languages.iso639_1("arz") == "ar" and languages.iso639_1("ary") == "ar"
+
+
 def test_text_without_words_stays_undetermined():
     for text in ("https://t.co/abc123 #2019", "@someone @other", "RT @x: 12345 !!!", "ok"):
         assert languages.detect(text) == "und"

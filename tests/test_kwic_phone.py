@@ -46,3 +46,26 @@ def test_the_documents_page_has_a_wide_and_a_phone_table_of_the_same_rows(app_db
     assert set(phone.loc[phone["id"] == XSS_ID, "right"]) == {PHONE_HIDDEN_CONTEXT}
     rules = " ".join(h.proto.body for h in at.get("html"))
     assert ".st-key-kwic_phone" in rules and "max-width" in rules
+
+
+def test_right_to_left_rows_put_the_text_before_the_keyword_on_its_right():
+    """An Arabic reader reads right to left: the text before the keyword belongs in the right column, the text
+    after it in the left one (cut, on a phone, at the end away from the keyword). Latin rows stay as they were."""
+    from analytics.app.kwic import LRM, PDI, RLI, in_reading_order, isolated, right_to_left
+
+    rows = pd.DataFrame({"left": ["…قال الباحثون إن القنوات انتقلت إلى", "researchers said the channels moved to"],
+                         "keyword": ["تيليغرام", "Telegram"],
+                         "right": ["بعد حملة الحذف الواسعة في نوفمبر…", "after the November takedowns…"]})
+    rtl = rows["keyword"].map(right_to_left)
+    assert rtl.tolist() == [True, False] and right_to_left("…" + "تيليغرام") and not right_to_left("[propaganda]")
+    shown = in_reading_order(rows, rtl)
+    assert shown.loc[0, "right"] == rows.loc[0, "left"] and shown.loc[0, "left"] == rows.loc[0, "right"]
+    assert shown.loc[1].tolist() == rows.loc[1].tolist()
+    phone = phone_view(shown, context=10, rtl=rtl)
+    assert phone.loc[0, "left"] == "بعد حملة ا…"  # the text after the keyword, kept from its start
+    assert phone.loc[0, "right"] == "…انتقلت إلى"  # the text before it, kept up to the keyword
+    wrapped = isolated(shown, rtl)
+    assert wrapped.loc[0, "left"] == RLI + shown.loc[0, "left"] + PDI and wrapped.loc[1, "left"] == rows.loc[1, "left"]
+    # the right column starts left to right, so the table keeps it against the keyword rather than aligned right
+    assert wrapped.loc[0, "right"] == LRM + RLI + shown.loc[0, "right"] + PDI
+    assert wrapped.loc[1, "right"] == rows.loc[1, "right"]

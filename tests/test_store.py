@@ -21,6 +21,17 @@ def test_new_store_is_migrated_to_the_current_version(tmp_path):
     assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == store.SCHEMA_VERSION
 
 
+def test_a_store_opened_again_takes_a_frame_at_once(tmp_path):
+    """Opening an existing store reads its schema version and nothing else; the connection is then free for any
+    statement, a registered frame included (DuckDB 2 refuses to register one while a result is still open)."""
+    store.connect(tmp_path / "s.duckdb").close()
+    con = store.connect(tmp_path / "s.duckdb")
+    rows = pd.DataFrame({"doc_id": ["a"], "stage": ["entities"], "version": ["v1"]})
+    assert store.insert_frame(con, "processed", rows) == 1
+    assert store.processed_versions(con, "a", "entities") == ["v1"]
+    con.close()
+
+
 def test_transaction_rolls_back_everything_on_error(fresh_db):
     frame = pd.DataFrame({"id": ["a"], "date_precision": ["day"], "date_origin": ["field"], "source_type": ["news"],
                           "text": ["x"]})

@@ -11,10 +11,12 @@ the warning).
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import streamlit as st
 
-from .. import charts
+from .. import charts, glossary
 from .. import schema as s
 from ..filters import Filters
 from .chart_draw import draw_chart
@@ -23,6 +25,8 @@ from .state import CachedCorpus
 
 HIDDEN_CONTEXT = "[propaganda source: open the document to read]"
 PHONE_HIDDEN_CONTEXT = "[propaganda: open to read]"  # the same, short enough for a phone's column
+RLI, PDI = "\u2067", "\u2069"  # right-to-left isolate and its end
+LRM = "\u200e"  # left-to-right mark
 HIGHLIGHT = "background-color: #fde68a; color: #111827; font-weight: 600"
 
 
@@ -38,48 +42,84 @@ WIDTH_RULES = (f"<style>@media (max-width: {PHONE_WIDTH}px) {{ .st-key-{{wide}} 
 def concordance_table(rows: pd.DataFrame, key: str, height: int = 360) -> str | None:
     """The concordance as an aligned table (a row per occurrence), in a wide screen's form and a phone's (the
     browser shows the one that fits); the document id of the row clicked last in either."""
+    rtl = rows["keyword"].map(right_to_left).astype(bool)
+    rows = in_reading_order(rows, rtl)
     view = pd.DataFrame({
         "date": pd.to_datetime(rows[s.DATE]).dt.strftime("%Y-%m-%d").fillna("no date"),
         "source": rows[s.SOURCE].fillna("unknown"),
         "left": hidden_where_propaganda(rows, "left", ""),
         "keyword": rows["keyword"],
         "right": hidden_where_propaganda(rows, "right", HIDDEN_CONTEXT),
+        "language": rows[s.LANGUAGE].map(glossary.language_name),
         "id": rows[s.DOC_ID],
     })
     phone_key = f"{key}_phone"
     st.html(WIDTH_RULES.replace("{wide}", key).replace("{phone}", phone_key))
-    picks = (_selectable(view, key, height, {
+    picks = (_selectable(isolated(view, rtl), key, height, {
         "left": st.column_config.TextColumn("left context", width="large", alignment="right"),
         "keyword": st.column_config.TextColumn("keyword", width="small", alignment="center"),
         "right": st.column_config.TextColumn("right context", width="large"),
         "date": st.column_config.TextColumn("date", width="small"),
         "id": st.column_config.TextColumn("document", width="small")},
-        ["date", "source", "left", "keyword", "right", "id"]),
-        _selectable(phone_view(view), phone_key, height, {
+        ["date", "source", "language", "left", "keyword", "right", "id"]),
+        _selectable(isolated(phone_view(view, rtl=rtl), rtl), phone_key, height, {
             "left": st.column_config.TextColumn("left", width=120, alignment="right"),
             "keyword": st.column_config.TextColumn("keyword", width=80, alignment="center"),
             "right": st.column_config.TextColumn("right", width=120),
             "date": st.column_config.TextColumn("date", width="small"),
             "id": st.column_config.TextColumn("document", width="small")},
-            ["left", "keyword", "right", "date", "source", "id"]))
+            ["left", "keyword", "right", "date", "source", "language", "id"]))
     last = st.session_state.get(f"_kwic_picks_{key}", (None, None))
     st.session_state[f"_kwic_picks_{key}"] = picks
     changed = [p for p, before in zip(picks, last, strict=True) if p is not None and p != before]
     return changed[0] if changed else (picks[0] or picks[1])
 
 
-def phone_view(view: pd.DataFrame, context: int = PHONE_CONTEXT) -> pd.DataFrame:
+def phone_view(view: pd.DataFrame, context: int = PHONE_CONTEXT, rtl: pd.Series | None = None) -> pd.DataFrame:
     """The concordance for a phone: each side cut to `context` characters next to the keyword (a cut marked with
-    an ellipsis), so the keyword stays in sight in a narrow column."""
+    an ellipsis), so the keyword stays in sight in a narrow column. `rtl`: the rows in a right-to-left script,
+    whose left column holds the text after the keyword (see in_reading_order)."""
     def near_end(text: str) -> str:
         return text if len(text) <= context else "…" + text[-context:].lstrip()
 
     def near_start(text: str) -> str:
         return text if len(text) <= context else text[:context].rstrip() + "…"
 
-    right = view["right"].fillna("").map(lambda text: PHONE_HIDDEN_CONTEXT if text == HIDDEN_CONTEXT else
-                                         near_start(text))
-    return view.assign(left=view["left"].fillna("").map(near_end), right=right)
+    rtl = pd.Series(False, index=view.index) if rtl is None else rtl
+    left = [near_start(text) if r else near_end(text) for text, r in zip(view["left"].fillna(""), rtl, strict=True)]
+    right = [PHONE_HIDDEN_CONTEXT if text == HIDDEN_CONTEXT else near_end(text) if r else near_start(text)
+             for text, r in zip(view["right"].fillna(""), rtl, strict=True)]
+    return view.assign(left=left, right=right)
+
+
+def right_to_left(text: object) -> bool:
+    """Whether a text's first letter belongs to a script written right to left (Arabic, Hebrew, Syriac…)."""
+    for char in str(text or ""):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def in_reading_order(rows: pd.DataFrame, rtl: pd.Series) -> pd.DataFrame:
+    """The concordance with the contexts of right-to-left rows swapped: a reader of Arabic reads the text before
+    the keyword on its right and the text after it on its left, so in those rows the right column holds what
+    comes before and the left what comes after."""
+    return rows.assign(left=rows["left"].where(~rtl, rows["right"]), right=rows["right"].where(~rtl, rows["left"]))
+
+
+def isolated(view: pd.DataFrame, rtl: pd.Series) -> pd.DataFrame:
+    """The contexts of right-to-left rows set as right-to-left text (Unicode isolates), so the ellipsis of a cut
+    stays at the far end. The table aligns a cell that starts with a right-to-left letter to the right; the right
+    column's starts with a left-to-right mark, so its text stays against the keyword and a long one is cut at its
+    far end."""
+    def wrap(text: str, r: bool, lead: str) -> str:
+        return f"{lead}{RLI}{text}{PDI}" if r and right_to_left(text) else text
+
+    return view.assign(**{side: [wrap(text, r, lead) for text, r in zip(view[side].fillna(""), rtl, strict=True)]
+                          for side, lead in (("left", ""), ("right", LRM))})
 
 
 def _selectable(view: pd.DataFrame, key: str, height: int, columns: dict, order: list[str]) -> str | None:

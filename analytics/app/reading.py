@@ -18,6 +18,7 @@ import streamlit as st
 
 from .. import glossary
 from .. import schema as s
+from ..entities.extraction import ROMANISED_ORIGIN
 from ..errors import NarrativeError
 from . import url_state as url
 from .state import CachedCorpus, content_warning_on
@@ -91,6 +92,15 @@ def _header(doc: dict, doc_id: str) -> None:
                f"{doc.get(s.WORDS) or 0} words · id {escape_markdown(doc_id)}")
 
 
+def aliases_only_note(language: object) -> str:
+    """Why a document's actors come from the alias list alone, and what that misses."""
+    code = str(language or "und")
+    why = ("the fast profile reads names from the alias list only" if code in ("en", "und") else
+           f"no name recogniser for {glossary.language_name(code)} installs offline")
+    return (f"Actors found from the alias list only ({why}): names not on the list are not found in this "
+            "document.")
+
+
 def _details(doc: dict, reading: object) -> None:
     """Title, link, themes, actors and the text with its actors highlighted."""
     st.markdown(f"#### {escape_markdown(str(doc.get(s.TITLE) or '(untitled)'))}")
@@ -105,9 +115,14 @@ def _details(doc: dict, reading: object) -> None:
                                                                          strict=True)))
     if not ents.empty:
         actors = ents.drop_duplicates(s.CANONICAL_ID)
+        # a name linked to a listed person through its Latin spelling, not an alias: the reader can judge the link
+        romanised = set(ents.loc[ents[s.ORIGIN] == ROMANISED_ORIGIN, s.CANONICAL_ID])
         st.caption("Actors: " + ", ".join(
-            f"{escape_markdown(str(n))} ({glossary.entity_type(lbl)})"
-            for n, lbl in zip(actors[s.CANONICAL_NAME], actors[s.LABEL], strict=True)))
+            f"{escape_markdown(str(n))} ({glossary.entity_type(lbl)}"
+            + (", linked by its Latin spelling" if cid in romanised else "") + ")"
+            for n, lbl, cid in zip(actors[s.CANONICAL_NAME], actors[s.LABEL], actors[s.CANONICAL_ID], strict=True)))
+    if reading.aliases_only:
+        st.caption(aliases_only_note(doc.get(s.LANGUAGE)))
     st.markdown(highlighted_markdown(doc[s.TEXT], ents))
 
 

@@ -122,6 +122,7 @@ class CachedCorpus(Corpus):
     theme_sources = _cached(Corpus.theme_sources)
     theme_languages = _cached(Corpus.theme_languages)
     theme_words_by_language = _cached(Corpus.theme_words_by_language)
+    theme_profile = _cached(Corpus.theme_profile)
     representative_documents = _cached(Corpus.representative_documents)
     posts_in_view = _cached(Corpus.posts_in_view)
     cascades = _cached(Corpus.cascades)

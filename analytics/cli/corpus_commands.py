@@ -87,6 +87,11 @@ def status(db: Path) -> None:
         for f in (run["counts"] or {}).get("files", []):
             if f.get("encoding") not in (None, "utf-8", "utf-8-sig"):
                 click.echo(f"  {f['file']}: read as {f['encoding']} (confidence {f['encoding_confidence']:.2f})")
+    built = corpus.theme_profile()
+    if built is not None:
+        click.echo(f"\n{built.sentence}")
+        if built.advice:
+            click.echo(built.advice)
 
 
 @main.command()

@@ -32,16 +32,22 @@ class CountQueries(CorpusBase):
     def term_over_time(self, query: str, granularity: str, filters: Filters | None = None) -> pd.DataFrame:
         """Attention over time (Media Cloud's measure): per period, the dated documents whose title or text holds
         every word of `query`, over all dated documents of the period under the filters, with the 95 % Wilson
-        interval and the thin/incomplete flags; a period without documents has share NaN (a gap, not 0 %).
+        interval and the thin/incomplete flags; a period without documents has share NaN (a gap, not 0 %). The
+        words are matched as `search` matches them (an Arabic-script word with its proclitics, varied letters and
+        the alias list's other spellings), so the chart counts the documents the search lists.
         Columns: period, label, count, total, share, ci_low, ci_high, thin, incomplete, periods_pooled."""
+        from ..languages import has_arabic, substring_pattern
+
         timeline.check_granularity(granularity)
         columns = [s.PERIOD, s.LABEL, *THEME_COLUMNS[3:]]
         if not query.split():
             return pd.DataFrame(columns=columns)
+        aliases = self.alias_spellings() if has_arabic(query) else ()
+        patterns = [substring_pattern(word, aliases) for word in query.split()]
         with self._read() as con:
             where = store.scope(filters, self._run_id(con))
             totals = store.period_counts(con, granularity, where)
-            hits = store.period_counts(con, granularity, store.with_words(where, query))
+            hits = store.period_counts(con, granularity, store.with_words(where, patterns=patterns))
             first, last = store.date_range(con, where)
         if totals.empty:
             return pd.DataFrame(columns=columns)

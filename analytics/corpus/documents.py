@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import schema as s
 from .. import store, timeline
+from ..entities.extraction import STAGE, found_by_aliases_only
 from ..errors import UNKNOWN_DOCUMENT
 from ..filters import Filters
 from .base import CorpusBase
@@ -25,6 +26,9 @@ class Reading:
     record: dict[str, Any]
     mentions: pd.DataFrame
     themes: pd.DataFrame
+    # True when its actors were found from the alias list alone (a language without a name recogniser, or the fast
+    # profile): names not on the list are not found in it. None before the entity stage has read it.
+    aliases_only: bool | None = None
 
 
 class DocumentQueries(CorpusBase):
@@ -122,11 +126,13 @@ class DocumentQueries(CorpusBase):
             if record is None:
                 raise UNKNOWN_DOCUMENT.error(doc_id=doc_id)
             mentions = store.document_entities(con, doc_id)
+            passes = store.processed_versions(con, doc_id, STAGE)
+            mentions_version = store.document_mentions_version(con, doc_id)
             run_id = self._run_id(con)
             themes = store.document_topics(con, doc_id, run_id) if run_id is not None else pd.DataFrame(
                 columns=[s.TOPIC_ID, "weight"])
         themes.insert(1, s.LABEL, themes[s.TOPIC_ID].map(self.labels()))
-        return Reading(record, mentions, themes)
+        return Reading(record, mentions, themes, found_by_aliases_only(passes, mentions_version))
 
     def representative_documents(self, topic_id: int, n: int = 8) -> pd.DataFrame:
         """The documents closest to a theme's centre (highest probability), merges applied."""

@@ -33,6 +33,7 @@ from .extraction import (
     STAGE,
     extract_batch,
     extract_entities,
+    found_by_aliases_only,
     mention_columns,
     mention_table,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "exact_case_keys",
     "extract_batch",
     "extract_entities",
+    "found_by_aliases_only",
     "load_aliases",
     "mention_columns",
     "mention_table",

@@ -29,6 +29,19 @@ ALIASES_ONLY = "aliases-only"
 ROMANISED_ORIGIN = "romanised+alias"  # an Arabic-script name whose Latin spelling is a listed person's alias
 
 
+def found_by_aliases_only(versions: list[str], mentions_version: str | None = None) -> bool | None:
+    """Whether a document's actors were found by matching the alias list alone, read from the entity stage's
+    marks of it (`versions`, as the processed table holds them): a document in a language without a name
+    recogniser is marked ALIASES_ONLY, and the fast profile never runs one. A document processed by more than one
+    pipeline is judged by the pass its stored mentions came from (`mentions_version`), when it has any. None
+    when no pass has processed it."""
+    if mentions_version is not None:
+        versions = [v for v in versions if v.split(":")[0] == mentions_version] or versions
+    if not versions:
+        return None
+    return all(v.endswith(f":{ALIASES_ONLY}") or "/fast/" in v for v in versions)
+
+
 ENTITY_COLUMNS = [s.DOC_ID, s.START_CHAR, s.END_CHAR, s.SENT_START, s.SENT_END, s.TEXT, s.LABEL, s.CANONICAL_ID,
                   s.CANONICAL_NAME, s.ORIGIN, s.PIPELINE_VERSION]
 

@@ -44,6 +44,11 @@ _NAMES = {
     "lt": ("lithuanian", "lit"), "lv": ("latvian", "lav"), "et": ("estonian", "est"), "mk": ("macedonian", "mkd"),
 }
 NAME_TO_CODE = {name: code for code, names in _NAMES.items() for name in (code, *names)}
+# ISO 639-3 codes the identifier gives for varieties within an ISO 639-1 macrolanguage: a short Arabic post read as
+# Egyptian (arz) or Moroccan (ary) Arabic is Arabic, or it would be a language apart in every count, filter and
+# theme word list, and left out of Arabic's stop words and means.
+MACROLANGUAGE = {"arz": "ar", "ary": "ar", "uzs": "uz", "wuu": "zh", "yue": "zh", "gug": "gn", "sdh": "ku"}
+NAME_TO_CODE.update(MACROLANGUAGE)
 # Codes platforms use for "no language" (X: und, qme media links, qht hashtags only, zxx no text, qam mentions).
 NO_LANGUAGE = frozenset({"und", "unknown", "qme", "qht", "qam", "qct", "qst", "zxx", "mul", "xx", "none", ""})
 _LETTER = re.compile(r"[^\W\d_]")
@@ -74,7 +79,7 @@ def detect(text: str) -> str:
     if sum(1 for _ in islice(_LETTER.finditer(words), MIN_LETTERS)) < MIN_LETTERS:
         return UNDETERMINED
     lang, prob = identifier().classify(words)
-    return lang if prob >= MIN_PROBABILITY else UNDETERMINED
+    return MACROLANGUAGE.get(lang, lang) if prob >= MIN_PROBABILITY else UNDETERMINED
 
 
 def identifier() -> Any:

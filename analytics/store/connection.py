@@ -320,8 +320,9 @@ def transaction_in_steps(con: duckdb.DuckDBPyConnection) -> Iterator[Steps]:
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The store's schema version (0 for a new file)."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
+    # fetchall, not fetchone: a result left open keeps DuckDB from registering a frame on this connection
+    found = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
+    return int(found or 0)
 
 
 def migrate(con: duckdb.DuckDBPyConnection, path: str | Path = "the store") -> None:

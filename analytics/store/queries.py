@@ -45,6 +45,17 @@ def document_entities(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFra
     ).df()
 
 
+def processed_versions(con: duckdb.DuckDBPyConnection, doc_id: str, stage: str) -> list[str]:
+    """The versions of a stage that processed one document, as the stage marked them (in text order)."""
+    return [row[0] for row in con.execute(
+        "SELECT version FROM processed WHERE doc_id = ? AND stage = ? ORDER BY version", [doc_id, stage]).fetchall()]
+
+
+def document_mentions_version(con: duckdb.DuckDBPyConnection, doc_id: str) -> str | None:
+    """The pipeline version that wrote one document's stored mentions (None when it has none)."""
+    return con.execute("SELECT max(pipeline_version) FROM entities WHERE doc_id = ?", [doc_id]).fetchall()[0][0]
+
+
 def search_documents(
     con: duckdb.DuckDBPyConnection, query: str = "", ids: Iterable[str] | Scope | None = None, limit: int = 200
 ) -> pd.DataFrame:
@@ -154,13 +165,14 @@ def texts_with_types(con: duckdb.DuckDBPyConnection, where: Scope, doc_ids: Iter
     return document_list(con, where, doc_ids=doc_ids, columns="id, date, source, source_type, language, title, text")
 
 
-def with_words(where: Scope, query: str) -> Scope:
+def with_words(where: Scope, query: str = "", patterns: Iterable[str] = ()) -> Scope:
     """The scope narrowed to documents whose title or text contains every word of `query` (as search_documents
-    matches them: case-insensitive, anywhere in a word)."""
+    matches them: case-insensitive, anywhere in a word) and matches every one of `patterns` (RE2, as
+    document_list takes them: the Corpus's search builds them, languages/search.py)."""
     clauses, params = [where.sql], list(where.params)
-    for word in query.split():
+    for pattern in [*("(?i)" + re.escape(word) for word in query.split()), *patterns]:
         clauses.append("(regexp_matches(text, ?) OR regexp_matches(coalesce(title, ''), ?))")
-        params += ["(?i)" + re.escape(word)] * 2
+        params += [pattern] * 2
     return Scope(" AND ".join(clauses), tuple(params))
 
 

@@ -174,9 +174,13 @@ st.caption("Fit the topic model again on every document, in the background. Name
            "themes that collect the documents close to them (zero-shot).")
 with st.form("refit"):
     profiles = list(config.SETTINGS["profile"].choices)
+    # offered first: the profile that built the current themes, or the multilingual one where it is advised (a
+    # refit of a multilingual corpus with the default profile would group its documents by language again)
+    built = corpus.theme_profile()
+    offered = "multilingual" if built and built.advice else (built.profile if built else None)
     profile = st.radio("Embeddings", profiles, horizontal=True, key="refit_profile",
-                       index=0 if (corpus.run() or {}).get("params", {}).get("backend") != "static" else
-                       profiles.index("fast"), help=config.SETTINGS["profile"].help)
+                       index=profiles.index(offered) if offered in profiles else 0,
+                       help=config.SETTINGS["profile"].help)
     mode = st.radio("Known themes", ["none", "guided (seed words)", "zero-shot (named themes)"], horizontal=True,
                     key="refit_mode")
     upload = st.file_uploader("Known themes CSV (default: the shipped corpora/known_themes.csv)", type=["csv"])

@@ -28,6 +28,13 @@ sizes = corpus.theme_sizes(f)
 if corpus.run() is None:
     st.info("No themes yet: run the analysis on the Corpus page.")
     st.stop()
+built = corpus.theme_profile()
+if built is not None:
+    st.caption(built.sentence)
+    if built.advice:
+        st.warning(f"The {built.profile} profile groups documents in different languages by language rather than "
+                   "by meaning. For themes across languages, refit with the multilingual profile (Theme explorer, "
+                   "Refit the themes).")
 
 top = int(setting("top_themes"))
 labels = corpus.labels()

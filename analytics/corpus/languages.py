@@ -19,6 +19,7 @@ class ThemeProfile:
 
     profile: str  # quality, quality-int8, fast, multilingual (or the backend's name for a backend of one's own)
     backend: str  # the embedding backend recorded with the fit (minilm, minilm-int8, static, tfidf, e5, …)
+    model: str  # the backend's model, named for a reader (all-MiniLM-L6-v2, multilingual-e5-small, …)
     non_english_share: float  # of the stored documents whose language is known
     sentence: str  # the two above in plain words, for the app and the report
     advice: str | None  # the multilingual profile advised (a tenth or more not in English and another profile)
@@ -112,4 +113,4 @@ class LanguageQueries(CorpusBase):
         model = BACKENDS[backend].name if backend in BACKENDS else backend
         sentence = (f"Themes built with the {profile} profile ({model}); {share:.0%} of the documents with a known "
                     "language are not in English.")
-        return ThemeProfile(profile, backend, round(share, 4), sentence, profile_advice(languages, profile))
+        return ThemeProfile(profile, backend, model, round(share, 4), sentence, profile_advice(languages, profile))

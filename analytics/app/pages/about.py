@@ -65,10 +65,8 @@ if run:
     note = corpus.methods_note("current analysis", None, None)
     params, counts, versions = note["topic_parameters"] or {}, note["topic_counts"] or {}, note["library_versions"]
     st.subheader("This corpus's analysis")
-    backend = {"minilm": "the quality profile (all-MiniLM-L6-v2)", "static": "the fast profile (static vectors)",
-               "minilm-int8": "the quality-int8 profile (MiniLM, int8)",
-               "e5": "the multilingual profile (multilingual-e5-small)"}.get(params.get("backend"),
-                                                                            str(params.get("backend")))
+    built = corpus.theme_profile()
+    backend = f"the {built.profile} profile ({built.model})" if built else str(params.get("backend"))
     lines = [
         f"Corpus: {note['corpus']} — {note['documents_in_store']:,} documents stored.",
         f"Themes fitted on {counts.get('fitted_on', counts.get('documents', '?')):,} documents with {backend}: "

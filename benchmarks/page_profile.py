@@ -47,6 +47,7 @@ def page_calls(corpus: Corpus, f: Filters, gran: str, found: dict
                ("actors(top=choices)", lambda: corpus.actors(top=int(setting("actor_choices"))))]
     platform_gran = timeline.at_least(gran, "quarter")
     chosen = tuple(corpus.actors(top=2)[s.CANONICAL_ID])
+    compared = tuple(corpus.actors(top=3)[s.CANONICAL_ID])  # the page compares a few chosen actors
     sizes = corpus.theme_sizes()
     first_theme = int(sizes[s.TOPIC_ID].iloc[0]) if len(sizes) else -1
     volume = corpus.volume(gran)
@@ -65,7 +66,8 @@ def page_calls(corpus: Corpus, f: Filters, gran: str, found: dict
                      ("theme_sizes", lambda: corpus.theme_sizes(f, top=top)),
                      ("actors(top)", lambda: corpus.actors(f, top=int(setting("top_actors")))),
                      ("findings (once per filter)", findings)],
-        "actors": [*sidebar, ("actor_counts", lambda: corpus.actor_counts(gran, f)),
+        "actors": [*sidebar, ("actors(top=1): any?", lambda: corpus.actors(f, top=1)),
+                   ("actor_counts(3 chosen)", lambda: corpus.actor_counts(gran, f, actors=compared)),
                    ("actors() colour order", corpus.actors),
                    ("findings (once per filter)", findings),
                    ("platform_shares", lambda: corpus.platform_shares(platform_gran, f, top=8)),

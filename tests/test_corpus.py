@@ -225,3 +225,23 @@ def test_actor_counts_are_read_again_once_the_store_has_changed(app_store, tmp_p
     after = Corpus.open(db).actor_counts("quarter")
     assert after[after["canonical_id"] == "new_actor"]["documents"].sum() == 5
     assert before[before["canonical_id"] == "new_actor"].empty
+
+
+def test_actor_counts_of_chosen_actors_and_the_leading_actors_equal_the_whole_table(app_store):
+    """The Actors page asks for the actors it draws and the leading actors of each period, never for every actor
+    times every period (posts can name hundreds of thousands of accounts): both equal the cut of the whole table."""
+    corpus = Corpus.open(app_store)
+    whole = corpus.actor_counts("quarter")
+    chosen = tuple(corpus.actors(top=3)["canonical_id"])
+    key = ["period", "canonical_id"]
+    pd.testing.assert_frame_equal(
+        corpus.actor_counts("quarter", actors=chosen).sort_values(key, ignore_index=True),
+        whole[whole["canonical_id"].isin(chosen)].sort_values(key, ignore_index=True), check_dtype=False)
+    assert corpus.actor_counts("quarter", actors=()).empty
+    named = whole[whole["documents"] > 0].sort_values(["period", "documents", "mentions", "canonical_id"],
+                                                      ascending=[True, False, False, True], kind="stable")
+    want = named.groupby("period").head(2).reset_index(drop=True)
+    got = corpus.leading_actors("quarter", per_period=2)
+    assert len(got) == len(want) and got["period"].nunique() == want["period"].nunique()
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), want.sort_values(key, ignore_index=True),
+                                  check_dtype=False)

@@ -3,6 +3,7 @@ store over the documents the filters let through, and turned into shares by `tim
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from .. import schema as s
@@ -111,19 +112,25 @@ class CountQueries(CorpusBase):
             return store.actor_totals(con, store.scope(filters, self._run_id(con)), labels=labels, top=top)
 
     def actor_counts(self, granularity: str, filters: Filters | None = None,
-                     labels: tuple[str, ...] | None = None) -> pd.DataFrame:
-        """Per period and actor: mentions, documents naming it, documents in the period (total), the document
-        share and its Wilson interval; every period of the span (a gap: share NaN)."""
+                     labels: tuple[str, ...] | None = None, actors: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Per period and actor (only these canonical ids with `actors`): mentions, documents naming it, documents
+        in the period (total), the document share and its Wilson interval; every period of the span (a gap: share
+        NaN). Every actor times every period is a large table where posts name hundreds of thousands of accounts:
+        ask for the actors you will show."""
         timeline.check_granularity(granularity)
         with self._read() as con:
             where = store.scope(filters, self._run_id(con))
-            counts = store.actor_period_counts(con, granularity, where, labels=labels)
-            totals = store.period_counts(con, granularity, where)
-            first, last = store.date_range(con, where)
-        if totals.empty:
-            return timeline.actor_share_table(counts, totals)
-        totals = timeline.complete_periods(totals, granularity, first, last).rename(columns={s.COUNT: s.TOTAL})
+            counts = store.actor_period_counts(con, granularity, where, labels=labels, canonical_ids=actors)
+            totals = self._period_totals(con, granularity, where)
         return timeline.actor_share_table(counts, totals)
+
+    def _period_totals(self, con: duckdb.DuckDBPyConnection, granularity: str, where: store.Scope) -> pd.DataFrame:
+        """Dated documents per period of the scope, every period of its span (period, total)."""
+        totals = store.period_counts(con, granularity, where)
+        if totals.empty:
+            return totals.rename(columns={s.COUNT: s.TOTAL})
+        first, last = store.date_range(con, where)
+        return timeline.complete_periods(totals, granularity, first, last).rename(columns={s.COUNT: s.TOTAL})
 
     def platform_shares(self, granularity: str, filters: Filters | None = None,
                         top: int | None = None) -> pd.DataFrame:
@@ -137,11 +144,19 @@ class CountQueries(CorpusBase):
 
     def leading_actors(self, granularity: str, filters: Filters | None = None, per_period: int = 5) -> pd.DataFrame:
         """The actors named in the most documents of each period (at most `per_period`, none named in no
-        document): actor_counts' columns."""
-        counts = self.actor_counts(granularity, filters)
-        counts = counts[counts["documents"] > 0].sort_values([s.PERIOD, "documents", "mentions"],
-                                                             ascending=[True, False, False], kind="stable")
-        return counts.groupby(s.PERIOD).head(per_period).reset_index(drop=True)
+        document; ties by mentions): actor_counts' columns. Chosen in the store, so a corpus naming hundreds of
+        thousands of accounts is never laid out as every actor times every period."""
+        timeline.check_granularity(granularity)
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            counts = store.actor_period_counts(con, granularity, where, per_period=per_period)
+            totals = self._period_totals(con, granularity, where)
+        if counts.empty or totals.empty:
+            return timeline.actor_share_table(counts, totals)
+        table = counts.assign(**{s.PERIOD: pd.to_datetime(counts[s.PERIOD]).astype("datetime64[ns]")}).merge(
+            totals.assign(**{s.PERIOD: pd.to_datetime(totals[s.PERIOD]).astype("datetime64[ns]")}), on=s.PERIOD)
+        return timeline.with_shares(table).sort_values(
+            [s.PERIOD, "documents", "mentions"], ascending=[True, False, False], kind="stable", ignore_index=True)
 
     def actor_pairs(self, filters: Filters | None = None, unit: str = "document", granularity: str | None = None,
                     min_count: int = 2, per_period: int | None = None) -> pd.DataFrame:

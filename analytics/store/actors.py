@@ -63,25 +63,35 @@ def actor_totals(
 
 def actor_period_counts(
     con: duckdb.DuckDBPyConnection, granularity: str, doc_ids: Documents = None,
-    labels: Iterable[str] | None = None,
+    labels: Iterable[str] | None = None, canonical_ids: Iterable[str] | None = None, per_period: int | None = None,
 ) -> pd.DataFrame:
     """Per period and canonical actor over dated documents: period, canonical_id, canonical_name, mentions,
-    documents — the counts timeline.actor_period_table turns into shares."""
+    documents — the counts timeline.actor_period_table turns into shares. Only these actors with
+    `canonical_ids`; only the `per_period` named in the most documents of each period with `per_period` (ties by
+    mentions, then id)."""
     period = period_expression(granularity)
     label_where, label_params = _labels_clause(labels)
+    wanted = list(canonical_ids) if canonical_ids is not None else None
+    id_where = f"a.canonical_id IN ({', '.join('?' * len(wanted))})" if wanted else "TRUE"
+    if wanted == []:
+        id_where = "FALSE"
+    top = (f"QUALIFY row_number() OVER (PARTITION BY period ORDER BY documents DESC, mentions DESC, "
+           f"canonical_id) <= {int(per_period)}") if per_period else ""
     # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
     with within(con, doc_ids, "id") as (where, params):
         return con.execute(
             f"""
-            SELECT {period} AS period, a.canonical_id,
-                   min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
-                   count(*) AS documents
-            FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {where}) d
-                 ON d.id = a.doc_id
-            WHERE a.canonical_id IS NOT NULL AND {label_where}
-            GROUP BY 1, 2 ORDER BY 1, 2
+            SELECT * FROM (
+                SELECT {period} AS period, a.canonical_id,
+                       min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
+                       count(*) AS documents
+                FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {where}) d
+                     ON d.id = a.doc_id
+                WHERE a.canonical_id IS NOT NULL AND {label_where} AND {id_where}
+                GROUP BY 1, 2
+            ) {top} ORDER BY 1, 2
             """,
-            [*params, *label_params],
+            [*params, *label_params, *(wanted or [])],
         ).df()
 
 

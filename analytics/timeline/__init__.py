@@ -19,6 +19,7 @@ from .actors import (
     pair_counts,
     platform_share_table,
     pmi_table,
+    with_shares,
 )
 from .intervals import wilson_interval
 from .periods import (
@@ -62,6 +63,7 @@ __all__ = [
     "MIN_DOCS_PER_PERIOD",
     "actor_period_table",
     "actor_share_table",
+    "with_shares",
     "all_periods",
     "at_least",
     "check_granularity",

@@ -32,13 +32,21 @@ def actor_share_table(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
     out = full.merge(agg[[s.PERIOD, s.CANONICAL_ID, "mentions", "documents"]], on=[s.PERIOD, s.CANONICAL_ID],
                      how="left").fillna({"mentions": 0, "documents": 0})
     out = out.merge(totals[[s.PERIOD, s.TOTAL]], on=s.PERIOD)
+    return with_shares(out)[columns].sort_values([s.PERIOD, "mentions"], ascending=[True, False], ignore_index=True)
+
+
+def with_shares(table: pd.DataFrame) -> pd.DataFrame:
+    """Actor counts (period, canonical_id, canonical_name, mentions, documents) with the period's documents
+    (total) turned into the document share and its 95 % Wilson interval (NaN in a period without documents)."""
+    out = table.copy()
     out[["mentions", "documents"]] = out[["mentions", "documents"]].astype(int)
     n = out[s.TOTAL].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out[s.SHARE] = np.where(n > 0, out["documents"] / np.where(n > 0, n, 1), np.nan)
     low, high = wilson_interval(out["documents"].to_numpy(), n)
     out[s.CI_LOW], out[s.CI_HIGH] = np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
-    return out[columns].sort_values([s.PERIOD, "mentions"], ascending=[True, False], ignore_index=True)
+    return out[[s.PERIOD, s.CANONICAL_ID, s.CANONICAL_NAME, "mentions", "documents", s.TOTAL, s.SHARE, s.CI_LOW,
+                s.CI_HIGH]]
 
 
 def platform_share_table(counts: pd.DataFrame) -> pd.DataFrame:

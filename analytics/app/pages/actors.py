@@ -26,8 +26,7 @@ PAGE = "actors"
 corpus = corpus_or_stop()
 f, gran = sidebar_filters(corpus)
 st.title("Actors")
-counts = corpus.actor_counts(gran, f)
-if counts.empty:
+if corpus.actors(f, top=1).empty:
     st.info("No actors extracted for these documents.")
     st.stop()
 
@@ -43,7 +42,7 @@ measure = st.radio("Measure", ["mentions", "share"], horizontal=True, key="actor
                    help="mentions: how often the actor is named; share of documents: documents naming the actor "
                    "over all documents of the period")
 url.keep("measure", measure, "mentions", page=PAGE)
-sub = counts[counts[s.CANONICAL_ID].isin(chosen)]
+sub = corpus.actor_counts(gran, f, actors=tuple(chosen))
 colour_order = corpus.actors()[s.CANONICAL_ID].tolist()  # every actor, most-named first: their stable colours
 chart = charts.actors_chart(sub, measure=measure, corpus_order=colour_order, granularity=gran)
 event = draw_chart(chart, width="stretch", on_select="rerun", key="actors_chart")

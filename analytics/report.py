@@ -165,12 +165,16 @@ def _themes_section(corpus: Corpus, granularity: str, f: Filters, top: int, run:
     return parts
 
 
+def _colour_order(corpus: Corpus) -> list[str]:
+    """The actors whose colours are fixed, most-named first (the app's pickers' actors: the same colours)."""
+    return corpus.actors(top=int(setting("actor_choices")))[s.CANONICAL_ID].tolist()
+
+
 def _platform_section(corpus: Corpus, f: Filters, platforms: pd.DataFrame, found: Findings) -> list[str]:
     """Platform mentions by year (a chart: a description), and the migration as tested findings."""
     parts = ["<h2>Platforms named</h2>",
              "<p>Each platform's share of the platform mentions per year (a description, not a finding).</p>",
-             _img(charts.platform_chart(platforms, corpus.events(f), corpus.actors()[s.CANONICAL_ID].tolist(), "year",
-                                        selectable=False),
+             _img(charts.platform_chart(platforms, corpus.events(f), _colour_order(corpus), "year", selectable=False),
                   "Each platform's share of all platform mentions per year")]
     if found.migration:
         parts.append("<p>Where the coverage moved, as tested findings about platforms (in time order):</p>"

@@ -68,7 +68,6 @@ def page_calls(corpus: Corpus, f: Filters, gran: str, found: dict
                      ("findings (once per filter)", findings)],
         "actors": [*sidebar, ("actors(top=1): any?", lambda: corpus.actors(f, top=1)),
                    ("actor_counts(3 chosen)", lambda: corpus.actor_counts(gran, f, actors=compared)),
-                   ("actors() colour order", corpus.actors),
                    ("findings (once per filter)", findings),
                    ("platform_shares", lambda: corpus.platform_shares(platform_gran, f, top=8)),
                    ("events", lambda: corpus.events(f)),

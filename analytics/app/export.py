@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import charts
+from ..config import setting
 from ..filters import Filters
 from .state import CachedCorpus
 
@@ -26,9 +27,10 @@ def methods_note(corpus: CachedCorpus, what: str, filters: Filters | None, granu
 def figure_caption(corpus: CachedCorpus, title: str, filters: Filters | None, granularity: str | None
                    ) -> charts.Caption:
     """The words a figure carries: its title, the filters and counts, the corpus as its source, today's date."""
-    actors = corpus.actors()
-    names = dict(zip(actors["canonical_id"], actors["canonical_name"], strict=True)) if filters and filters.actor \
-        else None
+    names = None
+    if filters and filters.actor:  # the sidebar's actor is one of its choices
+        actors = corpus.actors(top=int(setting("actor_choices")))
+        names = dict(zip(actors["canonical_id"], actors["canonical_name"], strict=True))
     return charts.caption(title, corpus.name(), corpus.summary(filters).in_scope, filters, granularity,
                           actor_names=names)
 

@@ -43,7 +43,9 @@ measure = st.radio("Measure", ["mentions", "share"], horizontal=True, key="actor
                    "over all documents of the period")
 url.keep("measure", measure, "mentions", page=PAGE)
 sub = corpus.actor_counts(gran, f, actors=tuple(chosen))
-colour_order = corpus.actors()[s.CANONICAL_ID].tolist()  # every actor, most-named first: their stable colours
+# the actors of the pickers, most-named first: their stable colours (every actor one can choose is among them; the
+# whole list is hundreds of thousands of accounts where posts name them)
+colour_order = list(options)
 chart = charts.actors_chart(sub, measure=measure, corpus_order=colour_order, granularity=gran)
 event = draw_chart(chart, width="stretch", on_select="rerun", key="actors_chart")
 in_table = numbers_table(sub, "actors_table", s.CANONICAL_NAME, granularity=gran, count="documents",

@@ -78,7 +78,7 @@ def actor_period_counts(
     top = (f"QUALIFY row_number() OVER (PARTITION BY period ORDER BY documents DESC, mentions DESC, "
            f"canonical_id) <= {int(per_period)}") if per_period else ""
     # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
-    with within(con, doc_ids, "id") as (where, params):
+    with within(con, doc_ids, "id", on_documents=True) as (where, params):
         return con.execute(
             f"""
             SELECT * FROM (
@@ -138,7 +138,7 @@ def actor_incidence(
     ).df()
     con.register("_actor_codes", actors[["actor", "canonical_id"]])
     try:
-        with within(con, doc_ids, "id") as (where, params):
+        with within(con, doc_ids, "id", on_documents=True) as (where, params):
             rows = con.execute(
                 f"""
                 SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, CAST(c.actor AS INTEGER) AS actor

@@ -70,7 +70,7 @@ def search_documents(
         clauses.append("(regexp_matches(text, ?) OR regexp_matches(title, ?))")
         pattern = "(?i)" + re.escape(word)
         params += [pattern, pattern]
-    with within(con, ids, "id") as (inside, inside_params):
+    with within(con, ids, "id", on_documents=True) as (inside, inside_params):
         where = " AND ".join([*clauses, inside])
         return con.execute(
             f"SELECT {DOC_LIST_COLUMNS} FROM documents WHERE {where} ORDER BY date NULLS LAST, id LIMIT {int(limit)}",
@@ -148,7 +148,7 @@ def document_list(con: duckdb.DuckDBPyConnection, where: Scope, *, period: tuple
     if with_theme:
         theme, join = ", t.topic_id", f" LEFT JOIN ({ASSIGNED_THEMES}) t ON t.doc_id = documents.id"
         join_params = [run_id if run_id is not None else -1]
-    with within(con, doc_ids, "id") as (inside, inside_params):
+    with within(con, doc_ids, "id", on_documents=True) as (inside, inside_params):
         return con.execute(
             f"SELECT {columns}{theme} FROM documents{join} WHERE {' AND '.join([*clauses, inside])} "
             f"ORDER BY date NULLS LAST, id{cap}", [*join_params, *params, *inside_params]).df()

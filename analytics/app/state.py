@@ -108,7 +108,7 @@ class CachedCorpus(Corpus):
     theme_shares = _cached(Corpus.theme_shares)
     actors = _cached(Corpus.actors)
     actor_counts = _cached(Corpus.actor_counts)
-    # leading_actors is not cached apart: it is a cut of actor_counts (cached), which the Actors page asks first
+    leading_actors = _cached(Corpus.leading_actors)
     platform_shares = _cached(Corpus.platform_shares)
     actor_pairs = _cached(Corpus.actor_pairs)
     share_of_voice = _cached(Corpus.share_of_voice)

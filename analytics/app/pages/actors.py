@@ -26,7 +26,8 @@ PAGE = "actors"
 corpus = corpus_or_stop()
 f, gran = sidebar_filters(corpus)
 st.title("Actors")
-if corpus.actors(f, top=1).empty:
+leading = corpus.leading_actors(gran, f, per_period=5)  # shown further down; empty when no actor is named
+if leading.empty:
     st.info("No actors extracted for these documents.")
     st.stop()
 
@@ -99,7 +100,6 @@ findings_panel(corpus, f, gran, key="migration", heading="Where the coverage mov
                migration=True)
 
 st.subheader("Top actors per period")
-leading = corpus.leading_actors(gran, f, per_period=5)
 leading_view = leading.assign(**{s.PERIOD: [glossary.period_name(p, gran) for p in leading[s.PERIOD]]})
 st.dataframe(leading_view[[s.PERIOD, s.CANONICAL_NAME, "documents", "mentions", s.TOTAL]].rename(
     columns={s.PERIOD: "period", s.CANONICAL_NAME: "actor", "documents": "documents naming it",

@@ -521,3 +521,21 @@ def test_themes_that_share_no_word_are_fitted_not_refused():
     assert len(fit.topics) == 3
     found = [{w for w, _ in row.words[:5]} for row in fit.topics.itertuples()]
     assert sorted(map(sorted, found)) == sorted(map(sorted, vocabularies))  # each theme named by its own words
+
+
+@pytest.mark.slow  # imports BERTopic (and UMAP, numba) to compare with it
+def test_class_tfidf_equals_bertopics_as_the_fit_uses_it():
+    """The app weighs a theme's words per language with its own c-TF-IDF (no BERTopic import on a page): the same
+    weights as BERTopic's ClassTfidfTransformer(reduce_frequent_words=True), on random class × word counts."""
+    from scipy import sparse
+
+    from analytics.languages.themes import class_tfidf
+    from analytics.loading import topic_libraries
+
+    transformer = topic_libraries()["ClassTfidfTransformer"]
+    rng = np.random.default_rng(5)
+    for shape in ((3, 40), (12, 300), (1, 5)):
+        counts = sparse.csr_matrix(rng.poisson(0.7, size=shape) + (rng.random(shape) < 0.02) * 9)
+        counts = counts[:, np.asarray(counts.sum(axis=0)).ravel() > 0]  # a vocabulary holds words seen at least once
+        want = transformer(reduce_frequent_words=True).fit_transform(counts.copy()).toarray()
+        np.testing.assert_allclose(class_tfidf(counts), want, rtol=1e-12, atol=0)

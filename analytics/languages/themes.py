@@ -8,6 +8,8 @@ its store (`Corpus.theme_languages`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -64,7 +66,6 @@ def theme_words_by_language(docs: pd.DataFrame, doc_topics: pd.DataFrame, n: int
     language's stop words are dropped and each word is counted as the commonest form of its stem
     (`theme_vocabulary`). A theme gets a row for a language only where it has `min_documents` documents in it;
     outliers (topic -1) get none."""
-    from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
     frame = _joined(docs, doc_topics)
@@ -82,7 +83,7 @@ def theme_words_by_language(docs: pd.DataFrame, doc_topics: pd.DataFrame, n: int
             counts = counter.fit_transform(joined)
         except ValueError:  # no word at all in this language
             continue
-        weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts).toarray()
+        weights = class_tfidf(counts)
         words = counter.get_feature_names_out()
         for row, topic in enumerate(ids):
             if sizes[topic] < min_documents:
@@ -93,3 +94,19 @@ def theme_words_by_language(docs: pd.DataFrame, doc_topics: pd.DataFrame, n: int
     out = pd.DataFrame(rows, columns=["topic_id", "language", "documents", "words"])
     return out.sort_values(["topic_id", "documents", "language"], ascending=[True, False, True], ignore_index=True)
 
+
+def class_tfidf(counts: Any) -> np.ndarray:
+    """BERTopic's class-based TF-IDF as its fit uses it (`ClassTfidfTransformer(reduce_frequent_words=True)`),
+    computed here so that the app weighs a theme's words without importing BERTopic (2–5 s on the first visit to
+    the explorer of a multilingual corpus): each class's word counts as shares of the class (l1), square-rooted,
+    times log(1 + the classes' average word count / the word's count over every class). Tested equal to
+    BERTopic's."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    matrix = sparse.csr_matrix(counts, dtype=np.float64)
+    df = np.asarray(matrix.sum(axis=0)).ravel()
+    idf = np.log(int(matrix.sum(axis=1).mean()) / df + 1)
+    shares = normalize(matrix, axis=1, norm="l1")
+    shares.data = np.sqrt(shares.data)
+    return np.asarray((shares @ sparse.diags(idf)).todense())

@@ -57,11 +57,33 @@ def stop_words(lang: str) -> frozenset[str]:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         words |= set(ENGLISH_STOP_WORDS)
-    try:
-        words |= set(import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
-    except (ImportError, AttributeError):
-        pass
+    words |= _spacy_stop_words(lang)
     return frozenset(normalise_arabic(w.lower()) for w in words)
+
+
+def _spacy_stop_words(lang: str) -> set[str]:
+    """spaCy's stop words of a language, read from its `stop_words.py` alone: importing the module the usual way
+    runs the language package first, whose tokenizer exceptions compile for seconds (French: 5 s here, on the
+    first visit to the theme explorer of a multilingual corpus)."""
+    import importlib.util
+    from pathlib import Path
+
+    found = importlib.util.find_spec("spacy")  # where spaCy is, without importing it (1.3 s)
+    if found is None or not found.submodule_search_locations:
+        return set()
+    path = Path(next(iter(found.submodule_search_locations))) / "lang" / lang / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"_narrative_stop_words_{lang}", path) if path.is_file() else None
+    if spec is not None and spec.loader is not None:
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+            return set(module.STOP_WORDS)
+        except (ImportError, AttributeError):  # a list that imports from its package: read it the usual way
+            pass
+    try:
+        return set(import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    except (ImportError, AttributeError):
+        return set()
 
 
 @lru_cache(maxsize=64)

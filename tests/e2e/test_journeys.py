@@ -64,6 +64,15 @@ def job_status(server, slug: str) -> dict:
         return {}
 
 
+def upload_for_preview(page, name: str, files: list[Path], shown: str) -> None:
+    """On the Corpus page: name the new corpus, choose the files, ask for their preview, and wait for `shown`."""
+    page.get_by_role("textbox", name="Name of the corpus").fill(name)
+    page.locator("input[type='file']").set_input_files([str(f) for f in files])
+    page.get_by_text(files[0].name).first.wait_for()
+    page.get_by_role("button", name="Upload and preview").click()
+    wait_for_app(page, shown)
+
+
 def test_an_interrupted_upload_is_resumed_and_completes(server, page, tmp_path):
     """Upload, check the preview, start the analysis, leave the page and come back, reload; the job's process is
     then killed (as a stopped server or machine would): the page says so and offers to resume; resumed, the
@@ -71,11 +80,7 @@ def test_an_interrupted_upload_is_resumed_and_completes(server, page, tmp_path):
     csv = planted_csv(tmp_path / "posts.csv")
     page.goto(f"{server.url}/corpus")
     wait_for_app(page, "Add documents")
-    page.get_by_role("textbox", name="Name of the corpus").fill("browser upload")
-    page.locator("input[type='file']").set_input_files(str(csv))
-    page.get_by_text("posts.csv").first.wait_for()
-    page.get_by_role("button", name="Upload and preview").click()
-    wait_for_app(page, "What are these documents?")
+    upload_for_preview(page, "browser upload", [csv], "What are these documents?")
     page.get_by_text("CSV with a header row").first.wait_for()
     no_exception(page)
     shot(page, "08-upload-preview")
@@ -140,12 +145,8 @@ def test_platform_exports_and_an_unsure_csv_are_previewed_before_anything_is_sto
     choice. Nothing is stored until "Store and analyse"."""
     page.goto(f"{server.url}/corpus")
     wait_for_app(page, "Add documents")
-    page.get_by_role("textbox", name="Name of the corpus").fill("exports preview")
-    page.locator("input[type='file']").set_input_files([str(EXPORTS / "crowdtangle.csv"),
-                                                        str(EXPORTS / "telegram_chat" / "result.json")])
-    page.get_by_text("crowdtangle.csv").first.wait_for()
-    page.get_by_role("button", name="Upload and preview").click()
-    wait_for_app(page, "What are these documents?")
+    upload_for_preview(page, "exports preview", [EXPORTS / "crowdtangle.csv", EXPORTS / "telegram_chat" / "result.json"],
+                       "What are these documents?")
     for shown in ("CrowdTangle CSV", "Telegram Desktop export", "Would be rejected — row 2: Photo without text",
                   "Would be rejected — row 5: media without text (photo)"):
         page.get_by_text(shown).first.wait_for()
@@ -161,11 +162,7 @@ def test_platform_exports_and_an_unsure_csv_are_previewed_before_anything_is_sto
     odd = tmp_path / "nachrichten.csv"
     odd.write_text("Kennung,Datum,Quelle,Inhalt\n1,22.11.2019,Beispielzeitung,\"Die Behörden sperrten dutzende "
                    "Kanäle, die Propaganda verbreitet hatten.\"\n", encoding="utf-8")
-    page.get_by_role("textbox", name="Name of the corpus").fill("unsure csv")
-    page.locator("input[type='file']").set_input_files(str(odd))
-    page.get_by_text("nachrichten.csv").first.wait_for()
-    page.get_by_role("button", name="Upload and preview").click()
-    wait_for_app(page, "Which column is which")
+    upload_for_preview(page, "unsure csv", [odd], "Which column is which")
     page.get_by_text("Please check: no column was recognised as the text.").first.wait_for()
     page.get_by_text("No record of this file could be read").first.wait_for()
     for key, column in (("upload_map_text", "Inhalt"), ("upload_map_date", "Datum"), ("upload_map_source", "Quelle")):

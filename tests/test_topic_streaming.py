@@ -210,6 +210,7 @@ def test_memory_limit_holds_for_the_block_and_is_put_back(tmp_path):
     con.close()
 
 
+@pytest.mark.flow  # two whole theme stages on a planted corpus
 def test_refit_under_a_small_memory_limit_gives_the_same_fit(tmp_path, planted):
     from analytics.topics import stage
 

@@ -34,13 +34,10 @@ CHAT_WORDS = frozenset({
 def language_stop_words(language: str) -> frozenset[str]:
     """Stop words of a language (ISO 639-1 code), case-folded, as written and in the matching form the
     multilingual word counter uses (languages/words.py); none when spaCy has no list for it."""
-    import spacy.util
+    from ..languages.words import spacy_stop_words, stop_words
 
-    from ..languages.words import stop_words
-
-    try:
-        written = frozenset(w.casefold() for w in spacy.util.get_lang_class(language).Defaults.stop_words)
-    except Exception:  # noqa: BLE001 - spaCy has no language class for this code: no list
+    written = frozenset(w.casefold() for w in spacy_stop_words(language))
+    if not written:  # spaCy has no list for this code
         return frozenset()
     return written | stop_words(language)
 

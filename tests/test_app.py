@@ -241,6 +241,7 @@ def test_a_broken_store_is_a_sentence_on_every_page(tmp_path, monkeypatch):
         assert "not a store this program can open" in shown or "E105" in shown, (page, shown[:300])
 
 
+@pytest.mark.flow  # another process holds the store while two pages open
 def test_a_store_locked_by_another_program_is_a_sentence_not_a_wait(app_db, tmp_path, monkeypatch):
     holder = subprocess.Popen([sys.executable, "-c", (
         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(120)"),

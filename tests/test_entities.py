@@ -74,6 +74,7 @@ def test_alias_list_errors_name_the_line(tmp_path):
         entities.load_aliases(bad)
 
 
+@pytest.mark.flow  # copies the whole pinned model to change one file
 def test_a_changed_model_file_is_refused(tmp_path, monkeypatch):
     pinned = json.loads(entities.CHECKSUMS_FILE.read_text())
     pinned["sha256"]["config.cfg"] = "0" * 64  # the first file checked: the refusal comes before any other is read

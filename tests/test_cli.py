@@ -33,6 +33,7 @@ def invoke(runner, *args, ok: bool = True):
     return result
 
 
+@pytest.mark.flow  # five commands in a row on one store
 def test_ingest_status_rejects_export_and_migrate(runner, tmp_path):
     data = tmp_path / "posts.csv"
     data.write_text("date,source,text\n" + f"2016-01-05,Outlet A,{BODY}\n" + "yesterday,Outlet B,No date here.\n"

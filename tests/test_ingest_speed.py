@@ -119,6 +119,7 @@ def _tables(con) -> dict:
     }
 
 
+@pytest.mark.flow  # a pool of worker processes ingests beside one process
 def test_workers_store_what_one_process_stores(tmp_path, monkeypatch):
     from analytics import store
     from analytics.ingest import ingest, parallel

@@ -20,6 +20,7 @@ from benchmarks import planted_posts
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.flow  # imports UMAP and compiles its numba code
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_umaps_small_corpus_distances_are_scikit_learns_bit_for_bit(dtype):
     from sklearn.metrics import pairwise_distances

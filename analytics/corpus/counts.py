@@ -151,12 +151,7 @@ class CountQueries(CorpusBase):
             where = store.scope(filters, self._run_id(con))
             counts = store.actor_period_counts(con, granularity, where, per_period=per_period)
             totals = self._period_totals(con, granularity, where)
-        if counts.empty or totals.empty:
-            return timeline.actor_share_table(counts, totals)
-        table = counts.assign(**{s.PERIOD: pd.to_datetime(counts[s.PERIOD]).astype("datetime64[ns]")}).merge(
-            totals.assign(**{s.PERIOD: pd.to_datetime(totals[s.PERIOD]).astype("datetime64[ns]")}), on=s.PERIOD)
-        return timeline.with_shares(table).sort_values(
-            [s.PERIOD, "documents", "mentions"], ascending=[True, False, False], kind="stable", ignore_index=True)
+        return timeline.named_share_table(counts, totals)
 
     def actor_pairs(self, filters: Filters | None = None, unit: str = "document", granularity: str | None = None,
                     min_count: int = 2, per_period: int | None = None) -> pd.DataFrame:

@@ -71,10 +71,9 @@ def actor_period_counts(
     mentions, then id)."""
     period = period_expression(granularity)
     label_where, label_params = _labels_clause(labels)
-    wanted = list(canonical_ids) if canonical_ids is not None else None
-    id_where = f"a.canonical_id IN ({', '.join('?' * len(wanted))})" if wanted else "TRUE"
-    if wanted == []:
-        id_where = "FALSE"
+    wanted = [] if canonical_ids is None else list(canonical_ids)
+    id_where = ("TRUE" if canonical_ids is None else
+                f"a.canonical_id IN ({', '.join('?' * len(wanted))})" if wanted else "FALSE")
     top = (f"QUALIFY row_number() OVER (PARTITION BY period ORDER BY documents DESC, mentions DESC, "
            f"canonical_id) <= {int(per_period)}") if per_period else ""
     # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
@@ -91,7 +90,7 @@ def actor_period_counts(
                 GROUP BY 1, 2
             ) {top} ORDER BY 1, 2
             """,
-            [*params, *label_params, *(wanted or [])],
+            [*params, *label_params, *wanted],
         ).df()
 
 

@@ -16,10 +16,10 @@ One module per concern: `periods`, `intervals`, `shares` (themes), `actors`, `te
 from .actors import (
     actor_period_table,
     actor_share_table,
+    named_share_table,
     pair_counts,
     platform_share_table,
     pmi_table,
-    with_shares,
 )
 from .intervals import wilson_interval
 from .periods import (
@@ -63,7 +63,7 @@ __all__ = [
     "MIN_DOCS_PER_PERIOD",
     "actor_period_table",
     "actor_share_table",
-    "with_shares",
+    "named_share_table",
     "all_periods",
     "at_least",
     "check_granularity",

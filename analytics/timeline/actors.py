@@ -17,27 +17,43 @@ def actor_period_table(documents: pd.DataFrame, counts: pd.DataFrame, granularit
     return actor_share_table(counts, totals)
 
 
+ACTOR_SHARE_COLUMNS = [s.PERIOD, s.CANONICAL_ID, s.CANONICAL_NAME, "mentions", "documents", s.TOTAL, s.SHARE,
+                       s.CI_LOW, s.CI_HIGH]
+
+
+def _periods_as_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(**{s.PERIOD: pd.to_datetime(frame[s.PERIOD]).astype("datetime64[ns]")})
+
+
 def actor_share_table(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     """Per-period actor counts (period, canonical_id, canonical_name, mentions, documents — the store's
     actor_period_counts) completed with every period of `totals` (period, total: documents in the period, gaps
     as 0), with each actor's document share and its Wilson interval (NaN in a period without documents)."""
-    columns = [s.PERIOD, s.CANONICAL_ID, s.CANONICAL_NAME, "mentions", "documents", s.TOTAL, s.SHARE, s.CI_LOW,
-               s.CI_HIGH]
     if counts.empty or totals.empty:
-        return pd.DataFrame(columns=columns)
-    totals = totals.assign(**{s.PERIOD: pd.to_datetime(totals[s.PERIOD]).astype("datetime64[ns]")})
-    agg = counts.assign(**{s.PERIOD: pd.to_datetime(counts[s.PERIOD]).astype("datetime64[ns]")})
+        return pd.DataFrame(columns=ACTOR_SHARE_COLUMNS)
+    totals, agg = _periods_as_timestamps(totals), _periods_as_timestamps(counts)
     ids = agg[[s.CANONICAL_ID, s.CANONICAL_NAME]].drop_duplicates(s.CANONICAL_ID)
     full = ids.merge(totals[[s.PERIOD]], how="cross")
     out = full.merge(agg[[s.PERIOD, s.CANONICAL_ID, "mentions", "documents"]], on=[s.PERIOD, s.CANONICAL_ID],
                      how="left").fillna({"mentions": 0, "documents": 0})
     out = out.merge(totals[[s.PERIOD, s.TOTAL]], on=s.PERIOD)
-    return with_shares(out)[columns].sort_values([s.PERIOD, "mentions"], ascending=[True, False], ignore_index=True)
+    return _with_shares(out).sort_values([s.PERIOD, "mentions"], ascending=[True, False], ignore_index=True)
 
 
-def with_shares(table: pd.DataFrame) -> pd.DataFrame:
-    """Actor counts (period, canonical_id, canonical_name, mentions, documents) with the period's documents
-    (total) turned into the document share and its 95 % Wilson interval (NaN in a period without documents)."""
+def named_share_table(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """`actor_share_table` without the completion: only the (period, actor) rows of `counts` (actors named in
+    the period), with the period's total, the document share and its interval; periods in time order, the most
+    named actors first."""
+    if counts.empty or totals.empty:
+        return pd.DataFrame(columns=ACTOR_SHARE_COLUMNS)
+    out = _periods_as_timestamps(counts).merge(_periods_as_timestamps(totals)[[s.PERIOD, s.TOTAL]], on=s.PERIOD)
+    return _with_shares(out).sort_values([s.PERIOD, "documents", "mentions"], ascending=[True, False, False],
+                                         kind="stable", ignore_index=True)
+
+
+def _with_shares(table: pd.DataFrame) -> pd.DataFrame:
+    """Actor counts with the period's documents (total) turned into the document share and its 95 % Wilson
+    interval (NaN in a period without documents)."""
     out = table.copy()
     out[["mentions", "documents"]] = out[["mentions", "documents"]].astype(int)
     n = out[s.TOTAL].to_numpy()
@@ -45,8 +61,7 @@ def with_shares(table: pd.DataFrame) -> pd.DataFrame:
         out[s.SHARE] = np.where(n > 0, out["documents"] / np.where(n > 0, n, 1), np.nan)
     low, high = wilson_interval(out["documents"].to_numpy(), n)
     out[s.CI_LOW], out[s.CI_HIGH] = np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
-    return out[[s.PERIOD, s.CANONICAL_ID, s.CANONICAL_NAME, "mentions", "documents", s.TOTAL, s.SHARE, s.CI_LOW,
-                s.CI_HIGH]]
+    return out[ACTOR_SHARE_COLUMNS]
 
 
 def platform_share_table(counts: pd.DataFrame) -> pd.DataFrame:

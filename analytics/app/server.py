@@ -20,6 +20,9 @@ SERVER_OPTIONS: dict[str, object] = {
     "server.maxUploadSize": int(setting("max_upload_mb")),
     "browser.gatherUsageStats": False,
     "client.toolbarMode": "minimal",
+    # A reader's server does not reload on source edits. Streamlit's watcher re-walks every folder under the entry
+    # script after an inotify overflow (a checkout's .venv: a whole core, and the GIL, taken from the pages).
+    "server.fileWatcherType": "none",
 }
 
 

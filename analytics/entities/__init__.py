@@ -40,7 +40,7 @@ from .extraction import (
 from .model import CHECKSUMS_FILE, MODEL_PACKAGE, model_dir
 from .pipeline import PIPELINE_VARIANT, Pipelines, alias_only_pipeline, build_pipeline, cached_pipeline
 from .renormalise import renormalise
-from .stage import CHUNK_DOCS, document_batches, pending_documents, run_entities
+from .stage import CHUNK_DOCS, document_batches, pending_count, pending_documents, run_entities
 from .writer import BatchWriter, write_batch
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "mention_columns",
     "mention_table",
     "model_dir",
+    "pending_count",
     "pending_documents",
     "read_gold_set",
     "renormalise",

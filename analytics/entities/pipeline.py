@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,11 +98,20 @@ def build_pipeline(aliases: AliasTable, profile: str = "quality", nlp: Any = Non
     # Last but one: it judges the ruler's and the model's readings alike.
     nlp.add_pipe("ambiguous_alias_guard", config={"words": ambiguous_aliases(aliases)})
     nlp.add_pipe("is_context")
-    meta = nlp.meta
+    return Pipelines(nlp, aliases, profile, _version(nlp.meta, profile, variant), {})
+
+
+def _version(meta: dict, profile: str, variant: str) -> str:
     # The same spaCy pipeline serves the quality, quality-int8 and multilingual profiles (they differ in their
     # embeddings only): one version.
-    version = f"{meta['name']}-{meta['version']}/{'fast' if profile == 'fast' else 'quality'}/{variant}"
-    return Pipelines(nlp, aliases, profile, version, {})
+    return f"{meta['name']}-{meta['version']}/{'fast' if profile == 'fast' else 'quality'}/{variant}"
+
+
+def pipeline_version(profile: str) -> str:
+    """The version `build_pipeline` gives the pinned model's pipeline of this profile, read from the model's
+    meta.json without importing spaCy: a driver whose batches are extracted in other processes needs no more."""
+    meta = json.loads((model_dir() / "meta.json").read_text(encoding="utf-8"))
+    return _version(meta, profile, PIPELINE_VARIANT)
 
 
 # One pipeline per process and (alias list, profile): built once, whether the process is this one or a Dask worker.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from ..errors import CUSTOM_PIPELINE_NOT_FOR_WORKERS
 from ..scale import LocalMap, entity_processes
 from .aliases import load_aliases
 from .extraction import ALIASES_ONLY, STAGE, extract_batch
-from .pipeline import cached_pipeline
+from .pipeline import cached_pipeline, pipeline_version
 from .renormalise import renormalise
 from .writer import BatchWriter
 
@@ -27,6 +28,11 @@ CHUNK_DOCS = 400
 def pending_documents(con: duckdb.DuckDBPyConnection, version: str) -> list[str]:
     """Ids of documents this pipeline version has not processed yet."""
     return store.unprocessed_documents(con, STAGE, [version, f"{version}:{ALIASES_ONLY}"])
+
+
+def pending_count(con: duckdb.DuckDBPyConnection, profile: str) -> int:
+    """How many documents the pinned pipeline of this profile has not processed yet (spaCy not loaded)."""
+    return len(pending_documents(con, pipeline_version(profile)))
 
 
 def run_entities(
@@ -52,21 +58,20 @@ def run_entities(
     mapper = mapper or LocalMap()
     if nlp is not None and mapper.remote:
         raise CUSTOM_PIPELINE_NOT_FOR_WORKERS.error()
-    pipes = cached_pipeline(aliases, profile, nlp)
-    todo = pending_documents(con, pipes.version)
-    summary.update({"pipeline_version": pipes.version, "documents": len(todo), "mentions": 0, "aliases_only": 0})
+    # Where the batches are extracted in other processes, this one needs only the pipeline's version (spaCy is
+    # neither imported nor loaded here).
+    version = pipeline_version(profile) if mapper.remote else cached_pipeline(aliases, profile, nlp).version
+    todo = pending_documents(con, version)
+    summary.update({"pipeline_version": version, "documents": len(todo), "mentions": 0, "aliases_only": 0})
     if not todo:
         store.set_meta(con, "aliases_digest", aliases.digest)
         return summary
-    from ..loading import spacy_module
-
-    spacy = spacy_module()
     if n_process <= 0:  # automatic: from the cores, the memory and the number of documents
         n_process = entity_processes(len(todo), profile)
     summary["n_process"] = n_process
     run_id = store.start_run(con, "entities", {"profile": profile, "n_process": n_process, "batch_size": batch_size,
                                                "aliases_path": str(aliases_path), "aliases_digest": aliases.digest},
-                             {"spacy": spacy.__version__, "pipeline": pipes.version})
+                             {"spacy": importlib.metadata.version("spacy"), "pipeline": version})
     done = 0
     if progress:
         progress(0, len(todo))

@@ -17,7 +17,6 @@ from .. import findings as engine
 from .. import schema as s
 from .. import store, timeline
 from ..amplification import contracts as c
-from ..amplification.coordination import timed
 from ..amplification.settings import CoordinationParams
 from ..config import setting
 from ..filters import Filters
@@ -154,13 +153,14 @@ class AmplificationQueries(CorpusBase):
     def posts_in_view(self, filters: Filters | None = None) -> PostsInView:
         """How many dated documents there are under the filters, how many have a time of day, traces, near-identical
         copies, and how many accounts posted them."""
-        posts = self._posts(filters)
+        # Counted in the store: reading every post to count them cost a second at a million documents. Only the
+        # posts in a near-duplicate link are read, for the clusters (links may run outside the filters).
         with self._read() as con:
-            traced = store.traced_documents(con, store.scope(filters, self._run_id(con)))
-        items = posts[[s.ID, s.DATE]].rename(columns={s.ID: s.DOC_ID})
-        return PostsInView(documents=len(posts), timed=int(timed(items, posts).sum()), with_traces=traced,
-                           near_duplicates=len(amp.near_duplicate_clusters(posts)),
-                           accounts=int(posts[s.SOURCE].nunique()))
+            where = store.scope(filters, self._run_id(con))
+            counts = store.post_counts(con, where, c.UNTIMED_PRECISIONS)
+            linked = store.near_duplicate_links(con, where)
+        return PostsInView(documents=counts["documents"], timed=counts["timed"], with_traces=counts["with_traces"],
+                           near_duplicates=len(amp.near_duplicate_clusters(linked)), accounts=counts["accounts"])
 
     def cascades(self, filters: Filters | None = None, kinds: tuple[str, ...] = CASCADE_KINDS,
                  min_accounts: int | None = None, top: int | None = None) -> Cascades:
@@ -232,9 +232,16 @@ class AmplificationQueries(CorpusBase):
         timeline.check_granularity(granularity)
         if kind not in TREND_KINDS:
             raise c.input_error("traces", f"unknown trace kind {kind!r}", f"use one of {', '.join(TREND_KINDS)}")
-        posts, traces = self._posts_and_traces(filters, [kind])
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            traces = store.post_traces(con, where, [kind])
+            span = store.date_range(con, where)
+        # Without a trace of the kind there is nothing to count or test, and the posts (a million of them, read for
+        # the denominators) are not read: the answer is the same empty one.
+        posts = self._posts(filters) if len(traces) else _no_posts()
         if finer_if_needed:
-            granularity = _periods_enough(posts[s.DATE], granularity)
+            granularity = _periods_enough(pd.Series([d for d in span if d is not None], dtype="datetime64[us]"),
+                                          granularity)
         shares = amp.trace_shares(posts, traces, kind, granularity, top=top)
         per = amp.top_per_period(posts, traces, kind, granularity, n=per_period)
         carriers = traces[[s.DOC_ID, c.VALUE]].drop_duplicates()
@@ -246,6 +253,12 @@ class AmplificationQueries(CorpusBase):
         if changes.empty:
             changes = pd.DataFrame(columns=[*engine.JSON_KEYS, "sentence"])
         return TraceTrends(kind, granularity, shares, per, changes)
+
+
+def _no_posts() -> pd.DataFrame:
+    """An empty posts frame with the columns the trace trends read."""
+    return pd.DataFrame({s.ID: pd.Series(dtype=object), s.DATE: pd.Series(dtype="datetime64[us]"),
+                         s.SOURCE: pd.Series(dtype=object), s.SOURCE_TYPE: pd.Series(dtype=object)})
 
 
 def _periods_enough(dates: pd.Series, granularity: str) -> str:

@@ -30,7 +30,7 @@ from .actors import (
     doc_actors,
     mentions,
 )
-from .amplification import openings, post_traces, posts, traced_documents
+from .amplification import near_duplicate_links, openings, post_counts, post_traces, posts, traced_documents
 from .connection import (
     connect,
     insert_frame,
@@ -184,6 +184,7 @@ __all__ = [
     "mark_undone",
     "memory_limited",
     "mentions",
+    "near_duplicate_links",
     "merge_target",
     "merge_topic",
     "merged_into",
@@ -196,6 +197,7 @@ __all__ = [
     "pending_analysis",
     "period_counts",
     "platform_table",
+    "post_counts",
     "post_traces",
     "posts",
     "processed_versions",

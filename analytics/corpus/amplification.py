@@ -25,9 +25,9 @@ from .base import CorpusBase, KeptFrames
 CASCADE_KINDS = (c.TEXT, c.URL, c.HASHTAG)
 TREND_KINDS = (c.HASHTAG, c.DOMAIN, c.URL, c.MENTION)
 
-# The posts under a set of filters, kept for the store version they were read from: the Amplification page asks
-# four questions of the same posts (what is in view, coordination, cascades, traces over time), and reading 100,000
-# posts with their themes costs 0.1-0.2 s each time.
+# The posts under a set of filters, kept for the store version they were read from: the trace trends of each kind
+# (hashtags, domains, links, mentions) count out of every dated post, and reading 100,000 posts costs 0.1-0.2 s.
+# The other questions read only the posts they need (`_carriers`) or count in the store.
 POSTS_KEPT = 4
 _POSTS = KeptFrames(POSTS_KEPT)
 
@@ -142,13 +142,15 @@ class AmplificationQueries(CorpusBase):
 
         return _POSTS.get((str(self.path.resolve()), self.stamp(), filters or Filters()), read)
 
-    def _posts_and_traces(self, filters: Filters | None, kinds: tuple[str, ...] | None = None
-                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The dated posts under the filters (with their theme) and their traces (of these kinds, else all)."""
-        posts = self._posts(filters)
+    def _carriers(self, filters: Filters | None, trace_kinds: list[str], copies: bool
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The dated posts under the filters that can carry an item of a cascade or of the coordination search
+        (a trace of these kinds, or with `copies` a near-duplicate link), with their theme, and those traces."""
         with self._read() as con:
-            traces = store.post_traces(con, store.scope(filters, self._run_id(con)), kinds)
-        return posts, traces
+            run_id = self._run_id(con)
+            carrying = store.carrying(store.scope(filters, run_id), trace_kinds, copies)
+            # "none" reads no trace at all (cascades of texts alone)
+            return store.posts(con, carrying, run_id), store.post_traces(con, carrying, trace_kinds or ["none"])
 
     def posts_in_view(self, filters: Filters | None = None) -> PostsInView:
         """How many dated documents there are under the filters, how many have a time of day, traces, near-identical
@@ -167,8 +169,7 @@ class AmplificationQueries(CorpusBase):
         """Every near-identical text, link and hashtag (`kinds`) posted by at least `min_accounts` accounts: who
         posted it first, who followed and when, how far it went, and its themes; the `top` by reach."""
         min_accounts = int(min_accounts or setting("min_cascade_accounts"))
-        # only the traces of the kinds asked for ("none" reads no trace at all: cascades of texts alone)
-        posts, traces = self._posts_and_traces(filters, [k for k in kinds if k in c.TRACE_KINDS] or ["none"])
+        posts, traces = self._carriers(filters, [k for k in kinds if k in c.TRACE_KINDS], copies=c.TEXT in kinds)
         assignments = posts.loc[posts[s.TOPIC_ID].notna(), [s.ID, s.TOPIC_ID]].rename(columns={s.ID: s.DOC_ID})
         events = amp.cascade_events(posts, traces, assignments.astype({s.TOPIC_ID: int}), kinds,
                                     min_accounts=min_accounts)
@@ -201,9 +202,15 @@ class AmplificationQueries(CorpusBase):
         seconds of each other more often than chance gives (`analytics.amplification.coordination`), on the posts
         under the filters; accounts are sources (the account or channel that posted)."""
         params = params or CoordinationParams()
-        posts, traces = self._posts_and_traces(filters)
-        result = amp.coordination(posts, traces, params)
-        network = amp.coordination_graph(result, posts, significant_only=False)
+        trace_kinds = [k for k in c.TRACE_KINDS if k in params.kinds or (k == c.HASHTAG and c.HASHTAGS in params.kinds)]
+        posts, traces = self._carriers(filters, trace_kinds, copies=c.TEXT in params.kinds)
+        with self._read() as con:
+            per_account = store.posts_per_account(con, store.scope(filters, self._run_id(con)))
+        # every post of an account counts in its activity and its source type, not only those carrying an item
+        activity = per_account.groupby(s.SOURCE)["posts"].sum().rename("posts")
+        result = amp.coordination(posts, traces, params, activity=activity)
+        network = amp.coordination_graph(result, significant_only=False,
+                                         source_types=amp.main_source_types(per_account))
         return CoordinationFound(result, network, amp.coordination_summary(result),
                                  tuple(amp.cluster_sentences(result)), self._shared_texts(result))
 

@@ -30,7 +30,16 @@ from .actors import (
     doc_actors,
     mentions,
 )
-from .amplification import near_duplicate_links, openings, post_counts, post_traces, posts, traced_documents
+from .amplification import (
+    carrying,
+    near_duplicate_links,
+    openings,
+    post_counts,
+    post_traces,
+    posts,
+    posts_per_account,
+    traced_documents,
+)
 from .connection import (
     connect,
     insert_frame,
@@ -143,6 +152,7 @@ __all__ = [
     "add_doc_topics",
     "assignments",
     "cached_embeddings",
+    "carrying",
     "connect",
     "copies",
     "corpus_batches",
@@ -200,6 +210,7 @@ __all__ = [
     "post_counts",
     "post_traces",
     "posts",
+    "posts_per_account",
     "processed_versions",
     "refresh_doc_actors",
     "rejects",

@@ -57,6 +57,32 @@ def near_duplicate_links(con: duckdb.DuckDBPyConnection, where: Scope) -> pd.Dat
         [*where.params, *where.params])
 
 
+def carrying(where: Scope, trace_kinds: Iterable[str], copies: bool) -> Scope:
+    """The scope narrowed to the documents that can carry an item a cascade or the coordination search compares:
+    those with a trace of these kinds and, with `copies`, those in a near-duplicate link inside the scope (copying
+    another, or copied by one of the scope's). A post carrying none adds nothing to either, and at a million
+    documents reading them all cost a second."""
+    kinds = list(trace_kinds)
+    parts: list[str] = []
+    params: list = []
+    if kinds:
+        parts.append(f"id IN (SELECT doc_id FROM doc_traces WHERE kind IN ({', '.join('?' * len(kinds))}))")
+        params += kinds
+    if copies:
+        parts.append(f"duplicate_of IS NOT NULL OR id IN (SELECT duplicate_of FROM documents WHERE ({where.sql}) "
+                     f"AND duplicate_of IS NOT NULL)")
+        params += where.params
+    return Scope(f"({where.sql}) AND ({' OR '.join(parts) or 'FALSE'})", (*where.params, *params))
+
+
+def posts_per_account(con: duckdb.DuckDBPyConnection, where: Scope) -> pd.DataFrame:
+    """The scope's documents counted per source and source type (documents without a source left out): source,
+    source_type, posts."""
+    return _frame(con, f"SELECT source, source_type, count(*) AS posts FROM documents WHERE ({where.sql}) AND "
+                       f"source IS NOT NULL GROUP BY source, source_type ORDER BY source, source_type",
+                  list(where.params))
+
+
 def post_traces(con: duckdb.DuckDBPyConnection, where: Scope, kinds: Iterable[str] | None = None) -> pd.DataFrame:
     """The traces of the scope's documents (optionally of some kinds only): doc_id, kind, value (hashtags as
     "#tag", mentions as "@name"), position; by document and position."""

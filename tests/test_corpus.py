@@ -4,6 +4,7 @@ collection, filters; every figure compared with the plain pandas oracle or count
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
 
 import numpy as np
@@ -263,6 +264,11 @@ def test_leading_actors_read_narrowly_are_those_of_the_whole_counts(tmp_path):
     named = {"everywhere": list(docs["id"].iloc[: int(len(docs) * 0.6)]),
              "battle_lead": battle[: int(len(battle) * 0.7)] + list(docs["id"].iloc[-5:])}
     named |= {f"rare{i}": list(docs["id"].iloc[i:i + 1 + i % 2]) for i in range(40)}
+    # and one on the edge: in just LEADING_SHARE of the smallest theme's documents (the narrow read's bound)
+    sizes = store.theme_counts(con, run_id, store.scope(None, run_id)).query("topic_id != -1")
+    smallest = sizes.sort_values(["count", "topic_id"]).iloc[0]
+    members = [d for d in docs["id"] if themes.get(d) == smallest["topic_id"]]
+    named["edge"] = members[: math.ceil(LEADING_SHARE * smallest["count"])]
     rows = [{"doc_id": d, "start_char": 0, "end_char": 1, "sent_start": 0, "sent_end": 1, "text": "x",
              "label": "PERSON", "canonical_id": actor, "canonical_name": actor.title(), "origin": "alias",
              "pipeline_version": "test"} for actor, ids in named.items() for d in ids]
@@ -283,5 +289,6 @@ def test_leading_actors_read_narrowly_are_those_of_the_whole_counts(tmp_path):
     for topic, part in expected.items():
         pd.testing.assert_frame_equal(found[topic].reset_index(drop=True), part.reset_index(drop=True))
     assert "battle_lead" in set(found[THEME_IDS["battle"]]["canonical_id"])
+    assert "edge" in set(found[int(smallest["topic_id"])]["canonical_id"])
     assert not any(set(part["canonical_id"]) & ({"everywhere"} | {f"rare{i}" for i in range(40)})
                    for part in found.values())

@@ -26,7 +26,7 @@ CASCADE_KINDS = (c.TEXT, c.URL, c.HASHTAG)
 TREND_KINDS = (c.HASHTAG, c.DOMAIN, c.URL, c.MENTION)
 
 # The posts under a set of filters, kept for the store version they were read from: the trace trends of each kind
-# (hashtags, domains, links, mentions) count out of every dated post, and reading 100,000 posts costs 0.1-0.2 s.
+# (hashtags, domains, links, mentions) count out of every dated post, and reading 100,000 posts costs 0.05-0.1 s.
 # The other questions read only the posts they need (`_carriers`) or count in the store.
 POSTS_KEPT = 4
 _POSTS = KeptFrames(POSTS_KEPT)
@@ -134,11 +134,11 @@ class AmplificationQueries(CorpusBase):
     """Cascades, coordination and traces over time, under the filters."""
 
     def _posts(self, filters: Filters | None) -> pd.DataFrame:
-        """The dated posts under the filters, with their theme (kept per store version: see POSTS_KEPT)."""
+        """The dated posts under the filters: id, date, source, source_type (kept per store version: see
+        POSTS_KEPT)."""
         def read() -> pd.DataFrame:
             with self._read() as con:
-                run_id = self._run_id(con)
-                return store.posts(con, store.scope(filters, run_id), run_id)
+                return store.post_dates(con, store.scope(filters, self._run_id(con)))
 
         return _POSTS.get((str(self.path.resolve()), self.stamp(), filters or Filters()), read)
 

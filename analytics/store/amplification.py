@@ -26,6 +26,12 @@ def posts(con: duckdb.DuckDBPyConnection, where: Scope, run_id: int | None = Non
         [*where.params, run_id if run_id is not None else -1])
 
 
+def post_dates(con: duckdb.DuckDBPyConnection, where: Scope) -> pd.DataFrame:
+    """The scope's documents as the trace trends count them, by date: id, date, source, source_type (no theme)."""
+    return _frame(con, f"SELECT id, date, source, source_type FROM documents WHERE {where.sql} "
+                       f"ORDER BY date NULLS LAST, id", list(where.params))
+
+
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
     """A query's rows as a frame, through Arrow: DuckDB's own conversion hands strings over one Python object at a
     time, which pandas then turns back into Arrow strings (at a million posts that was half a second of the read).

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
+from .connection import arrow_frame
 from .scope import ASSIGNED_THEMES, Scope, within
 
 # Hashtags and mentions are stored as ingest normalised them (case-folded, without their sign); the amplification
@@ -19,7 +20,7 @@ def posts(con: duckdb.DuckDBPyConnection, where: Scope, run_id: int | None = Non
     """The scope's documents as posts, by date: id, date, date_precision, source, source_type, author,
     duplicate_of, and topic_id (the theme of the fit `run_id`, merges applied; missing without a fit or when the
     fit has not placed the document)."""
-    return _frame(
+    return arrow_frame(
         con, f"SELECT d.id, d.date, d.date_precision, d.source, d.source_type, d.author, d.duplicate_of, t.topic_id "
         f"FROM (SELECT id, date, date_precision, source, source_type, author, duplicate_of FROM documents "
         f"WHERE {where.sql}) d LEFT JOIN ({ASSIGNED_THEMES}) t ON t.doc_id = d.id ORDER BY d.date NULLS LAST, d.id",
@@ -28,15 +29,8 @@ def posts(con: duckdb.DuckDBPyConnection, where: Scope, run_id: int | None = Non
 
 def post_dates(con: duckdb.DuckDBPyConnection, where: Scope) -> pd.DataFrame:
     """The scope's documents as the trace trends count them, by date: id, date, source, source_type (no theme)."""
-    return _frame(con, f"SELECT id, date, source, source_type FROM documents WHERE {where.sql} "
+    return arrow_frame(con, f"SELECT id, date, source, source_type FROM documents WHERE {where.sql} "
                        f"ORDER BY date NULLS LAST, id", list(where.params))
-
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
-    """A query's rows as a frame, through Arrow: DuckDB's own conversion hands strings over one Python object at a
-    time, which pandas then turns back into Arrow strings (at a million posts that was half a second of the read).
-    Every text column comes out as pandas' string dtype, missing values as NaN, all-missing columns included."""
-    return con.sql(sql, params=params).to_arrow_table().to_pandas()
 
 
 def post_counts(con: duckdb.DuckDBPyConnection, where: Scope, untimed_precisions: Iterable[str]) -> dict[str, int]:
@@ -57,7 +51,7 @@ def near_duplicate_links(con: duckdb.DuckDBPyConnection, where: Scope) -> pd.Dat
     """The scope's documents that take part in a near-duplicate link inside it: every one that copies another
     (its duplicate_of set) and every one another of them copies. id, duplicate_of: all the rows of the scope's
     posts `amplification.near_duplicate_clusters` reads, without the million that copy nothing."""
-    return _frame(
+    return arrow_frame(
         con, f"SELECT id, duplicate_of FROM documents WHERE ({where.sql}) AND (duplicate_of IS NOT NULL OR id IN "
         f"(SELECT duplicate_of FROM documents WHERE ({where.sql}) AND duplicate_of IS NOT NULL)) ORDER BY id",
         [*where.params, *where.params])
@@ -84,7 +78,7 @@ def carrying(where: Scope, trace_kinds: Iterable[str], copies: bool) -> Scope:
 def posts_per_account(con: duckdb.DuckDBPyConnection, where: Scope) -> pd.DataFrame:
     """The scope's documents counted per source and source type (documents without a source left out): source,
     source_type, posts."""
-    return _frame(con, f"SELECT source, source_type, count(*) AS posts FROM documents WHERE ({where.sql}) AND "
+    return arrow_frame(con, f"SELECT source, source_type, count(*) AS posts FROM documents WHERE ({where.sql}) AND "
                        f"source IS NOT NULL GROUP BY source, source_type ORDER BY source, source_type",
                   list(where.params))
 
@@ -95,7 +89,7 @@ def post_traces(con: duckdb.DuckDBPyConnection, where: Scope, kinds: Iterable[st
     kinds = list(kinds or [])
     of_kind = f"AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
     with within(con, where, "doc_id") as (inside, params):
-        return _frame(
+        return arrow_frame(
             con, f"SELECT doc_id, kind, {TRACE_VALUE} AS value, position FROM doc_traces WHERE {inside} {of_kind} "
             f"ORDER BY doc_id, position NULLS LAST, kind, value", [*params, *kinds])
 

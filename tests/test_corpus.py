@@ -292,3 +292,17 @@ def test_leading_actors_read_narrowly_are_those_of_the_whole_counts(tmp_path):
     assert "edge" in set(found[int(smallest["topic_id"])]["canonical_id"])
     assert not any(set(part["canonical_id"]) & ({"everywhere"} | {f"rare{i}" for i in range(40)})
                    for part in found.values())
+
+
+def test_a_citation_leaves_out_an_author_or_link_the_document_does_not_have(tmp_path):
+    """When some documents of a list have an author (or a URL) and others not, the missing ones come out of the
+    store as NaN, not None: a citation must leave them out, never cite "nan"."""
+    db = build_app_store(tmp_path / "cite.duckdb")
+    con = store.connect(db)
+    ids = [r[0] for r in con.execute("SELECT id FROM documents ORDER BY id LIMIT 3").fetchall()]
+    con.execute("UPDATE documents SET author = 'Jane Roe', url = 'https://example.org/a' WHERE id = ?", [ids[0]])
+    con.close()
+    cited = Corpus.open(db).documents_to_cite(ids=ids).set_index("id")["citation"]
+    assert cited[ids[0]].startswith("Jane Roe, “Report ") and cited[ids[0]].endswith(", https://example.org/a.")
+    for doc in ids[1:]:
+        assert "nan" not in cited[doc].lower() and cited[doc].startswith("“Report ") and cited[doc].endswith("2016.")

@@ -117,3 +117,21 @@ def test_numeric_ids_in_one_frame_and_text_in_another_still_join():
     traces = pd.DataFrame({"doc_id": ["1", "2", "3"], "kind": "url", "value": "x.example/1"})
     row = cascades(posts, traces, pd.DataFrame({"doc_id": [1, 2, 3], "topic_id": [4, 4, 9]})).iloc[0]
     assert (row["first_doc"], row["followers"], row[c.DOC_IDS], row["theme"]) == ("2", ["a", "c"], ["2", "1", "3"], 4)
+
+
+def test_lists_per_cascade_are_those_of_groupby_agg_list():
+    """The cascade table gathers doc ids, followers, source types and themes per cascade without pandas' Python
+    call per group; each list must be the one groupby(...).agg(list) gives, in row order, missing keys left out."""
+    import random
+
+    from analytics.amplification.cascades import _lists
+
+    rng = random.Random(42)
+    keys = pd.Series([rng.choice(["u:a", "t:b", "h:c", None, "u:d"]) for _ in range(500)], dtype="str")
+    values = pd.Series([f"doc{rng.randrange(1000)}" for _ in range(500)], dtype="str")
+    expected = pd.DataFrame({"k": keys, "v": values}).groupby("k", sort=False)["v"].agg(list)
+    found = _lists(keys, values)
+    assert found.to_dict() == expected.to_dict() and list(found.index) == list(expected.index)
+    numbers = pd.Series(range(500))
+    assert _lists(keys, numbers).to_dict() == pd.DataFrame({"k": keys, "v": numbers}).groupby("k")["v"].agg(list).to_dict()
+    assert _lists(keys[:0], values[:0]).empty

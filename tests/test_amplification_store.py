@@ -208,3 +208,100 @@ def test_a_shared_text_is_named_by_its_opening_words_not_by_an_id(stores):
         assert len(opening) >= 20 and text.startswith(opening.strip())
     shown = CliRunner().invoke(cli.main, ["coordination", "--db", str(data.db)], catch_exceptions=False).output
     assert f"text: “{best['shared_texts'][text_items[0]]}”" in shown
+
+
+# -- the narrow reads give the answers of the whole posts frame ------------------------------------------------------
+# The Corpus counts posts in the store and reads only the posts that carry an item (at a million documents reading
+# every post cost a second a question); each answer must be the one the amplification functions give on every post
+# under the filters, read whole as before. Filters that cut near-identical chains and accounts apart are among them.
+
+CUTS = [Filters(), Filters(end=pd.Timestamp("2024-03-05")), Filters(start=pd.Timestamp("2024-03-04")),
+        Filters(themes=(0,)), Filters(themes=(1, 2)), Filters(sources=("planted03", "planted04")),
+        Filters(source_types=("news",))]
+
+
+def whole_view(db, filters):
+    """Every post under the filters with its theme, every trace, and the store's count of traced posts."""
+    with store.opened(db, read_only=True) as con:
+        run_id = store.topic_run_id(con)
+        where = store.scope(filters, run_id)
+        return store.posts(con, where, run_id), store.post_traces(con, where), store.traced_documents(con, where)
+
+
+@pytest.mark.parametrize("filters", CUTS, ids=str)
+def test_posts_in_view_counted_in_the_store_are_those_of_every_post(stores, filters):
+    from analytics.amplification.coordination import timed
+    from analytics.corpus.amplification import PostsInView
+
+    posts, _, traced = whole_view(stores[7].db, filters)
+    items = posts[["id", "date"]].rename(columns={"id": "doc_id"})
+    expected = PostsInView(documents=len(posts), timed=int(timed(items, posts).sum()), with_traces=traced,
+                           near_duplicates=len(near_duplicate_clusters(posts)), accounts=int(posts["source"].nunique()))
+    assert Corpus.open(stores[7].db).posts_in_view(filters) == expected
+    if filters == Filters():
+        assert expected.near_duplicates > 0 and expected.timed < expected.documents  # the counts are not trivial
+
+
+@pytest.mark.parametrize("filters", CUTS, ids=str)
+@pytest.mark.parametrize("kinds", [("text", "url"), ("text",), ("hashtag", "url")])
+def test_cascades_from_the_carrying_posts_are_those_of_every_post(stores, filters, kinds):
+    from analytics import amplification as amp
+    from analytics.config import setting
+
+    posts, traces, _ = whole_view(stores[7].db, filters)
+    themes = posts.loc[posts["topic_id"].notna(), ["id", "topic_id"]].rename(columns={"id": "doc_id"})
+    events = amp.cascade_events(posts, traces[traces["kind"].isin(kinds)], themes.astype({"topic_id": int}), kinds,
+                                min_accounts=int(setting("min_cascade_accounts")))
+    found = Corpus.open(stores[7].db).cascades(filters, kinds=kinds)
+    pd.testing.assert_frame_equal(found.table.drop(columns=["theme_label", "what"]),
+                                  amp.cascades_from_events(events), check_dtype=False)
+    pd.testing.assert_frame_equal(found.events.drop(columns=["theme_label", "what"]), events.reset_index(drop=True),
+                                  check_dtype=False)
+    if filters == Filters():
+        assert len(found.table) > 0
+
+
+@pytest.mark.parametrize("filters", CUTS, ids=str)
+def test_coordination_from_the_carrying_posts_is_that_of_every_post(stores, filters):
+    from analytics import amplification as amp
+
+    posts, traces, _ = whole_view(stores[7].db, filters)
+    expected = amp.coordination(posts, traces)
+    graph = amp.coordination_graph(expected, posts, significant_only=False)
+    found = Corpus.open(stores[7].db).coordination(filters)
+    for part in ("pairs", "clusters", "co_posts", "crowds"):
+        pd.testing.assert_frame_equal(getattr(found.result, part), getattr(expected, part), check_dtype=False)
+    pd.testing.assert_series_equal(found.result.activity, expected.activity, check_dtype=False)
+    assert (found.result.n_posts, found.result.n_untimed, found.result.pairs_compared) == (
+        expected.n_posts, expected.n_untimed, expected.pairs_compared)
+    assert dict(found.network.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert sorted(found.network.edges(data=True)) == sorted(graph.edges(data=True))
+    if filters == Filters():
+        assert len(found.clusters) == 1 and found.network.number_of_nodes() >= 10
+
+
+@pytest.mark.parametrize("filters", CUTS, ids=str)
+@pytest.mark.parametrize("kind", ["hashtag", "domain", "mention"])
+def test_trace_trends_are_those_of_every_post(stores, filters, kind):
+    from analytics import amplification as amp
+    from analytics import findings as engine
+    from analytics.corpus.amplification import _periods_enough
+
+    posts, traces, _ = whole_view(stores[7].db, filters)
+    traces = traces[traces["kind"] == kind]
+    granularity = _periods_enough(posts["date"], "week")
+    carriers = traces[["doc_id", "value"]].drop_duplicates()
+    items = pd.DataFrame({"doc_id": carriers["doc_id"].to_numpy(), "subject_type": kind,
+                          "subject": carriers["value"].to_numpy(), "subject_id": carriers["value"].to_numpy()})
+    changes = engine.findings_frame(engine.run(posts[["id", "date", "source", "source_type"]], items, None,
+                                               granularity, engine.FindingsSettings(kinds=("emerging", "fading"))))
+    found = Corpus.open(stores[7].db).trace_trends(kind, "week", filters, top=5, finer_if_needed=True)
+    assert found.granularity == granularity
+    pd.testing.assert_frame_equal(found.shares, amp.trace_shares(posts, traces, kind, granularity, top=5),
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(found.top_per_period, amp.top_per_period(posts, traces, kind, granularity),
+                                  check_dtype=False)
+    if changes.empty:
+        assert found.changes.empty
+    else:
+        pd.testing.assert_frame_equal(found.changes, changes, check_dtype=False)

@@ -4,6 +4,7 @@ collection, filters; every figure compared with the plain pandas oracle or count
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
 
 import numpy as np
@@ -245,3 +246,63 @@ def test_actor_counts_of_chosen_actors_and_the_leading_actors_equal_the_whole_ta
     assert len(got) == len(want) and got["period"].nunique() == want["period"].nunique()
     pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), want.sort_values(key, ignore_index=True),
                                   check_dtype=False)
+
+
+def test_leading_actors_read_narrowly_are_those_of_the_whole_counts(tmp_path):
+    """The merge check reads only the theme × actor counts that can lead a theme and the actors that can be named
+    everywhere (at a million documents the whole tables took two seconds): its leading actors must be those the
+    whole counts give. One actor is added to 60 % of the documents (named everywhere: left out), one to most of
+    one theme's documents and a few others (leading there only), and many to one or two documents (never)."""
+    from analytics.corpus.themes import EVERYWHERE, LEADING_SHARE
+
+    db = build_app_store(tmp_path / "actors.duckdb")
+    con = store.connect(db)
+    docs = con.execute("SELECT id, text FROM documents ORDER BY id").df()
+    run_id = store.topic_run_id(con)
+    themes = store.doc_topic_table(con, run_id).set_index("doc_id")["topic_id"]
+    battle = [d for d in docs["id"] if themes.get(d) == THEME_IDS["battle"]]
+    named = {"everywhere": list(docs["id"].iloc[: int(len(docs) * 0.6)]),
+             "battle_lead": battle[: int(len(battle) * 0.7)] + list(docs["id"].iloc[-5:])}
+    named |= {f"rare{i}": list(docs["id"].iloc[i:i + 1 + i % 2]) for i in range(40)}
+    # and one on the edge: in just LEADING_SHARE of the smallest theme's documents (the narrow read's bound)
+    sizes = store.theme_counts(con, run_id, store.scope(None, run_id)).query("topic_id != -1")
+    smallest = sizes.sort_values(["count", "topic_id"]).iloc[0]
+    members = [d for d in docs["id"] if themes.get(d) == smallest["topic_id"]]
+    named["edge"] = members[: math.ceil(LEADING_SHARE * smallest["count"])]
+    rows = [{"doc_id": d, "start_char": 0, "end_char": 1, "sent_start": 0, "sent_end": 1, "text": "x",
+             "label": "PERSON", "canonical_id": actor, "canonical_name": actor.title(), "origin": "alias",
+             "pipeline_version": "test"} for actor, ids in named.items() for d in ids]
+    store.insert_mentions(con, pd.DataFrame(rows), [r["doc_id"] for r in rows])
+    where = store.scope(None, run_id)
+    counts = store.theme_actor_counts(con, run_id, where)  # the whole tables, as read before
+    dated = store.summary(con, where)["in_scope"]
+    everywhere = store.actor_totals(con, where)
+    con.close()
+    corpus = Corpus.open(db)
+    sizes = corpus.theme_sizes().set_index("topic_id")["documents"]
+    common = set(everywhere.loc[everywhere["documents"] > EVERYWHERE * max(dated, 1), "canonical_id"])
+    counts = counts[~counts["canonical_id"].isin(common)]
+    counts = counts.assign(share=counts["documents"] / counts["topic_id"].map(sizes).clip(lower=1))
+    expected = {int(t): part for t, part in counts[counts["share"] >= LEADING_SHARE].groupby("topic_id")}
+    found = corpus._leading_actors()
+    assert "everywhere" in common and set(found) == set(expected)
+    for topic, part in expected.items():
+        pd.testing.assert_frame_equal(found[topic].reset_index(drop=True), part.reset_index(drop=True))
+    assert "battle_lead" in set(found[THEME_IDS["battle"]]["canonical_id"])
+    assert "edge" in set(found[int(smallest["topic_id"])]["canonical_id"])
+    assert not any(set(part["canonical_id"]) & ({"everywhere"} | {f"rare{i}" for i in range(40)})
+                   for part in found.values())
+
+
+def test_a_citation_leaves_out_an_author_or_link_the_document_does_not_have(tmp_path):
+    """When some documents of a list have an author (or a URL) and others not, the missing ones come out of the
+    store as NaN, not None: a citation must leave them out, never cite "nan"."""
+    db = build_app_store(tmp_path / "cite.duckdb")
+    con = store.connect(db)
+    ids = [r[0] for r in con.execute("SELECT id FROM documents ORDER BY id LIMIT 3").fetchall()]
+    con.execute("UPDATE documents SET author = 'Jane Roe', url = 'https://example.org/a' WHERE id = ?", [ids[0]])
+    con.close()
+    cited = Corpus.open(db).documents_to_cite(ids=ids).set_index("id")["citation"]
+    assert cited[ids[0]].startswith("Jane Roe, “Report ") and cited[ids[0]].endswith(", https://example.org/a.")
+    for doc in ids[1:]:
+        assert "nan" not in cited[doc].lower() and cited[doc].startswith("“Report ") and cited[doc].endswith("2016.")

@@ -22,7 +22,7 @@ from .contracts import AmplificationInputError
 from .coordination import Coordination, coordination, coordination_from_items
 from .coordination_views import WHAT_A_GROUP_IS, cluster_sentences, clusters_json, coordination_summary
 from .items import hashtag_sequences, near_duplicate_clusters, shared_items
-from .network import coordination_graph, network_bytes, write_network
+from .network import coordination_graph, main_source_types, network_bytes, write_network
 from .settings import SETTINGS, CoordinationParams
 from .trends import emerging_traces, top_per_period, trace_shares
 
@@ -43,6 +43,7 @@ __all__ = [
     "coordination_summary",
     "emerging_traces",
     "hashtag_sequences",
+    "main_source_types",
     "near_duplicate_clusters",
     "network_bytes",
     "shared_items",

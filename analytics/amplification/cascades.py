@@ -88,9 +88,9 @@ def cascades_from_events(events: pd.DataFrame) -> pd.DataFrame:
     out["n_source_types"] = group[s.SOURCE_TYPE].nunique()
     types = events.groupby([c.CASCADE_ID, s.SOURCE_TYPE], sort=False).size().rename("n").reset_index()
     types = types.sort_values([c.CASCADE_ID, "n", s.SOURCE_TYPE], ascending=[True, False, True])
-    out["source_types"] = types.groupby(c.CASCADE_ID, sort=False)[s.SOURCE_TYPE].agg(list)
+    out["source_types"] = _lists(types[c.CASCADE_ID], types[s.SOURCE_TYPE])
     followers = events[events["new_account"] & (events["rank"] > 1)]
-    out["followers"] = followers.groupby(c.CASCADE_ID, sort=False)[c.ACCOUNT].agg(list)
+    out["followers"] = _lists(followers[c.CASCADE_ID], followers[c.ACCOUNT])
     out["followers"] = out["followers"].apply(lambda v: v if isinstance(v, list) else [])
     out["source_types"] = out["source_types"].apply(lambda v: v if isinstance(v, list) else [])
     themes = events.dropna(subset=[s.TOPIC_ID])
@@ -98,7 +98,7 @@ def cascades_from_events(events: pd.DataFrame) -> pd.DataFrame:
         counts = themes.groupby([c.CASCADE_ID, s.TOPIC_ID], sort=False).size().rename("n").reset_index()
         counts[s.TOPIC_ID] = counts[s.TOPIC_ID].astype(int)
         counts = counts.sort_values([c.CASCADE_ID, "n", s.TOPIC_ID], ascending=[True, False, True])
-        out["themes"] = counts.groupby(c.CASCADE_ID, sort=False)[s.TOPIC_ID].agg(list)
+        out["themes"] = _lists(counts[c.CASCADE_ID], counts[s.TOPIC_ID])
         real = counts[counts[s.TOPIC_ID] != s.OUTLIER_TOPIC].drop_duplicates(c.CASCADE_ID).set_index(c.CASCADE_ID)
         out["theme"] = real[s.TOPIC_ID].reindex(out.index).fillna(s.OUTLIER_TOPIC).astype(int)
         out.loc[~among(out.index, counts[c.CASCADE_ID]), "theme"] = pd.NA
@@ -106,8 +106,20 @@ def cascades_from_events(events: pd.DataFrame) -> pd.DataFrame:
         out["themes"] = np.nan
         out["theme"] = pd.NA
     out["themes"] = out["themes"].apply(lambda v: v if isinstance(v, list) else [])
-    out[c.DOC_IDS] = group[s.DOC_ID].agg(list)
+    out[c.DOC_IDS] = _lists(events[c.CASCADE_ID], events[s.DOC_ID])
     out = out.reset_index(names=c.CASCADE_ID)
     out = out.sort_values(["n_accounts", c.FIRST_SEEN, c.CASCADE_ID], ascending=[False, True, True],
                           ignore_index=True)
     return out[CASCADE_COLUMNS]
+
+
+def _lists(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """`values` gathered per key, each list in row order, indexed by key: what `groupby(keys).agg(list)` gives,
+    without pandas' Python call per group (a thousand cascades cost a fifth of a second that way)."""
+    codes, names = pd.factorize(keys)
+    kept = np.flatnonzero(codes >= 0)  # a missing key forms no group, as in groupby
+    order = kept[np.argsort(codes[kept], kind="stable")]
+    items = values.to_numpy(dtype=object)[order]
+    starts = np.flatnonzero(np.diff(codes[order])) + 1
+    chunks = np.split(items, starts) if len(order) else []
+    return pd.Series([chunk.tolist() for chunk in chunks], index=names, dtype=object)  # codes number the names

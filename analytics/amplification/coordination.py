@@ -88,16 +88,19 @@ def timed(items: pd.DataFrame, posts: pd.DataFrame) -> pd.Series:
 
 
 def coordination(posts: pd.DataFrame, traces: pd.DataFrame, params: CoordinationParams | None = None,
-                 account: str = s.SOURCE) -> Coordination:
+                 account: str = s.SOURCE, activity: pd.Series | None = None) -> Coordination:
     """Find pairs and groups of accounts that post the same items within seconds of each other more often than
     chance gives (see the module's docstring for the test). `account` names the column that identifies an
-    account: `source` (the channel or account, the default) or `author`."""
+    account: `source` (the channel or account, the default) or `author`. `activity`: posts per account, when
+    counted beforehand over more posts than `posts` holds (then `posts` need only be those carrying an item);
+    else counted on `posts`."""
     params = params or CoordinationParams()
     items = shared_items(posts, traces, params.kinds, account=account, min_hashtags=params.min_hashtags)
     ok = timed(items, posts)
     untimed_docs = set(items.loc[~ok, s.DOC_ID])
     items = items[ok].reset_index(drop=True)
-    activity = posts.groupby(account).size().rename("posts")
+    if activity is None:
+        activity = posts.groupby(account).size().rename("posts")
     return coordination_from_items(items, params, activity, n_untimed=len(untimed_docs))
 
 

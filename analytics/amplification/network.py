@@ -22,18 +22,26 @@ FORMATS = ("gexf", "graphml")
 ITEM_SEPARATOR = " | "
 
 
+def main_source_types(counts: pd.DataFrame, account: str = s.SOURCE) -> dict[str, str]:
+    """Each account's most frequent source type (ties: the first by name), from posts counted per account and
+    source type (`account`, source_type, posts)."""
+    counts = counts.sort_values([account, "posts", s.SOURCE_TYPE], ascending=[True, False, True])
+    return counts.drop_duplicates(account).set_index(account)[s.SOURCE_TYPE].astype(str).to_dict()
+
+
 def coordination_graph(result: Coordination, posts: pd.DataFrame | None = None, account: str = s.SOURCE,
-                       include_untested: bool = False, significant_only: bool = True) -> nx.Graph:
+                       include_untested: bool = False, significant_only: bool = True,
+                       source_types: dict[str, str] | None = None) -> nx.Graph:
     """The network of coordinated accounts. With `significant_only` (the default) only significant pairs are
     edges; otherwise every tested pair is. `posts` (with the account column and source_type) gives each node its
-    most frequent source type; without it the type is "unknown"."""
+    most frequent source type, or `source_types` does when they were counted beforehand (`main_source_types`);
+    without either the type is "unknown"."""
     pairs = result.significant_pairs if significant_only else result.pairs
     graph = nx.Graph()
-    types: dict[str, str] = {}
-    if posts is not None and s.SOURCE_TYPE in posts.columns and account in posts.columns:
-        counts = posts.groupby([account, s.SOURCE_TYPE]).size().rename("n").reset_index()
-        counts = counts.sort_values([account, "n", s.SOURCE_TYPE], ascending=[True, False, True])
-        types = counts.drop_duplicates(account).set_index(account)[s.SOURCE_TYPE].astype(str).to_dict()
+    types: dict[str, str] = dict(source_types or {})
+    if source_types is None and posts is not None and s.SOURCE_TYPE in posts.columns and account in posts.columns:
+        types = main_source_types(posts.groupby([account, s.SOURCE_TYPE]).size().rename("posts").reset_index(),
+                                  account)
     co_posts: dict[str, int] = {}
     for row in pairs.itertuples(index=False):
         a, b = str(getattr(row, c.ACCOUNT_A)), str(getattr(row, c.ACCOUNT_B))

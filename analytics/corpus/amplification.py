@@ -17,7 +17,6 @@ from .. import findings as engine
 from .. import schema as s
 from .. import store, timeline
 from ..amplification import contracts as c
-from ..amplification.coordination import timed
 from ..amplification.settings import CoordinationParams
 from ..config import setting
 from ..filters import Filters
@@ -26,9 +25,9 @@ from .base import CorpusBase, KeptFrames
 CASCADE_KINDS = (c.TEXT, c.URL, c.HASHTAG)
 TREND_KINDS = (c.HASHTAG, c.DOMAIN, c.URL, c.MENTION)
 
-# The posts under a set of filters, kept for the store version they were read from: the Amplification page asks
-# four questions of the same posts (what is in view, coordination, cascades, traces over time), and reading 100,000
-# posts with their themes costs 0.1-0.2 s each time.
+# The posts under a set of filters, kept for the store version they were read from: the trace trends of each kind
+# (hashtags, domains, links, mentions) count out of every dated post, and reading 100,000 posts costs 0.05-0.1 s.
+# The other questions read only the posts they need (`_carriers`) or count in the store.
 POSTS_KEPT = 4
 _POSTS = KeptFrames(POSTS_KEPT)
 
@@ -135,40 +134,42 @@ class AmplificationQueries(CorpusBase):
     """Cascades, coordination and traces over time, under the filters."""
 
     def _posts(self, filters: Filters | None) -> pd.DataFrame:
-        """The dated posts under the filters, with their theme (kept per store version: see POSTS_KEPT)."""
+        """The dated posts under the filters: id, date, source, source_type (kept per store version: see
+        POSTS_KEPT)."""
         def read() -> pd.DataFrame:
             with self._read() as con:
-                run_id = self._run_id(con)
-                return store.posts(con, store.scope(filters, run_id), run_id)
+                return store.post_dates(con, store.scope(filters, self._run_id(con)))
 
         return _POSTS.get((str(self.path.resolve()), self.stamp(), filters or Filters()), read)
 
-    def _posts_and_traces(self, filters: Filters | None, kinds: tuple[str, ...] | None = None
-                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The dated posts under the filters (with their theme) and their traces (of these kinds, else all)."""
-        posts = self._posts(filters)
+    def _carriers(self, filters: Filters | None, trace_kinds: list[str], copies: bool
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The dated posts under the filters that can carry an item of a cascade or of the coordination search
+        (a trace of these kinds, or with `copies` a near-duplicate link), with their theme, and those traces."""
         with self._read() as con:
-            traces = store.post_traces(con, store.scope(filters, self._run_id(con)), kinds)
-        return posts, traces
+            run_id = self._run_id(con)
+            carrying = store.carrying(store.scope(filters, run_id), trace_kinds, copies)
+            # "none" reads no trace at all (cascades of texts alone)
+            return store.posts(con, carrying, run_id), store.post_traces(con, carrying, trace_kinds or ["none"])
 
     def posts_in_view(self, filters: Filters | None = None) -> PostsInView:
         """How many dated documents there are under the filters, how many have a time of day, traces, near-identical
         copies, and how many accounts posted them."""
-        posts = self._posts(filters)
+        # Counted in the store: reading every post to count them cost a second at a million documents. Only the
+        # posts in a near-duplicate link are read, for the clusters (links may run outside the filters).
         with self._read() as con:
-            traced = store.traced_documents(con, store.scope(filters, self._run_id(con)))
-        items = posts[[s.ID, s.DATE]].rename(columns={s.ID: s.DOC_ID})
-        return PostsInView(documents=len(posts), timed=int(timed(items, posts).sum()), with_traces=traced,
-                           near_duplicates=len(amp.near_duplicate_clusters(posts)),
-                           accounts=int(posts[s.SOURCE].nunique()))
+            where = store.scope(filters, self._run_id(con))
+            counts = store.post_counts(con, where, c.UNTIMED_PRECISIONS)
+            linked = store.near_duplicate_links(con, where)
+        return PostsInView(documents=counts["documents"], timed=counts["timed"], with_traces=counts["with_traces"],
+                           near_duplicates=len(amp.near_duplicate_clusters(linked)), accounts=counts["accounts"])
 
     def cascades(self, filters: Filters | None = None, kinds: tuple[str, ...] = CASCADE_KINDS,
                  min_accounts: int | None = None, top: int | None = None) -> Cascades:
         """Every near-identical text, link and hashtag (`kinds`) posted by at least `min_accounts` accounts: who
         posted it first, who followed and when, how far it went, and its themes; the `top` by reach."""
         min_accounts = int(min_accounts or setting("min_cascade_accounts"))
-        # only the traces of the kinds asked for ("none" reads no trace at all: cascades of texts alone)
-        posts, traces = self._posts_and_traces(filters, [k for k in kinds if k in c.TRACE_KINDS] or ["none"])
+        posts, traces = self._carriers(filters, [k for k in kinds if k in c.TRACE_KINDS], copies=c.TEXT in kinds)
         assignments = posts.loc[posts[s.TOPIC_ID].notna(), [s.ID, s.TOPIC_ID]].rename(columns={s.ID: s.DOC_ID})
         events = amp.cascade_events(posts, traces, assignments.astype({s.TOPIC_ID: int}), kinds,
                                     min_accounts=min_accounts)
@@ -201,9 +202,15 @@ class AmplificationQueries(CorpusBase):
         seconds of each other more often than chance gives (`analytics.amplification.coordination`), on the posts
         under the filters; accounts are sources (the account or channel that posted)."""
         params = params or CoordinationParams()
-        posts, traces = self._posts_and_traces(filters)
-        result = amp.coordination(posts, traces, params)
-        network = amp.coordination_graph(result, posts, significant_only=False)
+        trace_kinds = [k for k in c.TRACE_KINDS if k in params.kinds or (k == c.HASHTAG and c.HASHTAGS in params.kinds)]
+        posts, traces = self._carriers(filters, trace_kinds, copies=c.TEXT in params.kinds)
+        with self._read() as con:
+            per_account = store.posts_per_account(con, store.scope(filters, self._run_id(con)))
+        # every post of an account counts in its activity and its source type, not only those carrying an item
+        activity = per_account.groupby(s.SOURCE)["posts"].sum().rename("posts")
+        result = amp.coordination(posts, traces, params, activity=activity)
+        network = amp.coordination_graph(result, significant_only=False,
+                                         source_types=amp.main_source_types(per_account))
         return CoordinationFound(result, network, amp.coordination_summary(result),
                                  tuple(amp.cluster_sentences(result)), self._shared_texts(result))
 
@@ -232,9 +239,16 @@ class AmplificationQueries(CorpusBase):
         timeline.check_granularity(granularity)
         if kind not in TREND_KINDS:
             raise c.input_error("traces", f"unknown trace kind {kind!r}", f"use one of {', '.join(TREND_KINDS)}")
-        posts, traces = self._posts_and_traces(filters, [kind])
+        with self._read() as con:
+            where = store.scope(filters, self._run_id(con))
+            traces = store.post_traces(con, where, [kind])
+            span = store.date_range(con, where)
+        # Without a trace of the kind there is nothing to count or test, and the posts (a million of them, read for
+        # the denominators) are not read: the answer is the same empty one.
+        posts = self._posts(filters) if len(traces) else _no_posts()
         if finer_if_needed:
-            granularity = _periods_enough(posts[s.DATE], granularity)
+            granularity = _periods_enough(pd.Series([d for d in span if d is not None], dtype="datetime64[us]"),
+                                          granularity)
         shares = amp.trace_shares(posts, traces, kind, granularity, top=top)
         per = amp.top_per_period(posts, traces, kind, granularity, n=per_period)
         carriers = traces[[s.DOC_ID, c.VALUE]].drop_duplicates()
@@ -246,6 +260,12 @@ class AmplificationQueries(CorpusBase):
         if changes.empty:
             changes = pd.DataFrame(columns=[*engine.JSON_KEYS, "sentence"])
         return TraceTrends(kind, granularity, shares, per, changes)
+
+
+def _no_posts() -> pd.DataFrame:
+    """An empty posts frame with the columns the trace trends read."""
+    return pd.DataFrame({s.ID: pd.Series(dtype=object), s.DATE: pd.Series(dtype="datetime64[us]"),
+                         s.SOURCE: pd.Series(dtype=object), s.SOURCE_TYPE: pd.Series(dtype=object)})
 
 
 def _periods_enough(dates: pd.Series, granularity: str) -> str:

@@ -167,7 +167,14 @@ def _citation(doc: dict[str, Any]) -> str:
     precision = doc.get(s.DATE_PRECISION)
     when = ("" if date is None or pd.isna(date) else f"{date:%Y}" if precision == "year" else
             f"{date:%B %Y}" if precision == "month" else f"{date.day} {date:%B %Y}")
-    parts = [str(doc.get(s.AUTHOR) or "").strip(), f"“{doc[s.TITLE]}”" if doc.get(s.TITLE) else "",
-             str(doc.get(s.SOURCE) or "").strip(), when, str(doc.get(s.URL) or "").strip()]
+    title = _field(doc, s.TITLE)
+    parts = [_field(doc, s.AUTHOR), f"“{title}”" if title else "", _field(doc, s.SOURCE), when, _field(doc, s.URL)]
     return ", ".join(p for p in parts if p) + "."
+
+
+def _field(doc: dict[str, Any], key: str) -> str:
+    """A text field of a document's row, "" when missing: a column that is missing in some rows only holds NaN
+    there (not None), which would otherwise be cited as "nan"."""
+    value = doc.get(key)
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
 

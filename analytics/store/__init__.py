@@ -30,7 +30,17 @@ from .actors import (
     doc_actors,
     mentions,
 )
-from .amplification import openings, post_traces, posts, traced_documents
+from .amplification import (
+    carrying,
+    near_duplicate_links,
+    openings,
+    post_counts,
+    post_dates,
+    post_traces,
+    posts,
+    posts_per_account,
+    traced_documents,
+)
 from .connection import (
     connect,
     insert_frame,
@@ -143,6 +153,7 @@ __all__ = [
     "add_doc_topics",
     "assignments",
     "cached_embeddings",
+    "carrying",
     "connect",
     "copies",
     "corpus_batches",
@@ -184,6 +195,7 @@ __all__ = [
     "mark_undone",
     "memory_limited",
     "mentions",
+    "near_duplicate_links",
     "merge_target",
     "merge_topic",
     "merged_into",
@@ -196,8 +208,11 @@ __all__ = [
     "pending_analysis",
     "period_counts",
     "platform_table",
+    "post_counts",
+    "post_dates",
     "post_traces",
     "posts",
+    "posts_per_account",
     "processed_versions",
     "refresh_doc_actors",
     "rejects",

@@ -44,20 +44,27 @@ def doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Documents = None) -> pd.
 
 def actor_totals(
     con: duckdb.DuckDBPyConnection, doc_ids: Documents = None, labels: Iterable[str] | None = None,
-    top: int | None = None,
+    top: int | None = None, more_than: int | None = None,
 ) -> pd.DataFrame:
-    """Per canonical actor: name, label, documents naming it and mentions, most documents first."""
+    """Per canonical actor: name, label, documents naming it and mentions, most documents first; only the actors
+    named in more than `more_than` documents when given."""
     label_where, label_params = _labels_clause(labels)
     limit = f"LIMIT {int(top)}" if top else ""
+    # Actors named in no more rows of doc_actors than `more_than` are left out before the scope's semi-join (at a
+    # million documents that join, over every actor, was most of the time).
+    many = ("AND canonical_id IN (SELECT canonical_id FROM doc_actors WHERE canonical_id IS NOT NULL "
+            "GROUP BY canonical_id HAVING count(*) > ?)" if more_than is not None else "")
+    having = "HAVING count(*) > ?" if more_than is not None else ""
+    bounds = [int(more_than)] if more_than is not None else []
     with within(con, doc_ids) as (where, params):
         return con.execute(
             f"""
             SELECT canonical_id, min(canonical_name) AS canonical_name, min(label) AS label,
                    count(*) AS documents, CAST(sum(mentions) AS BIGINT) AS mentions
-            FROM doc_actors WHERE canonical_id IS NOT NULL AND {where} AND {label_where}
-            GROUP BY canonical_id ORDER BY documents DESC, mentions DESC, canonical_id {limit}
+            FROM doc_actors WHERE canonical_id IS NOT NULL {many} AND {where} AND {label_where}
+            GROUP BY canonical_id {having} ORDER BY documents DESC, mentions DESC, canonical_id {limit}
             """,
-            [*params, *label_params],
+            [*bounds, *params, *label_params, *bounds],
         ).df()
 
 

@@ -348,3 +348,14 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: Any) -> int:
     finally:
         con.unregister("_insert_frame")
     return len(frame)
+
+
+def arrow_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
+    """A query's rows as a frame, through Arrow: DuckDB's own conversion hands strings over one Python object at a
+    time, which pandas then turns back into Arrow strings (half a second of reading a million posts; a third of
+    listing 170,000 documents). Every text column comes out as pandas' string dtype, missing values as NaN,
+    all-missing columns included."""
+    # A relation (con.sql) refuses to run while an execute() result is left half-fetched on the connection (a
+    # fetchone of one row leaves it so): that result is finished first, as execute() itself would.
+    con.complete()
+    return con.sql(sql, params=params).to_arrow_table().to_pandas()

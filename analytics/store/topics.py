@@ -180,15 +180,20 @@ def assignments(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope) -> pd
         [*where.params, run_id]).df()
 
 
-def theme_actor_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope) -> pd.DataFrame:
+def theme_actor_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, min_documents: int = 1
+                       ) -> pd.DataFrame:
     """Per theme of the fit (merges applied) and actor: dated documents of the scope naming it (topic_id,
-    canonical_id, canonical_name, label, documents)."""
+    canonical_id, canonical_name, label, documents); only the pairs with at least `min_documents`."""
+    # An actor named in fewer rows of doc_actors than `min_documents` cannot reach it in one theme: leaving such
+    # actors out before the join spares grouping a million rows over every actor (most are named a few times).
+    few = ("AND x.canonical_id IN (SELECT canonical_id FROM doc_actors WHERE canonical_id IS NOT NULL "
+           "GROUP BY canonical_id HAVING count(*) >= ?)" if min_documents > 1 else "")
     return con.execute(
         f"SELECT a.topic_id, x.canonical_id, min(x.canonical_name) AS canonical_name, min(x.label) AS label, "
         f"count(*) AS documents FROM (SELECT id FROM documents WHERE {where.sql} AND date IS NOT NULL) d "
         f"JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id JOIN doc_actors x ON x.doc_id = d.id "
-        f"WHERE x.canonical_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, documents DESC, 2",
-        [*where.params, run_id]).df()
+        f"WHERE x.canonical_id IS NOT NULL {few} GROUP BY 1, 2 HAVING count(*) >= ? ORDER BY 1, documents DESC, 2",
+        [*where.params, run_id, *([int(min_documents)] if few else []), int(min_documents)]).df()
 
 
 def theme_texts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, per_group: int = 300) -> pd.DataFrame:

@@ -4,6 +4,7 @@ entities (the statistical model included) and embeds the passages; the driver wr
 from __future__ import annotations
 
 import pytest
+from analysis_rows import analysis_rows
 
 from analytics import config, entities, pipeline, store
 from analytics.ingest import ingest
@@ -25,22 +26,11 @@ def build(path):
     return con
 
 
-def results(con) -> dict:
-    run = store.topic_run_id(con)
-    return {
-        "entities": sorted(con.execute("SELECT doc_id, start_char, end_char, sent_start, canonical_id, label "
-                                       "FROM entities").fetchall()),
-        "processed": sorted(con.execute("SELECT doc_id, version FROM processed").fetchall()),
-        "doc_topics": sorted(con.execute("SELECT doc_id, topic_id FROM doc_topics WHERE run_id = ?", [run])
-                             .fetchall()),
-    }
-
-
 def test_dask_local_cluster_gives_the_local_results(tmp_path):
     local = build(tmp_path / "local.duckdb")
     entities.run_entities(local, config.DEFAULT_ALIASES, profile="quality")
     run_topics(local, params=TopicParams(backend="static"))
-    expected = results(local)
+    expected = analysis_rows(local)
     local.close()
 
     remote = build(tmp_path / "dask.duckdb")
@@ -49,7 +39,7 @@ def test_dask_local_cluster_gives_the_local_results(tmp_path):
         summary = entities.run_entities(remote, config.DEFAULT_ALIASES, profile="quality", mapper=mapper)
         assert summary["documents"] == written()
         run_topics(remote, params=TopicParams(backend="static"), mapper=mapper)
-    got = results(remote)
+    got = analysis_rows(remote)
     remote.close()
     assert len(expected["entities"]) > 500
     assert got == expected

@@ -8,6 +8,7 @@ import multiprocessing
 import threading
 
 import pytest
+from analysis_rows import analysis_rows
 
 from analytics import config, pipeline, scale, store
 from analytics.ingest import ingest
@@ -24,15 +25,7 @@ def build(path):
 
 def stored(path) -> dict:
     with store.opened(path, read_only=True) as con:
-        run = store.topic_run_id(con)
-        return {
-            "entities": sorted(con.execute("SELECT doc_id, start_char, end_char, sent_start, canonical_id, label "
-                                           "FROM entities").fetchall()),
-            "processed": sorted(con.execute("SELECT doc_id, version FROM processed").fetchall()),
-            "doc_topics": sorted(con.execute("SELECT doc_id, topic_id FROM doc_topics WHERE run_id = ?", [run])
-                                 .fetchall()),
-            "runs": sorted(con.execute("SELECT kind, status FROM runs").fetchall()),
-        }
+        return {**analysis_rows(con), "runs": sorted(con.execute("SELECT kind, status FROM runs").fetchall())}
 
 
 def test_beside_only_where_extraction_would_have_one_core():

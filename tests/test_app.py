@@ -200,6 +200,23 @@ def test_plain_words_on_the_actors_page(app):
     assert "named together more often than chance" in texts(at).lower()
 
 
+def test_the_actors_page_starts_from_the_corpus_own_most_named_actors(app, app_db):
+    """No Twitter in this corpus: the page compares its three most named actors, not a platform pair it lacks."""
+    most_named = list(Corpus.open(app_db).actors(top=3)["canonical_id"])
+    assert "twitter" not in most_named
+    assert app("actors").multiselect(key="actors_pick").value == most_named
+
+
+def test_the_migration_pair_is_the_first_comparison_only_where_the_corpus_tells_it():
+    from analytics.app.sidebar import default_actors
+
+    demo_like = dict.fromkeys(["islamic_state", "twitter", "syria", "telegram", "iraq", "facebook"], "")
+    speeches = dict.fromkeys(["united_states", "united_kingdom", "france", "paris", "berlin", "telegram"], "")
+    assert default_actors(demo_like) == ["twitter", "telegram"]
+    assert default_actors(speeches) == ["united_states", "united_kingdom", "france"]
+    assert default_actors({}) == []
+
+
 @pytest.mark.slow  # fits BERTopic on static vectors (the fast profile's model), in a background job
 def test_refit_with_known_themes_from_the_explorer_runs_as_a_job_and_can_be_undone(tmp_path, monkeypatch):
     db = build_app_store(tmp_path / "refit.duckdb")

@@ -22,6 +22,14 @@ def actor_choices(corpus: CachedCorpus) -> dict[str, str]:
     return dict(zip(actors[s.CANONICAL_ID], actors[s.CANONICAL_NAME], strict=True))
 
 
+def default_actors(choices: dict[str, str]) -> list[str]:
+    """The actors the Actors page compares first, from the pickers' choices (most named first): the platform
+    migration, Twitter and Telegram, when the corpus tells it (both among its five most named actors); otherwise
+    its three most named actors (in a corpus of speeches "telegram" is a message, not the platform to start from)."""
+    most_named = list(choices)
+    return ["twitter", "telegram"] if {"twitter", "telegram"} <= set(most_named[:5]) else most_named[:3]
+
+
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 

@@ -18,7 +18,7 @@ from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
 from analytics.app.reading import escape_markdown, list_and_read
 from analytics.app.selection import selected_points, to_timestamp
-from analytics.app.sidebar import actor_choices, sidebar_filters
+from analytics.app.sidebar import actor_choices, default_actors, sidebar_filters
 from analytics.app.state import corpus_or_stop
 
 PAGE = "actors"
@@ -32,7 +32,7 @@ if leading.empty:
     st.stop()
 
 options = actor_choices(corpus)
-default = [a for a in ("twitter", "telegram") if a in options] or list(options)[:3]
+default = default_actors(options)
 url.seed("actors_pick", [a for a in url.value("actors", [], url.text_list, page=PAGE) if a in options] or default)
 st.session_state["actors_pick"] = [a for a in st.session_state["actors_pick"] if a in options]
 chosen = st.multiselect("Compare actors", list(options), format_func=lambda a: options[a], key="actors_pick")

@@ -77,6 +77,20 @@ def test_the_same_filters_give_the_same_findings_on_every_surface(planted_db, mo
     assert sources == [f.sentence for f in found.about(kinds=("lead_lag", "share_of_voice"))]
 
 
+def test_past_the_first_few_the_findings_are_folded_in_order(planted_db, monkeypatch):
+    """A corpus with dozens of real changes lists the strongest in full and folds the rest, none lost."""
+    from analytics.app import findings_view
+
+    monkeypatch.setattr(findings_view, "FIRST_SHOWN", 2)
+    expected = [f.sentence for f in Corpus.open(planted_db).findings("quarter", FILTERS).significant]
+    overview = _page(planted_db, "overview", monkeypatch, APP_PARAMS)
+    folded = [e for e in overview.expander if e.label == f"{len(expected) - 2} more findings (weaker evidence, "
+              "still significant)"]
+    assert len(folded) == 1
+    assert listed_findings(folded[0]) == expected[2:]
+    assert listed_findings(overview) == expected  # the first two in full, then the folded ones, in order
+
+
 def test_the_unfiltered_run_differs_from_the_filtered_one(planted_db):
     """The filters reach the engine: twice the documents, a different set of tests."""
     everything = Corpus.open(planted_db).findings("quarter")

@@ -23,6 +23,8 @@ from . import findings_queue
 from .reading import escape_markdown, list_and_read
 from .state import CachedCorpus
 
+FIRST_SHOWN = 10  # findings listed in full before the rest are folded away
+
 
 def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key: str, *, heading: str = "",
                    subject_type: str | None = None, subject_ids: Iterable[str | int] | None = None,
@@ -51,7 +53,12 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
                   "None of them here: no change in these documents can be told from chance."))
     if shown:
         # Sentences in full (a table cell would cut them), then one pick opens the documents behind a finding.
-        st.markdown(finding_list(shown))
+        # The strongest first (smallest q); past the first few the rest are folded, so a corpus with dozens of
+        # real changes (two centuries of speeches) does not bury the page under them.
+        st.markdown(finding_list(shown[:FIRST_SHOWN]))
+        if len(shown) > FIRST_SHOWN:
+            with st.expander(f"{len(shown) - FIRST_SHOWN} more findings (weaker evidence, still significant)"):
+                st.markdown(finding_list(shown[FIRST_SHOWN:]))
         picked = st.selectbox("The documents behind a finding", range(len(shown)), index=None,
                               key=f"{key}_finding_pick",
                               format_func=lambda i: short(shown[i].sentence),

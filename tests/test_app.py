@@ -10,12 +10,13 @@ import time
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import pytest
 from apptest_pages import open_at
 from apptest_store import XSS_ID, XSS_TITLE, build_app_store
 from streamlit.testing.v1 import AppTest
 
-from analytics import Corpus, jobs, store
+from analytics import Corpus, glossary, jobs, store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["overview", "themes", "explorer", "actors", "sources", "amplification", "documents", "corpus", "about"]
@@ -329,3 +330,25 @@ def test_a_store_of_ones_own_not_yet_analysed_is_never_filled_with_the_demo(tmp_
     assert Corpus.open(mine).counts()["documents"] == len(docs)
     assert "First run: building the demo corpus" not in texts(at)
     assert at.sidebar.selectbox(key="corpus_pick").format_func("demo") == "mine"  # named as the reader's, not "demo"
+
+
+def test_the_upload_preview_does_not_claim_a_source_type_nobody_chose(app, tmp_path):
+    """A CSV without a source-type column: the preview says to choose one (it used to show "news report", the
+    reader's fallback, before anyone had chosen); once chosen, the choice is shown."""
+    from analytics.app.upload import _STATE
+
+    csv = tmp_path / "speeches.csv"
+    pd.DataFrame({"date": ["1790-01-08", "1790-12-08"], "speaker": ["Washington", "Washington"],
+                  "text": ["Fellow-Citizens of the Senate and House of Representatives: the state of the Union.",
+                           "Fellow-Citizens of the Senate and House of Representatives: in meeting you again."]}
+                 ).to_csv(csv, index=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[_STATE] = {"slug": "speeches", "paths": [str(csv)]}
+    at.switch_page("analytics/app/pages/corpus.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    previews = [d.value for d in at.dataframe if "text" in d.value.columns]
+    assert previews and set(previews[0]["source_type"]) == {"(choose above)"}
+    at.selectbox(key="upload_source_type").set_value("statement").run()
+    previews = [d.value for d in at.dataframe if "text" in d.value.columns]
+    assert set(previews[0]["source_type"]) == {glossary.source_type_name("statement")}

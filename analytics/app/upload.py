@@ -65,9 +65,11 @@ def _preview_table(found: Preview, source_type: str | None) -> None:
     rows[s.TEXT] = rows[s.TEXT].str.slice(0, 160)
     if source_type:
         rows[s.SOURCE_TYPE] = source_type
+    elif not found.mapping.get(s.SOURCE_TYPE):  # the file does not say it: not "news" before anyone chose it
+        rows[s.SOURCE_TYPE] = None
     if source_type == "propaganda" and st.session_state.get("content_warning", True):
         rows[[s.TITLE, s.TEXT]] = "[propaganda: hidden while the content warning is on]"
-    rows[s.SOURCE_TYPE] = rows[s.SOURCE_TYPE].map(glossary.source_type_name)
+    rows[s.SOURCE_TYPE] = [glossary.source_type_name(t) if t else "(choose above)" for t in rows[s.SOURCE_TYPE]]
     rows[s.LANGUAGE] = rows[s.LANGUAGE].map(glossary.language_name)
     st.dataframe(rows, hide_index=True, width="stretch")
 

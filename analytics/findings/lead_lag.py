@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from scipy.stats import t as t_dist
+from scipy.special import stdtr
 
 from .. import schema as s
 from .counts import CountTable
@@ -73,8 +74,21 @@ def apply_filter(x: np.ndarray, coef: np.ndarray) -> np.ndarray:
 
 def local_mean(x: np.ndarray, half_window: int = 3) -> np.ndarray:
     """Mean of x over each position's neighbourhood of ±half_window positions (fewer at the ends)."""
+    return np.convolve(x, np.ones(2 * half_window + 1), mode="same") / _neighbours(len(x), half_window)
+
+
+@lru_cache(maxsize=256)
+def _neighbours(length: int, half_window: int) -> np.ndarray:
+    """How many positions each position's neighbourhood holds (the same for every series of this length: made
+    once, as tens of thousands of tests ask for it)."""
     kernel = np.ones(2 * half_window + 1)
-    return np.convolve(x, kernel, mode="same") / np.convolve(np.ones_like(x), kernel, mode="same")
+    return np.convolve(np.ones(length), kernel, mode="same")
+
+
+def _t_sf(t: list[float], df: list[float]) -> np.ndarray:
+    """P(T > t) for Student's t with `df` degrees of freedom: scipy.stats.t.sf's own formula (stdtr), without its
+    argument checks, which cost more than the thousands of sums each test makes."""
+    return stdtr(np.asarray(df, dtype=float), -np.asarray(t, dtype=float))
 
 
 def _one_direction(leader: np.ndarray, follower: np.ndarray, max_lag: int, max_order: int):
@@ -92,12 +106,19 @@ def _one_direction(leader: np.ndarray, follower: np.ndarray, max_lag: int, max_o
         spread = float(np.sqrt(np.sum(local_mean(a**2) * local_mean(b**2))))
         if spread == 0 or a.std() == 0 or b.std() == 0:
             continue
-        tested.append((float(np.sum(a * b)) / spread, len(a) - 1, lag, float(np.corrcoef(a, b)[0, 1])))
+        tested.append((float(np.sum(a * b)) / spread, len(a) - 1, lag, _correlation(a, b)))
     if not tested:
         return [], order
     # every lag's p-value in one call of the t distribution (one call per lag cost more than the sums)
-    p_values = t_dist.sf([z for z, *_ in tested], [df for _, df, *_ in tested])
+    p_values = _t_sf([z for z, *_ in tested], [df for _, df, *_ in tested])
     return [(float(p), lag, r) for p, (_, _, lag, r) in zip(p_values, tested, strict=True)], order
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson's r, as np.corrcoef gives it (centred again, clipped to [-1, 1]), without its general machinery."""
+    a, b = a - a.mean(), b - b.mean()
+    r = float(np.dot(a, b) / np.sqrt(np.dot(a, a) * np.dot(b, b)))
+    return min(max(r, -1.0), 1.0)
 
 
 def lagged_correlation_test(x: np.ndarray, y: np.ndarray, max_lag: int = 4, max_order: int = 3) -> LeadLag | None:
@@ -145,7 +166,7 @@ def asymmetry_test(x: np.ndarray, y: np.ndarray, max_lag: int = 4, max_order: in
         tested.append((abs(contrast @ beta) / se, n - design.shape[1]))
     if not tested:
         return 1.0
-    p_values = [float(2 * p) for p in t_dist.sf([t for t, _ in tested], [df for _, df in tested])]
+    p_values = [float(2 * p) for p in _t_sf([t for t, _ in tested], [df for _, df in tested])]
     return float(1 - (1 - min(p_values)) ** len(p_values))
 
 
@@ -182,6 +203,7 @@ def lead_lag_findings(table: CountTable, settings: FindingsSettings) -> list[Fin
             continue
         span = np.flatnonzero(both)
         first, stop = span[0], span[-1] + 1
+        behind = table.period_mask(first, stop) & (mask_a | mask_b)  # the same for every subject of the pair
         for j, subject in subjects:
             if (ka[j].sum() < settings.min_lead_lag_subject_documents
                     or kb[j].sum() < settings.min_lead_lag_subject_documents):
@@ -194,13 +216,12 @@ def lead_lag_findings(table: CountTable, settings: FindingsSettings) -> list[Fin
             lead, follow = (ga, gb) if result.x_leads else (gb, ga)
             k_lead, k_follow = (ka, kb) if result.x_leads else (kb, ka)
             n_lead, n_follow = (na, nb) if result.x_leads else (nb, na)
-            window = table.period_mask(first, stop)
             out.append(Finding(
                 kind="lead_lag", subject=str(subject["subject"]), subject_type=str(subject["subject_type"]),
                 subject_id=str(subject["subject_id"]), test=TEST, p_value=result.p_value,
                 effect=result.correlation, effect_name="correlation of the pre-whitened shares at the lag",
                 n_documents=int(na[first:stop].sum() + nb[first:stop].sum()),
-                doc_ids=table.evidence(j, window & (mask_a | mask_b)), granularity=table.granularity,
+                doc_ids=table.evidence(j, behind), granularity=table.granularity,
                 leader=lead[1], follower=follow[1], lag=result.lag,
                 before_count=int(k_lead[j][first:stop].sum()), before_total=int(n_lead[first:stop].sum()),
                 after_count=int(k_follow[j][first:stop].sum()), after_total=int(n_follow[first:stop].sum()),

@@ -37,6 +37,16 @@ class AliasTable:
     frame: pd.DataFrame
     digest: str
 
+    def active_from(self) -> dict[str, pd.Timestamp]:
+        """canonical_id → the first day it existed, for the actors whose rows say so (the earliest their rows
+        give): a platform cannot be named before it was launched, so "a telegram" in a speech of 1902 is a
+        message, not the app. A year or a month stands for its first day, so a real mention is never lost."""
+        if "active_from" not in self.frame:
+            return {}
+        given = self.frame[self.frame["active_from"] != ""]
+        return {cid: min(_first_day(v) for v in group["active_from"])
+                for cid, group in given.groupby("canonical_id")}
+
     def lookup(self) -> dict[str, tuple[str, str, str]]:
         """alias_key → (canonical_id, canonical_name, type), for names the model finds on its own.
 
@@ -73,12 +83,28 @@ def load_aliases(path: Path | str) -> AliasTable:
             if owner.setdefault(key, cid) != cid:
                 raise ALIAS_LIST_ROW.error(path=str(path), line=line,
                                           reason=f"alias {alias!r} already belongs to {owner[key]!r}")
+            active_from = (row.get("active_from") or "").strip()
+            if active_from and _first_day(active_from) is None:
+                raise ALIAS_LIST_ROW.error(path=str(path), line=line, reason=f"active_from {active_from!r} is not a "
+                                          "year, a year-month or a date (2013, 2013-08, 2013-08-14)")
             rows.append({"canonical_id": cid, "canonical_name": (row.get("canonical_name") or cid).strip(),
                          "type": kind, "alias": alias, "match": match,
-                         "language": (row.get("language") or "und").strip() or "und"})
+                         "language": (row.get("language") or "und").strip() or "und", "active_from": active_from})
     frame = pd.DataFrame(rows)
+    if "active_from" in frame and not frame["active_from"].any():
+        frame = frame.drop(columns="active_from")  # a list without the column keeps the digest it always had
     digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()[:16]
     return AliasTable(frame, digest)
+
+
+def _first_day(text: str) -> pd.Timestamp | None:
+    """The first day of a year (2013), a month (2013-08) or a date (2013-08-14); None when it is none of them."""
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return None
+    try:
+        return pd.Timestamp(text + ("-01-01" if len(text) == 4 else "-01" if len(text) == 7 else ""))
+    except ValueError:
+        return None
 
 
 def _row_problem(alias: str, cid: str, match: str, kind: str) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import schema as s
 from .. import store
 from .aliases import AliasTable, alias_key
+from .dating import without_anachronisms
 from .extraction import ENTITY_COLUMNS, MODEL_LABELS, ROMANISED_ORIGIN, _mention_rows
 from .pipeline import alias_only_pipeline
 from .posts import POST_ORIGINS
@@ -33,7 +34,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     names = {v[0]: v[1] for v in lookup.values()}
     stored = store.stored_mentions(con, ENTITY_COLUMNS)
     nlp = alias_only_pipeline(spacy.blank("en"), aliases)  # [posts] with accounts and hashtags
-    docs = store.documents(con, columns=[s.ID, s.TEXT])
+    docs = store.documents(con, columns=[s.ID, s.TEXT, s.DATE])
     fresh: list[dict[str, Any]] = []
     for doc_id, doc in zip(docs[s.ID], nlp.pipe(docs[s.TEXT], batch_size=256), strict=True):
         fresh += _mention_rows(doc, doc_id, lookup, "", alias_only=True)
@@ -76,6 +77,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
     fresh_frame[s.CANONICAL_NAME] = [names.get(c, n) for c, n in zip(fresh_frame[s.CANONICAL_ID],
                                                                       fresh_frame[s.CANONICAL_NAME], strict=True)]
     result = pd.concat([pd.DataFrame(kept, columns=ENTITY_COLUMNS), fresh_frame], ignore_index=True)
+    result = without_anachronisms(result, dict(zip(docs[s.ID], docs[s.DATE], strict=True)), aliases.active_from())
     # Sentence bounds of fresh alias mentions come from the sentencizer; keep the model's where it had them.
     with store.transaction(con):
         store.replace_mentions(con, result.sort_values([s.DOC_ID, s.START_CHAR]))  # doc_actors recounted with it

@@ -76,7 +76,7 @@ def run_entities(
     if progress:
         progress(0, len(todo))
     n_proc = 1 if mapper.remote else n_process  # worker processes of their own only where the work runs here
-    with BatchWriter(con) as writer:
+    with BatchWriter(con, active_from=aliases.active_from()) as writer:
         for mentions, processed in mapper.map(extract_batch, document_batches(con, todo), aliases, profile,
                                               batch_size, n_proc):
             writer.put(mentions, processed)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Mapping
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from .. import store
+from .dating import in_their_time
 
 
 class BatchWriter:
@@ -19,8 +22,10 @@ class BatchWriter:
     by the next `put` or on leaving the with-block; leaving it waits until every batch given is written.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, depth: int = 2) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, depth: int = 2,
+                 active_from: Mapping[str, pd.Timestamp] | None = None) -> None:
         self._cursor = con.cursor()
+        self._active_from = dict(active_from or {})  # actors with a first day (entities/dating.py)
         # A small queue: spaCy never runs more than `depth` batches ahead of the store, so memory stays bounded.
         self._queue: queue.Queue[tuple[pa.Table, pa.Table] | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
@@ -47,13 +52,16 @@ class BatchWriter:
         while (item := self._queue.get()) is not None:
             if self._error is None:  # after a failure, later batches are dropped: the store stays as it was
                 try:
-                    write_batch(self._cursor, *item)
+                    write_batch(self._cursor, *item, active_from=self._active_from)
                 except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
                     self._error = exc
 
 
-def write_batch(con: duckdb.DuckDBPyConnection, mentions: pa.Table, processed: pa.Table) -> None:
-    """A batch's mentions and its processed marks, together or not at all."""
+def write_batch(con: duckdb.DuckDBPyConnection, mentions: pa.Table, processed: pa.Table,
+                active_from: Mapping[str, pd.Timestamp] | None = None) -> None:
+    """A batch's mentions (none of an actor in a document dated before it existed) and its processed marks,
+    together or not at all."""
+    mentions = in_their_time(con, mentions, active_from or {})
     with store.transaction(con):  # the mentions, their per-document actor counts and the marks: all or nothing
         store.insert_mentions(con, mentions, processed.column("doc_id").to_pylist())
         store.insert_frame(con, "processed", processed)

@@ -143,3 +143,24 @@ def test_a_second_process_loads_umaps_compiled_code_and_gets_the_same_embedding(
     assert any((tmp_path / "numba-cache").iterdir())
     # the fast profile's topic fit never imports torch or sentence-transformers
     assert not first["torch"] and not first["sentence_transformers"]
+
+
+# The process that fits the themes checks the spaCy model's files (entities.model_dir) and loads the topic
+# libraries; neither may import spaCy's torch or BERTopic's transformers (~3 CPU-s on UK news, fast profile).
+_READY = """
+import json, sys
+from analytics.entities import model_dir
+model_dir()
+checked = {name: name in sys.modules for name in ("spacy", "torch")}
+from analytics.loading import topic_libraries
+topic_libraries()
+print(json.dumps({"after_model_dir": checked,
+                  "after_topic_libraries": {name: name in sys.modules for name in ("torch", "transformers")}}))
+"""
+
+
+@pytest.mark.flow  # a child process imports BERTopic and UMAP
+def test_checking_the_spacy_model_and_loading_the_topic_libraries_import_neither_torch_nor_transformers():
+    found = _child(_READY, {})
+    assert found["after_model_dir"] == {"spacy": False, "torch": False}
+    assert found["after_topic_libraries"] == {"torch": False, "transformers": False}

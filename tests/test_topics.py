@@ -110,6 +110,51 @@ def test_auto_label_is_short_and_skips_near_repeats():
 
 
 @pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
+def _eager_auto_label(words: list[str], texts: list[str], n: int = 3, min_coverage: float = 0.2) -> str:
+    """auto_label as it read every word's coverage before picking (the reference for the lazy reading)."""
+    import re
+
+    from analytics.topics.labels import _stem, _surface_form
+
+    lowered = [t.lower() for t in texts]
+    share = {w: sum(bool(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", t)) for t in lowered)
+             / len(lowered) for w in words}
+    covered = [w for w in words if share[w] >= min_coverage]
+    picked: list[str] = []
+    for word in covered + [w for w in words if w not in covered]:
+        if not any(_stem(word) == _stem(p) or _stem(word) in p.lower() or _stem(p) in word.lower() for p in picked):
+            picked.append(word)
+        if len(picked) == n:
+            break
+    picked = [_surface_form(w, texts) for w in picked]
+    picked[0] = picked[0][:1].upper() + picked[0][1:]
+    return picked[0] if len(picked) == 1 else ", ".join(picked[:-1]) + " & " + picked[-1]
+
+
+def test_auto_label_reading_coverage_as_it_picks_gives_the_label_of_reading_it_all_first():
+    import json
+    import random
+    from collections import Counter
+
+    from analytics import config
+    from analytics.topics import tokenize
+
+    texts = [json.loads(line)["text"] for path in sorted((config.DEMO_CORPUS_DIR / "documents").glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 100
+    rng = random.Random(42)
+    seen = set()
+    for _ in range(60):
+        members = rng.sample(texts, rng.randint(3, 25))
+        counts = Counter(w for t in members for w in set(tokenize(t)))
+        common = [w for w, _ in counts.most_common(60)]
+        words = rng.sample(common, 20)  # words of every coverage, in a shuffled order, near-repeats among them
+        expected = _eager_auto_label(words, members)
+        assert auto_label(words, members) == expected
+        seen.add(expected)
+    assert len(seen) > 50  # varied labels, not one case sixty times
+
+
 def test_large_corpus_fits_on_a_sample_and_assigns_the_rest(fresh_db, planted):
     store_documents(fresh_db, planted)
     params = TopicParams(backend="tfidf", min_topic_size=8, fit_sample=100)

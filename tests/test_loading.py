@@ -164,3 +164,25 @@ def test_checking_the_spacy_model_and_loading_the_topic_libraries_import_neither
     found = _child(_READY, {})
     assert found["after_model_dir"] == {"spacy": False, "torch": False}
     assert found["after_topic_libraries"] == {"torch": False, "transformers": False}
+
+
+_INGEST_IMPORTS = """
+import json, sys
+import analytics.cli, analytics.ingest, analytics.pipeline
+before = "analytics.corpus" in sys.modules
+import analytics
+from analytics import Corpus
+names = {name: getattr(analytics, name).__name__ for name in analytics.__all__ if name != "__version__"}
+print(json.dumps({"read_model_before": before, "corpus": Corpus.__module__, "names": names}))
+"""
+
+
+def test_the_package_imports_its_read_model_only_when_asked_for_it():
+    found = _child(_INGEST_IMPORTS, {})
+    assert found["read_model_before"] is False  # `narrative ingest` never loads the read model
+    assert found["corpus"] == "analytics.corpus"
+    assert found["names"]["Corpus"] == "Corpus" and found["names"]["InputError"] == "InputError"
+    assert set(found["names"]) == {"Corpus", "FilterOptions", "Filters", "Findings", "Framing", "InputError",
+                                   "ModelUnavailableError", "NarrativeError", "Reading", "RecordRejected",
+                                   "StoreBusyError", "StoreError", "StoreOutdatedError", "Summary",
+                                   "UnsafeArchiveError", "UsageError"}

@@ -38,6 +38,8 @@ def test_umaps_small_corpus_distances_are_scikit_learns_bit_for_bit(dtype):
     assert ours.dtype == theirs.dtype == dtype
     assert np.array_equal(ours, theirs)
     assert ours[7, 3] == 0 and ours[11, 0] == 1 and ours[11, 11] == 0
+    # rows of another layout take the pair-by-pair loop: the same matrix again
+    assert np.array_equal(umap.umap_.pairwise_distances(np.asfortranarray(vectors), metric=cosine), theirs)
     # anything else goes to scikit-learn as before
     assert np.array_equal(umap.umap_.pairwise_distances(vectors, metric="euclidean"),
                           pairwise_distances(vectors, metric="euclidean"))

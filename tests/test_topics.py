@@ -329,3 +329,32 @@ def test_stored_passage_vectors_are_the_encoded_passages(fresh_db, tmp_path):
     twice = passage_vectors(fresh_db, pd.concat([corpus.head(3), corpus.head(3)]), backend)
     assert len(twice) == 2 * len(first[first["doc_id"].isin(ids)])
     assert fresh_db.execute("SELECT count(*) FROM embeddings").fetchone()[0] == len(spans)
+
+
+@pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
+def test_merge_suggestions_are_the_closest_leaf_pairs_of_bertopics_own_hierarchy():
+    import json
+
+    from test_topic_streaming import HashedWords
+
+    from analytics import config
+    from analytics.topics.fit import fit_topics
+
+    docs = [json.loads(line) for path in sorted((config.DEMO_CORPUS_DIR / "documents").glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = sorted((d for d in docs if d.get("language", "en") == "en"), key=lambda d: d["doc_id"])
+    texts, ids = [d["text"] for d in docs], [d["doc_id"] for d in docs]
+    backend = HashedWords()
+    matrix = backend.encode(texts).astype(np.float64)
+    fit = fit_topics(texts, ids, matrix, backend, TopicParams(backend=backend.name, min_topic_size=5,
+                                                              merge_suggestions=1000))
+    n_topics = len(fit.topics)
+    assert n_topics >= 8  # a hierarchy with merges of leaves and of branches
+    # what BERTopic's hierarchy gives: its merges of two leaf topics, closest first
+    tree = fit.model.hierarchical_topics(texts)
+    tree[["Child_Left_ID", "Child_Right_ID"]] = tree[["Child_Left_ID", "Child_Right_ID"]].astype(int)
+    leaves = tree[(tree["Child_Left_ID"] < n_topics) & (tree["Child_Right_ID"] < n_topics)].sort_values("Distance")
+    expected = [{"topics": [int(a), int(b)], "distance": round(float(d), 4)}
+                for a, b, d in zip(leaves["Child_Left_ID"], leaves["Child_Right_ID"], leaves["Distance"], strict=True)]
+    assert len(expected) >= 3
+    assert fit.merge_suggestions == expected

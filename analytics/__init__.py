@@ -9,7 +9,8 @@ asks for its numbers:
     Corpus.open("data/narrative.duckdb").theme_shares("quarter", Filters(), top=8)
 """
 
-from .corpus import Corpus, FilterOptions, Findings, Framing, Reading, Summary
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     InputError,
     ModelUnavailableError,
@@ -22,6 +23,25 @@ from .errors import (
     UsageError,
 )
 from .filters import Filters
+
+if TYPE_CHECKING:
+    from .corpus import Corpus, FilterOptions, Findings, Framing, Reading, Summary
+
+# The read model is imported when first asked for, not with the package: it brings scipy.stats and the
+# amplification statistics (~0.7 CPU-s), which `narrative ingest` and a worker process extracting entities never use.
+_READ_MODEL = frozenset({"Corpus", "FilterOptions", "Findings", "Framing", "Reading", "Summary"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _READ_MODEL:
+        from . import corpus
+
+        return getattr(corpus, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _READ_MODEL)
 
 __version__ = "0.1.0"
 

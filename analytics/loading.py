@@ -176,9 +176,17 @@ def _exact_pairwise_distances(library_version: Any) -> Any:
         n = len(rows)
         # scikit-learn's result type: float32 for float32 input (UMAP's), else float64
         out = np.zeros((n, n), dtype=np.float32 if matrix.dtype == np.float32 else np.float64)
-        for i in range(n - 1):
-            x = rows[i]
-            out[i, i + 1:] = [metric(x, y) for y in rows[i + 1:]]
+        from umap.distances import cosine
+
+        if metric is cosine and matrix.flags.c_contiguous and matrix.dtype in (np.float32, np.float64):
+            # the metric every fit here uses: the same pairs in one compiled loop (rows of the same layout)
+            from .topics.umap_kernels import cosine_upper_triangle
+
+            cosine_upper_triangle(matrix, out)
+        else:
+            for i in range(n - 1):
+                x = rows[i]
+                out[i, i + 1:] = [metric(x, y) for y in rows[i + 1:]]
         out = out + out.T
         for i in range(n):
             out[i, i] = metric(rows[i], rows[i])

@@ -38,6 +38,8 @@ def test_umaps_small_corpus_distances_are_scikit_learns_bit_for_bit(dtype):
     assert ours.dtype == theirs.dtype == dtype
     assert np.array_equal(ours, theirs)
     assert ours[7, 3] == 0 and ours[11, 0] == 1 and ours[11, 11] == 0
+    # rows of another layout take the pair-by-pair loop: the same matrix again
+    assert np.array_equal(umap.umap_.pairwise_distances(np.asfortranarray(vectors), metric=cosine), theirs)
     # anything else goes to scikit-learn as before
     assert np.array_equal(umap.umap_.pairwise_distances(vectors, metric="euclidean"),
                           pairwise_distances(vectors, metric="euclidean"))
@@ -143,3 +145,46 @@ def test_a_second_process_loads_umaps_compiled_code_and_gets_the_same_embedding(
     assert any((tmp_path / "numba-cache").iterdir())
     # the fast profile's topic fit never imports torch or sentence-transformers
     assert not first["torch"] and not first["sentence_transformers"]
+
+
+# The process that fits the themes checks the spaCy model's files (entities.model_dir) and loads the topic
+# libraries; neither may import spaCy's torch or BERTopic's transformers (~3 CPU-s on UK news, fast profile).
+_READY = """
+import json, sys
+from analytics.entities import model_dir
+model_dir()
+checked = {name: name in sys.modules for name in ("spacy", "torch")}
+from analytics.loading import topic_libraries
+topic_libraries()
+print(json.dumps({"after_model_dir": checked,
+                  "after_topic_libraries": {name: name in sys.modules for name in ("torch", "transformers")}}))
+"""
+
+
+@pytest.mark.flow  # a child process imports BERTopic and UMAP
+def test_checking_the_spacy_model_and_loading_the_topic_libraries_import_neither_torch_nor_transformers():
+    found = _child(_READY, {})
+    assert found["after_model_dir"] == {"spacy": False, "torch": False}
+    assert found["after_topic_libraries"] == {"torch": False, "transformers": False}
+
+
+_INGEST_IMPORTS = """
+import json, sys
+import analytics.cli, analytics.ingest, analytics.pipeline
+before = "analytics.corpus" in sys.modules
+import analytics
+from analytics import Corpus
+names = {name: getattr(analytics, name).__name__ for name in analytics.__all__ if name != "__version__"}
+print(json.dumps({"read_model_before": before, "corpus": Corpus.__module__, "names": names}))
+"""
+
+
+def test_the_package_imports_its_read_model_only_when_asked_for_it():
+    found = _child(_INGEST_IMPORTS, {})
+    assert found["read_model_before"] is False  # `narrative ingest` never loads the read model
+    assert found["corpus"] == "analytics.corpus"
+    assert found["names"]["Corpus"] == "Corpus" and found["names"]["InputError"] == "InputError"
+    assert set(found["names"]) == {"Corpus", "FilterOptions", "Filters", "Findings", "Framing", "InputError",
+                                   "ModelUnavailableError", "NarrativeError", "Reading", "RecordRejected",
+                                   "StoreBusyError", "StoreError", "StoreOutdatedError", "Summary",
+                                   "UnsafeArchiveError", "UsageError"}

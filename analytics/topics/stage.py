@@ -128,10 +128,13 @@ def _fit_and_save(con: duckdb.DuckDBPyConnection, vectors: CorpusVectors, run_id
     fit_rows = vectors.rows(doc_ids)
     matrix = vectors.matrix[fit_rows].astype(np.float64)
     languages = vectors.languages[fit_rows].tolist()
-    # only the fitting sample's texts are read whole (the words of its themes)
-    sample = store.documents(con, columns=[s.ID, s.TEXT], ids=doc_ids).set_index(s.ID)[s.TEXT]
-    theme_texts = [theme_text(t) for t in sample.reindex(doc_ids)]
-    del sample
+    # only the fitting sample's texts are read whole (the words of its themes); a corpus of one chunk kept them
+    if vectors.theme_texts is not None:
+        theme_texts = [vectors.theme_texts[row] for row in fit_rows]
+    else:
+        sample = store.documents(con, columns=[s.ID, s.TEXT], ids=doc_ids).set_index(s.ID)[s.TEXT]
+        theme_texts = [theme_text(t) for t in sample.reindex(doc_ids)]
+        del sample
     # [posts] mostly posts: larger smallest themes, or short texts split into themes of one message each
     posts = bool((vectors.source_types[fit_rows] == "social").mean() > 0.5)
     fit_params = params.for_posts(len(doc_ids)) if posts else params

@@ -60,6 +60,9 @@ class CorpusVectors:
     passage_rows: np.ndarray  # each passage's document row
     chunks: list[_Chunk]
     centring: LanguageCentring | None = None
+    # A corpus read in one chunk keeps its documents' theme texts (in `ids` order): the cut-text keys and the fit's
+    # words take them from here instead of reading and cleaning every text again (None: a larger corpus).
+    theme_texts: list[str] | None = None
     _index: pd.Index | None = field(default=None, repr=False)
 
     def rows(self, doc_ids: Any) -> np.ndarray:
@@ -103,6 +106,7 @@ def corpus_vectors(
         matrix: np.ndarray | None = None
         sums = CentringSums()  # each language's passages, for the centring
         done = passages_done = 0
+        kept_themes: list[str] | None = []
         if progress:  # the bar starts with the pass: its rate and time left count from here, not from the first chunk
             progress(0, total)
         with open(path, "wb") as out:
@@ -110,6 +114,10 @@ def corpus_vectors(
                 n = len(frame)
                 themes = [theme_text(t) for t in frame[s.TEXT]]
                 keys.add(frame[s.ID].tolist(), themes, frame["duplicate_of"].tolist())
+                if kept_themes is not None and done + n <= chunk_documents:
+                    kept_themes.extend(themes)
+                else:
+                    kept_themes = None
                 passages = theme_passages(con, frame[[s.ID, s.TEXT]], backend, mapper=mapper, themes=themes)
                 local = pd.Index(frame[s.ID]).get_indexer(passages["doc_id"])
                 vectors = np.vstack(passages["vector"].to_list()).astype(np.float32, copy=False)
@@ -136,10 +144,11 @@ def corpus_vectors(
             source_types=np.concatenate(source_types) if source_types else np.array([], dtype=object),
             passage_file=path,
             passage_rows=np.concatenate(passage_rows) if passage_rows else np.array([], dtype=np.int64),
-            chunks=chunks)
+            chunks=chunks, theme_texts=kept_themes)
         if keys.needs_full_keys:  # texts cut short ("…") join the full text they begin: a second reading
-            keys.resolve_cut([theme_text(t) for t in frame[s.TEXT]]
-                             for frame in _batches(con, size, backend.fitted_on_corpus, (s.TEXT,)))
+            keys.resolve_cut([kept_themes] if kept_themes is not None else
+                             ([theme_text(t) for t in frame[s.TEXT]]
+                              for frame in _batches(con, size, backend.fitted_on_corpus, (s.TEXT,))))
         if backend.centre_languages and sums.sums:
             vectors_of.centring = sums.centring()
             for chunk, (rows, centred) in zip(chunks, vectors_of.passage_chunks(), strict=True):

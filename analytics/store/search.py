@@ -1,0 +1,142 @@
+"""The word index: which documents hold each term of their title or text, so a search reads the texts of the
+documents that may match instead of every text (analytics/search_index.py writes it and says how it is read).
+
+A term is a maximal run of letters, digits, marks and underscores (`TERM_PATTERN`, RE2's Unicode classes), kept as
+written (no case folding): a search pattern that matches within one term is run over the distinct terms with the
+same case-insensitive semantics it has over the texts. Documents are integer codes (search_docs), so a term's
+postings are a list of small integers per indexing batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterable, Iterator
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from .scope import Scope
+
+# What one term is; analytics/search_index.py splits query words with the same classes (Unicode L, N, M and "_").
+TERM_PATTERN = r"[\pL\pN\pM_]+"
+# Term ids handed to the postings' scan as constants (a filter DuckDB pushes into the scan) up to this many;
+# more are looked up with a subquery over the vocabulary.
+_CONSTANT_TERMS = 2000
+
+
+def index_words(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str], stage: str, version: str) -> int:
+    """Index the terms of these documents (title and text) and mark them processed by `stage` at `version`.
+
+    Call inside a transaction: the codes, terms, postings and processed marks of a batch commit together, so a
+    crash leaves either the batch indexed and marked or neither. A document indexed before (another version)
+    gets a new code; its old postings then name no document and are never read back. Returns documents indexed."""
+    ids = list(dict.fromkeys(doc_ids))
+    if not ids:
+        return 0
+    con.execute("DELETE FROM search_docs WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    first = int(con.execute("SELECT coalesce(max(doc_code), -1) + 1 FROM search_docs").fetchall()[0][0])
+    codes = pd.DataFrame({"doc_code": range(first, first + len(ids)), "doc_id": ids})
+    codes["doc_code"] = codes["doc_code"].astype("int32")
+    con.register("_index_codes", codes)
+    try:
+        con.execute("INSERT INTO search_docs SELECT doc_code, doc_id FROM _index_codes")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _index_terms AS "
+            "SELECT DISTINCT c.doc_code, unnest(regexp_extract_all(coalesce(d.title, '') || ' ' || d.text, ?)) "
+            "AS term FROM documents d JOIN _index_codes c ON c.doc_id = d.id", [TERM_PATTERN])
+        con.execute(
+            "INSERT INTO search_terms SELECT (SELECT coalesce(max(term_id), -1) FROM search_terms) + "
+            "row_number() OVER (ORDER BY term), term FROM (SELECT DISTINCT term FROM _index_terms) n "
+            "WHERE NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.term = n.term)")
+        con.execute(
+            "INSERT INTO search_postings SELECT t.term_id, count(*), list(x.doc_code ORDER BY x.doc_code) "
+            "FROM _index_terms x JOIN search_terms t ON t.term = x.term GROUP BY t.term_id ORDER BY t.term_id")
+        con.execute("INSERT INTO processed SELECT doc_id, ?, ? FROM _index_codes", [stage, version])
+        con.execute("DROP TABLE _index_terms")
+    finally:
+        con.unregister("_index_codes")
+    return len(ids)
+
+
+def index_size(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows of the index's tables and the (term, document) pairs its postings hold."""
+    docs, terms, rows, pairs = con.execute(
+        "SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM search_terms), "
+        "(SELECT count(*) FROM search_postings), (SELECT coalesce(sum(size), 0) FROM search_postings)"
+    ).fetchall()[0]
+    return {"documents": int(docs), "terms": int(terms), "posting_rows": int(rows), "pairs": int(pairs)}
+
+
+def word_candidates(con: duckdb.DuckDBPyConnection, term_patterns: Iterable[str | None],
+                    max_share: float) -> pa.Table | None:
+    """The ids (`doc_id`) of the documents that may hold every word: for each query word's term pattern (RE2
+    over the index's terms; None: that word cannot be looked up), the documents the index lists under a matching
+    term, and every document not indexed yet. None when the index cannot narrow the search: no document
+    indexed, no word looked up, or each word's postings reach `max_share` of the documents (reading those texts
+    through the index costs more than reading them all).
+
+    A superset of the matches: the caller still checks each candidate's title and text with the exact pattern."""
+    indexed, total = con.execute(
+        "SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM documents)").fetchall()[0]
+    if not indexed:
+        return None
+    clauses: list[str] = []
+    params: list = []
+    for pattern in term_patterns:
+        if pattern is None:
+            continue
+        terms = [r[0] for r in con.execute("SELECT term_id FROM search_terms WHERE regexp_matches(term, ?)",
+                                           [pattern]).fetchall()]
+        if not terms:
+            clauses.append("FALSE")
+            continue
+        if len(terms) <= _CONSTANT_TERMS:
+            term_where, term_params = f"term_id IN ({', '.join('?' * len(terms))})", terms
+        else:
+            term_where = "term_id IN (SELECT term_id FROM search_terms WHERE regexp_matches(term, ?))"
+            term_params = [pattern]
+        postings = con.execute(f"SELECT coalesce(sum(size), 0) FROM search_postings WHERE {term_where}",
+                               term_params).fetchall()[0][0]
+        if postings >= max_share * total:
+            continue
+        clauses.append(f"doc_code IN (SELECT unnest(docs) FROM search_postings WHERE {term_where})")
+        params += term_params
+    if not clauses:
+        return None
+    found = con.sql(f"SELECT doc_id FROM search_docs WHERE {' AND '.join(clauses)}", params=params).to_arrow_table()
+    if indexed < total:  # documents stored since the last analysis: the exact check reads them all
+        unindexed = con.sql("SELECT id AS doc_id FROM documents WHERE id NOT IN (SELECT doc_id FROM search_docs)"
+                            ).to_arrow_table()
+        found = pa.concat_tables([found, unindexed])
+    return found
+
+
+@contextlib.contextmanager
+def words_scope(con: duckdb.DuckDBPyConnection, where: Scope, patterns: Iterable[str],
+                term_patterns: Iterable[str | None], max_share: float) -> Iterator[Scope]:
+    """The scope narrowed to documents whose title or text matches every one of `patterns` (RE2, as with_words
+    matches them), for queries on `con` within the block: the texts are read only for the index's candidates
+    (`word_candidates`) when it has them.
+
+    The candidates are handed over as a registered table, not a subquery: from a subquery DuckDB built its hash
+    table on the documents side, reading every text with the patterns first (no faster than no index); from a
+    table of known size it builds on the candidates and skips the other documents in its scan."""
+    from .queries import with_words
+
+    patterns = list(patterns)
+    exact = with_words(where, patterns=patterns)
+    found = word_candidates(con, term_patterns, max_share) if patterns else None
+    if found is None:
+        yield exact
+        return
+    if not found.num_rows:  # no document holds a matching term: the plan over an empty table still reads texts
+        yield Scope("FALSE")
+        return
+    name = f"_word_candidates_{uuid.uuid4().hex}"
+    con.register(name, found)
+    try:
+        yield Scope(f"id IN (SELECT doc_id FROM {name}) AND {exact.sql}", exact.params)
+    finally:
+        con.unregister(name)

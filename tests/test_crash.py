@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -57,7 +58,15 @@ def state(db: Path) -> dict:
                                  .fetchall()),
             "topics": sorted(con.execute("SELECT topic_id, label, size FROM topics WHERE run_id = ?", [run])
                              .fetchall()),
+            "search_index": index_pairs(con),
         }
+
+
+def index_pairs(con) -> list[tuple[str, str]]:
+    """The word index as (document, term) pairs: what it says, whatever codes a run gave the documents and terms."""
+    return sorted(con.execute(
+        "SELECT d.doc_id, t.term FROM (SELECT term_id, unnest(docs) AS doc_code FROM search_postings) p "
+        "JOIN search_docs d USING (doc_code) JOIN search_terms t USING (term_id)").fetchall())
 
 
 def check_invariants(db: Path) -> None:
@@ -85,6 +94,12 @@ def check_invariants(db: Path) -> None:
         miscounted = q(f"SELECT count(*) FROM (({counted[0]} EXCEPT ALL {counted[1]}) UNION ALL "
                        f"({counted[1]} EXCEPT ALL {counted[0]}))").fetchone()[0]
         assert miscounted == 0, "per-document actor counts that disagree with the mentions"
+        indexed = ("SELECT doc_id FROM search_docs", "SELECT doc_id FROM processed WHERE stage = 'search_index'")
+        unmarked = q(f"SELECT count(*) FROM (({indexed[0]} EXCEPT ALL {indexed[1]}) UNION ALL "
+                     f"({indexed[1]} EXCEPT ALL {indexed[0]}))").fetchone()[0]
+        assert unmarked == 0, "indexed documents without their processed mark, or marks without the index"
+        assert q("SELECT count(*) FROM search_terms").fetchone()[0] == q(
+            "SELECT count(DISTINCT term) FROM search_terms").fetchone()[0], "a term indexed twice"
 
 
 def test_kills_during_ingest_and_analysis_lose_nothing(corpus_csv, tmp_path):
@@ -138,3 +153,40 @@ def test_reader_sees_committed_state_while_a_writer_runs(corpus_csv, tmp_path):
     assert writer.returncode == 0
     counts = {s for s in seen if s != "busy"}
     assert counts <= {0, 1600}, f"a half-written state was visible: {sorted(counts)}"
+
+
+def test_kills_during_the_word_index_leave_it_whole(corpus_csv, tmp_path):
+    """The word index alone, a batch of 40 documents per transaction, killed at random moments five times (the first third of a run is mostly starting Python): each
+    kill leaves whole batches (marked and indexed together), and a re-run ends with the index an uninterrupted
+    run writes."""
+    stored = tmp_path / "stored.duckdb"
+    subprocess.run(pipeline(corpus_csv, stored)[0], check=True, capture_output=True, timeout=600)
+    index = [sys.executable, "-c", "import sys; from analytics import store, search_index\n"
+             "with store.opened(sys.argv[1]) as con: search_index.run_search_index(con, batch_size=40)"]
+    reference = tmp_path / "reference.duckdb"
+    shutil.copy(stored, reference)
+    started = time.monotonic()
+    subprocess.run([*index, str(reference)], check=True, capture_output=True, timeout=600)
+    full_seconds = time.monotonic() - started
+    with store.opened(reference, read_only=True) as con:
+        expected = index_pairs(con)
+    assert len({doc for doc, _ in expected}) == 1600
+    rng = random.Random(5)
+    partial = 0  # kills that landed between two of the stage's commits
+    for attempt in range(5):
+        db = tmp_path / f"killed-index-{attempt}.duckdb"
+        shutil.copy(stored, db)
+        proc = subprocess.Popen([*index, str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(rng.uniform(full_seconds / 3, full_seconds))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        check_invariants(db)
+        with store.opened(db, read_only=True) as con:
+            partial += 0 < store.index_size(con)["documents"] < 1600
+        subprocess.run([*index, str(db)], check=True, capture_output=True, timeout=600)
+        check_invariants(db)
+        with store.opened(db, read_only=True) as con:
+            assert index_pairs(con) == expected, f"kill {attempt}"
+    assert partial >= 1, "no kill landed inside the stage"

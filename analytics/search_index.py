@@ -2,12 +2,12 @@
 before it reads any text.
 
 A search for a word matches it anywhere in a title or text, any case ("migra" finds "immigration"); over a million
-documents reading every text for that costs more than half a second. The index stores each document's terms (runs
-of letters, digits, marks and underscores, as written). A query word becomes a term pattern (`term_pattern`) that
-any term holding one of the word's matches must match: the word itself when it is all term characters, else its
-longest run of them (a match of "al-Qaeda" lies across two terms, but "Qaeda" within one). The search then reads
-only the documents listed under the terms that pattern matches, and checks each with the exact pattern as before:
-what it finds is unchanged. Documents stored after the last analysis are not indexed yet and are always read.
+documents reading every text for that costs more than half a second. The index stores each document's terms (what
+lies between spaces, tabs and line breaks, as written). A query word becomes a term pattern (`term_pattern`) that
+any term holding one of the word's matches must match: the word's own pattern, as no match of a word crosses a
+space. The search then reads only the documents listed under the terms that pattern matches, and checks each with
+the exact pattern as before: what it finds is unchanged. Documents stored after the last analysis are not indexed
+yet and are always read.
 
 Entry point: `run_search_index(con)`, incremental like the entity stage: only documents this version of the index
 has not processed are read, a batch per transaction (the `processed` table marks them).
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,43 +49,25 @@ def run_search_index(con: duckdb.DuckDBPyConnection, progress: Callable[[int, in
     return {"documents": len(todo), "seconds": round(time.perf_counter() - start, 3), "index": store.index_size(con)}
 
 
-def _is_term_character(ch: str) -> bool:
-    """A character a term holds (store.TERM_PATTERN's classes: Unicode letters, digits, marks, underscore)."""
-    return ch == "_" or unicodedata.category(ch)[0] in "LNM"
-
-
-def term_runs(text: str) -> list[str]:
-    """The runs of term characters in `text`, in order."""
-    runs, current = [], []
-    for ch in text:
-        if _is_term_character(ch):
-            current.append(ch)
-        elif current:
-            runs.append("".join(current))
-            current = []
-    if current:
-        runs.append("".join(current))
-    return runs
-
-
 def term_pattern(word: str, aliases: Iterable[tuple[str, str]] = ()) -> str | None:
     """The pattern (RE2) over the index's terms for one query word, as `languages.substring_pattern` matches it
-    over texts: every term holding a match of the word matches it. None when the word holds no term character
-    (nothing to look up: the texts are read)."""
+    over texts: every term holding a match of the word matches it. None when the word is only whitespace.
+
+    A term is whatever lies between spaces, tabs and line breaks, so a match of a word without whitespace lies in
+    one term, and the word's own pattern serves. An alias spelling of several words (Arabic script) is looked up
+    by its longest word: its pattern is a stretch of the spelling's whole pattern that matches no whitespace."""
     from .languages import has_arabic
     from .languages.search import arabic_word_pattern, normalise_arabic, spellings
 
     if not has_arabic(word):
-        runs = term_runs(word)
-        return "(?i)" + re.escape(max(runs, key=len)) if runs else None
+        parts = word.split()
+        return "(?i)" + re.escape(max(parts, key=len)) if parts else None
     alternatives = []
     for spelling in spellings(word, aliases):
-        # A run of the spelling's matching form: its pattern is a stretch of the spelling's whole pattern, which
-        # only letters, marks and tatweel match (analytics/languages/search.py), so within one term.
-        runs = term_runs(normalise_arabic(spelling))
-        if not runs:
+        parts = normalise_arabic(spelling).split()
+        if not parts:
             return None
-        alternatives.append(arabic_word_pattern(max(runs, key=len)))
+        alternatives.append(arabic_word_pattern(max(parts, key=len)))
     return "(?i)(?:" + "|".join(alternatives) + ")"
 
 

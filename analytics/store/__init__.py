@@ -118,7 +118,7 @@ from .runs import (
     unfinished_run,
 )
 from .scope import Scope, scope
-from .search import TERM_PATTERN, index_size, index_words, word_candidates, words_scope
+from .search import index_size, index_words, word_candidates, words_scope
 from .topics import (
     add_doc_topics,
     assignments,
@@ -146,7 +146,6 @@ __all__ = [
     "JOB_COLUMNS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
-    "TERM_PATTERN",
     "TRACE_COLUMNS",
     "Scope",
     "actor_documents",

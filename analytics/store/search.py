@@ -1,10 +1,11 @@
 """The word index: which documents hold each term of their title or text, so a search reads the texts of the
 documents that may match instead of every text (analytics/search_index.py writes it and says how it is read).
 
-A term is a maximal run of letters, digits, marks and underscores (`TERM_PATTERN`, RE2's Unicode classes), kept as
-written (no case folding): a search pattern that matches within one term is run over the distinct terms with the
-same case-insensitive semantics it has over the texts. Documents are integer codes (search_docs), so a term's
-postings are a list of small integers per indexing batch.
+A term is what lies between two ASCII spaces, tabs or line breaks, kept as written (no case folding, punctuation
+kept): splitting there is four times cheaper than finding runs of letters with a regular expression, and a query
+word, which holds none of those characters, lies within one term wherever a text holds it. A search pattern is then
+run over the distinct terms with the same case-insensitive semantics it has over the texts. Documents are integer
+codes (search_docs), so a term's postings are a list of small integers per indexing batch.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import pyarrow as pa
 
 from .scope import Scope
 
-# What one term is; analytics/search_index.py splits query words with the same classes (Unicode L, N, M and "_").
-TERM_PATTERN = r"[\pL\pN\pM_]+"
+# A document's terms: its title and text split at ASCII spaces, tabs and line breaks (other whitespace, such as a
+# no-break space, stays inside a term: a longer term still holds every word written in it).
+_TERMS = ("unnest(string_split(replace(replace(replace(coalesce(d.title, '') || ' ' || d.text, chr(10), ' '), "
+          "chr(9), ' '), chr(13), ' '), ' '))")
 # Term ids handed to the postings' scan as constants (a filter DuckDB pushes into the scan) up to this many;
 # more are looked up with a subquery over the vocabulary.
 _CONSTANT_TERMS = 2000
@@ -42,17 +45,19 @@ def index_words(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str], stage: s
     con.register("_index_codes", codes)
     try:
         con.execute("INSERT INTO search_docs SELECT doc_code, doc_id FROM _index_codes")
+        # Each term of the batch once, with the documents holding it (grouped before the vocabulary is joined:
+        # tens of thousands of terms to look up rather than a million (term, document) pairs).
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _index_terms AS "
-            "SELECT DISTINCT c.doc_code, unnest(regexp_extract_all(coalesce(d.title, '') || ' ' || d.text, ?)) "
-            "AS term FROM documents d JOIN _index_codes c ON c.doc_id = d.id", [TERM_PATTERN])
+            "CREATE OR REPLACE TEMP TABLE _index_terms AS SELECT term, count(*) AS size, "
+            "list(doc_code ORDER BY doc_code) AS docs FROM ("
+            f"SELECT DISTINCT c.doc_code, {_TERMS} AS term FROM documents d JOIN _index_codes c ON c.doc_id = d.id"
+            ") WHERE term <> '' GROUP BY term")
         con.execute(
             "INSERT INTO search_terms SELECT (SELECT coalesce(max(term_id), -1) FROM search_terms) + "
-            "row_number() OVER (ORDER BY term), term FROM (SELECT DISTINCT term FROM _index_terms) n "
+            "row_number() OVER (ORDER BY term), term FROM _index_terms n "
             "WHERE NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.term = n.term)")
-        con.execute(
-            "INSERT INTO search_postings SELECT t.term_id, count(*), list(x.doc_code ORDER BY x.doc_code) "
-            "FROM _index_terms x JOIN search_terms t ON t.term = x.term GROUP BY t.term_id ORDER BY t.term_id")
+        con.execute("INSERT INTO search_postings SELECT t.term_id, n.size, n.docs "
+                    "FROM _index_terms n JOIN search_terms t USING (term) ORDER BY t.term_id")
         con.execute("INSERT INTO processed SELECT doc_id, ?, ? FROM _index_codes", [stage, version])
         con.execute("DROP TABLE _index_terms")
     finally:

@@ -107,6 +107,9 @@ def test_the_index_narrows_the_texts_read(corpora):
     assert candidate_ids(indexed, "#") == set()
     assert "edge-spaces" in candidate_ids(indexed, "moved")
     assert candidates(indexed, "report", share=search_index.MAX_SHARE) is None  # every title: read them all
+    with store.opened(indexed.path, read_only=True) as con:  # the share is of the documents searched
+        assert store.word_candidates(con, ["(?i)migra"], 0.5, scope_size=4) is None  # 3 postings of 4
+        assert store.word_candidates(con, ["(?i)migra"], 0.5, scope_size=7).num_rows == 3
 
 
 def test_a_store_without_the_index_reads_every_text(corpora):

@@ -75,14 +75,17 @@ def index_size(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def word_candidates(con: duckdb.DuckDBPyConnection, term_patterns: Iterable[str | None],
-                    max_share: float) -> pa.Table | None:
+                    max_share: float, scope_size: int | None = None) -> pa.Table | None:
     """The ids (`doc_id`) of the documents that may hold every word: for each query word's term pattern (RE2
     over the index's terms; None: that word cannot be looked up), the documents the index lists under a matching
     term, and every document not indexed yet. None when the index cannot narrow the search: no document
-    indexed, no word looked up, or each word's postings reach `max_share` of the documents (reading those texts
-    through the index costs more than reading them all).
+    indexed, no word looked up, or each word's postings reach `max_share` of the `scope_size` documents the
+    search is over (default: every stored document). Reading those texts through the index then costs more than
+    reading the scope's: at a million documents, "telegram" (in 12 % of them) took 0.47 s of CPU through the
+    index against 1.16 s by reading every text, but 0.33 s against 0.30 s within one source type (10 % of them).
 
-    A superset of the matches: the caller still checks each candidate's title and text with the exact pattern."""
+    A superset of the matches: the caller still checks each candidate's title and text with the exact pattern.
+    """
     indexed, total = con.execute(
         "SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM documents)").fetchall()[0]
     if not indexed:
@@ -104,7 +107,7 @@ def word_candidates(con: duckdb.DuckDBPyConnection, term_patterns: Iterable[str 
             term_params = [pattern]
         postings = con.execute(f"SELECT coalesce(sum(size), 0) FROM search_postings WHERE {term_where}",
                                term_params).fetchall()[0][0]
-        if postings >= max_share * total:
+        if postings >= max_share * (total if scope_size is None else scope_size):
             continue
         clauses.append(f"doc_code IN (SELECT unnest(docs) FROM search_postings WHERE {term_where})")
         params += term_params
@@ -132,7 +135,11 @@ def words_scope(con: duckdb.DuckDBPyConnection, where: Scope, patterns: Iterable
 
     patterns = list(patterns)
     exact = with_words(where, patterns=patterns)
-    found = word_candidates(con, term_patterns, max_share) if patterns else None
+    found = None
+    if patterns:
+        in_scope = con.execute(f"SELECT count(*) FROM documents WHERE {where.sql}", list(where.params)
+                               ).fetchall()[0][0]
+        found = word_candidates(con, term_patterns, max_share, in_scope)
     if found is None:
         yield exact
         return

@@ -156,37 +156,38 @@ def test_reader_sees_committed_state_while_a_writer_runs(corpus_csv, tmp_path):
 
 
 def test_kills_during_the_word_index_leave_it_whole(corpus_csv, tmp_path):
-    """The word index alone, a batch of 40 documents per transaction, killed at random moments five times (the first third of a run is mostly starting Python): each
-    kill leaves whole batches (marked and indexed together), and a re-run ends with the index an uninterrupted
-    run writes."""
+    """The word index alone, 20 documents per transaction, killed five times after a random number of batches
+    (and a random few milliseconds more, so some kills land inside a transaction): each kill leaves whole batches,
+    marked and indexed together, and a re-run ends with the index an uninterrupted run writes."""
     stored = tmp_path / "stored.duckdb"
     subprocess.run(pipeline(corpus_csv, stored)[0], check=True, capture_output=True, timeout=600)
     index = [sys.executable, "-c", "import sys; from analytics import store, search_index\n"
-             "with store.opened(sys.argv[1]) as con: search_index.run_search_index(con, batch_size=40)"]
+             "with store.opened(sys.argv[1]) as con:\n"
+             "    search_index.run_search_index(con, lambda d, t: print(d, flush=True), batch_size=20)"]
     reference = tmp_path / "reference.duckdb"
     shutil.copy(stored, reference)
-    started = time.monotonic()
     subprocess.run([*index, str(reference)], check=True, capture_output=True, timeout=600)
-    full_seconds = time.monotonic() - started
     with store.opened(reference, read_only=True) as con:
         expected = index_pairs(con)
     assert len({doc for doc, _ in expected}) == 1600
     rng = random.Random(5)
-    partial = 0  # kills that landed between two of the stage's commits
     for attempt in range(5):
         db = tmp_path / f"killed-index-{attempt}.duckdb"
         shutil.copy(stored, db)
-        proc = subprocess.Popen([*index, str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        proc = subprocess.Popen([*index, str(db)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                 start_new_session=True)
-        time.sleep(rng.uniform(full_seconds / 3, full_seconds))
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        after = rng.randrange(1, 60) * 20  # documents indexed before the kill
+        for line in proc.stdout:
+            if int(line) >= after:
+                break
+        time.sleep(rng.uniform(0, 0.02))
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         check_invariants(db)
         with store.opened(db, read_only=True) as con:
-            partial += 0 < store.index_size(con)["documents"] < 1600
+            indexed = store.index_size(con)["documents"]
+        assert after <= indexed < 1600 and indexed % 20 == 0, f"kill {attempt}: {indexed} documents indexed"
         subprocess.run([*index, str(db)], check=True, capture_output=True, timeout=600)
         check_invariants(db)
         with store.opened(db, read_only=True) as con:
             assert index_pairs(con) == expected, f"kill {attempt}"
-    assert partial >= 1, "no kill landed inside the stage"

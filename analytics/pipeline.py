@@ -41,7 +41,7 @@ def analyze(
     refit: bool = False,
     topic_options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Steps 2–3: entities for documents not yet processed, then the topic model (fit or assign).
+    """Steps 2–4: entities for documents not yet processed, the topic model (fit or assign), the word index.
 
     With `dask` (a scheduler address, or "local"), entity extraction and passage embedding run on the cluster's
     workers; the store is written here only, so the results are those of a local run. `refit` fits the topic model
@@ -79,6 +79,10 @@ def analyze(
             )
             if topics:
                 results["topics"] = themes(progress)
+        # 4. the word index the search asks: incremental, only documents it has not indexed yet.
+        from .search_index import run_search_index
+
+        results["search_index"] = run_search_index(con, progress=lambda d, t: progress("search index", d, t))
     return results
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -57,7 +58,15 @@ def state(db: Path) -> dict:
                                  .fetchall()),
             "topics": sorted(con.execute("SELECT topic_id, label, size FROM topics WHERE run_id = ?", [run])
                              .fetchall()),
+            "search_index": index_pairs(con),
         }
+
+
+def index_pairs(con) -> list[tuple[str, str]]:
+    """The word index as (document, term) pairs: what it says, whatever codes a run gave the documents and terms."""
+    return sorted(con.execute(
+        "SELECT d.doc_id, t.term FROM (SELECT term_id, unnest(docs) AS doc_code FROM search_postings) p "
+        "JOIN search_docs d USING (doc_code) JOIN search_terms t USING (term_id)").fetchall())
 
 
 def check_invariants(db: Path) -> None:
@@ -85,6 +94,12 @@ def check_invariants(db: Path) -> None:
         miscounted = q(f"SELECT count(*) FROM (({counted[0]} EXCEPT ALL {counted[1]}) UNION ALL "
                        f"({counted[1]} EXCEPT ALL {counted[0]}))").fetchone()[0]
         assert miscounted == 0, "per-document actor counts that disagree with the mentions"
+        indexed = ("SELECT doc_id FROM search_docs", "SELECT doc_id FROM processed WHERE stage = 'search_index'")
+        unmarked = q(f"SELECT count(*) FROM (({indexed[0]} EXCEPT ALL {indexed[1]}) UNION ALL "
+                     f"({indexed[1]} EXCEPT ALL {indexed[0]}))").fetchone()[0]
+        assert unmarked == 0, "indexed documents without their processed mark, or marks without the index"
+        assert q("SELECT count(*) FROM search_terms").fetchone()[0] == q(
+            "SELECT count(DISTINCT term) FROM search_terms").fetchone()[0], "a term indexed twice"
 
 
 def test_kills_during_ingest_and_analysis_lose_nothing(corpus_csv, tmp_path):
@@ -138,3 +153,41 @@ def test_reader_sees_committed_state_while_a_writer_runs(corpus_csv, tmp_path):
     assert writer.returncode == 0
     counts = {s for s in seen if s != "busy"}
     assert counts <= {0, 1600}, f"a half-written state was visible: {sorted(counts)}"
+
+
+def test_kills_during_the_word_index_leave_it_whole(corpus_csv, tmp_path):
+    """The word index alone, 20 documents per transaction, killed five times after a random number of batches
+    (and a random few milliseconds more, so some kills land inside a transaction): each kill leaves whole batches,
+    marked and indexed together, and a re-run ends with the index an uninterrupted run writes."""
+    stored = tmp_path / "stored.duckdb"
+    subprocess.run(pipeline(corpus_csv, stored)[0], check=True, capture_output=True, timeout=600)
+    index = [sys.executable, "-c", "import sys; from analytics import store, search_index\n"
+             "with store.opened(sys.argv[1]) as con:\n"
+             "    search_index.run_search_index(con, lambda d, t: print(d, flush=True), batch_size=20)"]
+    reference = tmp_path / "reference.duckdb"
+    shutil.copy(stored, reference)
+    subprocess.run([*index, str(reference)], check=True, capture_output=True, timeout=600)
+    with store.opened(reference, read_only=True) as con:
+        expected = index_pairs(con)
+    assert len({doc for doc, _ in expected}) == 1600
+    rng = random.Random(5)
+    for attempt in range(5):
+        db = tmp_path / f"killed-index-{attempt}.duckdb"
+        shutil.copy(stored, db)
+        proc = subprocess.Popen([*index, str(db)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                start_new_session=True)
+        after = rng.randrange(1, 60) * 20  # documents indexed before the kill
+        for line in proc.stdout:
+            if int(line) >= after:
+                break
+        time.sleep(rng.uniform(0, 0.02))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        check_invariants(db)
+        with store.opened(db, read_only=True) as con:
+            indexed = store.index_size(con)["documents"]
+        assert after <= indexed < 1600 and indexed % 20 == 0, f"kill {attempt}: {indexed} documents indexed"
+        subprocess.run([*index, str(db)], check=True, capture_output=True, timeout=600)
+        check_invariants(db)
+        with store.opened(db, read_only=True) as con:
+            assert index_pairs(con) == expected, f"kill {attempt}"

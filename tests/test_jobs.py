@@ -64,8 +64,9 @@ def test_a_job_whose_process_is_gone_is_interrupted_and_resumable(tmp_path):
         "started_at": "2020-01-01T00:00:00+00:00", "updated_at": "2020-01-01T00:00:00+00:00", "pid": 999999}))
     found = jobs.state(db)
     assert found.state == "interrupted" and found.resumable and not found.running
-    assert found.fraction == pytest.approx((1 + 0.5) / 3)  # ingest done, half of the entities, themes to come
-    assert "Resume" in found.message and "50%" in found.message
+    # ingest done, half of the entities; the themes and the word index to come
+    assert found.fraction == pytest.approx((1 + 0.5) / 4)
+    assert "Resume" in found.message and "38%" in found.message
 
 
 def test_a_second_job_of_the_same_corpus_is_refused_while_one_runs(tmp_path):

@@ -320,3 +320,34 @@ def test_the_corpus_counts_over_exactly_the_filtered_documents(analysed):
 def doc_of_path(tmp_path, external_id: str) -> str:
     with store.opened(tmp_path / "s.duckdb", read_only=True) as con:
         return doc_of(con, external_id)
+
+
+def test_the_leading_actors_per_period_are_the_first_of_the_whole_counts_ties_included(fresh_db):
+    """Per period, the `per_period` actors named in the most documents (ties by mentions, then id), read with
+    the floor that skips ranking the rest: the same rows as ranking every count. Ties sit at the cut: in January
+    three actors share the second count and two of them the same mentions; in February fewer actors than asked."""
+    named = {  # period → actor → [mentions in each document naming it]
+        "2020-01": {"a": [1] * 5, "b": [2, 1, 1, 1], "c": [1, 1, 1, 2], "d": [3, 1, 1, 1], "e": [9]},
+        "2020-02": {"b": [1], "e": [1, 1]},
+    }
+    docs, rows = [], []
+    for month, actors in named.items():
+        for actor, counts in actors.items():
+            for i, mentions in enumerate(counts):
+                doc_id = f"{month}-{actor}-{i}"
+                docs.append({"id": doc_id, "date": pd.Timestamp(f"{month}-{i + 1:02d}"), "date_precision": "day",
+                             "date_origin": "field", "source_type": "news", "text": "x"})
+                rows.append({"doc_id": doc_id, "canonical_id": actor, "canonical_name": actor.upper(),
+                             "label": "ORG", "mentions": mentions})
+    con = fresh_db
+    store.insert_frame(con, "documents", pd.DataFrame(docs))
+    store.insert_frame(con, "doc_actors", pd.DataFrame(rows))
+    every = store.actor_period_counts(con, "month", store.scope())
+    for n in (1, 2, 3, 4):
+        want = (every.sort_values(["period", "documents", "mentions", "canonical_id"],
+                                  ascending=[True, False, False, True])
+                .groupby("period").head(n).sort_values(["period", "canonical_id"], ignore_index=True))
+        got = store.actor_period_counts(con, "month", store.scope(), per_period=n)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert list(store.actor_period_counts(con, "month", store.scope(), per_period=2)["canonical_id"]) == [
+        "a", "d", "b", "e"]

@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from .. import schema as s
-from .. import store, timeline
+from .. import search_index, store, timeline
 from ..filters import Filters
 from .base import CorpusBase
 
@@ -48,7 +48,9 @@ class CountQueries(CorpusBase):
         with self._read() as con:
             where = store.scope(filters, self._run_id(con))
             totals = store.period_counts(con, granularity, where)
-            hits = store.period_counts(con, granularity, store.with_words(where, patterns=patterns))
+            with store.words_scope(con, where, patterns, search_index.term_patterns(query, aliases),
+                                   search_index.MAX_SHARE) as found:
+                hits = store.period_counts(con, granularity, found)
             first, last = store.date_range(con, where)
         if totals.empty:
             return pd.DataFrame(columns=columns)

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .. import schema as s
-from .. import store, timeline
+from .. import search_index, store, timeline
 from ..entities.extraction import STAGE, found_by_aliases_only
 from ..errors import UNKNOWN_DOCUMENT
 from ..filters import Filters
@@ -35,11 +35,14 @@ class DocumentQueries(CorpusBase):
     """Lists of documents; every list has id, date, date_precision, source, source_type, title, language, url,
     words and the document's theme (topic_id and its label)."""
 
-    def _list(self, filters: Filters | None, include_undated: bool = False, **where: Any) -> pd.DataFrame:
+    def _list(self, filters: Filters | None, include_undated: bool = False, words: tuple[list[str], list] = ([], []),
+              **where: Any) -> pd.DataFrame:
+        """`words`: the search's exact patterns and the index's term patterns (store.words_scope)."""
         with self._read() as con:
             run_id = self._run_id(con)
-            docs = store.document_list(con, store.scope(filters, run_id, dated=not include_undated), run_id=run_id,
-                                       with_theme=True, **where)
+            scope = store.scope(filters, run_id, dated=not include_undated)
+            with store.words_scope(con, scope, words[0], words[1], search_index.MAX_SHARE) as scope:
+                docs = store.document_list(con, scope, run_id=run_id, with_theme=True, **where)
         docs[s.TOPIC_ID] = docs[s.TOPIC_ID].astype("Int64")
         docs["theme"] = docs[s.TOPIC_ID].map(self.labels()).astype(object).where(docs[s.TOPIC_ID].notna(), "")
         return docs
@@ -91,8 +94,8 @@ class DocumentQueries(CorpusBase):
         from ..languages import has_arabic, substring_pattern
 
         aliases = self.alias_spellings() if has_arabic(query) else ()
-        return self._list(filters, include_undated, patterns=[substring_pattern(w, aliases) for w in query.split()],
-                          limit=limit)
+        words = ([substring_pattern(w, aliases) for w in query.split()], search_index.term_patterns(query, aliases))
+        return self._list(filters, include_undated, words=words, limit=limit)
 
     def keyword_in_context(self, term: str, doc_ids: Iterable[str]) -> pd.DataFrame:
         """Every sentence of these documents that holds `term` (whole word, any case): doc_id, date, source,

@@ -23,6 +23,7 @@ STAGE_NAMES = {
     "ingest": "Reading and storing the files",
     "entities": "Finding who and what is named (actors)",
     "topics": "Finding the themes",
+    "search index": "Indexing the words for search",
 }
 STARTING_GRACE_SECONDS = 60  # a job that said "starting" this recently and holds no lock yet is still starting
 CHILDREN: list[subprocess.Popen] = []  # jobs this process started, polled so none is left a zombie
@@ -52,7 +53,8 @@ class JobSpec:
         return "add files and analyse" if self.paths else "analysis"
 
     def steps(self) -> list[str]:
-        return (["ingest"] if self.paths or self.demo else []) + ["entities"] + (["topics"] if self.topics else [])
+        return ((["ingest"] if self.paths or self.demo else []) + ["entities"] + (["topics"] if self.topics else [])
+                + ["search index"])
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobSpec:

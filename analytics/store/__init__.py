@@ -16,6 +16,7 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 - `traces`: the traces of posts (links, hashtags, mentions, retweets) and which documents are copies;
 - `amplification`: posts and their traces under a scope, as the amplification functions read them;
 - `queries`: documents for the pages, the report and the Corpus;
+- `search`: the word index the search asks before reading texts;
 - `jobs`: background analysis jobs (what runs, where it got to, how it ended);
 - `edits`: the log of readers' edits of a shared store, with what undoes each.
 
@@ -117,6 +118,7 @@ from .runs import (
     unfinished_run,
 )
 from .scope import Scope, scope
+from .search import index_size, index_words, word_candidates, words_scope
 from .topics import (
     add_doc_topics,
     assignments,
@@ -184,6 +186,8 @@ __all__ = [
     "get_meta",
     "has_embeddings",
     "has_finished_run",
+    "index_size",
+    "index_words",
     "insert_frame",
     "insert_mentions",
     "insert_traces",
@@ -255,4 +259,6 @@ __all__ = [
     "unmerge_topic",
     "unprocessed_documents",
     "with_words",
+    "word_candidates",
+    "words_scope",
 ]

@@ -81,21 +81,31 @@ def actor_period_counts(
     wanted = [] if canonical_ids is None else list(canonical_ids)
     id_where = ("TRUE" if canonical_ids is None else
                 f"a.canonical_id IN ({', '.join('?' * len(wanted))})" if wanted else "FALSE")
-    top = (f"QUALIFY row_number() OVER (PARTITION BY period ORDER BY documents DESC, mentions DESC, "
-           f"canonical_id) <= {int(per_period)}") if per_period else ""
+    counts = f"""
+        SELECT {period} AS period, a.canonical_id,
+               min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
+               count(*) AS documents
+        FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {{where}}) d
+             ON d.id = a.doc_id
+        WHERE a.canonical_id IS NOT NULL AND {label_where} AND {id_where}
+        GROUP BY 1, 2"""
     # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
     with within(con, doc_ids, "id", on_documents=True) as (where, params):
+        if not per_period:
+            return con.execute(f"SELECT * FROM ({counts.format(where=where)}) ORDER BY 1, 2",
+                               [*params, *label_params, *wanted]).df()
+        # Ranked only among the actors named in at least as many documents as the period's n-th most named one
+        # (ties with it included, so the ranking below is the same): at a million documents the window over
+        # every (period, actor) count (half a million) was most of the time.
+        n = int(per_period)
         return con.execute(
             f"""
-            SELECT * FROM (
-                SELECT {period} AS period, a.canonical_id,
-                       min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
-                       count(*) AS documents
-                FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {where}) d
-                     ON d.id = a.doc_id
-                WHERE a.canonical_id IS NOT NULL AND {label_where} AND {id_where}
-                GROUP BY 1, 2
-            ) {top} ORDER BY 1, 2
+            WITH counts AS ({counts.format(where=where)}),
+            floors AS (SELECT period, list_min(max(documents, {n})) AS floor FROM counts GROUP BY period)
+            SELECT c.* FROM counts c JOIN floors f ON f.period = c.period WHERE c.documents >= f.floor
+            QUALIFY row_number() OVER (PARTITION BY c.period ORDER BY c.documents DESC, c.mentions DESC,
+                                       c.canonical_id) <= {n}
+            ORDER BY 1, 2
             """,
             [*params, *label_params, *wanted],
         ).df()

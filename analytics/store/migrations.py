@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each migration takes the store from version i to i + 1. Append, never edit a released one.
 MIGRATIONS: list[str] = [
@@ -98,6 +98,17 @@ MIGRATIONS: list[str] = [
     CREATE TABLE IF NOT EXISTS edits (
         edit_id BIGINT PRIMARY KEY, edited_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, summary VARCHAR NOT NULL,
         detail JSON, undone_at TIMESTAMP
+    );
+    """,
+    # v6: the word index the search asks before reading texts (analytics/search_index.py): every term written in a
+    # document's title or text, once (search_terms), and per term the documents holding it (search_postings: one
+    # row per term and indexing batch: how many documents, and their integer codes of search_docs). Filled by
+    # the analysis.
+    """
+    CREATE TABLE IF NOT EXISTS search_docs (doc_code INTEGER NOT NULL, doc_id VARCHAR NOT NULL);
+    CREATE TABLE IF NOT EXISTS search_terms (term_id INTEGER NOT NULL, term VARCHAR NOT NULL);
+    CREATE TABLE IF NOT EXISTS search_postings (
+        term_id INTEGER NOT NULL, size INTEGER NOT NULL, docs INTEGER[] NOT NULL
     );
     """,
 ]

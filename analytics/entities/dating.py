@@ -18,8 +18,7 @@ import pyarrow.compute as pc
 
 from .. import schema as s
 from .. import store
-from .aliases import alias_key
-from .extraction import MODEL_LABELS
+from .extraction import MODEL_LABELS, model_id
 
 
 def without_anachronisms(mentions: pd.DataFrame, dates: Mapping[str, pd.Timestamp] | pd.Series,
@@ -39,8 +38,7 @@ def without_anachronisms(mentions: pd.DataFrame, dates: Mapping[str, pd.Timestam
         labels = [label if label in MODEL_LABELS else "ORG" for label in out.loc[model, s.LABEL]]
         texts = out.loc[model, s.TEXT]
         out.loc[model, s.LABEL] = labels
-        out.loc[model, s.CANONICAL_ID] = [f"{label.lower()}:{alias_key(t)}" for label, t in zip(labels, texts,
-                                                                                              strict=True)]
+        out.loc[model, s.CANONICAL_ID] = [model_id(label, t) for label, t in zip(labels, texts, strict=True)]
         out.loc[model, s.CANONICAL_NAME] = [t.strip() for t in texts]
         out.loc[model, s.ORIGIN] = "model"
     return out[~(early & ~model)].reset_index(drop=True)

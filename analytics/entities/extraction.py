@@ -42,6 +42,11 @@ def found_by_aliases_only(versions: list[str], mentions_version: str | None = No
     return all(v.endswith(f":{ALIASES_ONLY}") or "/fast/" in v for v in versions)
 
 
+def model_id(label: str, mention: str) -> str:
+    """The canonical id of a name the model found that no alias claims: its label and its lookup form."""
+    return f"{label.lower()}:{alias_key(mention)}"
+
+
 ENTITY_COLUMNS = [s.DOC_ID, s.START_CHAR, s.END_CHAR, s.SENT_START, s.SENT_END, s.TEXT, s.LABEL, s.CANONICAL_ID,
                   s.CANONICAL_NAME, s.ORIGIN, s.PIPELINE_VERSION]
 
@@ -110,7 +115,7 @@ def _add_mentions(doc: Any, text: str, doc_id: str, lookup: dict[str, tuple[str,
                 cid, name, label = hit
                 origin = "model+alias"
             else:
-                cid, name, origin = f"{label.lower()}:{alias_key(mention)}", mention.strip(), "model"
+                cid, name, origin = model_id(label, mention), mention.strip(), "model"
         k = bisect.bisect_right(sent_starts, ent.start_char) - 1
         ids(doc_id)
         starts(start)

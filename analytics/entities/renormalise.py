@@ -11,7 +11,7 @@ from .. import schema as s
 from .. import store
 from .aliases import AliasTable, alias_key
 from .dating import without_anachronisms
-from .extraction import ENTITY_COLUMNS, MODEL_LABELS, ROMANISED_ORIGIN, _mention_rows
+from .extraction import ENTITY_COLUMNS, MODEL_LABELS, ROMANISED_ORIGIN, _mention_rows, model_id
 from .pipeline import alias_only_pipeline
 from .posts import POST_ORIGINS
 
@@ -60,7 +60,7 @@ def renormalise(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> int:
             new = (hit[0], hit[1], hit[2], "model+alias")
         elif r.origin == "model+alias":  # its alias was removed: back to the model's own reading
             label = r.label if r.label in MODEL_LABELS else "ORG"
-            new = (f"{label.lower()}:{alias_key(r.text)}", r.text, label, "model")
+            new = (model_id(label, r.text), r.text, label, "model")
         else:
             new = (r.canonical_id, r.canonical_name, r.label, r.origin)
         if new != (r.canonical_id, r.canonical_name, r.label, r.origin):

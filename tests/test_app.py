@@ -352,3 +352,28 @@ def test_the_upload_preview_does_not_claim_a_source_type_nobody_chose(app, tmp_p
     at.selectbox(key="upload_source_type").set_value("statement").run()
     previews = [d.value for d in at.dataframe if "text" in d.value.columns]
     assert set(previews[0]["source_type"]) == {glossary.source_type_name("statement")}
+
+
+def test_a_corpus_stored_by_an_older_version_is_updated_from_the_app(app_db, monkeypatch, tmp_path):
+    """A reader who upgrades the program finds their corpus of an older schema: every page says so in words with
+    one button that updates it (no command line), the Corpus page still lets them add a new corpus, and after the
+    update the pages read it again with nothing lost."""
+    import shutil
+
+    db = tmp_path / "old.duckdb"
+    shutil.copy(app_db, db)
+    with store.opened(db) as con:
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        con.execute("DELETE FROM schema_version WHERE version = ?", [store.SCHEMA_VERSION])
+    monkeypatch.setenv("NARRATIVE_DB", str(db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+
+    corpus_page = open_app("corpus")
+    assert not corpus_page.exception, [e.value for e in corpus_page.exception]
+    assert "older version" in texts(corpus_page) and "Add documents" in [h.value for h in corpus_page.header]
+    overview = open_app("overview")
+    assert not overview.exception and not overview.error and "older version" in texts(overview)
+    overview.button(key="update_store").click().run()
+    assert not overview.exception, [e.value for e in overview.exception]
+    assert "older version" not in texts(overview) and not overview.error
+    assert Corpus.open(db).counts()["documents"] == documents  # opens read-only: raises on an older schema

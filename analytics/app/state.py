@@ -14,10 +14,11 @@ import streamlit as st
 from .. import config, jobs
 from ..corpus import Corpus
 from ..corpus.findings import Findings
-from ..errors import STORE_MISSING, NarrativeError, StoreBusyError
+from ..errors import STORE_MISSING, NarrativeError, StoreBusyError, StoreOutdatedError
 from ..filters import Filters
 from ..findings import FindingsSettings
 from ..ingest.inputs import read_manifest
+from ..store import migrate_store
 from . import findings_queue
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,6 +162,10 @@ def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:
         st.warning("Another program is writing to this corpus right now (an analysis started from the command "
                    "line?). Reload this page in a minute.")
         st.stop()
+    except StoreOutdatedError:
+        st.title(current_name())
+        update_control(db)
+        st.stop()
     except NarrativeError as exc:
         if exc.code == STORE_MISSING.code and not need_documents:
             return CachedCorpus(db)  # a corpus being created: the Corpus page draws what it can
@@ -170,6 +175,35 @@ def corpus_or_stop(need_documents: bool = True) -> CachedCorpus:
         st.info("This corpus holds no documents yet. Add some on the **Corpus** page.")
         st.stop()
     return corpus
+
+
+def store_outdated(db: Path) -> bool:
+    """Whether the corpus at `db` was stored by an older version of this program (it needs updating first)."""
+    try:
+        CachedCorpus.open(db, retries=1)
+    except StoreOutdatedError:
+        return True
+    except NarrativeError:
+        return False
+    return False
+
+
+def update_control(db: Path) -> None:
+    """A corpus stored by an older version: what that means and one button that updates it in place. The update
+    (`narrative migrate`) only adds what the new version keeps; nothing stored is changed or lost."""
+    st.warning("This corpus was stored by an older version of Narrative Timeline. Update it once to read it "
+               "here: nothing stored is lost, and it takes a few seconds (a minute for a very large corpus). "
+               f"From the command line it is `narrative migrate --db {db}`.")
+    if not st.button("Update this corpus", key="update_store", type="primary"):
+        return
+    try:
+        with st.spinner("Updating the corpus…"):
+            migrate_store(db)
+    except NarrativeError as exc:
+        st.error(exc.user_message())
+        return
+    clear_caches()
+    st.rerun()
 
 
 def clear_caches() -> None:

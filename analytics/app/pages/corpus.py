@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import glossary, jobs
 from analytics.app.jobs_view import job_outcome, job_progress, run_or_resume
 from analytics.app.reading import escape_markdown
-from analytics.app.state import corpus_or_stop, current_db, current_name
+from analytics.app.state import corpus_or_stop, current_db, current_name, store_outdated, update_control
 from analytics.app.upload import add_documents
 
 st.title("Corpus")
@@ -18,6 +18,9 @@ st.markdown(f"Current corpus: **{escape_markdown(current_name())}** (`{db}`)")
 if jobs.state(db).running:
     st.header("Analysis")
     job_progress(db)
+elif db.exists() and store_outdated(db):  # updated here, and a new corpus can still be added below
+    st.header("Update")
+    update_control(db)
 elif db.exists():
     corpus = corpus_or_stop(need_documents=False)
     counts = corpus.counts()

@@ -17,6 +17,7 @@ from apptest_store import XSS_ID, XSS_TITLE, build_app_store
 from streamlit.testing.v1 import AppTest
 
 from analytics import Corpus, glossary, jobs, store
+from analytics import schema as s
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["overview", "themes", "explorer", "actors", "sources", "amplification", "documents", "corpus", "about"]
@@ -377,3 +378,39 @@ def test_a_corpus_stored_by_an_older_version_is_updated_from_the_app(app_db, mon
     assert not overview.exception, [e.value for e in overview.exception]
     assert "older version" not in texts(overview) and not overview.error
     assert Corpus.open(db).counts()["documents"] == documents  # opens read-only: raises on an older schema
+
+
+def test_a_document_without_a_title_is_listed_by_its_first_words_and_propaganda_stays_hidden(app_db, monkeypatch,
+                                                                                            tmp_path):
+    """Posts and speeches have no title: a list of them read "(untitled)" on every row. The list shows the start
+    of the text in quotes instead; a propaganda document's start stays behind the content warning."""
+    import shutil
+
+    from analytics.app.reading import HIDDEN_TITLE
+
+    db = tmp_path / "untitled.duckdb"
+    shutil.copy(app_db, db)
+    with store.opened(db) as con:
+        plain_id, text = con.execute("SELECT id, text FROM documents WHERE source_type = 'news' AND "
+                                     "text ILIKE '%telegram%' ORDER BY id LIMIT 1").fetchone()
+        con.execute("UPDATE documents SET title = NULL WHERE id IN (?, ?)", [plain_id, XSS_ID])
+    monkeypatch.setenv("NARRATIVE_DB", str(db))
+    monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
+    at = open_app("documents", q="telegram")
+    assert not at.exception, [e.value for e in at.exception]
+    lists = [d.value for d in at.dataframe if "title" in d.value.columns and "id" in d.value.columns]
+    assert lists
+    titles = dict(zip(lists[0]["id"], lists[0]["title"], strict=True))
+    first_words = " ".join(text.split()[:4])
+    assert titles[plain_id].startswith(f"“{first_words}") and titles[plain_id].endswith(("”", "…”"))
+    assert titles[XSS_ID] == HIDDEN_TITLE and "(untitled)" not in titles.values()
+
+
+def test_list_titles_quote_the_start_of_a_text_cut_at_a_word():
+    from analytics.app.reading import list_titles
+
+    docs = pd.DataFrame({s.TITLE: ["A headline", None, "  ", None],
+                         "opening": [None, "We   shall fight\non the beaches, we shall fight on the landing grounds",
+                                     "Short post", None]})
+    shown = list_titles(docs, width=30).tolist()
+    assert shown == ["A headline", "“We shall fight on the beaches…”", "“Short post”", "(untitled)"]

@@ -54,6 +54,27 @@ def hidden_where_propaganda(frame: pd.DataFrame, column: str, placeholder: str =
     return frame[column].where(frame[s.SOURCE_TYPE] != "propaganda", placeholder)
 
 
+def list_titles(docs: pd.DataFrame, width: int = 90) -> pd.Series:
+    """What a list shows as each document's title: its title, else the first words of its text in quotes (a post
+    or a speech has no title; a column of "(untitled)" tells a reader nothing), else "(untitled)"."""
+    titles = docs[s.TITLE].where(docs[s.TITLE].fillna("").str.strip() != "") if s.TITLE in docs else None
+    openings = docs["opening"] if "opening" in docs else pd.Series(None, index=docs.index, dtype=object)
+    quoted = openings.map(lambda text: _quoted_start(text, width), na_action="ignore")
+    return (titles.fillna(quoted) if titles is not None else quoted).fillna("(untitled)")
+
+
+def _quoted_start(text: str, width: int) -> str | None:
+    """The start of a text in quotes, on one line, cut at a word with an ellipsis when longer than `width`."""
+    words = " ".join(str(text).split())
+    if not words:
+        return None
+    if len(words) > width:
+        head = words[:width + 1]  # a space just after `width` ends a whole word
+        cut = head.rsplit(" ", 1)[0] if " " in head else words[:width]
+        words = cut.rstrip(",;:") + "…"
+    return f"“{words}”"
+
+
 def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | None:
     """A selectable list of documents (date, source, type, language, title, theme); the id clicked."""
     if docs.empty:
@@ -66,7 +87,8 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
     timed = (dates.dropna() != dates.dropna().dt.normalize()).any()
     view[s.DATE] = dates.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d").fillna("no date")
     if s.TITLE in view:
-        view[s.TITLE] = hidden_where_propaganda(view, s.TITLE).fillna("(untitled)")
+        view[s.TITLE] = list_titles(docs)
+        view[s.TITLE] = hidden_where_propaganda(view, s.TITLE)
     if s.SOURCE_TYPE in view:  # after the warning, which looks for "propaganda"
         view[s.SOURCE_TYPE] = view[s.SOURCE_TYPE].map(glossary.source_type_name)
     if s.LANGUAGE in view:
@@ -76,7 +98,9 @@ def document_table(docs: pd.DataFrame, key: str, height: int = 320) -> str | Non
                          selection_mode="single-row",
                          column_config={s.ID: st.column_config.TextColumn("id", width="small"),
                                         s.DATE: st.column_config.TextColumn("date", width="small"),
-                                        s.TITLE: st.column_config.TextColumn("title", width="large"),
+                                        s.TITLE: st.column_config.TextColumn(
+                                            "title", width="large", help="The document's title; in quotes, the "
+                                            "first words of a document without one (a post, a speech)"),
                                         s.SOURCE: "source", s.SOURCE_TYPE: "source type", s.LANGUAGE: "language",
                                         "theme": "theme"})
     rows = event.selection.rows if event and event.selection else []

@@ -60,7 +60,7 @@ class DocumentQueries(CorpusBase):
         """The documents behind a point of a chart or a row of a table: under the filters, in the period starting
         at `period` (of `granularity`), in these themes (ids; -1 the outliers), naming any of these actors (all of
         them with `every_actor`; canonical ids, or names with actor_key="canonical_name"), among these `ids` (the
-        evidence of a finding)."""
+        evidence of a finding). No text, except `opening`: the start of the text of a document without a title."""
         span = timeline.period_bounds(period, granularity or "day") if period is not None else None
         return self._list(filters, period=span, themes=themes, actors=actors, every_actor=every_actor,
                           actor_key=actor_key, doc_ids=None if ids is None else list(ids), limit=limit)

@@ -12,14 +12,18 @@ import pandas as pd
 
 from .scope import ASSIGNED_THEMES, Scope, period_expression, within
 
-DOC_LIST_COLUMNS = "id, date, date_precision, source, source_type, title, language, url, words"
+TIMELINE_COLUMNS = "id, date, date_precision, source, source_type, title, language, url, words"
+# A list's columns: the timeline fields and, for a document without a title (a post, a speech), the start of its
+# text, so a list of posts is not a column of "(untitled)" (only untitled rows read their text).
+DOC_LIST_COLUMNS = (f"{TIMELINE_COLUMNS}, CASE WHEN nullif(trim(title), '') IS NULL THEN left(text, 200) END "
+                    "AS opening")
 # A list's columns with the start of each text and its metadata (an export's documents: excerpt and citation).
 DOC_CITE_COLUMNS = f"{DOC_LIST_COLUMNS}, author, left(text, 700) AS text_start, metadata"
 
 
 def timeline_documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every document's timeline fields (no text): the frame the timeline functions filter and count."""
-    return con.execute(f"SELECT {DOC_LIST_COLUMNS}, author FROM documents ORDER BY date NULLS LAST, id").df()
+    return con.execute(f"SELECT {TIMELINE_COLUMNS}, author FROM documents ORDER BY date NULLS LAST, id").df()
 
 
 def dated_count(con: duckdb.DuckDBPyConnection) -> int:

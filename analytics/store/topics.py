@@ -134,7 +134,8 @@ def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_
     """The documents closest to a topic's centre (highest probability), merges applied."""
     return con.execute(
         f"""
-        SELECT d.id, d.date, d.source, d.source_type, d.title, d.language, t.probability
+        SELECT d.id, d.date, d.source, d.source_type, d.title, d.language, t.probability,
+               CASE WHEN nullif(trim(d.title), '') IS NULL THEN left(d.text, 200) END AS opening
         FROM doc_topics t
         LEFT JOIN topic_merges m ON m.from_topic_id = t.topic_id
         JOIN documents d ON d.id = t.doc_id

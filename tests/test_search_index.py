@@ -29,10 +29,12 @@ EDGE = [
     ("edge-emigrant", "An emigrant's letter, 1914 (digitised).", "Letters", True),
     # other whitespace than space, tab and line breaks stays inside an index term: still found
     ("edge-spaces", "Supporters\u00a0moved to\tTamTam\nand\r\nZello.", "Apps", False),
+    # an alias spelling of several words: "داعش" finds it through the alias list's "الدولة الإسلامية"
+    ("edge-daesh", "أعلن تنظيم الدولة الإسلامية مسؤوليته عن الهجوم.", "بيان", False),
 ]
 QUERIES = ["moved", "Zello", "TamTam", "Supporters", "migra", "MIGRA", "immigration", "al-Qaeda", "qaeda's", "U.S.", "u.s", "State Department",
            "(digitised)", "1914", "figures", "telegram", "Telegram channels", "europol", "report", "zqxjv",
-           "تلغرام", "وتلغرام", "فيسبوك", "تلغرام القناة", "بتيليغرام", "تِلِغْرام", "#", "-", "a"]
+           "تلغرام", "وتلغرام", "داعش", "الدولة", "فيسبوك", "تلغرام القناة", "بتيليغرام", "تِلِغْرام", "#", "-", "a"]
 
 
 def documents() -> pd.DataFrame:
@@ -150,3 +152,30 @@ def test_term_patterns_of_words_with_punctuation_and_phrases():
     assert search_index.term_pattern(" ") is None
     phrase = search_index.term_pattern("الدولة", [("is", "الدولة"), ("is", "الدولة الإسلامية")])
     assert "\\s" not in phrase and phrase.count("|") == 1
+
+
+def test_a_word_is_answered_by_the_index_without_reading_texts(corpora, monkeypatch):
+    """Where the index's term pattern is the word's own pattern (a Latin-script word, an Arabic word whose
+    spellings are single words) its answer is exact, so the texts
+    of the candidates are not checked again (at a million documents that check was most of a search's time);
+    Arabic spellings, words too common to look up and documents not indexed yet are still checked. The answers
+    are the scan's (test above); here, which scopes still read the texts."""
+    from analytics.languages import substring_pattern
+
+    indexed, _ = corpora
+    everything = store.Scope("TRUE")
+
+    def reads_texts(query: str) -> bool:
+        aliases = indexed.alias_spellings()
+        patterns = [substring_pattern(w, aliases) for w in query.split()]
+        with store.opened(indexed.path, read_only=True) as con, store.words_scope(
+                con, everything, patterns, search_index.term_patterns(query, aliases), 1.0) as scope:
+            return "regexp_matches" in scope.sql
+
+    assert not reads_texts("migra") and not reads_texts("State Department") and not reads_texts("U.S.")
+    assert not reads_texts("تلغرام")  # one spelling of one word: as exact as a Latin word
+    assert reads_texts("داعش")  # spellings of several words: checked in the texts
+    monkeypatch.setattr(search_index, "MAX_SHARE", 0.0)  # nothing is looked up: every text is read
+    with store.opened(indexed.path, read_only=True) as con, store.words_scope(
+            con, everything, ["(?i)migra"], ["(?i)migra"], 0.0) as scope:
+        assert "regexp_matches" in scope.sql

@@ -42,7 +42,8 @@ class DocumentQueries(CorpusBase):
             run_id = self._run_id(con)
             scope = store.scope(filters, run_id, dated=not include_undated)
             with store.words_scope(con, scope, words[0], words[1], search_index.MAX_SHARE) as scope:
-                docs = store.document_list(con, scope, run_id=run_id, with_theme=True, **where)
+                docs = store.document_list(con, scope, run_id=run_id, with_theme=True,
+                                           openings="columns" not in where, **where)
         docs[s.TOPIC_ID] = docs[s.TOPIC_ID].astype("Int64")
         docs["theme"] = docs[s.TOPIC_ID].map(self.labels()).astype(object).where(docs[s.TOPIC_ID].notna(), "")
         return docs

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import MERGE_INTO_ITSELF
 from .connection import _now, insert_frame, transaction
+from .queries import with_openings
 from .runs import finish_run, last_run
 from .scope import ASSIGNED_THEMES, Scope, period_expression
 
@@ -131,11 +132,10 @@ def document_topics(con: duckdb.DuckDBPyConnection, doc_id: str, run_id: int) ->
 
 
 def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_id: int, n: int = 5) -> pd.DataFrame:
-    """The documents closest to a topic's centre (highest probability), merges applied."""
-    return con.execute(
+    """The documents closest to a topic's centre (highest probability), merges applied; `opening` as in lists."""
+    docs = con.execute(
         f"""
-        SELECT d.id, d.date, d.source, d.source_type, d.title, d.language, t.probability,
-               CASE WHEN nullif(trim(d.title), '') IS NULL THEN left(d.text, 200) END AS opening
+        SELECT d.id, d.date, d.source, d.source_type, d.title, d.language, t.probability
         FROM doc_topics t
         LEFT JOIN topic_merges m ON m.from_topic_id = t.topic_id
         JOIN documents d ON d.id = t.doc_id
@@ -144,6 +144,7 @@ def representative_documents(con: duckdb.DuckDBPyConnection, run_id: int, topic_
         """,
         [run_id, topic_id],
     ).df()
+    return with_openings(con, docs)
 
 
 # -- over a scope (the Corpus's filters) ---------------------------------------------------------------------------

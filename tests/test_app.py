@@ -404,6 +404,8 @@ def test_a_document_without_a_title_is_listed_by_its_first_words_and_propaganda_
     first_words = " ".join(text.split()[:4])
     assert titles[plain_id].startswith(f"“{first_words}") and titles[plain_id].endswith(("”", "…”"))
     assert titles[XSS_ID] == HIDDEN_TITLE and "(untitled)" not in titles.values()
+    reading = open_app("documents", doc=plain_id)
+    assert any(m.value.startswith(f"#### “{first_words}") for m in reading.markdown)  # the reading view's heading
 
 
 def test_list_titles_quote_the_start_of_a_text_cut_at_a_word():

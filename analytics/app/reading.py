@@ -127,7 +127,8 @@ def aliases_only_note(language: object) -> str:
 
 def _details(doc: dict, reading: object) -> None:
     """Title, link, themes, actors and the text with its actors highlighted."""
-    st.markdown(f"#### {escape_markdown(str(doc.get(s.TITLE) or '(untitled)'))}")
+    title = str(doc.get(s.TITLE) or "").strip() or _quoted_start(str(doc.get(s.TEXT) or ""), 90) or "(untitled)"
+    st.markdown(f"#### {escape_markdown(title)}")
     if doc.get(s.URL):
         link = str(doc[s.URL])
         st.markdown(f"Original: [{escape_markdown(link)}]({link.replace(')', '%29')})"

@@ -26,6 +26,8 @@ one transaction, so a kill leaves the last committed state; readers (the app, th
 from .actors import (
     actor_documents,
     actor_incidence,
+    actor_incidence_codes,
+    actor_names,
     actor_period_counts,
     actor_totals,
     doc_actors,
@@ -150,6 +152,8 @@ __all__ = [
     "Scope",
     "actor_documents",
     "actor_incidence",
+    "actor_incidence_codes",
+    "actor_names",
     "actor_period_counts",
     "actor_totals",
     "add_doc_topics",

@@ -12,10 +12,25 @@ from ..frames import among
 from .connection import insert_frame
 
 # One row per (doc_id, canonical_id): a canonical id has one label, and its name is the same in a document
-# but for model mentions whose surface forms differ in case ("ISIS", "Isis"), where the smallest is kept.
-_DOC_ACTORS_SELECT = ("SELECT doc_id, canonical_id, min(canonical_name) AS canonical_name, min(label) AS label, "
-                      "count(*) AS mentions FROM entities")
-_DOC_ACTORS_GROUP = "GROUP BY doc_id, canonical_id"
+# but for model mentions whose surface forms differ in case ("ISIS", "Isis"), where the smallest is kept. With it,
+# the integer codes of the document and the actor, and the starts of the sentences naming the actor (schema v7:
+# the pairs named together are counted over these, without a join on string ids).
+_DOC_ACTORS_COLUMNS = "doc_id, canonical_id, canonical_name, label, mentions, doc_code, actor, sentences"
+
+
+def _doc_actors_select(mentions: str, where: str = "") -> str:
+    """The doc_actors rows counted from a table of mentions (entities, or a batch registered under a name)."""
+    return (f"SELECT m.doc_id, m.canonical_id, min(m.canonical_name), min(m.label), count(*), any_value(d.doc_code), "
+            f"any_value(c.actor), list_sort(list_distinct(list(m.sent_start))) FROM {mentions} m "
+            f"LEFT JOIN documents d ON d.id = m.doc_id LEFT JOIN actor_codes c ON c.canonical_id = m.canonical_id "
+            f"{where} GROUP BY m.doc_id, m.canonical_id")
+
+
+def _code_new_actors(con: duckdb.DuckDBPyConnection, mentions: str) -> None:
+    """Give every canonical id of these mentions that has no code yet its code (in the caller's transaction)."""
+    con.execute(f"INSERT INTO actor_codes (canonical_id) SELECT DISTINCT canonical_id FROM {mentions} "
+                "WHERE canonical_id IS NOT NULL AND canonical_id NOT IN (SELECT canonical_id FROM actor_codes) "
+                "ORDER BY 1")
 
 
 def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Any, doc_ids: Iterable[str]) -> int:
@@ -37,7 +52,7 @@ def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Any, doc_ids: Iter
         con.unregister("_actor_docs")
     if seen:
         refresh_doc_actors(con, seen)
-    counted = ["doc_id", "canonical_id", "canonical_name", "label"]
+    counted = ["doc_id", "canonical_id", "canonical_name", "label", "sent_start"]
     if isinstance(mentions, pd.DataFrame):
         fresh = mentions[~among(mentions["doc_id"], seen)][counted] if seen else mentions[counted]
     else:  # an Arrow table (the entity stage's writer thread)
@@ -50,8 +65,8 @@ def insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Any, doc_ids: Iter
     if len(fresh):
         con.register("_new_mentions", fresh)
         try:
-            con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT.replace('FROM entities', 'FROM _new_mentions')} "
-                        f"{_DOC_ACTORS_GROUP}")
+            _code_new_actors(con, "_new_mentions")
+            con.execute(f"INSERT INTO doc_actors ({_DOC_ACTORS_COLUMNS}) {_doc_actors_select('_new_mentions')}")
         finally:
             con.unregister("_new_mentions")
     return written
@@ -64,8 +79,9 @@ def refresh_doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | 
     entities even where a document holds mentions of an older pipeline version.
     """
     if doc_ids is None:
+        _code_new_actors(con, "entities")
         con.execute("DELETE FROM doc_actors")
-        con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT} {_DOC_ACTORS_GROUP}")
+        con.execute(f"INSERT INTO doc_actors ({_DOC_ACTORS_COLUMNS}) {_doc_actors_select('entities')}")
         return
     frame = pd.DataFrame({"doc_id": list(dict.fromkeys(doc_ids))})
     if frame.empty:
@@ -73,8 +89,9 @@ def refresh_doc_actors(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str] | 
     con.register("_actor_docs", frame)
     try:
         con.execute("DELETE FROM doc_actors WHERE doc_id IN (SELECT doc_id FROM _actor_docs)")
-        con.execute(f"INSERT INTO doc_actors {_DOC_ACTORS_SELECT} "
-                    f"WHERE doc_id IN (SELECT doc_id FROM _actor_docs) {_DOC_ACTORS_GROUP}")
+        recounted = "(SELECT * FROM entities WHERE doc_id IN (SELECT doc_id FROM _actor_docs))"
+        _code_new_actors(con, recounted)
+        con.execute(f"INSERT INTO doc_actors ({_DOC_ACTORS_COLUMNS}) {_doc_actors_select(recounted)}")
     finally:
         con.unregister("_actor_docs")
 

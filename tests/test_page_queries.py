@@ -434,3 +434,27 @@ def test_the_corpus_pairs_equal_the_oracle_under_filters_edits_and_an_incrementa
     assert corpus_pairs_against_the_oracle(db) > 0
     with store.opened(db, read_only=True) as con:
         assert "telegram_app" in set(store.mentions(con)["canonical_id"])
+
+
+def test_the_first_documents_naming_an_actor_and_how_many_there_are(analysed):
+    from analytics import Corpus, Filters
+
+    con, tmp_path = analysed
+    d1, d3 = doc_of(con, "d1"), doc_of(con, "d3")
+    con.close()
+    corpus = Corpus.open(tmp_path / "s.duckdb")
+    every = corpus.documents_behind(actors=["telegram"])
+    assert every["id"].tolist() == [d1, d3]  # by date
+    assert corpus.documents_behind(actors=["telegram"], limit=1)["id"].tolist() == [d1]
+    assert corpus.count_behind(actors=["telegram"]) == 2
+    assert corpus.count_behind(Filters(sources=("Wire",)), actors=["telegram"]) == 1
+    assert corpus.count_behind(actors=["telegram", "twitter"]) == 4
+    assert corpus.count_behind(actors=["telegram", "europol"], every_actor=True) == 2
+    assert corpus.count_behind(actors=["Twitter"], actor_key="canonical_name") == 2
+    assert corpus.count_behind(actors=["telegram"], period=pd.Timestamp("2019-12-01"), granularity="month") == 1
+    assert corpus.count_behind(ids=[d1, doc_of_closed(tmp_path, "d2")], actors=["telegram"]) == 1
+
+
+def doc_of_closed(tmp_path: Path, external_id: str) -> str:
+    with store.opened(tmp_path / "s.duckdb", read_only=True) as con:
+        return doc_of(con, external_id)

@@ -98,6 +98,9 @@ def check_invariants(db: Path) -> None:
                      "LEFT JOIN actor_codes c ON c.canonical_id = a.canonical_id "
                      "WHERE a.doc_code IS DISTINCT FROM d.doc_code OR a.actor IS DISTINCT FROM c.actor").fetchone()[0]
         assert miscoded == 0, "per-document actor rows whose codes name another document or actor"
+        uncoded = q("SELECT count(*) FROM doc_topics t JOIN documents d ON d.id = t.doc_id "
+                    "WHERE t.doc_code IS DISTINCT FROM d.doc_code").fetchone()[0]
+        assert uncoded == 0, "theme assignments without their document's code"
         indexed = ("SELECT doc_id FROM search_docs", "SELECT doc_id FROM processed WHERE stage = 'search_index'")
         unmarked = q(f"SELECT count(*) FROM (({indexed[0]} EXCEPT ALL {indexed[1]}) UNION ALL "
                      f"({indexed[1]} EXCEPT ALL {indexed[0]}))").fetchone()[0]

@@ -86,6 +86,9 @@ def assert_codes_match(con) -> None:
         "list_sort(list_distinct(list(sent_start))) AS starts FROM entities GROUP BY ALL) e "
         "ON e.doc_id = a.doc_id AND e.canonical_id IS NOT DISTINCT FROM a.canonical_id").fetchall()
     assert len(sentences) == len(stored_counts(con))
+    uncoded = con.execute("SELECT count(*) FROM doc_topics t JOIN documents d ON d.id = t.doc_id "
+                          "WHERE t.doc_code IS DISTINCT FROM d.doc_code").fetchone()[0]
+    assert uncoded == 0, "theme assignments without their document's code"
     assert all(list(row[2]) == list(row[3]) for row in sentences), "sentence starts that are not the mentions'"
 
 
@@ -458,3 +461,34 @@ def test_the_first_documents_naming_an_actor_and_how_many_there_are(analysed):
 def doc_of_closed(tmp_path: Path, external_id: str) -> str:
     with store.opened(tmp_path / "s.duckdb", read_only=True) as con:
         return doc_of(con, external_id)
+
+
+def test_the_themes_actor_counts_follow_a_fit_its_additions_and_merges(analysed):
+    """A fit's assignments get their documents' codes when written (a fit, then documents added to it), and the
+    theme sizes and actor counts read over those codes equal the ones counted from the mentions."""
+    con, tmp_path = analysed
+    ids = {e: doc_of(con, e) for e in ("d1", "d2", "d3", "d4")}
+    run_id = store.start_run(con, "topics", {}, {})
+    topics = pd.DataFrame({"run_id": run_id, "topic_id": [0, 1, 2], "label": ["a", "b", "c"], "size": [2, 1, 1]})
+    fitted = pd.DataFrame({"run_id": run_id, "doc_id": [ids["d1"], ids["d3"], ids["d2"]], "topic_id": [0, 0, 1],
+                           "probability": 1.0})
+    no_rows = pd.DataFrame(columns=["run_id", "doc_id", "topic_id", "weight"])
+    store.save_topic_fit(con, run_id, topics, fitted, no_rows, pd.DataFrame(columns=["run_id", "topic_id"]),
+                         {"topics": 3})
+    store.add_doc_topics(con, pd.DataFrame({"run_id": [run_id], "doc_id": [ids["d4"]], "topic_id": [2],
+                                            "probability": [1.0]}), no_rows)
+    assert_codes_match(con)
+    assert con.execute("SELECT count(doc_code) FROM doc_topics").fetchone()[0] == 4
+    store.merge_topic(con, 2, 1)  # d4's theme merged into d2's: {d1, d3} and {d2, d4}
+    sizes, counts = store.theme_sizes_and_actor_counts(con, run_id, store.scope(None, run_id), 0.5)
+    assert dict(zip(sizes["topic_id"], sizes["documents"], strict=True)) == {0: 2, 1: 2}
+    mentions = store.mentions(con)
+    theme = {ids["d1"]: 0, ids["d3"]: 0, ids["d2"]: 1, ids["d4"]: 1}
+    expected = (mentions.assign(topic_id=mentions["doc_id"].map(theme)).drop_duplicates(["doc_id", "canonical_id"])
+                .groupby(["topic_id", "canonical_id"]).size())
+    # the bound: int(0.5 × the smallest theme's 2 documents) = 1, so every pair is counted
+    assert dict(zip(zip(counts["topic_id"], counts["canonical_id"], strict=True), counts["documents"],
+                    strict=True)) == expected.to_dict()
+    assert counts.set_index(["topic_id", "canonical_id"]).loc[(0, "telegram"), "documents"] == 2
+    pd.testing.assert_frame_equal(counts, store.theme_actor_counts(con, run_id, store.scope(None, run_id)),
+                                  check_dtype=False)

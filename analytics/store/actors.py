@@ -52,11 +52,12 @@ def actor_totals(
     limit = f"LIMIT {int(top)}" if top else ""
     # Actors named in no more rows of doc_actors than `more_than` are left out before the scope's semi-join (at a
     # million documents that join, over every actor, was most of the time).
-    many = ("AND canonical_id IN (SELECT canonical_id FROM doc_actors WHERE canonical_id IS NOT NULL "
-            "GROUP BY canonical_id HAVING count(*) > ?)" if more_than is not None else "")
+    # By the actors' and documents' integer codes (schema v7), not their strings.
+    many = ("AND actor IN (SELECT actor FROM doc_actors WHERE actor IS NOT NULL "
+            "GROUP BY actor HAVING count(*) > ?)" if more_than is not None else "")
     having = "HAVING count(*) > ?" if more_than is not None else ""
     bounds = [int(more_than)] if more_than is not None else []
-    with within(con, doc_ids) as (where, params):
+    with within(con, doc_ids, by_code=True) as (where, params):
         return con.execute(
             f"""
             SELECT canonical_id, min(canonical_name) AS canonical_name, min(label) AS label,

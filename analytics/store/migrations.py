@@ -116,7 +116,8 @@ MIGRATIONS: list[str] = [
     # 0.5 s. Every document gets a code when it is stored (the column's default); every canonical id one when it is
     # first counted (actor_codes); doc_actors carries both, and each actor's sentence starts in the document (for
     # the pairs named in one sentence, without reading the mentions). Codes are never reused or changed. Filled
-    # here by counting doc_actors again from the mentions (store.refresh_doc_actors writes the same rows).
+    # here by counting doc_actors again from the mentions (store.refresh_doc_actors writes the same rows);
+    # doc_topics carries the document's code too (the themes' actors, for the merge suggestions).
     """
     CREATE SEQUENCE IF NOT EXISTS doc_code_seq START 0 MINVALUE 0;
     ALTER TABLE documents ADD COLUMN IF NOT EXISTS doc_code INTEGER DEFAULT nextval('doc_code_seq');
@@ -136,5 +137,7 @@ MIGRATIONS: list[str] = [
            any_value(c.actor), list_sort(list_distinct(list(m.sent_start)))
     FROM entities m LEFT JOIN documents d ON d.id = m.doc_id LEFT JOIN actor_codes c ON c.canonical_id = m.canonical_id
     GROUP BY m.doc_id, m.canonical_id;
+    ALTER TABLE doc_topics ADD COLUMN IF NOT EXISTS doc_code INTEGER;
+    UPDATE doc_topics SET doc_code = d.doc_code FROM documents d WHERE d.id = doc_topics.doc_id;
     """,
 ]

@@ -86,11 +86,12 @@ def actor_period_counts(
         SELECT {period} AS period, a.canonical_id,
                min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
                count(*) AS documents
-        FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {{where}}) d
-             ON d.id = a.doc_id
+        FROM doc_actors a JOIN (SELECT doc_code, date FROM documents WHERE date IS NOT NULL AND {{where}}) d
+             ON d.doc_code = a.doc_code
         WHERE a.canonical_id IS NOT NULL AND {label_where} AND {id_where}
         GROUP BY 1, 2"""
-    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
+    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row. The
+    # join is on the documents' integer codes (schema v7), not their string ids.
     with within(con, doc_ids, "id", on_documents=True) as (where, params):
         if not per_period:
             return con.execute(f"SELECT * FROM ({counts.format(where=where)}) ORDER BY 1, 2",

@@ -363,11 +363,12 @@ def test_the_leading_actors_per_period_are_the_first_of_the_whole_counts_ties_in
                 doc_id = f"{month}-{actor}-{i}"
                 docs.append({"id": doc_id, "date": pd.Timestamp(f"{month}-{i + 1:02d}"), "date_precision": "day",
                              "date_origin": "field", "source_type": "news", "text": "x"})
-                rows.append({"doc_id": doc_id, "canonical_id": actor, "canonical_name": actor.upper(),
-                             "label": "ORG", "mentions": mentions})
+                rows += [{"doc_id": doc_id, "start_char": k, "end_char": k + 1, "sent_start": 0, "sent_end": 1,
+                          "text": "x", "label": "ORG", "canonical_id": actor, "canonical_name": actor.upper(),
+                          "origin": "alias", "pipeline_version": "test"} for k in range(mentions)]
     con = fresh_db
     store.insert_frame(con, "documents", pd.DataFrame(docs))
-    store.insert_frame(con, "doc_actors", pd.DataFrame(rows))
+    store.insert_mentions(con, pd.DataFrame(rows), [d["id"] for d in docs])  # counted into doc_actors, with codes
     every = store.actor_period_counts(con, "month", store.scope())
     for n in (1, 2, 3, 4):
         want = (every.sort_values(["period", "documents", "mentions", "canonical_id"],

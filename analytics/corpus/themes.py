@@ -93,7 +93,9 @@ class ThemeQueries(CountQueries):
         if not pairs:
             return pd.DataFrame(columns=columns)
         sizes = dict(zip(themes[s.TOPIC_ID].astype(int), themes["size"], strict=True))
-        labels, leading = self.labels(), self._leading_actors()
+        # the labels shown, from the themes' table just read (labels() would read it again)
+        labels = dict(zip(themes[s.TOPIC_ID].astype(int), themes[s.LABEL], strict=True))
+        leading = self._leading_actors()
         rows = []
         for pair in pairs:
             a, b = (int(t) for t in pair["topics"])

@@ -94,6 +94,13 @@ def check_invariants(db: Path) -> None:
         miscounted = q(f"SELECT count(*) FROM (({counted[0]} EXCEPT ALL {counted[1]}) UNION ALL "
                        f"({counted[1]} EXCEPT ALL {counted[0]}))").fetchone()[0]
         assert miscounted == 0, "per-document actor counts that disagree with the mentions"
+        miscoded = q("SELECT count(*) FROM doc_actors a LEFT JOIN documents d ON d.id = a.doc_id "
+                     "LEFT JOIN actor_codes c ON c.canonical_id = a.canonical_id "
+                     "WHERE a.doc_code IS DISTINCT FROM d.doc_code OR a.actor IS DISTINCT FROM c.actor").fetchone()[0]
+        assert miscoded == 0, "per-document actor rows whose codes name another document or actor"
+        uncoded = q("SELECT count(*) FROM doc_topics t JOIN documents d ON d.id = t.doc_id "
+                    "WHERE t.doc_code IS DISTINCT FROM d.doc_code").fetchone()[0]
+        assert uncoded == 0, "theme assignments without their document's code"
         indexed = ("SELECT doc_id FROM search_docs", "SELECT doc_id FROM processed WHERE stage = 'search_index'")
         unmarked = q(f"SELECT count(*) FROM (({indexed[0]} EXCEPT ALL {indexed[1]}) UNION ALL "
                      f"({indexed[1]} EXCEPT ALL {indexed[0]}))").fetchone()[0]

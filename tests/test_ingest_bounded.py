@@ -167,10 +167,14 @@ def corpus_files(folder: Path, texts: list[str]) -> list[Path]:
 
 
 def state(con) -> dict:
-    """Everything ingest writes, row for row (run ids included: resumed runs keep theirs)."""
+    """Everything ingest writes, row for row (run ids included: resumed runs keep theirs), but the documents'
+    integer codes: keys of the store's own, unique but numbered in the order written (an interrupted batch's
+    codes are not given again)."""
     q = con.execute
+    codes = q("SELECT count(*) = count(DISTINCT doc_code) AND count(*) = count(doc_code) FROM documents").fetchone()
+    assert codes[0], "documents without a code of their own"
     return {
-        "documents": q("SELECT * EXCLUDE (metadata) FROM documents ORDER BY id").fetchall(),
+        "documents": q("SELECT * EXCLUDE (metadata, doc_code) FROM documents ORDER BY id").fetchall(),
         "minhashes": q("SELECT * FROM minhashes ORDER BY doc_id").fetchall(),
         "duplicates": q("SELECT * FROM duplicates ORDER BY input_file, input_row").fetchall(),
         "rejects": q("SELECT * FROM rejects ORDER BY input_file, input_row").fetchall(),

@@ -110,7 +110,8 @@ def _mixed_inputs(folder):
 
 def _tables(con) -> dict:
     return {
-        "documents": con.execute("SELECT * FROM documents ORDER BY input_file, input_row, id").df(),
+        # every column but the documents' integer codes (the store's own keys, numbered in the order written)
+        "documents": con.execute("SELECT * EXCLUDE (doc_code) FROM documents ORDER BY input_file, input_row, id").df(),
         "duplicates": con.execute("SELECT * FROM duplicates ORDER BY ALL").df(),
         "rejects": con.execute("SELECT * FROM rejects ORDER BY ALL").df(),
         "minhashes": con.execute("SELECT * FROM minhashes ORDER BY doc_id").df(),

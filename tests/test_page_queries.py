@@ -64,6 +64,32 @@ def assert_counts_match(con) -> None:
     got = stored_counts(con)
     assert not expected.empty
     pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+    assert_codes_match(con)
+
+
+def assert_codes_match(con) -> None:
+    """The integer codes doc_actors carries (schema v7) name its document and actor, and its sentence starts are
+    the mentions' own: what the pairs are counted from."""
+    codes = con.execute("SELECT count(*), count(DISTINCT doc_code), count(doc_code) FROM documents").fetchone()
+    assert codes[0] == codes[1] == codes[2], "documents without a code of their own"
+    total, actors, ids = con.execute("SELECT count(*), count(DISTINCT actor), count(DISTINCT canonical_id) "
+                                     "FROM actor_codes").fetchone()
+    assert total == actors == ids, "an actor code given twice"
+    wrong = con.execute(
+        "SELECT count(*) FROM doc_actors a LEFT JOIN documents d ON d.id = a.doc_id "
+        "LEFT JOIN actor_codes c ON c.canonical_id = a.canonical_id "
+        "WHERE a.doc_code IS DISTINCT FROM d.doc_code OR a.actor IS DISTINCT FROM c.actor "
+        "OR (a.canonical_id IS NOT NULL AND a.actor IS NULL)").fetchone()[0]
+    assert wrong == 0, "doc_actors rows whose codes name another document or actor"
+    sentences = con.execute(
+        "SELECT a.doc_id, a.canonical_id, a.sentences, e.starts FROM doc_actors a JOIN (SELECT doc_id, canonical_id, "
+        "list_sort(list_distinct(list(sent_start))) AS starts FROM entities GROUP BY ALL) e "
+        "ON e.doc_id = a.doc_id AND e.canonical_id IS NOT DISTINCT FROM a.canonical_id").fetchall()
+    assert len(sentences) == len(stored_counts(con))
+    uncoded = con.execute("SELECT count(*) FROM doc_topics t JOIN documents d ON d.id = t.doc_id "
+                          "WHERE t.doc_code IS DISTINCT FROM d.doc_code").fetchone()[0]
+    assert uncoded == 0, "theme assignments without their document's code"
+    assert all(list(row[2]) == list(row[3]) for row in sentences), "sentence starts that are not the mentions'"
 
 
 @pytest.fixture(scope="module")
@@ -337,11 +363,12 @@ def test_the_leading_actors_per_period_are_the_first_of_the_whole_counts_ties_in
                 doc_id = f"{month}-{actor}-{i}"
                 docs.append({"id": doc_id, "date": pd.Timestamp(f"{month}-{i + 1:02d}"), "date_precision": "day",
                              "date_origin": "field", "source_type": "news", "text": "x"})
-                rows.append({"doc_id": doc_id, "canonical_id": actor, "canonical_name": actor.upper(),
-                             "label": "ORG", "mentions": mentions})
+                rows += [{"doc_id": doc_id, "start_char": k, "end_char": k + 1, "sent_start": 0, "sent_end": 1,
+                          "text": "x", "label": "ORG", "canonical_id": actor, "canonical_name": actor.upper(),
+                          "origin": "alias", "pipeline_version": "test"} for k in range(mentions)]
     con = fresh_db
     store.insert_frame(con, "documents", pd.DataFrame(docs))
-    store.insert_frame(con, "doc_actors", pd.DataFrame(rows))
+    store.insert_mentions(con, pd.DataFrame(rows), [d["id"] for d in docs])  # counted into doc_actors, with codes
     every = store.actor_period_counts(con, "month", store.scope())
     for n in (1, 2, 3, 4):
         want = (every.sort_values(["period", "documents", "mentions", "canonical_id"],
@@ -351,3 +378,118 @@ def test_the_leading_actors_per_period_are_the_first_of_the_whole_counts_ties_in
         pd.testing.assert_frame_equal(got, want, check_dtype=False)
     assert list(store.actor_period_counts(con, "month", store.scope(), per_period=2)["canonical_id"]) == [
         "a", "d", "b", "e"]
+
+
+def corpus_pairs_against_the_oracle(db: Path) -> int:
+    """Corpus.actor_pairs under each filter, unit, granularity and minimum equals the pairs counted from every
+    mention of the filtered documents (oracles.cooccurrence); returns how many pairs were compared."""
+    import datetime as dt
+
+    from analytics import Corpus, Filters
+
+    with store.opened(db, read_only=True) as con:
+        docs, mentions = store.timeline_documents(con), store.mentions(con)
+    corpus = Corpus.open(db)
+    europol_docs = set(mentions.loc[mentions["canonical_id"] == "europol", "doc_id"])
+    cases = {
+        Filters(): docs,
+        Filters(start=dt.date(2019, 1, 1), end=dt.date(2019, 12, 31)): docs[docs["date"].dt.year == 2019],
+        Filters(sources=("Wire",)): docs[docs["source"] == "Wire"],
+        Filters(actor="europol"): docs[docs["id"].isin(europol_docs)],
+    }
+    compared = 0
+    for filters, subset in cases.items():
+        for unit, granularity, min_count in [("document", None, 1), ("document", None, 2), ("sentence", None, 1),
+                                             ("document", "year", 1), ("sentence", "month", 1)]:
+            got = corpus.actor_pairs(filters, unit=unit, granularity=granularity, min_count=min_count)
+            expected = oracles.cooccurrence(subset, mentions, granularity, unit=unit, min_count=min_count)
+            key = ["period", "a", "b"]
+            if granularity is None:  # the single period's stamp differs (pandas epoch vs SQL epoch)
+                expected, got = expected.drop(columns="period"), got.drop(columns="period")
+                key = ["a", "b"]
+            pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
+                                          expected.sort_values(key, ignore_index=True), check_dtype=False)
+            compared += len(got)
+    return compared
+
+
+def test_the_corpus_pairs_equal_the_oracle_under_filters_edits_and_an_incremental_run(analysed, tmp_path):
+    con, _ = analysed
+    db = tmp_path / "s.duckdb"
+    con.close()
+    assert corpus_pairs_against_the_oracle(db) > 0
+    with store.opened(db) as con:  # an incremental run: a new document, new actors, new codes
+        (tmp_path / "in").mkdir(exist_ok=True)
+        ingest([write_jsonl(tmp_path / "in" / "b.jsonl", MORE)], con)
+        extract(con, ALIASES)
+        assert_codes_match(con)
+    assert corpus_pairs_against_the_oracle(db) > 0
+    rows = list(csv.DictReader(open(ALIASES, encoding="utf-8")))
+    renamed = [{**r, "canonical_id": "telegram_app", "canonical_name": "Telegram app"}
+               if r["canonical_id"] == "telegram" else r for r in rows]
+    edited = tmp_path / "aliases-edited.csv"
+    with open(edited, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(renamed)
+    with store.opened(db) as con:  # an alias-list edit: every mention re-normalised, a canonical id new to the codes
+        assert extract(con, edited)["renormalised"] > 0
+        assert_codes_match(con)
+    assert corpus_pairs_against_the_oracle(db) > 0
+    with store.opened(db, read_only=True) as con:
+        assert "telegram_app" in set(store.mentions(con)["canonical_id"])
+
+
+def test_the_first_documents_naming_an_actor_and_how_many_there_are(analysed):
+    from analytics import Corpus, Filters
+
+    con, tmp_path = analysed
+    d1, d3 = doc_of(con, "d1"), doc_of(con, "d3")
+    con.close()
+    corpus = Corpus.open(tmp_path / "s.duckdb")
+    every = corpus.documents_behind(actors=["telegram"])
+    assert every["id"].tolist() == [d1, d3]  # by date
+    assert corpus.documents_behind(actors=["telegram"], limit=1)["id"].tolist() == [d1]
+    assert corpus.count_behind(actors=["telegram"]) == 2
+    assert corpus.count_behind(Filters(sources=("Wire",)), actors=["telegram"]) == 1
+    assert corpus.count_behind(actors=["telegram", "twitter"]) == 4
+    assert corpus.count_behind(actors=["telegram", "europol"], every_actor=True) == 2
+    assert corpus.count_behind(actors=["Twitter"], actor_key="canonical_name") == 2
+    assert corpus.count_behind(actors=["telegram"], period=pd.Timestamp("2019-12-01"), granularity="month") == 1
+    assert corpus.count_behind(ids=[d1, doc_of_closed(tmp_path, "d2")], actors=["telegram"]) == 1
+
+
+def doc_of_closed(tmp_path: Path, external_id: str) -> str:
+    with store.opened(tmp_path / "s.duckdb", read_only=True) as con:
+        return doc_of(con, external_id)
+
+
+def test_the_themes_actor_counts_follow_a_fit_its_additions_and_merges(analysed):
+    """A fit's assignments get their documents' codes when written (a fit, then documents added to it), and the
+    theme sizes and actor counts read over those codes equal the ones counted from the mentions."""
+    con, tmp_path = analysed
+    ids = {e: doc_of(con, e) for e in ("d1", "d2", "d3", "d4")}
+    run_id = store.start_run(con, "topics", {}, {})
+    topics = pd.DataFrame({"run_id": run_id, "topic_id": [0, 1, 2], "label": ["a", "b", "c"], "size": [2, 1, 1]})
+    fitted = pd.DataFrame({"run_id": run_id, "doc_id": [ids["d1"], ids["d3"], ids["d2"]], "topic_id": [0, 0, 1],
+                           "probability": 1.0})
+    no_rows = pd.DataFrame(columns=["run_id", "doc_id", "topic_id", "weight"])
+    store.save_topic_fit(con, run_id, topics, fitted, no_rows, pd.DataFrame(columns=["run_id", "topic_id"]),
+                         {"topics": 3})
+    store.add_doc_topics(con, pd.DataFrame({"run_id": [run_id], "doc_id": [ids["d4"]], "topic_id": [2],
+                                            "probability": [1.0]}), no_rows)
+    assert_codes_match(con)
+    assert con.execute("SELECT count(doc_code) FROM doc_topics").fetchone()[0] == 4
+    store.merge_topic(con, 2, 1)  # d4's theme merged into d2's: {d1, d3} and {d2, d4}
+    sizes, counts = store.theme_sizes_and_actor_counts(con, run_id, store.scope(None, run_id), 0.5)
+    assert dict(zip(sizes["topic_id"], sizes["documents"], strict=True)) == {0: 2, 1: 2}
+    mentions = store.mentions(con)
+    theme = {ids["d1"]: 0, ids["d3"]: 0, ids["d2"]: 1, ids["d4"]: 1}
+    expected = (mentions.assign(topic_id=mentions["doc_id"].map(theme)).drop_duplicates(["doc_id", "canonical_id"])
+                .groupby(["topic_id", "canonical_id"]).size())
+    # the bound: int(0.5 × the smallest theme's 2 documents) = 1, so every pair is counted
+    assert dict(zip(zip(counts["topic_id"], counts["canonical_id"], strict=True), counts["documents"],
+                    strict=True)) == expected.to_dict()
+    assert counts.set_index(["topic_id", "canonical_id"]).loc[(0, "telegram"), "documents"] == 2
+    pd.testing.assert_frame_equal(counts, store.theme_actor_counts(con, run_id, store.scope(None, run_id)),
+                                  check_dtype=False)

@@ -160,8 +160,11 @@ class CountQueries(CorpusBase):
         """Actors named together in the same document (or sentence), per period when `granularity` is given: a,
         b, their names, count, PMI and the units counted; most frequent first (the first `per_period` of each)."""
         with self._read() as con:
-            rows, actors = store.actor_incidence(con, store.scope(filters, self._run_id(con)), unit, granularity)
-        pairs = timeline.pmi_table(timeline.pair_counts(rows, actors, min_count=min_count))
+            rows = store.actor_incidence_codes(con, store.scope(filters, self._run_id(con)), unit, granularity)
+            counts = timeline.pair_code_counts(rows, min_count=min_count)
+            # only the actors of the pairs kept are named: the rows name hundreds of thousands of accounts
+            actors = store.actor_names(con, pd.concat([counts["a"], counts["b"]]))
+        pairs = timeline.pmi_table(timeline.named_pairs(counts, actors))
         return pairs.groupby(s.PERIOD).head(per_period).reset_index(drop=True) if per_period else pairs
 
     def share_of_voice(self, filters: Filters | None = None, by: str = s.SOURCE, top: int = 25,

@@ -66,6 +66,20 @@ class DocumentQueries(CorpusBase):
         return self._list(filters, period=span, themes=themes, actors=actors, every_actor=every_actor,
                           actor_key=actor_key, doc_ids=None if ids is None else list(ids), limit=limit)
 
+    def count_behind(self, filters: Filters | None = None, *, period: Any = None, granularity: str | None = None,
+                     themes: Iterable[int] | None = None, actors: Iterable[str] | None = None,
+                     every_actor: bool = False, actor_key: str = s.CANONICAL_ID,
+                     ids: Iterable[str] | None = None) -> int:
+        """How many documents documents_behind lists with the same arguments: a page that shows the first rows
+        (documents_behind with `limit`) says how many there are, without reading them all (170,000 documents name
+        one agency in a million)."""
+        span = timeline.period_bounds(period, granularity or "day") if period is not None else None
+        with self._read() as con:
+            run_id = self._run_id(con)
+            return store.listed_count(con, store.scope(filters, run_id), period=span, themes=themes, run_id=run_id,
+                                      actors=actors, every_actor=every_actor, actor_key=actor_key,
+                                      doc_ids=None if ids is None else list(ids))
+
     def documents_to_cite(self, filters: Filters | None = None, **behind: Any) -> pd.DataFrame:
         """The documents behind a figure (documents_behind's arguments: period, granularity, themes, actors, ids…)
         as an export lists them: title, date, source, source type, url, theme, language, an excerpt (the text's

@@ -60,19 +60,19 @@ class ThemeQueries(CountQueries):
 
     def _leading_actors(self) -> dict[int, pd.DataFrame]:
         """Each theme's leading actors (see LEADING_SHARE), most named first."""
-        sizes = self.theme_sizes().set_index(s.TOPIC_ID)["documents"]
         # Only the counts that can pass are read (at a million documents the whole tables took two seconds): an
         # actor leading in any theme is named in at least LEADING_SHARE of the smallest one, and a common one in
-        # more than EVERYWHERE of the dated documents (floors: bounds below the exact tests made here).
-        floor = int(LEADING_SHARE * max(int(sizes.min()), 1)) if len(sizes) else 1
+        # more than EVERYWHERE of the dated documents (floors: bounds below the exact tests made here). The themes'
+        # sizes come from the same pass over the documents and their themes.
         with self._read() as con:
             run_id = self._run_id(con)
             if run_id is None:
                 return {}
             where = store.scope(None, run_id)
-            counts = store.theme_actor_counts(con, run_id, where, min_documents=max(floor, 1))
+            sizes, counts = store.theme_sizes_and_actor_counts(con, run_id, where, LEADING_SHARE)
             dated = store.summary(con, where)["in_scope"]
             everywhere = store.actor_totals(con, where, more_than=int(EVERYWHERE * max(dated, 1)))
+        sizes = sizes.set_index(s.TOPIC_ID)["documents"]
         common = set(everywhere.loc[everywhere["documents"] > EVERYWHERE * max(dated, 1), s.CANONICAL_ID])
         counts = counts[~counts[s.CANONICAL_ID].isin(common)]
         counts = counts.assign(share=counts["documents"] / counts[s.TOPIC_ID].map(sizes).clip(lower=1))
@@ -93,7 +93,9 @@ class ThemeQueries(CountQueries):
         if not pairs:
             return pd.DataFrame(columns=columns)
         sizes = dict(zip(themes[s.TOPIC_ID].astype(int), themes["size"], strict=True))
-        labels, leading = self.labels(), self._leading_actors()
+        # the labels shown, from the themes' table just read (labels() would read it again)
+        labels = dict(zip(themes[s.TOPIC_ID].astype(int), themes[s.LABEL], strict=True))
+        leading = self._leading_actors()
         rows = []
         for pair in pairs:
             a, b = (int(t) for t in pair["topics"])

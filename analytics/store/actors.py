@@ -52,11 +52,12 @@ def actor_totals(
     limit = f"LIMIT {int(top)}" if top else ""
     # Actors named in no more rows of doc_actors than `more_than` are left out before the scope's semi-join (at a
     # million documents that join, over every actor, was most of the time).
-    many = ("AND canonical_id IN (SELECT canonical_id FROM doc_actors WHERE canonical_id IS NOT NULL "
-            "GROUP BY canonical_id HAVING count(*) > ?)" if more_than is not None else "")
+    # By the actors' and documents' integer codes (schema v7), not their strings.
+    many = ("AND actor IN (SELECT actor FROM doc_actors WHERE actor IS NOT NULL "
+            "GROUP BY actor HAVING count(*) > ?)" if more_than is not None else "")
     having = "HAVING count(*) > ?" if more_than is not None else ""
     bounds = [int(more_than)] if more_than is not None else []
-    with within(con, doc_ids) as (where, params):
+    with within(con, doc_ids, by_code=True) as (where, params):
         return con.execute(
             f"""
             SELECT canonical_id, min(canonical_name) AS canonical_name, min(label) AS label,
@@ -85,11 +86,12 @@ def actor_period_counts(
         SELECT {period} AS period, a.canonical_id,
                min(a.canonical_name) AS canonical_name, CAST(sum(a.mentions) AS BIGINT) AS mentions,
                count(*) AS documents
-        FROM doc_actors a JOIN (SELECT id, date FROM documents WHERE date IS NOT NULL AND {{where}}) d
-             ON d.id = a.doc_id
+        FROM doc_actors a JOIN (SELECT doc_code, date FROM documents WHERE date IS NOT NULL AND {{where}}) d
+             ON d.doc_code = a.doc_code
         WHERE a.canonical_id IS NOT NULL AND {label_where} AND {id_where}
         GROUP BY 1, 2"""
-    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row.
+    # The id filter goes on the documents side of the join: probing 100k ids once, not once per actor row. The
+    # join is on the documents' integer codes (schema v7), not their string ids.
     with within(con, doc_ids, "id", on_documents=True) as (where, params):
         if not per_period:
             return con.execute(f"SELECT * FROM ({counts.format(where=where)}) ORDER BY 1, 2",
@@ -130,41 +132,56 @@ def actor_documents(
     return [r[0] for r in rows]
 
 
-def actor_incidence(
+def actor_incidence_codes(
     con: duckdb.DuckDBPyConnection, doc_ids: Documents = None, unit: str = "document",
     granularity: str | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> pd.DataFrame:
     """Which actor each unit (document or sentence) of the dated documents names, as integers for a sparse
-    matrix: (period, unit, actor) rows, and the actors (actor code → canonical_id, canonical_name).
+    matrix: (period, unit, actor) rows, one per unit and actor; `actor` is the actor's stored code (actor_codes,
+    turned into ids and names by actor_names).
 
-    Codes follow canonical_id order, so actor a < actor b as codes and as ids. Documents are read from
-    doc_actors; sentences need the mentions' sentence bounds, so they read entities."""
+    Read from doc_actors alone, joined to the documents on their integer codes (schema v7): a sentence is its
+    document's code and its start offset in one integer, from the starts stored with each document's actor."""
     if unit not in ("document", "sentence"):
         raise ValueError(f"unknown unit {unit!r}")
     if granularity is not None and granularity not in PERIOD_UNITS:
         raise UNKNOWN_GRANULARITY.error(value=granularity, choices=", ".join(PERIOD_UNITS))
     period = period_expression(granularity) if granularity else "TIMESTAMP '1970-01-01'"
-    # A document's row id names it; a sentence is its document's row id and its start offset in one integer.
-    table, unit_key = ("doc_actors", "d.rowid") if unit == "document" else (
-        "entities", "d.rowid * 4294967296 + m.sent_start")
-    actors = con.execute(
-        "SELECT row_number() OVER (ORDER BY canonical_id) - 1 AS actor, canonical_id, canonical_name FROM ("
-        "SELECT canonical_id, min(canonical_name) AS canonical_name FROM doc_actors WHERE canonical_id IS NOT NULL "
-        "GROUP BY canonical_id)"
-    ).df()
-    con.register("_actor_codes", actors[["actor", "canonical_id"]])
+    table, unit_key = ("doc_actors", "m.doc_code") if unit == "document" else (
+        "(SELECT doc_code, actor, unnest(sentences) AS sent_start FROM doc_actors)",
+        "m.doc_code * 4294967296 + m.sent_start")
+    with within(con, doc_ids, "id", on_documents=True) as (where, params):
+        return con.execute(
+            f"""
+            SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, m.actor
+            FROM {table} m
+            JOIN (SELECT doc_code, date FROM documents WHERE date IS NOT NULL AND {where}) d ON d.doc_code = m.doc_code
+            WHERE m.actor IS NOT NULL
+            """, params
+        ).df()
+
+
+def actor_names(con: duckdb.DuckDBPyConnection, codes: Iterable[int]) -> pd.DataFrame:
+    """The canonical id and name of these actor codes: actor, canonical_id, canonical_name (the smallest of the
+    actor's names in doc_actors, as every actor table shows it)."""
+    wanted = pd.DataFrame({"actor": pd.unique(pd.Series(list(codes), dtype="int64"))})
+    con.register("_actor_codes_wanted", wanted)
     try:
-        with within(con, doc_ids, "id", on_documents=True) as (where, params):
-            rows = con.execute(
-                f"""
-                SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, CAST(c.actor AS INTEGER) AS actor
-                FROM {table} m
-                JOIN (SELECT rowid, id, date FROM documents WHERE date IS NOT NULL AND {where}) d ON d.id = m.doc_id
-                JOIN _actor_codes c ON c.canonical_id = m.canonical_id
-                """, params
-            ).df()
+        return con.execute(
+            "SELECT c.actor, c.canonical_id, a.canonical_name FROM (SELECT d.actor, min(d.canonical_name) AS "
+            "canonical_name FROM doc_actors d JOIN _actor_codes_wanted w ON w.actor = d.actor GROUP BY d.actor) a "
+            "JOIN actor_codes c ON c.actor = a.actor ORDER BY c.canonical_id"
+        ).df()
     finally:
-        con.unregister("_actor_codes")
-    return rows, actors
+        con.unregister("_actor_codes_wanted")
 
 
+def actor_incidence(
+    con: duckdb.DuckDBPyConnection, doc_ids: Documents = None, unit: str = "document",
+    granularity: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """actor_incidence_codes' rows and the actors they name (actor_names of every code in them): what
+    timeline.pair_counts takes. The Corpus names only the actors of the pairs it keeps (a few hundred, where the
+    rows name hundreds of thousands of accounts)."""
+    rows = actor_incidence_codes(con, doc_ids, unit, granularity)
+    return rows, actor_names(con, rows["actor"].unique())

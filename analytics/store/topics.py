@@ -11,7 +11,7 @@ from ..errors import MERGE_INTO_ITSELF
 from .connection import _now, insert_frame, transaction
 from .queries import with_openings
 from .runs import finish_run, last_run
-from .scope import ASSIGNED_THEMES, Scope, period_expression
+from .scope import ASSIGNED_THEME_CODES, ASSIGNED_THEMES, Scope, period_expression
 
 
 def topic_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -37,6 +37,7 @@ def save_topic_fit(
         for table, frames in (("doc_topics", doc_topics), ("doc_topic_weights", weights)):
             for frame in [frames] if isinstance(frames, pd.DataFrame) else frames:
                 insert_frame(con, table, frame)
+        _code_doc_topics(con, run_id)
         insert_frame(con, "topics", topics() if callable(topics) else topics)
         insert_frame(con, "topic_changes", changes)
         if counts is not None:
@@ -48,6 +49,15 @@ def add_doc_topics(con: duckdb.DuckDBPyConnection, doc_topics: pd.DataFrame, wei
     with transaction(con):
         insert_frame(con, "doc_topics", doc_topics)
         insert_frame(con, "doc_topic_weights", weights)
+        for run_id in pd.unique(doc_topics["run_id"]) if len(doc_topics) else []:
+            _code_doc_topics(con, int(run_id))
+
+
+def _code_doc_topics(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Give this fit's assignments written without it their document's integer code (schema v7), in the
+    caller's transaction."""
+    con.execute("UPDATE doc_topics SET doc_code = d.doc_code FROM documents d "
+                "WHERE doc_topics.run_id = ? AND doc_topics.doc_code IS NULL AND d.id = doc_topics.doc_id", [run_id])
 
 
 def topic_table(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
@@ -188,14 +198,47 @@ def theme_actor_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope
     canonical_id, canonical_name, label, documents); only the pairs with at least `min_documents`."""
     # An actor named in fewer rows of doc_actors than `min_documents` cannot reach it in one theme: leaving such
     # actors out before the join spares grouping a million rows over every actor (most are named a few times).
-    few = ("AND x.canonical_id IN (SELECT canonical_id FROM doc_actors WHERE canonical_id IS NOT NULL "
-           "GROUP BY canonical_id HAVING count(*) >= ?)" if min_documents > 1 else "")
+    # doc_actors is joined on the documents' integer codes (schema v7), not their string ids.
+    few = ("WHERE actor IN (SELECT actor FROM doc_actors WHERE actor IS NOT NULL GROUP BY actor "
+           "HAVING count(*) >= ?)" if min_documents > 1 else "WHERE actor IS NOT NULL")
     return con.execute(
         f"SELECT a.topic_id, x.canonical_id, min(x.canonical_name) AS canonical_name, min(x.label) AS label, "
-        f"count(*) AS documents FROM (SELECT id FROM documents WHERE {where.sql} AND date IS NOT NULL) d "
-        f"JOIN ({ASSIGNED_THEMES}) a ON a.doc_id = d.id JOIN doc_actors x ON x.doc_id = d.id "
-        f"WHERE x.canonical_id IS NOT NULL {few} GROUP BY 1, 2 HAVING count(*) >= ? ORDER BY 1, documents DESC, 2",
-        [*where.params, run_id, *([int(min_documents)] if few else []), int(min_documents)]).df()
+        f"count(*) AS documents FROM (SELECT doc_code FROM documents WHERE {where.sql} AND date IS NOT NULL) d "
+        f"JOIN ({ASSIGNED_THEME_CODES}) a ON a.doc_code = d.doc_code "
+        f"JOIN (SELECT doc_code, canonical_id, canonical_name, label FROM doc_actors {few}) x "
+        f"ON x.doc_code = d.doc_code GROUP BY 1, 2 HAVING count(*) >= ? ORDER BY 1, documents DESC, 2",
+        [*where.params, run_id, *([int(min_documents)] if min_documents > 1 else []), int(min_documents)]).df()
+
+
+def theme_sizes_and_actor_counts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, share: float
+                                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scope's dated documents per theme of the fit (merges applied; outliers left out): topic_id,
+    documents; and theme_actor_counts' rows with min_documents = int(share × the smallest theme's documents)
+    (at least 1): the actors that can be named in `share` of a theme's documents. One pass over the join of the
+    documents and their themes (the costly part at a million documents), not two."""
+    rows = con.execute(
+        f"""
+        WITH placed AS MATERIALIZED (
+            SELECT d.doc_code, a.topic_id FROM (SELECT doc_code FROM documents WHERE {where.sql}
+                                                AND date IS NOT NULL) d
+            JOIN ({ASSIGNED_THEME_CODES}) a ON a.doc_code = d.doc_code),
+        sizes AS (SELECT topic_id, count(*) AS documents FROM placed WHERE topic_id <> -1 GROUP BY topic_id),
+        bound AS (SELECT greatest(coalesce(CAST(trunc(? * greatest(min(documents), 1)) AS BIGINT), 1), 1) AS n
+                  FROM sizes),
+        named AS (SELECT doc_code, canonical_id, canonical_name, label FROM doc_actors
+                  WHERE actor IN (SELECT actor FROM doc_actors WHERE actor IS NOT NULL GROUP BY actor
+                                  HAVING count(*) >= (SELECT n FROM bound))),
+        counts AS (SELECT p.topic_id, x.canonical_id, min(x.canonical_name) AS canonical_name, min(x.label) AS label,
+                          count(*) AS documents FROM placed p JOIN named x ON x.doc_code = p.doc_code
+                   GROUP BY 1, 2 HAVING count(*) >= (SELECT n FROM bound))
+        SELECT 0 AS part, topic_id, NULL AS canonical_id, NULL AS canonical_name, NULL AS label, documents FROM sizes
+        UNION ALL
+        SELECT 1, topic_id, canonical_id, canonical_name, label, documents FROM counts
+        """, [*where.params, run_id, float(share)]).df()
+    sizes = rows[rows["part"] == 0][["topic_id", "documents"]].sort_values("topic_id", ignore_index=True)
+    counts = rows[rows["part"] == 1].drop(columns="part").sort_values(
+        ["topic_id", "documents", "canonical_id"], ascending=[True, False, True], ignore_index=True)
+    return sizes.astype({"topic_id": "int64", "documents": "int64"}), counts
 
 
 def theme_texts(con: duckdb.DuckDBPyConnection, run_id: int, where: Scope, per_group: int = 300) -> pd.DataFrame:

@@ -16,7 +16,9 @@ One module per concern: `periods`, `intervals`, `shares` (themes), `actors`, `te
 from .actors import (
     actor_period_table,
     actor_share_table,
+    named_pairs,
     named_share_table,
+    pair_code_counts,
     pair_counts,
     platform_share_table,
     pmi_table,
@@ -79,6 +81,8 @@ __all__ = [
     "keyword_in_context",
     "lexicon_shares",
     "outlier_share",
+    "named_pairs",
+    "pair_code_counts",
     "pair_counts",
     "period_bounds",
     "period_flags",

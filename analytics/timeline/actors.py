@@ -78,39 +78,76 @@ def platform_share_table(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.assign(platform_ci_low=low, platform_ci_high=high)
 
 
-def pair_counts(incidence: pd.DataFrame, actors: pd.DataFrame, min_count: int = 2) -> pd.DataFrame:
-    """Pairs of actors named in the same unit, per period, from (period, unit, actor) integer rows and the actors
-    (actor code → canonical_id, canonical_name) — the store's actor_incidence.
+PAIR_CODE_COLUMNS = [s.PERIOD, "a", "b", s.COUNT, "a_units", "b_units", "units"]
+PAIR_COLUMNS = [s.PERIOD, "a", "b", "a_name", "b_name", s.COUNT, "a_units", "b_units", "units"]
 
-    Per period the unit × actor incidence matrix X gives every pair's count at once in XᵀX (its diagonal: the
-    units naming each actor), instead of joining every unit's actors with each other. Returns period, a, b,
-    a_name, b_name, count, a_units, b_units, units for pmi_table."""
+
+def pair_code_counts(incidence: pd.DataFrame, min_count: int = 2) -> pd.DataFrame:
+    """Pairs of actor codes named in the same unit at least `min_count` times, per period, from (period, unit,
+    actor) integer rows, one per unit and actor (the store's actor_incidence_codes): period, a, b (codes, a < b),
+    count, a_units, b_units (units naming each), units (units naming any actor in the period).
+
+    Per period the unit × actor incidence matrix X gives every pair's count at once in XᵀX, instead of joining
+    every unit's actors with each other. Only actors named in `min_count` units of the period can reach it
+    together, and only units naming two or more of them hold pairs: the product is over those alone (at a
+    million documents, 30,000 of 390,000 actors)."""
     from scipy import sparse
 
-    columns = [s.PERIOD, "a", "b", "a_name", "b_name", s.COUNT, "a_units", "b_units", "units"]
-    ids = actors.set_index("actor")
     periods = incidence[s.PERIOD].to_numpy()
     one_period = len(periods) == 0 or (periods[0] == periods).all()  # the Actors page: no granularity
     groups = [(periods[0] if len(periods) else None, incidence)] if one_period else incidence.groupby(s.PERIOD)
+    floor = max(int(min_count), 1)
     parts = []
     for period, group in groups:
         if group.empty:
             continue
         rows = pd.factorize(group["unit"].to_numpy())[0]  # hashing, not sorting: units in any order
-        x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, group["actor"].to_numpy())),
-                              shape=(rows.max() + 1, len(actors)))
-        x.sum_duplicates()
-        single = np.bincount(x.indices, minlength=len(actors))  # units naming each actor (once per unit)
-        x.data[:] = 1
-        shared = x[np.diff(x.indptr) >= 2]  # only units naming two or more actors hold pairs (few sentences do)
-        together = sparse.triu(shared.T @ shared, k=1).tocoo()
+        actors = group["actor"].to_numpy()
+        n_units = int(rows.max()) + 1
+        single = np.bincount(actors)  # units naming each actor
+        often = single[actors] >= floor
+        rows, actors = rows[often], actors[often]
+        shared = np.bincount(rows, minlength=n_units)[rows] >= 2  # units naming two or more of them
+        rows, actors = rows[shared], actors[shared]
+        if len(rows) == 0:
+            continue
+        columns, actor_of_column = pd.factorize(actors, sort=True)
+        rows = pd.factorize(rows)[0]
+        x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)),
+                              shape=(int(rows.max()) + 1, len(actor_of_column)))
+        together = sparse.triu(x.T @ x, k=1).tocoo()
         keep = together.data >= min_count
-        a, b, count = together.row[keep], together.col[keep], together.data[keep]
-        parts.append(pd.DataFrame({
-            s.PERIOD: period, "a": ids["canonical_id"].to_numpy()[a], "b": ids["canonical_id"].to_numpy()[b],
-            "a_name": ids["canonical_name"].to_numpy()[a], "b_name": ids["canonical_name"].to_numpy()[b],
-            s.COUNT: count.astype(int), "a_units": single[a], "b_units": single[b], "units": x.shape[0]}))
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+        a, b = actor_of_column[together.row[keep]], actor_of_column[together.col[keep]]
+        parts.append(pd.DataFrame({s.PERIOD: period, "a": a, "b": b, s.COUNT: together.data[keep].astype(int),
+                                   "a_units": single[a], "b_units": single[b], "units": n_units}))
+    return pd.concat(parts, ignore_index=True)[PAIR_CODE_COLUMNS] if parts else pd.DataFrame(
+        columns=PAIR_CODE_COLUMNS)
+
+
+def named_pairs(counts: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    """pair_code_counts' pairs with the actors' canonical ids and names (actors: actor code → canonical_id,
+    canonical_name — the store's actor_names), each pair written with the smaller canonical id as `a`; by period,
+    a, b. Returns period, a, b, a_name, b_name, count, a_units, b_units, units for pmi_table."""
+    if counts.empty:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    ids = actors.set_index("actor")
+    a_id, a_name = (ids[c].reindex(counts["a"]).to_numpy() for c in ("canonical_id", "canonical_name"))
+    b_id, b_name = (ids[c].reindex(counts["b"]).to_numpy() for c in ("canonical_id", "canonical_name"))
+    swap = a_id > b_id
+    a_units, b_units = counts["a_units"].to_numpy(), counts["b_units"].to_numpy()
+    out = pd.DataFrame({
+        s.PERIOD: counts[s.PERIOD].to_numpy(), "a": np.where(swap, b_id, a_id), "b": np.where(swap, a_id, b_id),
+        "a_name": np.where(swap, b_name, a_name), "b_name": np.where(swap, a_name, b_name),
+        s.COUNT: counts[s.COUNT].to_numpy(), "a_units": np.where(swap, b_units, a_units),
+        "b_units": np.where(swap, a_units, b_units), "units": counts["units"].to_numpy()})
+    return out.sort_values([s.PERIOD, "a", "b"], ignore_index=True)[PAIR_COLUMNS]
+
+
+def pair_counts(incidence: pd.DataFrame, actors: pd.DataFrame, min_count: int = 2) -> pd.DataFrame:
+    """Pairs of actors named in the same unit, per period, from (period, unit, actor) integer rows and the actors
+    (actor code → canonical_id, canonical_name) — the store's actor_incidence: pair_code_counts, then
+    named_pairs. Returns period, a, b, a_name, b_name, count, a_units, b_units, units for pmi_table."""
+    return named_pairs(pair_code_counts(incidence, min_count), actors)
 
 
 def pmi_table(counts: pd.DataFrame, names: pd.Series | dict | None = None) -> pd.DataFrame:

@@ -115,6 +115,7 @@ class CachedCorpus(Corpus):
     share_of_voice = _cached(Corpus.share_of_voice)
     documents = _cached(Corpus.documents)
     documents_behind = _cached(Corpus.documents_behind)
+    count_behind = _cached(Corpus.count_behind)
     search = _cached(Corpus.search)
     counts = _cached(Corpus.counts)
     term_over_time = _cached(Corpus.term_over_time)

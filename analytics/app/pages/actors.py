@@ -16,7 +16,7 @@ from analytics.app.chart_draw import draw_chart
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
-from analytics.app.reading import escape_markdown, list_and_read
+from analytics.app.reading import escape_markdown, first_behind, list_and_read, listed_words
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import actor_choices, default_actors, sidebar_filters
 from analytics.app.state import corpus_or_stop
@@ -66,9 +66,9 @@ elif had_points:  # the reader cleared the selection (double-click)
 picked_period, picked_actor = url.value("period", None, str, page=PAGE), url.value("actor_point", None, str, page=PAGE)
 if picked_period and picked_actor:
     period = to_timestamp(picked_period)
-    behind = corpus.documents_behind(f, period=period, granularity=gran, actors=[picked_actor])
-    st.subheader(f"{len(behind)} documents naming {options.get(picked_actor, picked_actor)} in "
-                 f"{glossary.period_name(period, gran)}")
+    behind, total = first_behind(corpus, f, page=PAGE, period=period, granularity=gran, actors=(picked_actor,))
+    st.subheader(f"{total:,} documents naming {options.get(picked_actor, picked_actor)} in "
+                 f"{glossary.period_name(period, gran)}{listed_words(total, behind)}")
     list_and_read(behind, key="actor_docs", corpus=corpus, page=PAGE)
 
 findings_panel(corpus, f, gran, key="actors", heading="Findings about these actors", subject_type="actor",
@@ -124,6 +124,7 @@ st.caption(f"“{escape_markdown(pmi.name.capitalize())}”: {escape_markdown(pm
 picked_nodes = selected_points(net_event)
 if picked_nodes:
     name = picked_nodes[0].get("name")
-    st.subheader(f"Documents naming {name}" + ("" if year == "all" else f" in {year}"))
-    list_and_read(corpus.documents_behind(scope, actors=[name], actor_key=s.CANONICAL_NAME), key="net_docs",
-                  corpus=corpus, page=PAGE)
+    named, total = first_behind(corpus, scope, page=PAGE, actors=(name,), actor_key=s.CANONICAL_NAME)
+    st.subheader(f"{total:,} documents naming {name}" + ("" if year == "all" else f" in {year}")
+                 + listed_words(total, named))
+    list_and_read(named, key="net_docs", corpus=corpus, page=PAGE)

@@ -28,8 +28,8 @@ def app_db(tmp_path_factory):
     return build_app_store(tmp_path_factory.mktemp("appstore") / "app.duckdb")
 
 
-def open_app(page: str, timeout: float = 120, **params) -> AppTest:
-    return open_at(page, params, timeout)
+def open_app(page: str, timeout: float = 120, unfold: tuple[str, ...] = (), **params) -> AppTest:
+    return open_at(page, params, timeout, unfold)
 
 
 @pytest.fixture
@@ -37,8 +37,8 @@ def app(app_db, monkeypatch, tmp_path):
     monkeypatch.setenv("NARRATIVE_DB", str(app_db))
     monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
 
-    def open_page(page: str, **params) -> AppTest:
-        at = open_app(page, **params)
+    def open_page(page: str, unfold: tuple[str, ...] = (), **params) -> AppTest:
+        at = open_app(page, unfold=unfold, **params)
         assert not at.exception, [e.value for e in at.exception]
         return at
 
@@ -146,7 +146,7 @@ def test_renaming_a_theme_is_confirmed_logged_and_undone(app, app_db):
 
 @pytest.mark.flow
 def test_a_merge_is_previewed_confirmed_shown_at_once_and_undone(app, app_db):
-    at = app("explorer")
+    at = app("explorer", unfold=("explorer_suggested_open",))
     at.button(key="suggested_merge_0").click().run()
     preview = texts(at)
     assert "together:" in preview and "Distinctive words of the merged theme" in preview
@@ -196,10 +196,23 @@ def test_search_shows_keyword_in_context_aligned_and_hides_propaganda_context(ap
 
 
 def test_plain_words_on_the_actors_page(app):
-    at = app("actors")
+    at = app("actors", unfold=("actors_top_open", "actors_together_open"))
     headers = [c for d in at.dataframe for c in d.value.columns]
     assert "PMI" not in headers and "canonical_name" not in headers
     assert "named together more often than chance" in texts(at).lower()
+
+
+def test_the_folded_sections_are_made_only_when_opened(app):
+    """The network of actors named together, the numbers under a chart and the export buttons are asked and drawn
+    only once their section is opened; opened, they hold the same numbers."""
+    closed = app("actors")
+    assert not [d for d in closed.dataframe if "with" in d.value.columns]  # no pairs asked
+    assert not closed.get("download_button")
+    opened = app("actors", unfold=("actors_together_open", "actors_table_open", "actors-over-time-export"))
+    pairs = [d.value for d in opened.dataframe if "with" in d.value.columns]
+    assert pairs and len(pairs[0]) > 0 and (pairs[0].iloc[:, 2] >= 2).all()
+    assert "ZIP for publication" in {b.label for b in opened.get("download_button")}
+    assert len(opened.get("vega_lite_chart")) == len(closed.get("vega_lite_chart")) + 1  # the network
 
 
 def test_the_actors_page_starts_from_the_corpus_own_most_named_actors(app, app_db):
@@ -223,7 +236,7 @@ def test_the_migration_pair_is_the_first_comparison_only_where_the_corpus_tells_
 def test_refit_with_known_themes_from_the_explorer_runs_as_a_job_and_can_be_undone(tmp_path, monkeypatch):
     db = build_app_store(tmp_path / "refit.duckdb")
     monkeypatch.setenv("NARRATIVE_DB", str(db))
-    at = open_app("explorer", timeout=300)
+    at = open_app("explorer", timeout=300, unfold=("explorer_refit_open",))
     at.radio(key="refit_profile").set_value("fast")
     at.radio(key="refit_mode").set_value("guided (seed words)")
     at.button(key="refit_go").click().run()

@@ -38,8 +38,8 @@ def opened(app_db, monkeypatch, tmp_path):
     monkeypatch.setenv("NARRATIVE_DB", str(app_db))
     monkeypatch.setenv("NARRATIVE_DATA", str(tmp_path / "data"))
 
-    def open_page(page: str, **params: str):
-        at = open_at(page, params)
+    def open_page(page: str, unfold: tuple[str, ...] = (), **params: str):
+        at = open_at(page, params, unfold=unfold)
         assert not at.exception, [e.value for e in at.exception]
         return at
 
@@ -112,7 +112,7 @@ def test_the_app_says_which_profile_built_the_themes_and_refits_with_the_one_tha
     assert f"Themes built with the {built_by} profile" in said and "67% of the documents" in said
     warnings = " ".join(w.value for w in themes.warning)
     assert ("refit with the multilingual profile" in warnings) == (built_by != "multilingual")
-    explorer = open_at("explorer")
+    explorer = open_at("explorer", unfold=("explorer_refit_open",))
     assert not explorer.exception, [e.value for e in explorer.exception]
     assert explorer.radio(key="refit_profile").value == offered
 
@@ -122,4 +122,4 @@ def test_an_english_corpus_built_by_the_quality_profile_is_refitted_with_it(open
     and the refit form offers the default profile."""
     themes = opened("themes")
     assert not themes.warning
-    assert opened("explorer").radio(key="refit_profile").value == "quality"
+    assert opened("explorer", unfold=("explorer_refit_open",)).radio(key="refit_profile").value == "quality"

@@ -16,6 +16,7 @@ import streamlit as st
 from .. import charts
 from ..config import setting
 from ..filters import Filters
+from .folding import folded
 from .state import CachedCorpus
 
 
@@ -60,7 +61,10 @@ def export_buttons(chart: alt.TopLevelMixin, data: pd.DataFrame, documents: Call
     title = title or name[:1].upper() + name[1:]
     slug = charts.slug(name)
     args = (corpus, title, filters, granularity)
-    with st.expander("Export this chart, its data and its documents"):
+    box = folded("Export this chart, its data and its documents", f"{slug}-export")
+    if box is None:
+        return
+    with box:
         st.caption("The image carries the title, the filters and counts, the corpus as its source and today's "
                    "date. The ZIP adds the data (opens in Excel), the documents behind the chart with citations, "
                    "and how the numbers were made, in words.")

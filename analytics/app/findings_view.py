@@ -20,6 +20,7 @@ import streamlit as st
 from ..filters import Filters
 from ..findings import Finding, correction_words
 from . import findings_queue
+from .folding import folded
 from .reading import escape_markdown, list_and_read
 from .state import CachedCorpus
 
@@ -70,8 +71,9 @@ def findings_panel(corpus: CachedCorpus, filters: Filters, granularity: str, key
                           corpus=corpus, height=240)
     everything = () if migration else found.about(subject_type, ids, kinds, significant=False)
     if len(everything) > len(shown):
-        with st.expander(f"Every hypothesis tested here ({len(everything)}), significant or not"):
-            st.dataframe(finding_table(everything, verdict=True), hide_index=True, width="stretch", height=240)
+        box = folded(f"Every hypothesis tested here ({len(everything)}), significant or not", f"{key}_everything")
+        if box is not None:
+            box.dataframe(finding_table(everything, verdict=True), hide_index=True, width="stretch", height=240)
 
 
 def _deadline(corpus: CachedCorpus, granularity: str, filters: Filters) -> float:

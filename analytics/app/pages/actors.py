@@ -16,10 +16,12 @@ from analytics.app.chart_draw import draw_chart
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
+from analytics.app.folding import folded
 from analytics.app.reading import escape_markdown, first_behind, list_and_read, listed_words
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import actor_choices, default_actors, sidebar_filters
 from analytics.app.state import corpus_or_stop
+from analytics.filters import Filters
 
 PAGE = "actors"
 
@@ -99,32 +101,48 @@ else:
 findings_panel(corpus, f, gran, key="migration", heading="Where the coverage moved: findings about platforms",
                migration=True)
 
-st.subheader("Top actors per period")
-leading_view = leading.assign(**{s.PERIOD: [glossary.period_name(p, gran) for p in leading[s.PERIOD]]})
-st.dataframe(leading_view[[s.PERIOD, s.CANONICAL_NAME, "documents", "mentions", s.TOTAL]].rename(
-    columns={s.PERIOD: "period", s.CANONICAL_NAME: "actor", "documents": "documents naming it",
-             s.TOTAL: "documents in the period"}), hide_index=True, width="stretch", height=260)
+# The two sections below are folded and made when opened: the pairs are the page's most costly question, and
+# a network and two tables drawn on every run would slow every filter change for readers who never open them.
+top_box = folded("Top actors per period: the five most named in each", "actors_top_open")
+if top_box is not None:
+    leading_view = leading.assign(**{s.PERIOD: [glossary.period_name(p, gran) for p in leading[s.PERIOD]]})
+    top_box.dataframe(leading_view[[s.PERIOD, s.CANONICAL_NAME, "documents", "mentions", s.TOTAL]].rename(
+        columns={s.PERIOD: "period", s.CANONICAL_NAME: "actor", "documents": "documents naming it",
+                 s.TOTAL: "documents in the period"}), hide_index=True, width="stretch", height=260)
 
-st.subheader("Who is named together")
-c1, c2 = st.columns(2)
-unit = c1.radio("Together in the same", ["document", "sentence"], horizontal=True, key="co_unit")
-span = corpus.filter_options()
-years = list(range(span.first.year, span.last.year + 1)) if span.first else []
-year = c2.selectbox("Year", ["all"] + years, key="co_year")
-scope = f if year == "all" else f.replace(start=max(dt.date(year, 1, 1), f.start or dt.date(year, 1, 1)),
-                                          end=min(dt.date(year, 12, 31), f.end or dt.date(year, 12, 31)))
-pairs = corpus.actor_pairs(scope, unit=unit, min_count=2)
-net_event = draw_chart(charts.network_chart(pairs.head(80)), width="stretch", on_select="rerun", key="network")
-pmi = glossary.term("pmi")
-st.dataframe(pairs.head(30)[["a_name", "b_name", s.COUNT, "pmi"]].rename(
-    columns={"a_name": "actor", "b_name": "with", s.COUNT: f"{unit}s naming both"}), hide_index=True,
-    width="stretch", height=240,
-    column_config={"pmi": st.column_config.NumberColumn(pmi.name, help=pmi.means, format="%.2f")})
-st.caption(f"“{escape_markdown(pmi.name.capitalize())}”: {escape_markdown(pmi.means)}")
-picked_nodes = selected_points(net_event)
-if picked_nodes:
-    name = picked_nodes[0].get("name")
+
+def named_together() -> tuple[str, Filters, str] | None:
+    """The network of actors named together (in the year chosen) and its strongest pairs; the node clicked with
+    the filters of the network and the words for its year, or None."""
+    c1, c2 = st.columns(2)
+    unit = c1.radio("Together in the same", ["document", "sentence"], horizontal=True, key="co_unit")
+    span = corpus.filter_options()
+    years = list(range(span.first.year, span.last.year + 1)) if span.first else []
+    year = c2.selectbox("Year", ["all"] + years, key="co_year")
+    scope = f if year == "all" else f.replace(start=max(dt.date(year, 1, 1), f.start or dt.date(year, 1, 1)),
+                                              end=min(dt.date(year, 12, 31), f.end or dt.date(year, 12, 31)))
+    pairs = corpus.actor_pairs(scope, unit=unit, min_count=2)
+    net_event = draw_chart(charts.network_chart(pairs.head(80)), width="stretch", on_select="rerun", key="network")
+    pmi = glossary.term("pmi")
+    st.dataframe(pairs.head(30)[["a_name", "b_name", s.COUNT, "pmi"]].rename(
+        columns={"a_name": "actor", "b_name": "with", s.COUNT: f"{unit}s naming both"}), hide_index=True,
+        width="stretch", height=240,
+        column_config={"pmi": st.column_config.NumberColumn(pmi.name, help=pmi.means, format="%.2f")})
+    st.caption(f"“{escape_markdown(pmi.name.capitalize())}”: {escape_markdown(pmi.means)}")
+    picked_nodes = selected_points(net_event)
+    if not picked_nodes:
+        return None
+    return picked_nodes[0].get("name"), scope, "" if year == "all" else f" in {year}"
+
+
+together_box = folded("Who is named together: a network of the actors named in the same documents or sentences",
+                      "actors_together_open")
+node = None
+if together_box is not None:
+    with together_box:
+        node = named_together()
+if node is not None:  # listed under the section: a document's reading view has folded parts of its own
+    name, scope, in_year = node
     named, total = first_behind(corpus, scope, page=PAGE, actors=(name,), actor_key=s.CANONICAL_NAME)
-    st.subheader(f"{total:,} documents naming {name}" + ("" if year == "all" else f" in {year}")
-                 + listed_words(total, named))
+    st.subheader(f"{total:,} documents naming {name}{in_year}{listed_words(total, named)}")
     list_and_read(named, key="net_docs", corpus=corpus, page=PAGE)

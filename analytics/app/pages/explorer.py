@@ -15,6 +15,7 @@ from analytics.app import edit_flow
 from analytics.app import url_state as url
 from analytics.app.chart_draw import draw_chart
 from analytics.app.export import export_buttons
+from analytics.app.folding import folded
 from analytics.app.reading import escape_markdown, list_and_read
 from analytics.app.sidebar import sidebar_filters
 from analytics.app.state import corpus_or_stop, current_db
@@ -147,8 +148,10 @@ edit_flow.confirmation("unmerge", lambda p: ("Separated again.", edits.unmerge_t
 
 suggestions = corpus.merge_suggestions()
 similarity = glossary.term("similarity")
-with st.expander(f"Suggested merges ({int(suggestions['suggested'].sum()) if not suggestions.empty else 0}), "
-                 "most alike first"):
+
+
+def suggested_merges() -> None:
+    """The pairs of themes most alike, each checked, with a button to preview the merge of each one suggested."""
     st.caption("Pairs of themes whose words are closest (BERTopic's hierarchy of this fit), most alike first. Each "
                "is checked against the actors its documents name: a pair is held back when each theme is mostly "
                "about a different actor (say a leader and a news agency) and neither names the other's much. Read "
@@ -163,40 +166,56 @@ with st.expander(f"Suggested merges ({int(suggestions['suggested'].sum()) if not
                           target=int(m.into_topic_id))
             st.rerun()
 
+
+# Folded and made when opened (as the refit's form below): a row, a check and a button per pair of themes
+suggested_box = folded(f"Suggested merges ({int(suggestions['suggested'].sum()) if not suggestions.empty else 0}), "
+                       "most alike first", "explorer_suggested_open")
+if suggested_box is not None:
+    with suggested_box:
+        suggested_merges()
+
 st.header("History of edits")
 st.caption("Every rename, merge and refit of this corpus, newest first. Undo puts back what the edit replaced.")
 edit_flow.history(db, corpus.edit_history())
 
-st.header("Refit the themes")
-st.caption("Fit the topic model again on every document, in the background. Names you gave and merges you made are "
-           "kept for themes that match the previous fit; the refit can be undone from the history. Known themes "
-           "(CSV with columns theme, seed_words — words separated by ';') can guide the fit (seed words) or name "
-           "themes that collect the documents close to them (zero-shot).")
-with st.form("refit"):
-    profiles = list(config.SETTINGS["profile"].choices)
-    # offered first: the profile that built the current themes, or the multilingual one where it is advised (a
-    # refit of a multilingual corpus with the default profile would group its documents by language again)
-    built = corpus.theme_profile()
-    offered = "multilingual" if built and built.advice else (built.profile if built else None)
-    profile = st.radio("Embeddings", profiles, horizontal=True, key="refit_profile",
-                       index=profiles.index(offered) if offered in profiles else 0,
-                       help=config.SETTINGS["profile"].help)
-    mode = st.radio("Known themes", ["none", "guided (seed words)", "zero-shot (named themes)"], horizontal=True,
-                    key="refit_mode")
-    upload = st.file_uploader("Known themes CSV (default: the shipped corpora/known_themes.csv)", type=["csv"])
-    min_size = st.number_input("Smallest theme in documents (0: 0.4 % of the corpus)", min_value=0,
-                               value=int(config.setting("min_topic_size")), help=config.SETTINGS["min_topic_size"].help)
-    if st.form_submit_button("Refit", key="refit_go"):
-        options: dict = {"min_topic_size": int(min_size)} if min_size else {}
-        if mode != "none":
-            path = config.KNOWN_THEMES
-            if upload is not None:
-                path = save_upload(upload.name, upload.getvalue(), config.DATA_DIR / "uploads" / "known-themes",
-                                   1024 * 1024)[0]
-            options.update(known_theme_options(path, "guided" if mode.startswith("guided") else "zero-shot"))
-        edit_flow.ask("refit", f"Refit the themes ({profile} profile{', ' + mode if mode != 'none' else ''})?",
-                      profile=profile, options=options)
+def refit_form() -> None:
+    """The refit's settings; its button asks for confirmation before a job starts."""
+    st.caption("Fit the topic model again on every document, in the background. Names you gave and merges you made "
+               "are kept for themes that match the previous fit; the refit can be undone from the history. Known "
+               "themes (CSV with columns theme, seed_words — words separated by ';') can guide the fit (seed words) "
+               "or name themes that collect the documents close to them (zero-shot).")
+    with st.form("refit"):
+        profiles = list(config.SETTINGS["profile"].choices)
+        # offered first: the profile that built the current themes, or the multilingual one where it is advised (a
+        # refit of a multilingual corpus with the default profile would group its documents by language again)
+        built = corpus.theme_profile()
+        offered = "multilingual" if built and built.advice else (built.profile if built else None)
+        profile = st.radio("Embeddings", profiles, horizontal=True, key="refit_profile",
+                           index=profiles.index(offered) if offered in profiles else 0,
+                           help=config.SETTINGS["profile"].help)
+        mode = st.radio("Known themes", ["none", "guided (seed words)", "zero-shot (named themes)"], horizontal=True,
+                        key="refit_mode")
+        upload = st.file_uploader("Known themes CSV (default: the shipped corpora/known_themes.csv)", type=["csv"])
+        min_size = st.number_input("Smallest theme in documents (0: 0.4 % of the corpus)", min_value=0,
+                                   value=int(config.setting("min_topic_size")),
+                                   help=config.SETTINGS["min_topic_size"].help)
+        if st.form_submit_button("Refit", key="refit_go"):
+            options: dict = {"min_topic_size": int(min_size)} if min_size else {}
+            if mode != "none":
+                path = config.KNOWN_THEMES
+                if upload is not None:
+                    path = save_upload(upload.name, upload.getvalue(), config.DATA_DIR / "uploads" / "known-themes",
+                                       1024 * 1024)[0]
+                options.update(known_theme_options(path, "guided" if mode.startswith("guided") else "zero-shot"))
+            edit_flow.ask("refit", f"Refit the themes ({profile} profile{', ' + mode if mode != 'none' else ''})?",
+                          profile=profile, options=options)
 
+
+st.header("Refit the themes")
+refit_box = folded("Fit the topic model again, optionally guided by known themes", "explorer_refit_open")
+if refit_box is not None:
+    with refit_box:
+        refit_form()
 
 def start_refit(found: dict) -> tuple[str, int | None]:
     jobs.start(db, jobs.JobSpec(profile=found["profile"], refit=True, topic_options=found["options"]))

@@ -13,6 +13,7 @@ from analytics.app.chart_draw import draw_chart
 from analytics.app.chart_table import numbers_table
 from analytics.app.export import export_buttons
 from analytics.app.findings_view import findings_panel
+from analytics.app.folding import folded
 from analytics.app.reading import list_and_read
 from analytics.app.selection import selected_points, to_timestamp
 from analytics.app.sidebar import sidebar_filters
@@ -101,6 +102,7 @@ findings_panel(corpus, f, gran, key="themes", heading="Findings about these them
                subject_ids=chosen)
 export_buttons(chart, table, partial(corpus.documents_to_cite, f, themes=tuple(chosen)), corpus, f, gran,
                "themes over time")
-with st.expander("Unassigned documents (outliers) per period"):
+outlier_box = folded("Unassigned documents (outliers) per period", "themes_outliers_open")
+if outlier_box is not None:
     outliers = table[table[s.TOPIC_ID] == s.OUTLIER_TOPIC]
-    draw_chart(charts.share_with_band(outliers, granularity=gran), width="stretch")
+    draw_chart(charts.share_with_band(outliers, granularity=gran), outlier_box, width="stretch")

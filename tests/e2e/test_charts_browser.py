@@ -187,3 +187,38 @@ def test_the_publication_zip_holds_every_part(server, browser):
         assert archive.read(next(n for n in archive.namelist() if n.endswith("-data.csv")))[:3] == b"\xef\xbb\xbf"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_network_of_actors_opens_folded_and_a_node_lists_its_documents(server, browser, width):
+    """The network is made when its section is opened; it keeps its plot inside the chart, and a click on a node
+    lists that actor's documents under the section (a reading view's own folds cannot sit inside a fold)."""
+    context, page = open_page(browser, server, "actors", "Actors", width, height=2600)
+    try:
+        charts = page.locator("[data-testid='stVegaLiteChart']")
+        closed = charts.count()
+        page.get_by_text("Who is named together").first.click()
+        page.wait_for_function(f"() => document.querySelectorAll(\"[data-testid='stVegaLiteChart'] svg\").length"
+                               f" > {closed}", timeout=60_000)
+        settled(page)
+        network = charts.nth(closed)
+        m = network.evaluate(MEASURE)
+        assert inside(m["svg"], m["chart"]) and (m["plot"] is None or inside(m["plot"], m["chart"])), m
+        node = network.locator("g.mark-symbol path").first
+        node.scroll_into_view_if_needed()
+        box = node.bounding_box()
+        heading = page.get_by_text(re.compile(r"^\d[\d,]* documents naming .+"))
+        for attempt in range(3):  # a click while the chart still settles can miss the node
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            try:
+                heading.first.wait_for(timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
+                box = node.bounding_box()
+        settled(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        shot(page, f"charts-actors-network-{width}")
+    finally:
+        context.close()

@@ -126,7 +126,7 @@ def named_together() -> tuple[str, Filters, str] | None:
     pmi = glossary.term("pmi")
     st.dataframe(pairs.head(30)[["a_name", "b_name", s.COUNT, "pmi"]].rename(
         columns={"a_name": "actor", "b_name": "with", s.COUNT: f"{unit}s naming both"}), hide_index=True,
-        width="stretch", height=240,
+        width="stretch", height=min(240, 38 + 35 * len(pairs.head(30))),
         column_config={"pmi": st.column_config.NumberColumn(pmi.name, help=pmi.means, format="%.2f")})
     st.caption(f"“{escape_markdown(pmi.name.capitalize())}”: {escape_markdown(pmi.means)}")
     picked_nodes = selected_points(net_event)

@@ -71,8 +71,13 @@ def page_calls(corpus: Corpus, f: Filters, gran: str, found: dict
                    ("findings (once per filter)", findings),
                    ("platform_shares", lambda: corpus.platform_shares(platform_gran, f, top=8)),
                    ("events", lambda: corpus.events(f)),
+                   # asked when the reader opens "Who is named together" (document first, sentence on a click)
                    ("actor_pairs(document)", lambda: corpus.actor_pairs(f, unit="document", min_count=2)),
-                   ("documents_behind(actor)", lambda: corpus.documents_behind(f, actors=list(chosen[:1])))],
+                   ("actor_pairs(sentence)", lambda: corpus.actor_pairs(f, unit="sentence", min_count=2)),
+                   # the documents behind a point: the first 500 by date and how many there are (reading.first_behind)
+                   ("documents_behind(actor), first 500", lambda: corpus.documents_behind(
+                       f, actors=list(chosen[:1]), limit=500)),
+                   ("count_behind(actor)", lambda: corpus.count_behind(f, actors=list(chosen[:1])))],
         "sources": [*sidebar, ("run", corpus.run), ("labels", corpus.labels),
                     ("share_of_voice", lambda: corpus.share_of_voice(f, by=s.SOURCE, top=25, themes=top + 4)),
                     ("theme_shares(one source)", lambda: corpus.theme_shares(

@@ -147,16 +147,18 @@ def actor_incidence_codes(
     if granularity is not None and granularity not in PERIOD_UNITS:
         raise UNKNOWN_GRANULARITY.error(value=granularity, choices=", ".join(PERIOD_UNITS))
     period = period_expression(granularity) if granularity else "TIMESTAMP '1970-01-01'"
-    table, unit_key = ("doc_actors", "m.doc_code") if unit == "document" else (
+    # A sentence is its document's code and its start in one integer; sentences come sorted, so that the pairs
+    # number them by their runs rather than by hashing millions of keys (timeline.unit_numbers).
+    table, unit_key, order = ("doc_actors", "m.doc_code", "") if unit == "document" else (
         "(SELECT doc_code, actor, unnest(sentences) AS sent_start FROM doc_actors)",
-        "m.doc_code * 4294967296 + m.sent_start")
+        "m.doc_code * 4294967296 + m.sent_start", "ORDER BY unit")
     with within(con, doc_ids, "id", on_documents=True) as (where, params):
         return con.execute(
             f"""
             SELECT {period} AS period, CAST({unit_key} AS BIGINT) AS unit, m.actor
             FROM {table} m
             JOIN (SELECT doc_code, date FROM documents WHERE date IS NOT NULL AND {where}) d ON d.doc_code = m.doc_code
-            WHERE m.actor IS NOT NULL
+            WHERE m.actor IS NOT NULL {order}
             """, params
         ).df()
 

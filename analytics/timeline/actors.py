@@ -82,6 +82,25 @@ PAIR_CODE_COLUMNS = [s.PERIOD, "a", "b", s.COUNT, "a_units", "b_units", "units"]
 PAIR_COLUMNS = [s.PERIOD, "a", "b", "a_name", "b_name", s.COUNT, "a_units", "b_units", "units"]
 
 
+def unit_numbers(units: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each row's unit as a small non-negative integer (equal units, equal numbers) and how many distinct units
+    there are. Hashing millions of distinct 64-bit keys (pd.factorize) was most of the pairs' time at a million
+    documents, so it is the last resort: document codes are small already (used as they are), and units that
+    come sorted (the store sorts sentences) are numbered by their runs."""
+    if len(units) == 0:
+        return units.astype(np.int64), 0
+    if units.min() >= 0 and units.max() < 4 * len(units) + 1024:  # dense: a bincount over them is small
+        return units.astype(np.int64, copy=False), int(np.count_nonzero(np.bincount(units)))
+    starts = np.empty(len(units), dtype=bool)
+    starts[0] = True
+    np.not_equal(units[1:], units[:-1], out=starts[1:])
+    if (units[1:] >= units[:-1]).all():  # sorted: a new number where the unit changes
+        numbers = np.cumsum(starts) - 1
+        return numbers, int(numbers[-1]) + 1
+    numbers = pd.factorize(units)[0]
+    return numbers, int(numbers.max()) + 1
+
+
 def pair_code_counts(incidence: pd.DataFrame, min_count: int = 2) -> pd.DataFrame:
     """Pairs of actor codes named in the same unit at least `min_count` times, per period, from (period, unit,
     actor) integer rows, one per unit and actor (the store's actor_incidence_codes): period, a, b (codes, a < b),
@@ -101,13 +120,12 @@ def pair_code_counts(incidence: pd.DataFrame, min_count: int = 2) -> pd.DataFram
     for period, group in groups:
         if group.empty:
             continue
-        rows = pd.factorize(group["unit"].to_numpy())[0]  # hashing, not sorting: units in any order
+        rows, n_units = unit_numbers(group["unit"].to_numpy())
         actors = group["actor"].to_numpy()
-        n_units = int(rows.max()) + 1
         single = np.bincount(actors)  # units naming each actor
         often = single[actors] >= floor
         rows, actors = rows[often], actors[often]
-        shared = np.bincount(rows, minlength=n_units)[rows] >= 2  # units naming two or more of them
+        shared = np.bincount(rows)[rows] >= 2  # units naming two or more of them
         rows, actors = rows[shared], actors[shared]
         if len(rows) == 0:
             continue

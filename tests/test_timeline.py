@@ -133,3 +133,23 @@ def test_lexicon_shares_count_documents_using_a_frames_words():
     items = tl.frame_items(docs, {"endurance": ["attrition", "patience"]})
     assert sorted(items["doc_id"]) == sorted(docs.loc[docs["text"].str.contains("attrition"), "id"])
     assert (table["ci_low"] <= table["share"]).all() and (table["share"] <= table["ci_high"]).all()
+
+
+def test_pair_counts_do_not_depend_on_how_units_are_numbered():
+    """Units numbered three ways (small codes used as they are, sorted units by their runs, anything else hashed)
+    give the same pairs: the same rows as small document codes, as large sparse keys in sorted order, shuffled."""
+    rng = np.random.default_rng(7)
+    units = rng.integers(0, 400, 3000)
+    actors = rng.integers(0, 30, 3000)
+    rows = pd.DataFrame({"period": pd.Timestamp("2020-01-01"), "unit": units, "actor": actors}).drop_duplicates(
+        ["unit", "actor"])
+    def pairs(units: pd.DataFrame) -> pd.DataFrame:  # in a fixed order: the order of the rows is not promised
+        return tl.pair_code_counts(units, min_count=2).sort_values(["a", "b"], ignore_index=True)
+
+    small = pairs(rows)
+    assert len(small) > 20 and (small["units"] == rows["unit"].nunique()).all()
+    sparse_keys = rows.assign(unit=rows["unit"] * 4294967296 + 17).sort_values("unit", kind="stable")
+    shuffled = sparse_keys.sample(frac=1, random_state=3)
+    for other in (sparse_keys, shuffled):
+        assert tl.unit_numbers(other["unit"].to_numpy())[1] == rows["unit"].nunique()
+        pd.testing.assert_frame_equal(pairs(other), small)

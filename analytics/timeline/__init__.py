@@ -22,6 +22,7 @@ from .actors import (
     pair_counts,
     platform_share_table,
     pmi_table,
+    unit_numbers,
 )
 from .intervals import wilson_interval
 from .periods import (
@@ -83,6 +84,7 @@ __all__ = [
     "outlier_share",
     "named_pairs",
     "pair_code_counts",
+    "unit_numbers",
     "pair_counts",
     "period_bounds",
     "period_flags",

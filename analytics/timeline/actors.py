@@ -91,10 +91,10 @@ def unit_numbers(units: np.ndarray) -> tuple[np.ndarray, int]:
         return units.astype(np.int64), 0
     if units.min() >= 0 and units.max() < 4 * len(units) + 1024:  # dense: a bincount over them is small
         return units.astype(np.int64, copy=False), int(np.count_nonzero(np.bincount(units)))
-    starts = np.empty(len(units), dtype=bool)
-    starts[0] = True
-    np.not_equal(units[1:], units[:-1], out=starts[1:])
     if (units[1:] >= units[:-1]).all():  # sorted: a new number where the unit changes
+        starts = np.empty(len(units), dtype=bool)
+        starts[0] = True
+        np.not_equal(units[1:], units[:-1], out=starts[1:])
         numbers = np.cumsum(starts) - 1
         return numbers, int(numbers[-1]) + 1
     numbers = pd.factorize(units)[0]

@@ -217,6 +217,7 @@ if refit_box is not None:
     with refit_box:
         refit_form()
 
+
 def start_refit(found: dict) -> tuple[str, int | None]:
     jobs.start(db, jobs.JobSpec(profile=found["profile"], refit=True, topic_options=found["options"]))
     return "Refit started: its progress shows on every page; the new themes appear when it is done.", None

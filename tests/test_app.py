@@ -215,6 +215,19 @@ def test_the_folded_sections_are_made_only_when_opened(app):
     assert len(opened.get("vega_lite_chart")) == len(closed.get("vega_lite_chart")) + 1  # the network
 
 
+def test_actors_not_named_under_the_filters_say_so_and_the_rest_of_the_page_stays(app):
+    """Mosul is named in the battle documents only; with the propaganda source type alone (the hostile document,
+    which names Telegram and Europol) the chart gives way to a sentence, and the platforms are still shown."""
+    at = app("actors", actors="mosul", stype="propaganda")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="actors_pick").value == ["mosul"]
+    assert any("None of the actors chosen is named" in i.value for i in at.info)
+    assert any("Platforms" in h.value for h in at.subheader)
+    named = app("actors", actors="mosul")
+    assert not any("None of the actors chosen" in i.value for i in named.info)
+    assert len(named.get("vega_lite_chart")) == len(at.get("vega_lite_chart")) + 1  # the actors chart
+
+
 def test_the_actors_page_starts_from_the_corpus_own_most_named_actors(app, app_db):
     """No Twitter in this corpus: the page compares its three most named actors, not a platform pair it lacks."""
     most_named = list(Corpus.open(app_db).actors(top=3)["canonical_id"])

@@ -65,6 +65,17 @@ def test_undoing_a_merge_restores_every_merge_it_moved(db):
     assert set(Corpus.open(db).theme_sizes()["topic_id"]) == {0, 1, 2}
 
 
+def test_the_pairs_of_themes_most_alike_are_counted_while_both_themes_are_live(db):
+    """The Explorer's fold names how many pairs the fit found most alike without checking them (the check reads
+    every theme's leading actors): the same pairs merge_suggestions checks, gone once one of them is merged."""
+    corpus = Corpus.open(db)
+    assert corpus.merge_candidates() == len(corpus.merge_suggestions()) == 1  # battle (1) and economy (3)
+    edits.merge_themes(db, 3, 2)  # economy into hackers: the pair battle–economy is no longer two live themes
+    assert corpus.merge_candidates() == len(corpus.merge_suggestions()) == 0
+    edits.undo(db, corpus.edit_history().loc[0, "edit_id"])
+    assert corpus.merge_candidates() == 1
+
+
 def test_undoing_a_refit_makes_the_fit_before_it_current(db):
     corpus = Corpus.open(db)
     first = corpus.run()["run_id"]

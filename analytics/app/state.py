@@ -120,6 +120,7 @@ class CachedCorpus(Corpus):
     counts = _cached(Corpus.counts)
     term_over_time = _cached(Corpus.term_over_time)
     concordance = _cached(Corpus.concordance)
+    merge_candidates = _cached(Corpus.merge_candidates)
     merge_suggestions = _cached(Corpus.merge_suggestions)
     theme_sources = _cached(Corpus.theme_sources)
     theme_languages = _cached(Corpus.theme_languages)

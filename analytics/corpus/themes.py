@@ -79,17 +79,25 @@ class ThemeQueries(CountQueries):
         leading = counts[counts["share"] >= LEADING_SHARE]
         return {int(t): part for t, part in leading.groupby(s.TOPIC_ID)}
 
+    def merge_candidates(self) -> int:
+        """How many pairs of live themes the fit found most alike, before each is checked (merge_suggestions checks
+        them, which reads every theme's leading actors: a count to show without that cost)."""
+        return len(self._merge_pairs(self.themes()))
+
+    def _merge_pairs(self, themes: pd.DataFrame) -> list[dict]:
+        """The fit's closest pairs of themes (topics [a, b], distance) whose themes are both still live."""
+        live = set(themes.loc[themes["live"], s.TOPIC_ID].astype(int))
+        return [m for m in ((self.run() or {}).get("counts", {}).get("merge_suggestions") or [])
+                if set(m["topics"]) <= live]
+
     def merge_suggestions(self) -> pd.DataFrame:
         """The fit's suggested merges (BERTopic's hierarchy: the closest pairs of themes by their words), most
         alike first, each checked (see the rule above LEADING_SHARE): `suggested` is False, with the `reason`,
         when their main actors differ and neither is much named in the other theme. Columns: from_topic_id,
         into_topic_id (the larger theme), from_label, into_label, similarity, suggested, reason."""
         columns = ["from_topic_id", "into_topic_id", "from_label", "into_label", "similarity", "suggested", "reason"]
-        run = self.run()
         themes = self.themes()
-        live = set(themes.loc[themes["live"], s.TOPIC_ID].astype(int))
-        pairs = [m for m in ((run or {}).get("counts", {}).get("merge_suggestions") or [])
-                 if set(m["topics"]) <= live]
+        pairs = self._merge_pairs(themes)
         if not pairs:
             return pd.DataFrame(columns=columns)
         sizes = dict(zip(themes[s.TOPIC_ID].astype(int), themes["size"], strict=True))

@@ -28,12 +28,10 @@ PAGE = "actors"
 corpus = corpus_or_stop()
 f, gran = sidebar_filters(corpus)
 st.title("Actors")
-leading = corpus.leading_actors(gran, f, per_period=5)  # shown further down; empty when no actor is named
-if leading.empty:
-    st.info("No actors extracted for these documents.")
-    st.stop()
-
 options = actor_choices(corpus)
+if not options:
+    st.info("No actors were found in this corpus's documents.")
+    st.stop()
 default = default_actors(options)
 url.seed("actors_pick", [a for a in url.value("actors", [], url.text_list, page=PAGE) if a in options] or default)
 st.session_state["actors_pick"] = [a for a in st.session_state["actors_pick"] if a in options]
@@ -49,12 +47,17 @@ sub = corpus.actor_counts(gran, f, actors=tuple(chosen))
 # the actors of the pickers, most-named first: their stable colours (every actor one can choose is among them; the
 # whole list is hundreds of thousands of accounts where posts name them)
 colour_order = list(options)
-chart = charts.actors_chart(sub, measure=measure, corpus_order=colour_order, granularity=gran)
-event = draw_chart(chart, width="stretch", on_select="rerun", key="actors_chart")
-in_table = numbers_table(sub, "actors_table", s.CANONICAL_NAME, granularity=gran, count="documents",
-                         what="documents naming the actor")
-export_buttons(chart, sub, partial(corpus.documents_to_cite, f, actors=tuple(chosen)), corpus, f, gran,
-               "actors over time")
+event, in_table = None, None
+if sub.empty or not sub["mentions"].any():
+    st.info("Choose one or more actors to compare above." if not chosen else "None of the actors chosen is named "
+            "in the documents of these filters: choose others above, or widen the filters in the sidebar.")
+else:
+    chart = charts.actors_chart(sub, measure=measure, corpus_order=colour_order, granularity=gran)
+    event = draw_chart(chart, width="stretch", on_select="rerun", key="actors_chart")
+    in_table = numbers_table(sub, "actors_table", s.CANONICAL_NAME, granularity=gran, count="documents",
+                             what="documents naming the actor")
+    export_buttons(chart, sub, partial(corpus.documents_to_cite, f, actors=tuple(chosen)), corpus, f, gran,
+                   "actors over time")
 points = selected_points(event) or ([{s.PERIOD: in_table[s.PERIOD], s.CANONICAL_ID: next(
     (a for a, n in options.items() if n == in_table[s.CANONICAL_NAME]), "")}] if in_table else [])
 had_points = st.session_state.get("_actors_points")
@@ -105,6 +108,7 @@ findings_panel(corpus, f, gran, key="migration", heading="Where the coverage mov
 # a network and two tables drawn on every run would slow every filter change for readers who never open them.
 top_box = folded("Top actors per period: the five most named in each", "actors_top_open")
 if top_box is not None:
+    leading = corpus.leading_actors(gran, f, per_period=5)
     leading_view = leading.assign(**{s.PERIOD: [glossary.period_name(p, gran) for p in leading[s.PERIOD]]})
     top_box.dataframe(leading_view[[s.PERIOD, s.CANONICAL_NAME, "documents", "mentions", s.TOTAL]].rename(
         columns={s.PERIOD: "period", s.CANONICAL_NAME: "actor", "documents": "documents naming it",

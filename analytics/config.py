@@ -104,6 +104,10 @@ SETTINGS: dict[str, Setting] = {
                 "shares with care."),
         Setting("period_median_documents", 8, "The app's first granularity is the finest whose median period "
                 "holds at least this many dated documents."),
+        # BERTopic's topics_over_time bins the timestamps too (nr_bins), for the same reason: a chart of hundreds
+        # of periods is noise to read and a row of points too close to click.
+        Setting("default_periods_max", 120, "The app's first granularity draws at most this many periods (about "
+                "ten pixels each on a wide screen); finer ones stay offered in the Period picker."),
         Setting("top_themes", 8, "Themes shown by name on every surface (overview, Themes, Sources, report); the "
                 "others are drawn together as 'Other themes'."),
         Setting("top_actors", 10, "Actors listed by name in the overview and the report's tables."),

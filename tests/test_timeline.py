@@ -114,6 +114,14 @@ def test_default_granularity_is_the_finest_with_enough_documents():
     assert tl.default_granularity(week_feed) == "week"  # about 38 a week
     assert tl.default_granularity(chronology) == "quarter"  # about 11 a quarter, 4 a month
     assert tl.default_granularity(sparse) == "year"
+    # seven years of the same feed: 366 weeks would be a few pixels each, so months (84) come first; two years of
+    # it (105 weeks) still read by week
+    long_feed = pd.Series(pd.Timestamp("2014-01-01") + pd.to_timedelta(rng.integers(0, 7 * 365, 14000), unit="D"))
+    assert tl.default_granularity(long_feed) == "month"
+    assert tl.default_granularity(long_feed, max_periods=400) == "week"
+    two_years = long_feed[long_feed < pd.Timestamp("2016-01-01")]
+    assert tl.default_granularity(two_years) == "week"
+    assert "week" in tl.offered_granularities(long_feed)  # still offered to a reader who wants it
 
 
 def test_lexicon_shares_count_documents_using_a_frames_words():

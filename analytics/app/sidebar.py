@@ -65,7 +65,8 @@ def sidebar_filters(corpus: CachedCorpus) -> tuple[Filters, str]:
             "Period", offered, key="f_gran", format_func=lambda g: glossary.GRANULARITY_NAMES.get(g, g),
             help=f"Each point of the timelines is one such period. Offered: periods of which at most half hold fewer "
             f"than {setting('thin_period_documents')} documents. First shown: {default_gran} (the finest whose "
-            f"median period holds at least {setting('period_median_documents')} documents).")
+            f"median period holds at least {setting('period_median_documents')} documents and that draws at most "
+            f"{setting('default_periods_max')} periods).")
         if asked not in offered:
             st.caption(f"“{asked}” is not offered here: most of its periods would hold too few documents.")
         start, end = _typed_dates(lo, hi) if lo < hi else (lo, hi)

@@ -10,18 +10,21 @@ from ..errors import UNKNOWN_GRANULARITY
 
 MIN_DOCS_PER_PERIOD = int(setting("thin_period_documents"))  # fewer documents: the period is flagged thin
 MIN_MEDIAN_DOCUMENTS = int(setting("period_median_documents"))
+MAX_DEFAULT_PERIODS = int(setting("default_periods_max"))
 
 
-def default_granularity(dates: pd.Series, min_median: int = MIN_MEDIAN_DOCUMENTS) -> str:
+def default_granularity(dates: pd.Series, min_median: int = MIN_MEDIAN_DOCUMENTS,
+                        max_periods: int = MAX_DEFAULT_PERIODS) -> str:
     """The finest period (week, month, quarter, year) whose median period holds at least `min_median` dated
-    documents: a 300-document chronology over seven years reads by quarter, a news feed by week."""
+    documents and whose span has at most `max_periods` periods: a 300-document chronology over seven years reads
+    by quarter, a year of a news feed by week, seven years of it by month (366 weeks would be 3 pixels each)."""
     dated = pd.to_datetime(dates.dropna())
     if dated.empty:
         return "month"
     for granularity in ("week", "month", "quarter"):
         counts = period_start(dated, granularity).value_counts()
         span = pd.date_range(counts.index.min(), counts.index.max(), freq=s.PERIOD_FREQS[granularity])
-        if counts.reindex(span, fill_value=0).median() >= min_median:
+        if len(span) <= max_periods and counts.reindex(span, fill_value=0).median() >= min_median:
             return granularity
     return "year"
 

@@ -55,7 +55,8 @@ SETTINGS: dict[str, Setting] = {
                 "+ the quality profile's entities.",
                 ("quality", "quality-int8", "fast", "multilingual")),
         Setting("granularity", "quarter", "Period of the report and of its findings: day, week, month, quarter or "
-                "year. (The app starts at the finest period whose median period holds enough documents.)",
+                "year. (The app starts at the finest period whose median period holds enough documents and that draws "
+                "at most `default_periods_max` periods.)",
                 s.GRANULARITIES),
         Setting("seed", 42, "Random seed of UMAP, the clusterer and the fitting sample: the same input gives the "
                 "same result."),

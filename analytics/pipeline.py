@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from . import config, store
-from . import schema as s
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -175,10 +174,11 @@ def suggested_profile(db: str | Path, default: str = "quality") -> str:
 def profile_advice(db: str | Path, profile: str) -> str | None:
     """One line advising the multilingual profile when a tenth or more of the stored documents are not in English
     and `profile` is another one; None otherwise."""
+    from .languages import non_english_share
     from .languages import profile_advice as advice
 
     with store.opened(db, read_only=True) as con:
-        return advice(store.documents(con, columns=[s.LANGUAGE])[s.LANGUAGE], profile)
+        return advice(non_english_share(store.language_counts(con)), profile)
 
 
 def store_is_ready(db: str | Path) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -343,12 +344,12 @@ def test_centring_round_trips_through_its_record_and_treats_rare_languages_as_al
 
 
 def test_profile_advice_from_a_tenth_of_non_english_documents():
-    assert profile_advice(["en"] * 91 + ["ar"] * 9, "quality") is None
-    line = profile_advice(["en"] * 90 + ["ar"] * 5 + ["fr"] * 5, "quality")
+    assert profile_advice(non_english_share(Counter(["en"] * 91 + ["ar"] * 9)), "quality") is None
+    line = profile_advice(non_english_share(Counter(["en"] * 90 + ["ar"] * 5 + ["fr"] * 5)), "quality")
     assert line and "10%" in line and "--profile multilingual" in line and "\n" not in line
-    assert profile_advice(["en"] * 50 + ["ar"] * 50, "multilingual") is None  # already used
-    assert non_english_share(["en", "und", None, "", "fr"]) == 0.5  # undetermined documents are left out
-    assert non_english_share(["und"]) == 0.0
+    assert profile_advice(0.5, "multilingual") is None  # already used
+    assert non_english_share(Counter(["en", "und", None, "", "fr"])) == 0.5  # undetermined documents are left out
+    assert non_english_share({"und": 3}) == 0.0 and non_english_share({}) == 0.0
 
 
 def test_multilingual_backend_refuses_a_changed_model(monkeypatch):

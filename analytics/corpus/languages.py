@@ -108,9 +108,8 @@ class LanguageQueries(CorpusBase):
         backend = str(run["params"].get("backend", "minilm"))
         profile = {b: p for p, b in PROFILE_BACKENDS.items()}.get(backend, backend)
         with self._read() as con:
-            languages = store.documents(con, columns=[s.LANGUAGE])[s.LANGUAGE]
-        share = non_english_share(languages)
+            share = non_english_share(store.language_counts(con))
         model = BACKENDS[backend].name if backend in BACKENDS else backend
         sentence = (f"Themes built with the {profile} profile ({model}); {share:.0%} of the documents with a known "
                     "language are not in English.")
-        return ThemeProfile(profile, backend, model, round(share, 4), sentence, profile_advice(languages, profile))
+        return ThemeProfile(profile, backend, model, round(share, 4), sentence, profile_advice(share, profile))

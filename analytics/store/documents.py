@@ -73,6 +73,11 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return out
 
 
+def language_counts(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
+    """The number of stored documents per language code (None: not detected)."""
+    return dict(con.execute("SELECT language, count(*) FROM documents GROUP BY 1").fetchall())
+
+
 def status_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The breakdowns `narrative status` prints: by source, source type, language and year."""
     q = {

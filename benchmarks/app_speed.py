@@ -59,11 +59,17 @@ PAGES = {
 TARGETS = {"cold": 2.5, "visit": 2.5, "filter": 1.5}
 KINDS = ("cold", "cold_findings", "visit", "visit_findings", "filter", "filter_findings")
 
-# The end of a script run of Streamlit: the app root says "notRunning", no element of the run before is stale, and
-# every chart is drawn.
+# The end of a script run of Streamlit, the page drawn: the app root says "notRunning", no element of the run before
+# is stale, no element is still a placeholder (Streamlit draws a "skeleton" while it loads the code of a chart or a
+# table the tab has not drawn before: the chart library and the data grid come on demand, after the script has
+# ended), and every chart and table has drawn itself. Before 2026-12-03 this checked only the charts already in the
+# page, so a tab's first chart, still loading, counted as drawn: the Overview's fresh tab stopped at the script's
+# end, about a second before its chart and tables were on screen.
 _IDLE = """() => document.querySelector('[data-test-script-state="notRunning"]')
     && !document.querySelector('[data-stale="true"]')
-    && [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('canvas, svg'))"""
+    && !document.querySelector('[data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(e => e.querySelector('canvas, svg'))
+    && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(e => e.querySelector('canvas'))"""
 _WATCH = """() => { window.__runSeen = false;
     window.__obs && window.__obs.disconnect();
     window.__obs = new MutationObserver(() => {

@@ -33,6 +33,26 @@ def test_open_the_app_and_change_the_granularity(server, page):
     assert "gran=quarter" in page.url
 
 
+def test_the_speed_benchmark_waits_until_the_charts_and_tables_are_drawn(server, browser):
+    """benchmarks/app_speed times a page until it is on screen. In a fresh tab Streamlit loads the chart library and
+    the data grid after the script has ended (placeholders meanwhile): its wait must not end before they draw."""
+    from benchmarks.app_speed import PAGES, _wait_idle
+
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})  # an empty browser cache
+    page = context.new_page()
+    page.goto(f"{server.url}/")
+    page.locator("[data-testid='stMain']").get_by_text(PAGES[""]).first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    drawn = page.evaluate("""() => ({
+        placeholders: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+        charts: [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(e => !!e.querySelector('canvas, svg')),
+        tables: [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(e => !!e.querySelector('canvas'))})""")
+    context.close()
+    assert drawn["placeholders"] == 0
+    assert drawn["charts"] and all(drawn["charts"])  # the Overview's chart of documents per period
+    assert drawn["tables"] and all(drawn["tables"])  # its top themes and top actors
+
+
 def test_select_a_point_and_see_its_documents(server, page):
     page.goto(f"{server.url}/themes")
     wait_for_app(page, "Themes over time")

@@ -215,6 +215,18 @@ def test_the_folded_sections_are_made_only_when_opened(app):
     assert len(opened.get("vega_lite_chart")) == len(closed.get("vega_lite_chart")) + 1  # the network
 
 
+def test_the_about_page_sends_its_methods_note_only_when_opened(app, app_db):
+    """The full methods note is a code block, and the browser loads a syntax highlighter for any code block, a
+    closed section's too (about half a second of a fresh tab): it is sent once the section is opened, and it is
+    this corpus's own note."""
+    closed = app("about")
+    assert any(e.label.startswith("The full methods note") for e in closed.expander)
+    assert not closed.code
+    opened = app("about", unfold=("about_note_open",))
+    note = json.loads(opened.code[0].value)
+    assert note["documents_in_store"] == Corpus.open(app_db).counts()["documents"] > 0
+
+
 def test_actors_not_named_under_the_filters_say_so_and_the_rest_of_the_page_stays(app):
     """Mosul is named in the battle documents only; with the propaganda source type alone (the hostile document,
     which names Telegram and Europol) the chart gives way to a sentence, and the platforms are still shown."""

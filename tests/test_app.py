@@ -217,7 +217,7 @@ def test_the_folded_sections_are_made_only_when_opened(app):
 
 def test_the_about_page_sends_its_methods_note_only_when_opened(app, app_db):
     """The full methods note is a code block, and the browser loads a syntax highlighter for any code block, a
-    closed section's too (about half a second of a fresh tab): it is sent once the section is opened, and it is
+    closed section's too (0.2 s of a fresh tab of About): it is sent once the section is opened, and it is
     this corpus's own note."""
     closed = app("about")
     assert any(e.label.startswith("The full methods note") for e in closed.expander)

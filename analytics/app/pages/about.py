@@ -81,6 +81,6 @@ if run:
         lines.append("Libraries: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".")
     st.markdown("\n".join(f"- {escape_markdown(line)}" for line in lines))
     # Made only when opened: a code block loads the browser's syntax highlighter, which took a fresh tab of this
-    # page about half a second on this project's test machine even with the section closed (RESULTS, session 14).
+    # page 0.2 s on this project's test machine even with the section closed (RESULTS, session 14).
     if box := folded("The full methods note (as exported with every chart)", key="about_note_open"):
         box.code(json.dumps(note, indent=2, default=str, ensure_ascii=False), language="json")
